@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from .models import Profilo
+
+
+@admin.register(Profilo)
+class ProfiloAdmin(admin.ModelAdmin):
+    list_display = ["user", "ruolo", "ambito", "comune"]

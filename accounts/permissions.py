@@ -1,0 +1,47 @@
+"""The permission rules of the registry, in one place.
+
+Registry data is public: anyone may read it. Changes are scoped: the provincial coordination
+changes everything, an Ufficio di Piano its own Ambito, a Comune user its own Comune.
+Superusers pass every check.
+"""
+
+from .models import TipoRuolo
+
+
+def profilo_of(user):
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "profilo", None)
+
+
+def is_coordinamento(user):
+    if user.is_authenticated and user.is_superuser:
+        return True
+    profilo = profilo_of(user)
+    return profilo is not None and profilo.ruolo == TipoRuolo.COORDINAMENTO
+
+
+def can_edit_ambito(user, ambito):
+    if is_coordinamento(user):
+        return True
+    profilo = profilo_of(user)
+    return (
+        profilo is not None
+        and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO
+        and profilo.ambito_id == ambito.pk
+    )
+
+
+def can_edit_comune(user, comune):
+    if is_coordinamento(user):
+        return True
+    profilo = profilo_of(user)
+    return profilo is not None and profilo.ruolo == TipoRuolo.COMUNE and profilo.comune_id == comune.pk
+
+
+def can_view_audit(user):
+    return is_coordinamento(user)
+
+
+def can_import_memberships(user):
+    return is_coordinamento(user)

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.services import DEMO_PASSWORD, crea_utenti_demo
+from territorio import services
+from territorio.tabular import FileRifiutato
+
+
+class Command(BaseCommand):
+    help = "Carica (in modo idempotente) i dati demo della provincia di Bergamo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--senza-utenti", action="store_true", help="Non creare gli utenti demo.")
+
+    def handle(self, *args, **options):
+        n = services.carica_comuni_istat(["BG"])
+        self.stdout.write(f"Comuni dall'elenco ISTAT (provincia di Bergamo): {n}")
+        services.carica_struttura()
+        services.carica_alias()
+        try:
+            n = services.carica_appartenenze_prologo_2025()
+        except FileRifiutato as e:
+            raise CommandError("Tabella degli Ambiti del Prologo 2025-2027 non caricata:\n" + str(e)) from e
+        self.stdout.write(f"Appartenenze Comune-Ambito dal Prologo 2025-2027: {n}")
+        services.carica_organi()
+        self.stdout.write("Organi di governo e incarichi caricati.")
+        if not options["senza_utenti"]:
+            self.stdout.write(f"Utenti demo (password per tutti: {DEMO_PASSWORD}):")
+            for username, descrizione in crea_utenti_demo():
+                self.stdout.write(f"  {username:<16} {descrizione}")

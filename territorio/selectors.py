@@ -1,0 +1,212 @@
+"""Read queries of the registry. Every query takes the day it describes."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import (
+    Ambito,
+    AmbitoDistretto,
+    AliasComune,
+    AppartenenzaComune,
+    Capofila,
+    Comune,
+    Distretto,
+    Incarico,
+    Organo,
+    TipoOrgano,
+)
+from .text import normalizza
+
+PROVINCIA = "BG"
+
+
+def comuni_della_provincia(day, sigla=PROVINCIA):
+    return Comune.objects.filter(sigla_provincia=sigla).filter(
+        Q(soppresso_il__isnull=True) | Q(soppresso_il__gt=day)
+    )
+
+
+def comuni_non_assegnati(day, sigla=PROVINCIA):
+    return comuni_della_provincia(day, sigla).exclude(
+        pk__in=AppartenenzaComune.objects.valid_on(day).values("comune")
+    )
+
+
+def distretti_con_ambiti(day):
+    """Distretti with the Ambiti that belong to them on `day`, and each Ambito's Comuni count."""
+    conteggi = dict(
+        AppartenenzaComune.objects.valid_on(day)
+        .values_list("ambito")
+        .annotate(n=Count("id"))
+        .values_list("ambito", "n")
+    )
+    per_distretto = defaultdict(list)
+    for ad in AmbitoDistretto.objects.valid_on(day).select_related("ambito"):
+        ad.ambito.numero_comuni = conteggi.get(ad.ambito_id, 0)
+        per_distretto[ad.distretto_id].append(ad.ambito)
+    distretti = list(Distretto.objects.select_related("asst__ats"))
+    for d in distretti:
+        d.ambiti_attuali = sorted(per_distretto.get(d.pk, []), key=lambda a: a.nome)
+    return distretti
+
+
+def distretto_di(ambito, day):
+    ad = AmbitoDistretto.objects.valid_on(day).filter(ambito=ambito).select_related("distretto__asst__ats").first()
+    return ad.distretto if ad else None
+
+
+def comuni_di(ambito, day):
+    return Comune.objects.filter(
+        pk__in=AppartenenzaComune.objects.valid_on(day).filter(ambito=ambito).values("comune")
+    ).order_by("nome")
+
+
+def capofila_di(ambito, day):
+    return Capofila.objects.valid_on(day).filter(ambito=ambito).select_related("ente").first()
+
+
+def organi_di(ambito):
+    return Organo.objects.filter(ambito=ambito).order_by("tipo")
+
+
+def incarichi_in_carica(organi, day):
+    return (
+        Incarico.objects.in_carica_il(day)
+        .filter(organo__in=organi)
+        .select_related("persona", "comune", "organo")
+        .order_by("organo", "ruolo", "persona__nome")
+    )
+
+
+def organi_provinciali(day):
+    """The Collegio, the Conferenze and the Assemblee di Distretto with their office holders."""
+    tipi = [TipoOrgano.COLLEGIO, TipoOrgano.CONFERENZA, TipoOrgano.ASSEMBLEA_DISTRETTO]
+    return (
+        Organo.objects.filter(tipo__in=tipi)
+        .select_related("asst")
+        .prefetch_related(
+            "distretti",
+            Prefetch(
+                "incarichi",
+                queryset=Incarico.objects.in_carica_il(day).select_related("persona", "comune"),
+                to_attr="in_carica",
+            ),
+        )
+        .order_by("tipo", "nome")
+    )
+
+
+def storia_di(comune):
+    return comune.appartenenze.select_related("ambito").order_by("-dal")
+
+
+def ambito_di(comune, day):
+    app = AppartenenzaComune.objects.valid_on(day).filter(comune=comune).select_related("ambito").first()
+    return app.ambito if app else None
+
+
+def cerca_comuni(testo, limit=50):
+    """Comuni whose official name or a known alternative name contains the text, ignoring
+    accents, apostrophes and case: `Urgano`, `Urganò` and `Urgnano` find Urgnano."""
+    chiave = normalizza(testo)
+    if not chiave:
+        return Comune.objects.none()
+    da_alias = AliasComune.objects.filter(nome_normalizzato__contains=chiave).values("comune")
+    return Comune.objects.filter(Q(nome_normalizzato__contains=chiave) | Q(pk__in=da_alias)).order_by("nome")[
+        :limit
+    ]
+
+
+COLONNE_EXPORT = ["istat_code", "comune", "ambito", "distretto", "asst", "ats"]
+
+
+def righe_export(day, sigla=PROVINCIA):
+    """One row per Comune of the province valid on `day`, with its hierarchy on that day."""
+    ambito_per_comune = dict(
+        AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id")
+    )
+    ambiti = {a.pk: a for a in Ambito.objects.all()}
+    distretto_per_ambito = {
+        ad.ambito_id: ad.distretto
+        for ad in AmbitoDistretto.objects.valid_on(day).select_related("distretto__asst__ats")
+    }
+    righe = []
+    for c in comuni_della_provincia(day, sigla).order_by("codice_istat"):
+        ambito = ambiti.get(ambito_per_comune.get(c.pk))
+        distretto = distretto_per_ambito.get(ambito.pk) if ambito else None
+        righe.append(
+            {
+                "istat_code": c.codice_istat,
+                "comune": c.nome,
+                "ambito": ambito.nome if ambito else "",
+                "distretto": distretto.nome if distretto else "",
+                "asst": distretto.asst.nome if distretto else "",
+                "ats": distretto.asst.ats.nome if distretto else "",
+            }
+        )
+    return righe
+
+
+@dataclass
+class Riconciliazione:
+    giorno: object
+    non_risolti: list = field(default_factory=list)  # (ambito, nome, [candidati])
+    risolti_con_alias: list = field(default_factory=list)  # (ambito, nome, comune)
+    non_assegnati: list = field(default_factory=list)  # Comuni
+    in_piu_ambiti: list = field(default_factory=list)  # (comune, [ambiti])
+    conteggi: list = field(default_factory=list)  # (ambito, nella fonte, in anagrafe)
+    fonte_diversa_da_anagrafe: list = field(default_factory=list)  # (comune, ambito fonte, ambito anagrafe)
+
+    @property
+    def coerente(self):
+        return not (
+            self.non_risolti
+            or self.non_assegnati
+            or self.in_piu_ambiti
+            or self.fonte_diversa_da_anagrafe
+            or any(f != a for _, f, a in self.conteggi)
+        )
+
+
+def riconcilia(righe_fonte, codici_ambito, giorno, sigla=PROVINCIA):
+    """Compare a source table of (Ambito, Comune name) with the registry on `giorno`."""
+    from .services import Risolutore
+
+    risolutore = Risolutore.per_province([sigla])
+    report = Riconciliazione(giorno)
+    ambito_fonte_per_comune = {}
+    per_ambito_fonte = Counter()
+    for riga in righe_fonte:
+        per_ambito_fonte[riga.ambito] += 1
+        comune = risolutore.risolvi(riga.nome_comune)
+        if comune is None:
+            report.non_risolti.append((riga.ambito, riga.nome_comune, risolutore.candidati(riga.nome_comune)))
+            continue
+        if comune.nome_normalizzato != normalizza(riga.nome_comune):
+            report.risolti_con_alias.append((riga.ambito, riga.nome_comune, comune))
+        ambito_fonte_per_comune[comune.pk] = riga.ambito
+
+    appartenenze = defaultdict(list)
+    for app in AppartenenzaComune.objects.valid_on(giorno).select_related("ambito"):
+        appartenenze[app.comune_id].append(app.ambito)
+    for comune in comuni_della_provincia(giorno, sigla).order_by("nome"):
+        ambiti = appartenenze.get(comune.pk, [])
+        if not ambiti:
+            report.non_assegnati.append(comune)
+        elif len(ambiti) > 1:
+            report.in_piu_ambiti.append((comune, ambiti))
+        fonte = ambito_fonte_per_comune.get(comune.pk)
+        if fonte and ambiti and codici_ambito.get(fonte) != ambiti[0].pk:
+            report.fonte_diversa_da_anagrafe.append((comune, fonte, ambiti[0]))
+
+    in_anagrafe = Counter()
+    for ambiti in appartenenze.values():
+        for a in ambiti:
+            in_anagrafe[a.pk] += 1
+    nomi = {a.pk: a for a in Ambito.objects.all()}
+    for nome_fonte, n in per_ambito_fonte.items():
+        codice = codici_ambito.get(nome_fonte)
+        report.conteggi.append((nomi.get(codice, nome_fonte), n, in_anagrafe.get(codice, 0)))
+    return report

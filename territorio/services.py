@@ -1,0 +1,445 @@
+"""Changes to the registry. Every function here either completes or changes nothing."""
+
+import csv
+import datetime
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from . import istat
+from .models import (
+    ASST,
+    ATS,
+    Ambito,
+    AmbitoDistretto,
+    AliasComune,
+    AppartenenzaComune,
+    Capofila,
+    Comune,
+    Distretto,
+    Ente,
+    Incarico,
+    Organo,
+    Persona,
+    Regione,
+    TipoOrgano,
+)
+from .tabular import Errore, FileRifiutato, leggi_data, leggi_tabella
+from .text import normalizza
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+PROLOGO_2025 = "Prologo ai Piani di Zona 2025-2027 (approvato il 02/12/2024)"
+# The Prologo 2025-2027 memberships are known from the start of its triennio.
+INIZIO_TRIENNIO_2025 = datetime.date(2025, 1, 1)
+DATA_PROLOGO_2025 = datetime.date(2024, 12, 2)
+# DGR 6762 of 25/07/2022 set up the Distretti and their Conferenze under L.r. 22/2021.
+DGR_6762 = datetime.date(2022, 7, 25)
+
+
+def _csv_rows(name):
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _data_opzionale(testo):
+    return datetime.date.fromisoformat(testo) if testo else None
+
+
+# ---------------------------------------------------------------------------------------
+# Resolving names of Comuni
+
+
+class Risolutore:
+    """Resolves the names that sources use to Comuni of one or more provinces."""
+
+    def __init__(self, comuni, alias):
+        self.per_nome = {c.nome_normalizzato: c for c in comuni}
+        self.per_codice = {c.codice_istat: c for c in comuni}
+        self.per_alias = {a.nome_normalizzato: a.comune for a in alias if a.comune_id in self.per_codice}
+
+    @classmethod
+    def per_province(cls, sigle):
+        comuni = list(Comune.objects.filter(sigla_provincia__in=sigle))
+        alias = AliasComune.objects.filter(comune__sigla_provincia__in=sigle).select_related("comune")
+        return cls(comuni, alias)
+
+    def risolvi(self, nome):
+        chiave = normalizza(nome)
+        return self.per_nome.get(chiave) or self.per_alias.get(chiave)
+
+    def candidati(self, nome, n=3):
+        chiavi = difflib.get_close_matches(normalizza(nome), list(self.per_nome), n=n, cutoff=0.6)
+        return [self.per_nome[k] for k in chiavi]
+
+    def errore_nome(self, nome):
+        candidati = self.candidati(nome)
+        suggerimento = (
+            "; forse: " + ", ".join(f"{c.nome} ({c.codice_istat})" for c in candidati)
+            if candidati
+            else "; nessun Comune con un nome simile"
+        )
+        return (
+            f"il Comune «{nome}» non è nell'elenco ISTAT né tra i nomi alternativi{suggerimento}. "
+            "Correggere il nome o aggiungere un nome alternativo."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Loading the official list and the Bergamo structure
+
+
+def carica_comuni_istat(sigle_provincia):
+    """Create or update the Comuni of the given provinces from the ISTAT list."""
+    righe = istat.comuni_istat(sigle_provincia)
+    with transaction.atomic():
+        for r in righe:
+            regione, _ = Regione.objects.get_or_create(codice=r.codice_regione, defaults={"nome": r.regione})
+            comune = Comune.objects.filter(pk=r.codice_istat).first() or Comune(codice_istat=r.codice_istat)
+            nuovi = {
+                "nome": r.nome,
+                "sigla_provincia": r.sigla_provincia,
+                "provincia": r.provincia,
+                "regione": regione,
+                "codice_catastale": r.codice_catastale,
+            }
+            if comune._state.adding or any(getattr(comune, k) != v for k, v in nuovi.items()):
+                for k, v in nuovi.items():
+                    setattr(comune, k, v)
+                comune.save()
+    return len(righe)
+
+
+def _upsert(model, pk, **valori):
+    """update_or_create that writes (and so audits) only when something changed."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        return model.objects.create(pk=pk, **valori)
+    cambiati = {k: v for k, v in valori.items() if getattr(obj, k) != v}
+    if cambiati:
+        for k, v in cambiati.items():
+            setattr(obj, k, v)
+        obj.save()
+    return obj
+
+
+def carica_struttura():
+    """ATS, ASST, Distretti, Ambiti and their Uffici di Piano and enti capofila."""
+    with transaction.atomic():
+        for r in _csv_rows("ats.csv"):
+            _upsert(ATS, r["codice"], nome=r["nome"], regione=Regione.objects.get(pk=r["regione"]))
+        for r in _csv_rows("asst.csv"):
+            _upsert(ASST, r["codice"], nome=r["nome"], ats=ATS.objects.get(pk=r["ats"]))
+        for r in _csv_rows("distretti.csv"):
+            _upsert(Distretto, r["codice"], nome=r["nome"], asst=ASST.objects.get(pk=r["asst"]))
+        for r in _csv_rows("ambiti.csv"):
+            ambito = _upsert(Ambito, r["codice"], nome=r["nome"])
+            AmbitoDistretto.objects.get_or_create(
+                ambito=ambito,
+                dal=DGR_6762,
+                defaults={"distretto_id": r["distretto"], "fonte": PROLOGO_2025},
+            )
+            if r["ente_capofila"]:
+                ente, _ = Ente.objects.get_or_create(
+                    nome=r["ente_capofila"], defaults={"forma_giuridica": r["forma_giuridica"]}
+                )
+                Capofila.objects.get_or_create(
+                    ambito=ambito,
+                    dal=INIZIO_TRIENNIO_2025,
+                    defaults={"ente": ente, "fonte": r["fonte_capofila"]},
+                )
+            _upsert(
+                Organo,
+                f"udp-{ambito.codice}",
+                tipo=TipoOrgano.UFFICIO_DI_PIANO,
+                nome=f"Ufficio di Piano dell'Ambito {ambito.nome}",
+                ambito=ambito,
+                indirizzo=r["udp_indirizzo"],
+                telefono=r["udp_telefono"],
+                email=r["udp_email"],
+                sito_web=r["udp_sito"],
+            )
+
+
+def carica_alias():
+    with transaction.atomic():
+        for r in _csv_rows("alias_comuni.csv"):
+            comune = Comune.objects.get(pk=r["codice_istat"])
+            alias = AliasComune.objects.filter(nome_normalizzato=normalizza(r["alias"])).first()
+            if alias is None:
+                AliasComune.objects.create(nome=r["alias"], comune=comune, nota=r["nota"])
+            elif alias.comune_id != comune.pk:
+                raise ValueError(f"Il nome alternativo «{r['alias']}» indica già {alias.comune}.")
+
+
+@dataclass
+class RigaFonte:
+    ambito: str
+    nome_comune: str
+
+
+def righe_prologo_2025():
+    """The (Ambito, Comune) pairs of the Prologo 2025-2027 table, names as printed."""
+    righe = []
+    with open(DATA_DIR / "prologo_2025_2027_ambiti.tsv", encoding="utf-8") as f:
+        for line in f:
+            colonne = line.rstrip("\n").split("\t")
+            for nome in colonne[1].split(","):
+                if nome.strip():
+                    righe.append(RigaFonte(colonne[0].strip(), nome.strip()))
+    return righe
+
+
+def ambiti_per_nome_fonte():
+    return {r["nome_fonte"]: r["codice"] for r in _csv_rows("ambiti.csv")}
+
+
+def carica_appartenenze_prologo_2025():
+    """Comune -> Ambito from the Prologo table. Every name must resolve, or nothing loads."""
+    risolutore = Risolutore.per_province(["BG"])
+    codici_ambito = ambiti_per_nome_fonte()
+    errori = []
+    coppie = []
+    for i, riga in enumerate(righe_prologo_2025(), start=1):
+        comune = risolutore.risolvi(riga.nome_comune)
+        if comune is None:
+            errori.append(Errore(i, "Comuni", risolutore.errore_nome(riga.nome_comune)))
+        elif riga.ambito not in codici_ambito:
+            errori.append(Errore(i, "Ambito", f"l'Ambito «{riga.ambito}» non è in anagrafe."))
+        else:
+            coppie.append((comune, codici_ambito[riga.ambito]))
+    if errori:
+        raise FileRifiutato(errori)
+    with transaction.atomic():
+        for comune, codice_ambito in coppie:
+            AppartenenzaComune.objects.get_or_create(
+                comune=comune,
+                dal=INIZIO_TRIENNIO_2025,
+                defaults={"ambito_id": codice_ambito, "fonte": PROLOGO_2025},
+            )
+    return len(coppie)
+
+
+def carica_organi():
+    """Governance bodies and their office holders as the Prologo 2025-2027 lists them."""
+    with transaction.atomic():
+        for r in _csv_rows("organi.csv"):
+            asst = ASST.objects.get(pk=r["asst"]) if r["asst"] else None
+            organo = _upsert(
+                Organo,
+                r["codice"],
+                tipo=r["tipo"],
+                nome=r["nome"],
+                ambito_id=r["ambito"] or None,
+                asst=asst,
+                ats=ATS.objects.get(pk="ats-bergamo") if r["tipo"] == TipoOrgano.COLLEGIO else None,
+                email=r["email"],
+                telefono=r["telefono"],
+            )
+            for codice in filter(None, r["distretti"].split(";")):
+                organo.distretti.add(codice.strip())
+        nomi = {c.nome: c for c in Comune.objects.filter(sigla_provincia="BG")}
+        for r in _csv_rows("incarichi.csv"):
+            persona, _ = Persona.objects.get_or_create(nome=r["persona"])
+            comune = None
+            if r["comune"]:
+                comune = nomi[r["comune"]]
+            Incarico.objects.get_or_create(
+                organo_id=r["organo"],
+                persona=persona,
+                ruolo=r["ruolo"],
+                defaults={
+                    "qualifica": r["qualifica"],
+                    "comune": comune,
+                    "dal": _data_opzionale(r["dal"]),
+                    "al": _data_opzionale(r["al"]),
+                    "attestato_il": _data_opzionale(r["attestato_il"]) or DATA_PROLOGO_2025,
+                    "fonte": PROLOGO_2025,
+                },
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# Import of memberships from a user's file
+
+COLONNE_APPARTENENZE = ["codice_istat", "comune", "ambito", "dal", "al"]
+
+
+def importa_appartenenze(contenuto: bytes, nome_file: str):
+    """Load Comune -> Ambito memberships from CSV/XLSX, all or nothing.
+
+    Layout: columns `codice_istat`, `comune`, `ambito`, `dal`, `al` (one of codice_istat and
+    comune is enough; `ambito` is the code or the name; `al` empty while in force). A row
+    whose Comune is in another Ambito on `dal` moves it: the old membership ends the day
+    before. Loading the same file twice changes nothing.
+    Returns the number of memberships created or changed.
+    """
+    colonne, righe = leggi_tabella(contenuto, nome_file, settings.ZONA_MAX_UPLOAD_BYTES)
+    mancanti = [c for c in ("ambito", "dal") if c not in colonne]
+    if "codice_istat" not in colonne and "comune" not in colonne:
+        mancanti.insert(0, "codice_istat o comune")
+    if mancanti:
+        raise FileRifiutato(
+            [Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti]
+        )
+    if not righe:
+        raise FileRifiutato([Errore(None, None, "Il file non contiene righe di dati.")])
+
+    risolutore = Risolutore(Comune.objects.all(), AliasComune.objects.select_related("comune"))
+    ambiti = {}
+    for a in Ambito.objects.all():
+        ambiti[a.codice] = a
+        ambiti[normalizza(a.nome)] = a
+
+    errori = []
+    validi = []
+    viste = {}
+    for riga in righe:
+        v = riga.valori
+        n = riga.numero
+        codice = str(v.get("codice_istat") or "").strip()
+        nome = str(v.get("comune") or "").strip()
+        comune = None
+        if codice:
+            codice = codice.zfill(6) if codice.isdigit() else codice
+            comune = risolutore.per_codice.get(codice)
+            if comune is None:
+                errori.append(Errore(n, "codice_istat", f"il codice ISTAT «{codice}» non corrisponde a nessun Comune."))
+                continue
+            if nome and risolutore.risolvi(nome) != comune:
+                errori.append(
+                    Errore(n, "comune", f"il nome «{nome}» non corrisponde al codice {codice} ({comune.nome}).")
+                )
+                continue
+        elif nome:
+            comune = risolutore.risolvi(nome)
+            if comune is None:
+                errori.append(Errore(n, "comune", risolutore.errore_nome(nome)))
+                continue
+        else:
+            errori.append(Errore(n, "codice_istat", "indicare il codice ISTAT o il nome del Comune."))
+            continue
+
+        valore_ambito = str(v.get("ambito") or "").strip()
+        ambito = ambiti.get(valore_ambito) or ambiti.get(normalizza(valore_ambito))
+        if not valore_ambito:
+            errori.append(Errore(n, "ambito", "campo obbligatorio vuoto."))
+            continue
+        if ambito is None:
+            errori.append(Errore(n, "ambito", f"l'Ambito «{valore_ambito}» non è in anagrafe."))
+            continue
+
+        try:
+            dal = leggi_data(v.get("dal") or "")
+        except ValueError as e:
+            errori.append(Errore(n, "dal", str(e)))
+            continue
+        al = None
+        if str(v.get("al") or "").strip():
+            try:
+                al = leggi_data(v.get("al"))
+            except ValueError as e:
+                errori.append(Errore(n, "al", str(e)))
+                continue
+            if al < dal:
+                errori.append(Errore(n, "al", "la data di fine precede la data di inizio."))
+                continue
+
+        for altro_n, altro_dal, altro_al in viste.get(comune.pk, []):
+            if dal <= (altro_al or datetime.date.max) and altro_dal <= (al or datetime.date.max):
+                errori.append(
+                    Errore(n, "comune", f"{comune.nome} compare già alla riga {altro_n} per un periodo che si sovrappone.")
+                )
+                break
+        else:
+            viste.setdefault(comune.pk, []).append((n, dal, al))
+            validi.append((n, comune, ambito, dal, al))
+
+    if errori:
+        raise FileRifiutato(errori)
+
+    with transaction.atomic():
+        cambiati = 0
+        for n, comune, ambito, dal, al in validi:
+            esito = _applica_appartenenza(comune, ambito, dal, al, f"Importazione file {nome_file}")
+            if isinstance(esito, Errore):
+                errori.append(Errore(n, esito.colonna, esito.motivo))
+            else:
+                cambiati += esito
+        if errori:
+            transaction.set_rollback(True)
+    if errori:
+        raise FileRifiutato(errori)
+    return cambiati
+
+
+def _applica_appartenenza(comune, ambito, dal, al, fonte):
+    esistenti = list(AppartenenzaComune.objects.filter(comune=comune).order_by("dal"))
+    for e in esistenti:
+        if e.dal == dal:
+            if e.ambito_id != ambito.pk:
+                return Errore(
+                    None,
+                    "ambito",
+                    f"{comune.nome} ha già un'appartenenza dal {dal:%d/%m/%Y} all'Ambito {e.ambito}: "
+                    "chiuderla o correggerla prima.",
+                )
+            if e.al != al:
+                e.al = al
+                e.save()
+                return 1
+            return 0
+    cambiati = 0
+    for e in esistenti:
+        e_fine = e.al or datetime.date.max
+        if e.dal < dal <= e_fine:
+            # The Comune moves: its previous membership ends the day before.
+            e.al = dal - datetime.timedelta(days=1)
+            e.save()
+            cambiati += 1
+        elif e.dal > dal and e.dal <= (al or datetime.date.max):
+            return Errore(
+                None,
+                "dal",
+                f"{comune.nome} appartiene dal {e.dal:%d/%m/%Y} all'Ambito {e.ambito}: "
+                "il periodo indicato si sovrappone.",
+            )
+    AppartenenzaComune.objects.create(comune=comune, ambito=ambito, dal=dal, al=al, fonte=fonte)
+    return cambiati + 1
+
+
+# ---------------------------------------------------------------------------------------
+# Edits from the pages (the audit log records who made them)
+
+
+def aggiorna_contatti(oggetto, dati):
+    """Save the changed contact fields of a Comune or an Ufficio di Piano."""
+    cambiati = [k for k, v in dati.items() if getattr(oggetto, k) != v]
+    for k in cambiati:
+        setattr(oggetto, k, dati[k])
+    if cambiati:
+        oggetto.full_clean()
+        oggetto.save(update_fields=cambiati + (["nome_normalizzato"] if isinstance(oggetto, Comune) else []))
+    return cambiati
+
+
+def aggiungi_incarico(*, organo, persona_nome, ruolo, qualifica, comune, dal, al):
+    with transaction.atomic():
+        persona, _ = Persona.objects.get_or_create(nome=persona_nome.strip())
+        incarico = Incarico(
+            organo=organo,
+            persona=persona,
+            ruolo=ruolo,
+            qualifica=qualifica,
+            comune=comune,
+            dal=dal,
+            al=al,
+            attestato_il=dal,
+            fonte="Inserito dall'Ufficio di Piano",
+        )
+        incarico.full_clean()
+        incarico.save()
+    return incarico

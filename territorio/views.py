@@ -1,0 +1,242 @@
+import csv
+import datetime
+import io
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+from openpyxl import Workbook
+
+from accounts.permissions import can_edit_ambito, can_edit_comune, can_import_memberships, can_view_audit
+
+from . import selectors, services
+from .forms import (
+    CercaForm,
+    ContattiComuneForm,
+    DataForm,
+    ImportaAppartenenzeForm,
+    IncaricoForm,
+    UfficioDiPianoForm,
+)
+from .models import Ambito, Comune, Organo, TipoOrgano
+from .tabular import FileRifiutato, cella_sicura
+
+
+def _giorno(request):
+    """The day the page describes (?data=), today by default, and the form that chose it."""
+    form = DataForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["data"]:
+        return form.cleaned_data["data"], form
+    return datetime.date.today(), form
+
+
+@require_safe
+def provincia(request):
+    giorno, form = _giorno(request)
+    distretti = selectors.distretti_con_ambiti(giorno)
+    per_asst = {}
+    for d in distretti:
+        per_asst.setdefault(d.asst, []).append(d)
+    non_assegnati = selectors.comuni_non_assegnati(giorno)
+    totale_ambiti = sum(len(d.ambiti_attuali) for d in distretti)
+    return render(
+        request,
+        "territorio/provincia.html",
+        {
+            "giorno": giorno,
+            "form": form,
+            "per_asst": per_asst,
+            "totale_ambiti": totale_ambiti,
+            "totale_comuni": selectors.comuni_della_provincia(giorno).count(),
+            "non_assegnati": non_assegnati,
+            "organi": selectors.organi_provinciali(giorno),
+        },
+    )
+
+
+@require_safe
+def ambito_detail(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    giorno, form = _giorno(request)
+    organi = list(selectors.organi_di(ambito))
+    incarichi = list(selectors.incarichi_in_carica(organi, giorno))
+    for organo in organi:
+        organo.in_carica = [i for i in incarichi if i.organo_id == organo.pk]
+    return render(
+        request,
+        "territorio/ambito.html",
+        {
+            "ambito": ambito,
+            "giorno": giorno,
+            "form": form,
+            "distretto": selectors.distretto_di(ambito, giorno),
+            "comuni": selectors.comuni_di(ambito, giorno),
+            "capofila": selectors.capofila_di(ambito, giorno),
+            "ufficio": next((o for o in organi if o.tipo == TipoOrgano.UFFICIO_DI_PIANO), None),
+            "assemblea": next((o for o in organi if o.tipo == TipoOrgano.ASSEMBLEA_AMBITO), None),
+            "puo_modificare": can_edit_ambito(request.user, ambito),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ufficio_di_piano_modifica(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    if not can_edit_ambito(request.user, ambito):
+        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito o il coordinamento provinciale.")
+    ufficio = get_object_or_404(Organo, ambito=ambito, tipo=TipoOrgano.UFFICIO_DI_PIANO)
+    form = UfficioDiPianoForm(request.POST or None, instance=Organo.objects.get(pk=ufficio.pk))
+    if request.method == "POST" and form.is_valid():
+        services.aggiorna_contatti(ufficio, {f: form.cleaned_data[f] for f in form.Meta.fields})
+        messages.success(request, "Contatti dell'Ufficio di Piano salvati.")
+        return redirect("territorio:ambito", codice=ambito.pk)
+    return render(request, "territorio/modifica.html", {"form": form, "titolo": ufficio.nome, "indietro": ambito})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incarico_nuovo(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    if not can_edit_ambito(request.user, ambito):
+        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito o il coordinamento provinciale.")
+    giorno = datetime.date.today()
+    form = IncaricoForm(
+        request.POST or None,
+        organi=Organo.objects.filter(ambito=ambito),
+        comuni=selectors.comuni_di(ambito, giorno),
+    )
+    if request.method == "POST" and form.is_valid():
+        dati = form.cleaned_data
+        try:
+            services.aggiungi_incarico(
+                organo=dati["organo"],
+                persona_nome=dati["persona_nome"],
+                ruolo=dati["ruolo"],
+                qualifica=dati["qualifica"],
+                comune=dati["comune"],
+                dal=dati["dal"],
+                al=dati["al"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "Incarico registrato.")
+            return redirect("territorio:ambito", codice=ambito.pk)
+    return render(
+        request,
+        "territorio/modifica.html",
+        {"form": form, "titolo": f"Nuovo incarico – Ambito {ambito.nome}", "indietro": ambito},
+    )
+
+
+@require_safe
+def comune_detail(request, codice_istat):
+    comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
+    giorno, form = _giorno(request)
+    ambito = selectors.ambito_di(comune, giorno)
+    return render(
+        request,
+        "territorio/comune.html",
+        {
+            "comune": comune,
+            "giorno": giorno,
+            "form": form,
+            "ambito": ambito,
+            "distretto": selectors.distretto_di(ambito, giorno) if ambito else None,
+            "storia": selectors.storia_di(comune),
+            "alias": comune.alias.all(),
+            "puo_modificare": can_edit_comune(request.user, comune),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comune_modifica(request, codice_istat):
+    comune = get_object_or_404(Comune, pk=codice_istat)
+    if not can_edit_comune(request.user, comune):
+        raise PermissionDenied("Solo il Comune stesso o il coordinamento provinciale.")
+    form = ContattiComuneForm(request.POST or None, instance=Comune.objects.get(pk=comune.pk))
+    if request.method == "POST" and form.is_valid():
+        services.aggiorna_contatti(comune, {f: form.cleaned_data[f] for f in form.Meta.fields})
+        messages.success(request, "Contatti del Comune salvati.")
+        return redirect("territorio:comune", codice_istat=comune.pk)
+    return render(
+        request, "territorio/modifica.html", {"form": form, "titolo": f"Contatti del Comune di {comune.nome}"}
+    )
+
+
+@require_safe
+def cerca(request):
+    form = CercaForm(request.GET or None)
+    risultati = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        giorno = datetime.date.today()
+        risultati = list(selectors.cerca_comuni(form.cleaned_data["q"]))
+        for c in risultati:
+            c.ambito_attuale = selectors.ambito_di(c, giorno)
+    return render(request, "territorio/cerca.html", {"form": form, "risultati": risultati})
+
+
+@require_safe
+def export(request):
+    giorno, _ = _giorno(request)
+    righe = selectors.righe_export(giorno)
+    nome = f"anagrafe-territoriale-{giorno:%Y-%m-%d}"
+    if request.GET.get("formato") == "xlsx":
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Comuni"
+        ws.append(selectors.COLONNE_EXPORT)
+        for r in righe:
+            ws.append([cella_sicura(r[c]) for c in selectors.COLONNE_EXPORT])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{nome}.xlsx"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{nome}.csv"'
+    writer = csv.DictWriter(response, fieldnames=selectors.COLONNE_EXPORT, lineterminator="\n")
+    writer.writeheader()
+    for r in righe:
+        writer.writerow({k: cella_sicura(v) for k, v in r.items()})
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def importa(request):
+    if not can_import_memberships(request.user):
+        raise PermissionDenied("Solo il coordinamento provinciale importa le appartenenze.")
+    form = ImportaAppartenenzeForm(request.POST or None, request.FILES or None)
+    errori = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            n = services.importa_appartenenze(f.read(), f.name)
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File importato: {n} appartenenze create o modificate.")
+            return redirect("territorio:importa")
+    return render(request, "territorio/importa.html", {"form": form, "errori": errori})
+
+
+@login_required
+@require_safe
+def registro_modifiche(request):
+    if not can_view_audit(request.user):
+        raise PermissionDenied("Il registro delle modifiche è riservato al coordinamento provinciale.")
+    voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    pagina = Paginator(voci, 50).get_page(request.GET.get("pagina"))
+    return render(request, "territorio/registro.html", {"pagina": pagina})

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from api.api import api
+
+# The admin is for superusers only; roles work through the pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "Zona – amministrazione"
+
+urlpatterns = [
+    path("", include("territorio.urls")),
+    path("account/", include("accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
