@@ -18,12 +18,18 @@ class CercaForm(forms.Form):
 
 
 class ContattiComuneForm(forms.ModelForm):
+    sito_web = forms.URLField(
+        label="Sito web",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Indirizzo del sito non valido (es. https://www.comune.esempio.it)."},
+    )
+
     class Meta:
         model = Comune
         fields = ["pec", "sito_web", "telefono"]
         error_messages = {
             "pec": {"invalid": "Indirizzo PEC non valido."},
-            "sito_web": {"invalid": "Indirizzo del sito non valido (es. https://www.comune.esempio.it)."},
         }
 
 

@@ -161,13 +161,9 @@ class Riconciliazione:
 
     @property
     def coerente(self):
-        return not (
-            self.non_risolti
-            or self.non_assegnati
-            or self.in_piu_ambiti
-            or self.fonte_diversa_da_anagrafe
-            or any(f != a for _, f, a in self.conteggi)
-        )
+        # Differences from the source are reported but allowed: the registry may be newer
+        # than the document (a Comune assigned later). Gaps and double memberships are not.
+        return not (self.non_risolti or self.non_assegnati or self.in_piu_ambiti)
 
 
 def riconcilia(righe_fonte, codici_ambito, giorno, sigla=PROVINCIA):

@@ -1,0 +1,230 @@
+"""Shared pytest fixtures of Zona.
+
+Demo data
+    Tests get the Bergamo demo (243 Comuni, 14 Ambiti, demo users with password
+    ``zona-demo-2025``) with ``@pytest.mark.django_db`` plus the ``demo_db`` fixture::
+
+        @pytest.mark.django_db
+        def test_something(demo_db, client): ...
+
+    The demo is loaded once per session, right after the test database is created
+    (``django_db_setup``), and each test runs inside a transaction that is rolled back, so a
+    test may change anything without affecting the others.
+
+    Transactional tests (``transactional_db``, ``live_server``, ``django_db(transaction=True)``)
+    empty every table when they finish. pytest-django runs them after the ordinary database
+    tests, and if a ``demo_db`` test still comes after one (another ordering plugin, a
+    selection of tests), the demo is loaded again, committed, before that test starts.
+
+Logging in
+    ``client.force_login(user)`` works as usual. ``client.login(username=..., password=...)``
+    does not: django-axes' authentication backend needs the request, and the test client
+    passes none (``AxesBackendRequestParameterRequired``). Use ``force_login``, or the
+    ``login`` fixture below, which logs in with a password through the real login form.
+
+Browser tests
+    Marked ``@pytest.mark.browser``; they use ``live_demo`` (the live server URL with the demo
+    loaded in a transactional database) and ``browser_page`` (a Playwright page in Debian's
+    Chromium, ``/usr/bin/chromium``: Playwright never downloads a browser here).
+    ``browser_errors`` lists the console errors, uncaught exceptions and
+    Content-Security-Policy violations seen by the page. ``screenshot("name")`` saves
+    ``test-artifacts/name.png``; a failing browser test leaves ``test-artifacts/FAILED-<test>.png``.
+"""
+
+import os
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django would then refuse ORM
+# calls from the test (and from live_server fixtures) as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import io  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("ZONA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "zona-demo-2025"
+
+# The pytest-django database blocker, once the session's test database exists.
+_session = {"blocker": None}
+_reports_key = pytest.StashKey[dict]()
+_errors_key = pytest.StashKey[list]()
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+def _load_demo():
+    from django.db import connection; print("\nLOAD atomic=", connection.in_atomic_block)
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def _demo_present():
+    from django.contrib.auth import get_user_model
+
+    from territorio.models import Ambito
+
+    return Ambito.objects.exists() and get_user_model().objects.filter(username="udp.altosebino").exists()
+
+
+def _ensure_demo():
+    if not _demo_present():
+        _load_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the demo loaded once for the whole session."""
+    with django_db_blocker.unblock():
+        _load_demo()
+    _session["blocker"] = django_db_blocker
+    yield
+    _session["blocker"] = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's transaction opens: if a transactional test emptied the database,
+    # reload the demo and commit it, so it is loaded once more rather than once per test.
+    blocker = _session["blocker"]
+    if blocker is None or "demo_db" not in getattr(item, "fixturenames", ()):
+        return
+    with blocker.unblock():
+        _ensure_demo()
+
+
+@pytest.fixture
+def demo_db(db):
+    """The Bergamo demo data and users. Use with ``@pytest.mark.django_db``."""
+    _ensure_demo()  # a no-op query unless the data went missing (then it is loaded in-test)
+    from accounts.services import UTENTI_DEMO
+
+    return SimpleNamespace(
+        password=DEMO_PASSWORD,
+        usernames=[u[0] for u in UTENTI_DEMO] + ["admin"],
+    )
+
+
+@pytest.fixture
+def login(client):
+    """``login(username, password=DEMO_PASSWORD)``: log ``client`` in through the login form.
+
+    Goes through django-axes like a real login (a wrong password counts as a failure).
+    Returns the response of the POST.
+    """
+    from django.urls import reverse
+
+    def do_login(username, password=DEMO_PASSWORD):
+        response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+        assert response.status_code == 302, f"login of {username!r} failed (status {response.status_code})"
+        return response
+
+    return do_login
+
+
+# --- browser tests -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_demo(live_server, transactional_db):
+    """The live server (``.url``) with the demo loaded in its (transactional) database.
+
+    Transactional tests empty the database when they end, so the demo is loaded per test
+    (about a second and a half) whenever it is missing.
+    """
+    _ensure_demo()
+    return live_server
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(_reports_key, {})[report.when] = report
+    return report
+
+
+def _slug(text):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:150]
+
+
+# Reports CSP violations to the console too (Chromium already logs them as errors, but
+# this also catches report-only policies and violations in frames).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture
+def browser_page(request):
+    """A Playwright page in headless Debian Chromium; screenshots itself if the test fails."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (scripts/test.sh does) "
+            "or deselect the browser tests with -m 'not browser'."
+        )
+    from playwright.sync_api import sync_playwright
+
+    errors = []
+    request.node.stash[_errors_key] = errors
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(15_000)
+            context.add_init_script(_CSP_LISTENER)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda msg: errors.append(f"console.{msg.type}: {msg.text} ({msg.location.get('url', '')})")
+                if msg.type == "error"
+                else None,
+            )
+            page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
+            yield page
+            call_report = request.node.stash.get(_reports_key, {}).get("call")
+            if call_report is None or call_report.failed:
+                ARTIFACTS.mkdir(exist_ok=True)
+                path = ARTIFACTS / f"FAILED-{_slug(request.node.nodeid)}.png"
+                try:
+                    page.screenshot(path=path, full_page=True)
+                    print(f"\nscreenshot of the failed test: {path}")
+                except Exception as e:  # the page may be gone; the test's own error matters more
+                    print(f"\nno screenshot of the failed test: {e}")
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_errors(browser_page, request):
+    """The console errors, uncaught exceptions and CSP violations of ``browser_page`` so far."""
+    return request.node.stash[_errors_key]
+
+
+@pytest.fixture
+def screenshot(browser_page):
+    """``screenshot("name")`` saves a full-page screenshot as ``test-artifacts/name.png``."""
+
+    def take(name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{_slug(name)}.png"
+        browser_page.screenshot(path=path, full_page=True)
+        return path
+
+    return take
