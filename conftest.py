@@ -69,7 +69,6 @@ _errors_key = pytest.StashKey[list]()
 
 
 def _load_demo():
-    from django.db import connection; print("\nLOAD atomic=", connection.in_atomic_block)
     call_command("load_demo", stdout=io.StringIO())
 
 
