@@ -9,22 +9,7 @@ class TerritorioConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
-
-        for model in (
-            models.Regione,
-            models.ATS,
-            models.ASST,
-            models.Distretto,
-            models.Ambito,
-            models.AmbitoDistretto,
-            models.Comune,
-            models.AppartenenzaComune,
-            models.AliasComune,
-            models.Ente,
-            models.Capofila,
-            models.Persona,
-            models.Incarico,
-        ):
-            auditlog.register(model)
-        auditlog.register(models.Organo, m2m_fields={"distretti"})
+        # Every model of the registry is changed by people, so every one is audited.
+        for model in self.get_models():
+            m2m = {f.name for f in model._meta.many_to_many}
+            auditlog.register(model, m2m_fields=m2m or None)

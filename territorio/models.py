@@ -17,12 +17,24 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(Q(al__isnull=True) | Q(al__gte=day), dal__lte=day)
 
 
-def validity_constraint(name):
-    return models.CheckConstraint(
-        condition=Q(al__isnull=True) | Q(al__gte=F("dal")),
-        name=name,
-        violation_error_message="La data di fine non può precedere la data di inizio.",
-    )
+class Periodo(models.Model):
+    """A link that holds from `dal` to `al` (both inclusive; `al` empty while in force)."""
+
+    dal = models.DateField()
+    al = models.DateField(null=True, blank=True)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(al__isnull=True) | Q(al__gte=F("dal")),
+                name="%(class)s_al_dopo_dal",
+                violation_error_message="La data di fine non può precedere la data di inizio.",
+            ),
+        ]
 
 
 class Regione(models.Model):
@@ -93,21 +105,15 @@ class Ambito(models.Model):
         return self.nome
 
 
-class AmbitoDistretto(models.Model):
+class AmbitoDistretto(Periodo):
     ambito = models.ForeignKey(Ambito, on_delete=models.CASCADE, related_name="appartenenze")
     distretto = models.ForeignKey(Distretto, on_delete=models.PROTECT, related_name="appartenenze")
-    dal = models.DateField()
-    al = models.DateField(null=True, blank=True)
-    fonte = models.CharField(max_length=300, blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "appartenenza di un Ambito a un Distretto"
         verbose_name_plural = "appartenenze degli Ambiti ai Distretti"
         ordering = ["ambito", "dal"]
-        constraints = [
-            validity_constraint("ambitodistretto_al_dopo_dal"),
+        constraints = Periodo.Meta.constraints + [
             models.UniqueConstraint(fields=["ambito", "dal"], name="ambitodistretto_unico_dal"),
         ]
 
@@ -149,21 +155,15 @@ class Comune(models.Model):
         return self.nome
 
 
-class AppartenenzaComune(models.Model):
+class AppartenenzaComune(Periodo):
     comune = models.ForeignKey(Comune, on_delete=models.CASCADE, related_name="appartenenze")
     ambito = models.ForeignKey(Ambito, on_delete=models.PROTECT, related_name="appartenenze_comuni")
-    dal = models.DateField()
-    al = models.DateField(null=True, blank=True)
-    fonte = models.CharField(max_length=300, blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "appartenenza di un Comune a un Ambito"
         verbose_name_plural = "appartenenze dei Comuni agli Ambiti"
         ordering = ["comune", "dal"]
-        constraints = [
-            validity_constraint("appartenenzacomune_al_dopo_dal"),
+        constraints = Periodo.Meta.constraints + [
             models.UniqueConstraint(fields=["comune", "dal"], name="appartenenzacomune_unico_dal"),
         ]
 
@@ -213,23 +213,17 @@ class Ente(models.Model):
         return self.nome
 
 
-class Capofila(models.Model):
+class Capofila(Periodo):
     """The body that manages an Ambito on its behalf, over a period."""
 
     ambito = models.ForeignKey(Ambito, on_delete=models.CASCADE, related_name="capofila")
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="ambiti_gestiti")
-    dal = models.DateField()
-    al = models.DateField(null=True, blank=True)
-    fonte = models.CharField(max_length=300, blank=True)
-
-    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ente capofila"
         verbose_name_plural = "enti capofila"
         ordering = ["ambito", "dal"]
-        constraints = [
-            validity_constraint("capofila_al_dopo_dal"),
+        constraints = Periodo.Meta.constraints + [
             models.UniqueConstraint(fields=["ambito", "dal"], name="capofila_unico_dal"),
         ]
 

@@ -1,9 +1,9 @@
-import datetime
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from territorio import services
+from territorio.management.options import add_date_option, date_option
 from territorio.selectors import riconcilia
 
 
@@ -15,13 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Data di riferimento AAAA-MM-GG (predefinita: oggi).")
+        add_date_option(parser)
 
     def handle(self, *args, **options):
-        try:
-            day = datetime.date.fromisoformat(options["date"]) if options["date"] else datetime.date.today()
-        except ValueError:
-            raise CommandError(f"Data non valida: «{options['date']}». Usare il formato AAAA-MM-GG.") from None
+        day = date_option(options)
         report = riconcilia(services.righe_prologo_2025(), services.ambiti_per_nome_fonte(), day)
         out = self.stdout.write
         out(f"Riconciliazione dell'anagrafe al {day:%d/%m/%Y} con la tabella del Prologo 2025-2027")
