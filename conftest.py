@@ -156,6 +156,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _short(text, limit=400):
+    # Console messages may quote whole data: URIs.
+    return text if len(text) <= limit else text[: limit - 20] + " […] " + text[-15:]
+
+
 def _slug(text):
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:150]
 
@@ -191,11 +196,11 @@ def browser_page(request):
             page = context.new_page()
             page.on(
                 "console",
-                lambda msg: errors.append(f"console.{msg.type}: {msg.text} ({msg.location.get('url', '')})")
+                lambda msg: errors.append(_short(f"console.{msg.type}: {msg.text} ({msg.location.get('url', '')})"))
                 if msg.type == "error"
                 else None,
             )
-            page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
+            page.on("pageerror", lambda exc: errors.append(_short(f"uncaught exception: {exc}")))
             yield page
             call_report = request.node.stash.get(_reports_key, {}).get("call")
             if call_report is None or call_report.failed:
@@ -208,6 +213,13 @@ def browser_page(request):
                     print(f"\nno screenshot of the failed test: {e}")
         finally:
             browser.close()
+            # While Playwright's event loop runs, Django keeps the test's database connections
+            # apart (asgiref's thread-critical Local turns per-context when a loop is running):
+            # ORM calls in a browser test open a connection of their own. Close it here, inside
+            # that context, or PostgreSQL cannot drop the test database at the end.
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.fixture
