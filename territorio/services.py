@@ -33,8 +33,12 @@ from .text import normalizza
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 PROLOGO_2025 = "Prologo ai Piani di Zona 2025-2027 (approvato il 02/12/2024)"
-# The Prologo 2025-2027 memberships are known from the start of its triennio.
 INIZIO_TRIENNIO_2025 = datetime.date(2025, 1, 1)
+# The Prologo 2025-2027 lists the Comuni of each Ambito; the sources for 2021-2023 (the Alto
+# Sebino plan) give the same composition, so the demo assumes it unchanged since 2021 and says
+# so in the membership's source. Earlier years need the ISTAT list of suppressed Comuni.
+INIZIO_APPARTENENZE = datetime.date(2021, 1, 1)
+FONTE_APPARTENENZE = PROLOGO_2025 + "; composizione assunta invariata dal triennio 2021-2023"
 DATA_PROLOGO_2025 = datetime.date(2024, 12, 2)
 # DGR 6762 of 25/07/2022 set up the Distretti and their Conferenze under L.r. 22/2021.
 DGR_6762 = datetime.date(2022, 7, 25)
@@ -217,8 +221,8 @@ def carica_appartenenze_prologo_2025():
         for comune, codice_ambito in coppie:
             AppartenenzaComune.objects.get_or_create(
                 comune=comune,
-                dal=INIZIO_TRIENNIO_2025,
-                defaults={"ambito_id": codice_ambito, "fonte": PROLOGO_2025},
+                dal=INIZIO_APPARTENENZE,
+                defaults={"ambito_id": codice_ambito, "fonte": FONTE_APPARTENENZE},
             )
     return len(coppie)
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # Project apps first: their templates win over the generic names of the theme.
     "accounts",
     "territorio",
+    "conoscenza",
     "api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ admin.site.site_header = "Zona – amministrazione"
 
 urlpatterns = [
     path("", include("territorio.urls")),
+    path("", include("conoscenza.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

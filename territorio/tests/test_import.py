@@ -100,16 +100,16 @@ def test_duplicated_rows_are_refused(demo_db):
 
 @pytest.mark.django_db
 def test_conflict_with_an_existing_membership_is_refused(demo_db):
-    # Lovere is in Alto Sebino from 01/01/2025: a different Ambito from the same day conflicts.
-    errors = refused(b"codice_istat,ambito,dal\n016128,treviglio,2025-01-01\n")
+    # Lovere is in Alto Sebino from 01/01/2021: a different Ambito from the same day conflicts.
+    errors = refused(b"codice_istat,ambito,dal\n016128,treviglio,2021-01-01\n")
     assert errors == [
-        "riga 2, colonna «ambito»: Lovere ha già un'appartenenza dal 01/01/2025 all'Ambito Alto Sebino: "
+        "riga 2, colonna «ambito»: Lovere ha già un'appartenenza dal 01/01/2021 all'Ambito Alto Sebino: "
         "chiuderla o correggerla prima."
     ]
     # A period that ends after a later existing membership starts overlaps it.
-    errors = refused(b"codice_istat,ambito,dal,al\n016128,treviglio,2024-01-01,2025-06-30\n")
+    errors = refused(b"codice_istat,ambito,dal,al\n016128,treviglio,2020-01-01,2021-06-30\n")
     assert errors == [
-        "riga 2, colonna «dal»: Lovere appartiene dal 01/01/2025 all'Ambito Alto Sebino: il periodo indicato si sovrappone."
+        "riga 2, colonna «dal»: Lovere appartiene dal 01/01/2021 all'Ambito Alto Sebino: il periodo indicato si sovrappone."
     ]
 
 

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
+from conoscenza.demo import carica_demo
+from conoscenza.services import carica_catalogo
 from territorio import services
 from territorio.tabular import FileRifiutato
 
@@ -23,6 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Appartenenze Comune-Ambito dal Prologo 2025-2027: {n}")
         services.carica_organi()
         self.stdout.write("Organi di governo e incarichi caricati.")
+        carica_catalogo()
+        caricamenti = carica_demo()
+        self.stdout.write(
+            f"Base di conoscenza: catalogo di misure e indicatori, {len(caricamenti)} file di dati caricati "
+            "(popolazione ISTAT 2022-2023 per età e sesso, superfici, dati delle fonti)."
+        )
         if not options["senza_utenti"]:
             self.stdout.write(f"Utenti demo (password per tutti: {DEMO_PASSWORD}):")
             for username, descrizione in crea_utenti_demo():

@@ -1,0 +1,180 @@
+"""Indicators computed by the database from base observations, at every level.
+
+Each distinct term of the indicators (a measure with its age, sex and category filter) is one
+SQL aggregation grouped by territory and year; Comune rows are rolled up to the Ambito,
+Distretto and ATS they belong to on the observation's reference date by joins on the
+membership tables. Data stored directly at a higher level (an Ambito's figure from a plan)
+count only where no Comune data exist for that territory, term and year, so nothing is
+counted twice. The few sums per territory and year are then combined with the formula.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+
+from territorio.models import ATS, Ambito, Comune, Distretto
+
+from .models import Indicatore, Livello, Osservazione, ValorePubblicato
+
+LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS]
+
+_VALIDA_APP = Q(comune__appartenenze__dal__lte=F("data_riferimento")) & (
+    Q(comune__appartenenze__al__isnull=True) | Q(comune__appartenenze__al__gte=F("data_riferimento"))
+)
+_VALIDO_DISTRETTO = Q(comune__appartenenze__ambito__appartenenze__dal__lte=F("data_riferimento")) & (
+    Q(comune__appartenenze__ambito__appartenenze__al__isnull=True)
+    | Q(comune__appartenenze__ambito__appartenenze__al__gte=F("data_riferimento"))
+)
+_ROLLUP = {
+    Livello.AMBITO: ("comune__appartenenze__ambito_id", [_VALIDA_APP]),
+    Livello.DISTRETTO: ("comune__appartenenze__ambito__appartenenze__distretto_id", [_VALIDA_APP, _VALIDO_DISTRETTO]),
+    Livello.ATS: (
+        "comune__appartenenze__ambito__appartenenze__distretto__asst__ats_id",
+        [_VALIDA_APP, _VALIDO_DISTRETTO],
+    ),
+}
+
+
+def _chiave_termine(t):
+    return (t.misura_id, t.eta_da, t.eta_a, t.sesso, t.categoria)
+
+
+def _filtro_termine(chiave):
+    misura, eta_da, eta_a, sesso, categoria = chiave
+    q = Q(misura_id=misura, categoria=categoria, attiva=True)
+    if eta_da is not None:
+        q &= Q(eta_da__gte=eta_da)
+    if eta_a is not None:
+        q &= Q(eta_a__isnull=False, eta_a__lte=eta_a)
+    if sesso:
+        q &= Q(sesso=sesso)
+    return q
+
+
+def _somme(chiave, livello, anni, territori):
+    """{(codice_territorio, anno): sum} for one term at one level."""
+    base = Osservazione.objects.filter(_filtro_termine(chiave))
+    if anni is not None:
+        base = base.filter(anno__in=anni)
+    risultato = {}
+    if livello in _ROLLUP:
+        campo, condizioni = _ROLLUP[livello]
+        condizione = Q(livello=Livello.COMUNE)
+        for c in condizioni:
+            condizione &= c
+        # One filter() call, so that every condition applies to the same joined membership.
+        qs = base.filter(condizione)
+        if territori is not None:
+            qs = qs.filter(**{f"{campo}__in": territori})
+        for t, anno, s in qs.values(campo, "anno").annotate(s=Sum("valore")).values_list(campo, "anno", "s"):
+            risultato[(t, anno)] = s
+    dirette = base.filter(livello=livello)
+    if territori is not None:
+        dirette = dirette.filter(codice_territorio__in=territori)
+    for t, anno, s in dirette.values("codice_territorio", "anno").annotate(s=Sum("valore")).values_list(
+        "codice_territorio", "anno", "s"
+    ):
+        risultato.setdefault((t, anno), s)  # Comune data win: never count twice
+    return risultato
+
+
+def calcola(livello, anni=None, indicatori=None, territori=None):
+    """{(codice_territorio, anno, codice_indicatore): Decimal or None} for the years with data."""
+    qs = Indicatore.objects.prefetch_related("termini")
+    if indicatori is not None:
+        qs = qs.filter(codice__in=indicatori)
+    indicatori = list(qs)
+    anni_estesi = None
+    if anni is not None:
+        anni_estesi = sorted({a + t.sfasamento for a in anni for i in indicatori for t in i.termini.all()})
+    somme = {}
+    for ind in indicatori:
+        for t in ind.termini.all():
+            k = _chiave_termine(t)
+            if k not in somme:
+                somme[k] = _somme(k, livello, anni_estesi, territori)
+    risultati = {}
+    for ind in indicatori:
+        termini = list(ind.termini.all())
+        num = [t for t in termini if t.parte == "num"]
+        den = [t for t in termini if t.parte == "den"]
+        candidati = {(terr, anno - t.sfasamento) for t in num for (terr, anno) in somme[_chiave_termine(t)]}
+        for terr, anno in candidati:
+            if anni is not None and anno not in anni:
+                continue
+            n = _combina(num, somme, terr, anno)
+            d = _combina(den, somme, terr, anno) if den else Decimal(1)
+            if n is None or d is None:
+                continue
+            risultati[(terr, anno, ind.codice)] = None if d == 0 else Decimal(n) * ind.fattore / Decimal(d)
+    return risultati
+
+
+def _combina(termini, somme, terr, anno):
+    totale = Decimal(0)
+    for t in termini:
+        s = somme[_chiave_termine(t)].get((terr, anno + t.sfasamento))
+        if s is None:
+            return None
+        totale += t.peso * Decimal(s)
+    return totale
+
+
+def nomi_territori(livello):
+    if livello == Livello.COMUNE:
+        return dict(Comune.objects.values_list("codice_istat", "nome"))
+    model = {Livello.AMBITO: Ambito, Livello.DISTRETTO: Distretto, Livello.ATS: ATS}[livello]
+    return dict(model.objects.values_list("pk", "nome"))
+
+
+def valori_pubblicati(livello, codice_territorio):
+    return ValorePubblicato.objects.filter(
+        livello=livello, codice_territorio=codice_territorio, attiva=True
+    ).select_related("indicatore", "caricamento")
+
+
+def caricamenti_attivi(livelli, codici, anni):
+    """The loads whose active observations feed the given territories and years."""
+    from .models import Caricamento
+
+    comuni = Q(livello=Livello.COMUNE)
+    diretti = Q(livello__in=livelli, codice_territorio__in=codici)
+    ids = (
+        Osservazione.objects.filter(comuni | diretti, attiva=True, anno__in=anni)
+        .values_list("caricamento_id", flat=True)
+        .distinct()
+    )
+    return Caricamento.objects.filter(pk__in=ids).select_related("utente").order_by("creato_il")
+
+
+def profilo(livello, codice, confronti):
+    """The quadro conoscitivo of a territory: every indicator per year, the same for the
+    comparison territories [(livello, codice, nome)], and the published values beside the
+    computed ones with their gap."""
+    valori = calcola(livello, territori=[codice])
+    anni = sorted({a for (_, a, _) in valori})
+    per_confronto = {(lv, c): calcola(lv, anni=anni or None, territori=[c]) for lv, c, _ in confronti}
+    pubblicati = list(valori_pubblicati(livello, codice))
+    righe = []
+    for ind in Indicatore.objects.all():
+        serie = {a: valori.get((codice, a, ind.codice)) for a in anni}
+        if not any(v is not None for v in serie.values()):
+            continue
+        righe.append(
+            {
+                "indicatore": ind,
+                "valori": [serie[a] for a in anni],
+                "confronti": [
+                    per_confronto[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti
+                ],
+            }
+        )
+    confronto_pubblicati = []
+    for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.anno)):
+        calcolato = valori.get((codice, p.anno, p.indicatore_id))
+        differenza = None
+        if calcolato is not None:
+            differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
+        confronto_pubblicati.append({"pubblicato": p, "calcolato": calcolato, "differenza": differenza})
+    return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati}
