@@ -169,6 +169,7 @@ class ValorePubblicato(models.Model):
     livello = models.CharField(max_length=10, choices=Livello.choices)
     codice_territorio = models.CharField(max_length=60)
     anno = models.PositiveSmallIntegerField()
+    categoria = models.CharField(max_length=120, blank=True)
     valore = models.DecimalField(max_digits=20, decimal_places=4)
     nota = models.CharField(max_length=300, blank=True)
 

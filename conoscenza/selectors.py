@@ -128,10 +128,40 @@ def nomi_territori(livello):
     return dict(model.objects.values_list("pk", "nome"))
 
 
-def valori_pubblicati(livello, codice_territorio):
-    return ValorePubblicato.objects.filter(
-        livello=livello, codice_territorio=codice_territorio, attiva=True
-    ).select_related("indicatore", "caricamento")
+def valori_pubblicati(territori):
+    """Active published values of [(livello, codice)]."""
+    q = Q()
+    for livello, codice in territori:
+        q |= Q(livello=livello, codice_territorio=codice)
+    return ValorePubblicato.objects.filter(q, attiva=True).select_related("indicatore", "caricamento")
+
+
+def dati_di_base(livello, codice):
+    """Base observations stored at this level (an Ambito's figures from its plan), as
+    [(misura, anni, [(categoria, [valore per anno])])]."""
+    from .models import Misura
+
+    righe = (
+        Osservazione.objects.filter(livello=livello, codice_territorio=codice, attiva=True)
+        .values_list("misura_id", "categoria", "eta_da", "eta_a", "sesso", "anno", "valore")
+        .order_by("misura_id", "categoria")
+    )
+    per_misura = defaultdict(lambda: defaultdict(dict))
+    for misura, categoria, eta_da, eta_a, sesso, anno, valore in righe:
+        etichetta = categoria or "totale"
+        if eta_da is not None or eta_a is not None:
+            etichetta += f", età {eta_da or 0}{'-' + str(eta_a) if eta_a is not None else ' e più'}"
+        if sesso:
+            etichetta += f", {sesso}"
+        per_misura[misura][etichetta][anno] = valore
+    misure = {m.codice: m for m in Misura.objects.filter(codice__in=per_misura)}
+    risultato = []
+    for codice_misura, per_categoria in per_misura.items():
+        anni = sorted({a for valori in per_categoria.values() for a in valori})
+        risultato.append(
+            (misure[codice_misura], anni, [(c, [v.get(a) for a in anni]) for c, v in per_categoria.items()])
+        )
+    return risultato
 
 
 def caricamenti_attivi(livelli, codici, anni):
@@ -155,7 +185,12 @@ def profilo(livello, codice, confronti):
     valori = calcola(livello, territori=[codice])
     anni = sorted({a for (_, a, _) in valori})
     per_confronto = {(lv, c): calcola(lv, anni=anni or None, territori=[c]) for lv, c, _ in confronti}
-    pubblicati = list(valori_pubblicati(livello, codice))
+    pubblicati = list(
+        valori_pubblicati([(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")])
+    )
+    calcolati = {(livello, codice): valori}
+    for lv, c, _ in confronti:
+        calcolati[(lv, c)] = calcola(lv, territori=[c])
     righe = []
     for ind in Indicatore.objects.all():
         serie = {a: valori.get((codice, a, ind.codice)) for a in anni}
@@ -171,8 +206,11 @@ def profilo(livello, codice, confronti):
             }
         )
     confronto_pubblicati = []
-    for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.anno)):
-        calcolato = valori.get((codice, p.anno, p.indicatore_id))
+    ordine_livelli = {lv: i for i, lv in enumerate(Livello.values)}
+    for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello])):
+        calcolato = None
+        if not p.categoria:
+            calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get((p.codice_territorio, p.anno, p.indicatore_id))
         differenza = None
         if calcolato is not None:
             differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore

@@ -291,8 +291,15 @@ def valida(righe):
             continue
         if codice_misura in indicatori and codice_misura not in misure:
             pubblicati.append(
-                dict(indicatore_id=codice_misura, livello=livello, codice_territorio=codice, anno=anno, valore=valore,
-                     nota=str(v.get("nota") or "")[:300])
+                dict(
+                    indicatore_id=codice_misura,
+                    livello=livello,
+                    codice_territorio=codice,
+                    anno=anno,
+                    categoria=str(v.get("categoria") or "").strip(),
+                    valore=valore,
+                    nota=str(v.get("nota") or "")[:300],
+                )
             )
             continue
         misura = misure.get(codice_misura)
@@ -395,8 +402,12 @@ def _sostituisci(caricamento, osservazioni, pubblicati):
         vecchie.update(attiva=False)
     for p in pubblicati:
         vecchi = ValorePubblicato.objects.filter(
-            indicatore_id=p["indicatore_id"], livello=p["livello"], codice_territorio=p["codice_territorio"],
-            anno=p["anno"], attiva=True,
+            indicatore_id=p["indicatore_id"],
+            livello=p["livello"],
+            codice_territorio=p["codice_territorio"],
+            anno=p["anno"],
+            categoria=p["categoria"],
+            attiva=True,
         )
         precedenti.update(vecchi.values_list("caricamento_id", flat=True))
         vecchi.update(attiva=False)

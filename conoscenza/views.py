@@ -54,10 +54,21 @@ def profilo_ambito(request, codice):
             # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
             grafici.append(mark_safe(charts.svg(grafico)))
     fonti = selectors.caricamenti_attivi([Livello.AMBITO], [ambito.pk], dati["anni"] or [0])
+    nomi = {Livello.REGIONE: "Regione Lombardia", Livello.ITALIA: "Italia", Livello.AMBITO: f"Ambito {ambito.nome}"}
+    nomi.update({lv: nome for lv, _, nome in confronti})
+    for p in dati["pubblicati"]:
+        p["territorio"] = nomi.get(p["pubblicato"].livello, p["pubblicato"].codice_territorio)
     return render(
         request,
         "conoscenza/profilo.html",
-        {"ambito": ambito, "dati": dati, "confronti": confronti, "grafici": grafici, "fonti": fonti},
+        {
+            "ambito": ambito,
+            "dati": dati,
+            "confronti": confronti,
+            "grafici": grafici,
+            "fonti": fonti,
+            "dati_di_base": selectors.dati_di_base(Livello.AMBITO, ambito.pk),
+        },
     )
 
 

@@ -40,8 +40,6 @@ INIZIO_TRIENNIO_2025 = datetime.date(2025, 1, 1)
 INIZIO_APPARTENENZE = datetime.date(2021, 1, 1)
 FONTE_APPARTENENZE = PROLOGO_2025 + "; composizione assunta invariata dal triennio 2021-2023"
 DATA_PROLOGO_2025 = datetime.date(2024, 12, 2)
-# DGR 6762 of 25/07/2022 set up the Distretti and their Conferenze under L.r. 22/2021.
-DGR_6762 = datetime.date(2022, 7, 25)
 
 
 def _csv_rows(name):
@@ -141,10 +139,12 @@ def carica_struttura():
             _upsert(Distretto, r["codice"], nome=r["nome"], asst=ASST.objects.get(pk=r["asst"]))
         for r in _csv_rows("ambiti.csv"):
             ambito = _upsert(Ambito, r["codice"], nome=r["nome"])
+            # The Distretti of L.r. 22/2021 (DGR 6762/2022) are taken as the frame of the
+            # demo's data from 2021 on, like the Comuni's memberships.
             AmbitoDistretto.objects.get_or_create(
                 ambito=ambito,
-                dal=DGR_6762,
-                defaults={"distretto_id": r["distretto"], "fonte": PROLOGO_2025},
+                dal=INIZIO_APPARTENENZE,
+                defaults={"distretto_id": r["distretto"], "fonte": FONTE_APPARTENENZE},
             )
             if r["ente_capofila"]:
                 ente, _ = Ente.objects.get_or_create(
