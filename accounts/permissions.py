@@ -45,3 +45,26 @@ def can_view_audit(user):
 
 def can_import_memberships(user):
     return is_coordinamento(user)
+
+
+def can_load_data(user):
+    """Coordinamento, Uffici di Piano and Comuni load data, each for its own territory."""
+    return is_coordinamento(user) or profilo_of(user) is not None
+
+
+def data_scope(user):
+    """A function (livello, codice) -> bool telling whether `user` may load data for that
+    territory, or None when every territory is allowed."""
+    if is_coordinamento(user):
+        return None
+    profilo = profilo_of(user)
+    if profilo is None:
+        return lambda livello, codice: False
+    if profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO:
+        from territorio.models import AppartenenzaComune
+
+        comuni = set(AppartenenzaComune.objects.filter(ambito=profilo.ambito_id).values_list("comune_id", flat=True))
+        return lambda livello, codice: (livello == "ambito" and codice == profilo.ambito_id) or (
+            livello == "comune" and codice in comuni
+        )
+    return lambda livello, codice: livello == "comune" and codice == profilo.comune_id

@@ -9,6 +9,8 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from accounts.permissions import can_view_audit
+from conoscenza.models import Indicatore, Livello, Misura
+from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
 
@@ -198,4 +200,76 @@ def modifiche(request, limite: int = 100):
             "modifiche": v.changes_dict,
         }
         for v in voci
+    ]
+
+
+class IndicatoreOut(Schema):
+    codice: str
+    nome: str
+    unita: str
+    descrizione: str
+    formula: list[str]
+
+
+class MisuraOut(Schema):
+    codice: str
+    nome: str
+    unita: str
+    descrizione: str
+
+
+class ValoreOut(Schema):
+    livello: str
+    codice_territorio: str
+    territorio: str
+    anno: int
+    indicatore: str
+    valore: float | None
+
+
+@api.get("/misure", response=list[MisuraOut], tags=["conoscenza"])
+def misure(request):
+    return list(Misura.objects.values("codice", "nome", "unita", "descrizione"))
+
+
+@api.get("/indicatori", response=list[IndicatoreOut], tags=["conoscenza"])
+def indicatori(request):
+    return [
+        {
+            "codice": i.codice,
+            "nome": i.nome,
+            "unita": i.unita,
+            "descrizione": i.descrizione,
+            "formula": [f"{t.get_parte_display()}: {t}" for t in i.termini.all()],
+        }
+        for i in Indicatore.objects.prefetch_related("termini")
+    ]
+
+
+@api.get("/indicatori/valori", response=list[ValoreOut], tags=["conoscenza"])
+def valori_indicatori(
+    request, livello: Livello, anno: int | None = None, indicatore: str | None = None, territorio: str | None = None
+):
+    """Indicators computed from the base data, for one level (comune, ambito, distretto, ats)."""
+    if livello not in LIVELLI_CALCOLATI:
+        raise HttpError(422, f"Livello «{livello}» non calcolato: usare comune, ambito, distretto o ats.")
+    if indicatore and not Indicatore.objects.filter(pk=indicatore).exists():
+        raise HttpError(404, f"Indicatore «{indicatore}» non nel catalogo.")
+    valori = calcola(
+        livello,
+        anni=[anno] if anno else None,
+        indicatori=[indicatore] if indicatore else None,
+        territori=[territorio] if territorio else None,
+    )
+    nomi = nomi_territori(livello)
+    return [
+        {
+            "livello": livello,
+            "codice_territorio": codice,
+            "territorio": nomi.get(codice, ""),
+            "anno": a,
+            "indicatore": ind,
+            "valore": None if v is None else float(v),
+        }
+        for (codice, a, ind), v in sorted(valori.items())
     ]

@@ -84,7 +84,7 @@ class Termine(models.Model):
     class Meta:
         verbose_name = "termine di un indicatore"
         verbose_name_plural = "termini degli indicatori"
-        ordering = ["indicatore", "parte", "id"]
+        ordering = ["indicatore", "-parte", "id"]
 
     def __str__(self):
         parts = [self.misura_id]
@@ -96,7 +96,7 @@ class Termine(models.Model):
             parts.append(self.categoria)
         if self.sfasamento:
             parts.append(f"anno+{self.sfasamento}")
-        return f"{self.peso:+g} × " + " ".join(parts)
+        return f"{self.peso.normalize():+g} × " + " ".join(parts)
 
 
 class Caricamento(models.Model):

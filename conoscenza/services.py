@@ -257,8 +257,9 @@ def _intero_opzionale(testo):
     return int(Decimal(testo))
 
 
-def valida(righe):
-    """Turn raw rows into observation and published-value kwargs, or raise FileRifiutato."""
+def valida(righe, consentito=None):
+    """Turn raw rows into observation and published-value kwargs, or raise FileRifiutato.
+    `consentito(livello, codice)` limits the territories the user may load data for."""
     territori = _Territori()
     misure = {m.codice: m for m in Misura.objects.all()}
     indicatori = {i.codice for i in Indicatore.objects.all()}
@@ -275,6 +276,11 @@ def valida(righe):
         codice, errore = territori.risolvi(livello, str(v.get("codice_territorio") or "").strip())
         if errore:
             errori.append(Errore(n, "codice_territorio", errore))
+            continue
+        if consentito is not None and not consentito(livello, codice):
+            errori.append(
+                Errore(n, "codice_territorio", f"«{codice}» non è un territorio per cui il tuo ruolo può caricare dati.")
+            )
             continue
         anno_testo = str(v.get("anno") or "").strip()
         if not re.fullmatch(r"\d{4}", anno_testo) or not 1861 <= int(anno_testo) <= anno_max:
@@ -356,12 +362,14 @@ def valida(righe):
     return osservazioni, pubblicati
 
 
-def importa_dati(contenuto: bytes, nome_file: str, *, formato="auto", anno=None, fonte="", utente=None, progresso=None):
+def importa_dati(
+    contenuto: bytes, nome_file: str, *, formato="auto", anno=None, fonte="", utente=None, consentito=None, progresso=None
+):
     """Validate and store a data file, all or nothing. A file that brings a measure for a
     territory and year already loaded replaces those values; the earlier load stays in the
     history. `progresso(fatti, totale)` is called while storing."""
     formato, righe = leggi_file(contenuto, nome_file, formato, anno)
-    osservazioni, pubblicati = valida(righe)
+    osservazioni, pubblicati = valida(righe, consentito)
     with transaction.atomic():
         caricamento = Caricamento.objects.create(
             nome_file=nome_file,

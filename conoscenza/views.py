@@ -1,16 +1,26 @@
 import csv
 import datetime
+import io
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
+from openpyxl import Workbook
 
+from accounts.permissions import can_load_data, data_scope
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
+from territorio.tabular import FileRifiutato
 
-from . import charts, selectors
-from .models import Indicatore, Livello
+from . import charts, selectors, services
+from .forms import CaricaDatiForm
+from .models import Caricamento, Indicatore, Livello, Misura
 
 GRAFICI = ["indice_vecchiaia", "dipendenza_strutturale", "indice_invecchiamento"]
 
@@ -81,3 +91,76 @@ def _csv(ambito, dati, confronti):
         valori = ["" if v is None else format(v, "f") for v in r["valori"] + r["confronti"]]
         w.writerow([r["indicatore"].nome, r["indicatore"].unita] + valori)
     return response
+
+
+MODELLO_RIGHE = [
+    ["comune", "016128", 2023, "utenti", "", "", "", "SAD", 40],
+    ["comune", "Castro", 2023, "utenti", 65, "", "", "SAD", 12],
+    ["ambito", "alto-sebino", 2019, "spesa_euro", "", "", "", "Anziani|Comune", 65617],
+    ["ambito", "alto-sebino", 2019, "indice_vecchiaia", "", "", "", "", 204.3],
+]
+
+
+@require_safe
+def modello(request, formato):
+    """The template of the Zona layout, with example rows."""
+    if formato not in ("csv", "xlsx"):
+        raise Http404("Modello disponibile in CSV o XLSX.")
+    if formato == "xlsx":
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "dati"
+        ws.append(services.COLONNE_ZONA)
+        for r in MODELLO_RIGHE:
+            ws.append(r)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        w = csv.writer(response, lineterminator="\n")
+        w.writerow(services.COLONNE_ZONA)
+        w.writerows(MODELLO_RIGHE)
+    response["Content-Disposition"] = f'attachment; filename="modello-dati-zona.{formato}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carica(request):
+    if not can_load_data(request.user):
+        raise PermissionDenied("Il tuo ruolo non carica dati.")
+    form = CaricaDatiForm(request.POST or None, request.FILES or None)
+    errori = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            caricamento = services.importa_dati(
+                f.read(),
+                f.name,
+                formato=form.cleaned_data["formato"],
+                anno=form.cleaned_data["anno"],
+                fonte=form.cleaned_data["fonte"],
+                utente=request.user,
+                consentito=data_scope(request.user),
+            )
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File «{caricamento.nome_file}» caricato: {caricamento.righe} righe.")
+            return redirect("conoscenza:caricamenti")
+    return render(
+        request,
+        "conoscenza/carica.html",
+        {"form": form, "errori": errori, "misure": Misura.objects.all(), "indicatori": Indicatore.objects.all()},
+    )
+
+
+@require_safe
+def caricamenti(request):
+    voci = Caricamento.objects.select_related("utente", "sostituito_da").annotate(
+        attive=Count("osservazioni", filter=Q(osservazioni__attiva=True))
+    ).order_by("-creato_il", "-id")
+    return render(request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))})

@@ -49,3 +49,33 @@ def test_audit_api_is_for_the_province_only(client, demo_db):
 def test_openapi_schema_lists_the_registry_endpoints(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"/api/ambiti", "/api/ambiti/{codice}", "/api/comuni", "/api/comuni/{codice_istat}", "/api/distretti"} <= set(paths)
+
+
+@pytest.mark.django_db
+def test_indicator_values(client, demo_db):
+    data = client.get(
+        "/api/indicatori/valori",
+        {"livello": "ambito", "anno": 2023, "indicatore": "popolazione", "territorio": "alto-sebino"},
+    ).json()
+    assert data == [
+        {
+            "livello": "ambito",
+            "codice_territorio": "alto-sebino",
+            "territorio": "Alto Sebino",
+            "anno": 2023,
+            "indicatore": "popolazione",
+            "valore": 29688.0,
+        }
+    ]
+    assert client.get("/api/indicatori/valori", {"livello": "regione"}).status_code == 422
+    assert client.get("/api/indicatori/valori", {"livello": "ambito", "indicatore": "felicita"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_catalogue(client, demo_db):
+    indicatori = {i["codice"]: i for i in client.get("/api/indicatori").json()}
+    assert indicatori["indice_vecchiaia"]["formula"] == [
+        "Numeratore: +1 × popolazione_residente età 65-…",
+        "Denominatore: +1 × popolazione_residente età 0-14",
+    ]
+    assert "popolazione_residente" in {m["codice"] for m in client.get("/api/misure").json()}

@@ -538,7 +538,7 @@ def test_tab_4_2_quote_uguali_alla_tab_4_1():
 
 
 def test_tab_4_2_spesa_somma_al_totale_del_testo_e_quote_ricalcolate():
-    totale = valore(T42, "spesa_euro", "TOTALE")  # «2.358.046 Euro», par. 7.1
+    totale = valore(T42, "spesa_euro", "TOTALE secondo il par. 7.1")  # «2.358.046 Euro», par. 7.1
     assert sum(valore(T42, "spesa_euro", a) for a in AREE_42) == totale == D("2358046")
     for area in AREE_42:
         quota = tonda(valore(T42, "spesa_euro", area) / totale * 100, CENTESIMO)
@@ -564,7 +564,7 @@ def test_tab_4_2_contro_tab_2_4_minori_famiglia_e_totale_differiscono_di_40851()
     # Minori-Famiglia (resources by funding channel vs social spending: a different count).
     scarti = {a: valore(T42, "spesa_euro", a) - valore(T24, "spesa_euro", f"{AREA_24[a]}|TOTALE") for a in AREE_42}
     assert {a: s for a, s in scarti.items() if s} == {"Minori-Famiglia": D("40851")}
-    assert valore(T42, "spesa_euro", "TOTALE") - valore(T24, "spesa_euro", "TOTALE") == D("40851")
+    assert valore(T42, "spesa_euro", "TOTALE secondo il par. 7.1") - valore(T24, "spesa_euro", "TOTALE") == D("40851")
 
 
 def test_tab_4_1_4_2_testo_par_7_1():

