@@ -158,10 +158,35 @@ def dati_di_base(livello, codice):
     risultato = []
     for codice_misura, per_categoria in per_misura.items():
         anni = sorted({a for valori in per_categoria.values() for a in valori})
-        risultato.append(
-            (misure[codice_misura], anni, [(c, [v.get(a) for a in anni]) for c, v in per_categoria.items()])
-        )
+        tabella = {
+            "misura": misure[codice_misura],
+            "anni": anni,
+            "righe": [(c, [v.get(a) for a in anni]) for c, v in per_categoria.items()],
+            "incrocio": None,
+        }
+        if len(anni) == 1 and all("|" in c for c in per_categoria):
+            tabella["incrocio"] = _incrocio({c: v[anni[0]] for c, v in per_categoria.items()})
+        risultato.append(tabella)
     return risultato
+
+
+def _incrocio(valori):
+    """Categories «riga|colonna» as a cross table, as the plans print them (area x fund)."""
+    righe, colonne = [], []
+    for categoria in valori:
+        riga, colonna = categoria.split("|", 1)
+        if riga not in righe:
+            righe.append(riga)
+        if colonna not in colonne:
+            colonne.append(colonna)
+    for elenco in (righe, colonne):  # totals last
+        if "TOTALE" in elenco:
+            elenco.remove("TOTALE")
+            elenco.append("TOTALE")
+    return {
+        "colonne": colonne,
+        "righe": [(r, [valori.get(f"{r}|{c}") for c in colonne]) for r in righe],
+    }
 
 
 def caricamenti_attivi(livelli, codici, anni):
