@@ -39,8 +39,8 @@ def profilo_ambito(request, codice):
     giorno = datetime.date.today()
     confronti = _confronti(ambito, giorno)
     dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
-    if request.GET.get("formato") == "csv":
-        return _csv(ambito, dati, confronti)
+    if request.GET.get("formato") in ("csv", "xlsx"):
+        return _tabella(ambito, dati, confronti, request.GET["formato"])
     grafici = []
     if dati["anni"]:
         for codice_ind in GRAFICI:
@@ -82,14 +82,34 @@ def profilo_ambito(request, codice):
     )
 
 
-def _csv(ambito, dati, confronti):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="quadro-conoscitivo-{ambito.pk}.csv"'
-    w = csv.writer(response, lineterminator="\n")
-    w.writerow(["indicatore", "unita"] + [str(a) for a in dati["anni"]] + [f"{nome} {dati['anni'][-1]}" for _, _, nome in confronti])
-    for r in dati["righe"]:
-        valori = ["" if v is None else format(v, "f") for v in r["valori"] + r["confronti"]]
-        w.writerow([r["indicatore"].nome, r["indicatore"].unita] + valori)
+def _tabella(ambito, dati, confronti, formato):
+    """The indicator table of the page as CSV (full precision, dot) or XLSX (numbers)."""
+    intestazione = ["indicatore", "unita"] + [str(a) for a in dati["anni"]]
+    if dati["anni"]:
+        intestazione += [f"{nome} {dati['anni'][-1]}" for _, _, nome in confronti]
+    righe = [
+        [r["indicatore"].nome, r["indicatore"].unita] + [v for v in r["valori"] + r["confronti"]] for r in dati["righe"]
+    ]
+    nome_file = f"quadro-conoscitivo-{ambito.pk}.{formato}"
+    if formato == "xlsx":
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Indicatori"
+        ws.append(intestazione)
+        for riga in righe:
+            ws.append(riga[:2] + [None if v is None else float(v) for v in riga[2:]])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        w = csv.writer(response, lineterminator="\n")
+        w.writerow(intestazione)
+        for riga in righe:
+            w.writerow(riga[:2] + ["" if v is None else format(v, "f") for v in riga[2:]])
+    response["Content-Disposition"] = f'attachment; filename="{nome_file}"'
     return response
 
 
