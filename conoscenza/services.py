@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from territorio.models import ATS, Ambito, AliasComune, Comune, Distretto, Regione
 from territorio.services import Risolutore
@@ -379,15 +379,44 @@ def importa_dati(
             righe=len(osservazioni) + len(pubblicati),
         )
         _sostituisci(caricamento, osservazioni, pubblicati)
-        totale = len(osservazioni)
-        for inizio in range(0, totale, BATCH):
-            Osservazione.objects.bulk_create(
-                [Osservazione(caricamento=caricamento, **o) for o in osservazioni[inizio : inizio + BATCH]]
-            )
-            if progresso:
-                progresso(min(inizio + BATCH, totale), totale)
+        _scrivi(caricamento, osservazioni, progresso)
         ValorePubblicato.objects.bulk_create(ValorePubblicato(caricamento=caricamento, **p) for p in pubblicati)
     return caricamento
+
+
+_COLONNE_COPY = [
+    "caricamento_id", "attiva", "misura_id", "livello", "codice_territorio", "comune_id", "anno",
+    "data_riferimento", "eta_da", "eta_a", "sesso", "categoria", "valore",
+]
+
+
+def _scrivi(caricamento, osservazioni, progresso):
+    """Store validated observations: PostgreSQL's COPY where available (a national file has
+    millions of rows), the ORM's bulk insert elsewhere. Same rows, same transaction."""
+    totale = len(osservazioni)
+    if connection.vendor == "postgresql":
+        tabella = Osservazione._meta.db_table
+        sql = f"COPY {tabella} ({', '.join(_COLONNE_COPY)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for i, o in enumerate(osservazioni, start=1):
+                copy.write_row(
+                    (
+                        caricamento.pk, True, o["misura_id"], o["livello"], o["codice_territorio"], o["comune_id"],
+                        o["anno"], o["data_riferimento"], o["eta_da"], o["eta_a"], o["sesso"], o["categoria"],
+                        o["valore"],
+                    )
+                )
+                if progresso and i % BATCH == 0:
+                    progresso(i, totale)
+        if progresso:
+            progresso(totale, totale)
+        return
+    for inizio in range(0, totale, BATCH):
+        Osservazione.objects.bulk_create(
+            [Osservazione(caricamento=caricamento, **o) for o in osservazioni[inizio : inizio + BATCH]]
+        )
+        if progresso:
+            progresso(min(inizio + BATCH, totale), totale)
 
 
 def _sostituisci(caricamento, osservazioni, pubblicati):
