@@ -27,8 +27,8 @@ def serie_confronto(titolo, righe, unita):
 
 
 def svg(chart):
-    return vlc.vegalite_to_svg(chart.to_json(), format_locale="it-IT")
+    return vlc.vegalite_to_svg(chart.to_dict(), format_locale="it-IT")
 
 
 def png(chart, scale=2):
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale, format_locale="it-IT")
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, format_locale="it-IT")

@@ -13,7 +13,6 @@ The chart is plain Vega-Lite: `charts.svg()` for pages, `charts.png()` for docum
 """
 
 import datetime
-import json
 from decimal import Decimal
 from functools import lru_cache
 
@@ -30,7 +29,6 @@ TOLLERANZA_GRADI = 0.0005  # about 40 m east-west, 55 m north-south at 45° N
 CIFRE_COORDINATE = 5  # about one metre
 COLORE_SENZA_DATO = "#d9dadb"
 COLORE_CONFINE_AMBITO = "#17324d"
-SCHEMA_COLORI = "orangered"
 
 
 def anni_confini():
@@ -177,28 +175,66 @@ def geojson_ambiti(giorno, nomi=None, codice_provincia=PROVINCIA_BERGAMO, anno=N
     }
 
 
-def _scala(valori):
-    """Linear colours, or logarithmic when the values span more than 20 times (density:
-    a city beside mountain villages), so that the countryside is not all one colour."""
-    positivi = [v for v in valori if v is not None]
-    if positivi and min(positivi) > 0 and max(positivi) / min(positivi) > 20:
-        return alt.Scale(type="log", scheme=SCHEMA_COLORI), True
-    return alt.Scale(type="linear", scheme=SCHEMA_COLORI, zero=False), False
+CLASSI = 5
+# ColorBrewer OrRd, five classes: light to dark, all distinct from the grey of "no value".
+COLORI_CLASSI = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
 
 
-def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, larghezza=460, altezza=520):
+def classi(valori, decimali=1, numero_classi=CLASSI):
+    """Class limits and labels for the map: `numero_classi` classes with about the same number
+    of Comuni (quantiles), so that a few small villages with extreme values do not leave every
+    other Comune the same colour. Returns (limits, labels); a value v is in the first class
+    whose upper limit is >= v, the last class has no upper limit."""
+    from .templatetags.numeri import numero
+
+    ordinati = sorted(float(v) for v in valori if v is not None)
+    if not ordinati:
+        return [], []
+    quanto = Decimal(1).scaleb(-int(decimali))
+    limiti = []
+    for i in range(1, numero_classi):
+        posizione = (len(ordinati) - 1) * i / numero_classi
+        basso = ordinati[int(posizione)]
+        alto = ordinati[min(int(posizione) + 1, len(ordinati) - 1)]
+        q = basso + (alto - basso) * (posizione - int(posizione))
+        limite = float(Decimal(str(q)).quantize(quanto))
+        if limite < ordinati[-1] and (not limiti or limite > limiti[-1]):
+            limiti.append(limite)
+    if not limiti:
+        return [], [f"{numero(ordinati[0], decimali)}"]
+    etichette = [f"fino a {numero(limiti[0], decimali)}"]
+    etichette += [f"{numero(a, decimali)} – {numero(b, decimali)}" for a, b in zip(limiti, limiti[1:])]
+    etichette.append(f"oltre {numero(limiti[-1], decimali)}")
+    return limiti, etichette
+
+
+def classe(valore, limiti, etichette):
+    if valore is None or not etichette:
+        return None
+    for limite, etichetta in zip(limiti, etichette):
+        if valore <= limite:
+            return etichetta
+    return etichette[-1]
+
+
+def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, larghezza=600, altezza=680):
     """The chart: `comuni` and `ambiti` are the FeatureCollections of `geojson_comuni` and
-    `geojson_ambiti`. Comuni without a value are grey; Ambiti are drawn as borders only."""
+    `geojson_ambiti`. Comuni are coloured by class of value (quantiles), those without a value
+    are grey; Ambiti are drawn as borders only, on top."""
     valori = [f["properties"]["valore"] for f in comuni["features"]]
-    scala, logaritmica = _scala(valori)
+    limiti, etichette = classi(valori, decimali)
+    features = [
+        {**f, "properties": {**f["properties"], "classe": classe(f["properties"]["valore"], limiti, etichette)}}
+        for f in comuni["features"]
+    ]
     righe = list(sottotitolo or [])
-    if logaritmica:
-        righe.append("Scala dei colori logaritmica.")
+    if len(etichette) > 1:
+        righe.append(f"Colori: {len(etichette)} classi con circa lo stesso numero di Comuni (quantili).")
     if any(v is None for v in valori):
         righe.append("In grigio i Comuni senza dato.")
     righe.append("Linee scure: confini degli Ambiti.")
-    dati_comuni = alt.Data(values=comuni["features"])
-    formato = f",.{int(decimali)}f"
+    dati_comuni = alt.Data(values=features)
+    colori = COLORI_CLASSI if len(etichette) == len(COLORI_CLASSI) else _colori(len(etichette))
     base = (
         alt.Chart(dati_comuni)
         .mark_geoshape(fill=COLORE_SENZA_DATO, stroke="white", strokeWidth=0.4)
@@ -206,14 +242,17 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
     )
     colorati = (
         alt.Chart(dati_comuni)
-        .transform_filter("isValid(datum.properties.valore)")
+        .transform_filter("isValid(datum.properties.classe)")
         .mark_geoshape(stroke="white", strokeWidth=0.4)
         .encode(
             color=alt.Color(
-                "properties.valore:Q",
+                "properties.classe:O",
                 title=unita,
-                scale=scala,
-                legend=alt.Legend(format=formato, orient="right", gradientLength=220, titleFontSize=12, labelFontSize=11),
+                sort=etichette,
+                scale=alt.Scale(domain=etichette, range=colori),
+                legend=alt.Legend(
+                    orient="right", titleFontSize=12, labelFontSize=12, symbolType="square", symbolSize=200
+                ),
             ),
             description=alt.Description("properties.nome:N"),
         )
@@ -233,6 +272,13 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
         )
         .configure_view(stroke=None)
     )
+
+
+def _colori(n):
+    """n colours spread over the five, for fewer classes (many equal values)."""
+    if n <= 1:
+        return COLORI_CLASSI[2:3]
+    return [COLORI_CLASSI[round(i * (len(COLORI_CLASSI) - 1) / (n - 1))] for i in range(n)]
 
 
 def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provincia=PROVINCIA_BERGAMO, titolo=None):
@@ -260,11 +306,8 @@ def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provinci
     comuni = geojson_comuni(valori, nomi_territori(Livello.COMUNE), codice_provincia, anno, giorno)
     ambiti = geojson_ambiti(giorno, nomi_territori(Livello.AMBITO), codice_provincia, anno)
     titolo = titolo or f"{indicatore.nome}, {anno}: Comuni e Ambiti"
-    return grafico_mappa(
-        comuni,
-        ambiti,
-        titolo,
-        indicatore.unita,
-        indicatore.decimali,
-        sottotitolo=[f"Confini degli Ambiti al {giorno:%d/%m/%Y}. Confini ISTAT dei Comuni {anno_confini(anno)}."],
-    )
+    sottotitolo = [f"Confini degli Ambiti al {giorno:%d/%m/%Y}. Confini ISTAT dei Comuni {anno_confini(anno)}."]
+    senza_ambito = sorted(f["properties"]["nome"] for f in comuni["features"] if f["properties"]["ambito"] is None)
+    if senza_ambito:
+        sottotitolo.append(f"Senza Ambito a quella data: {', '.join(senza_ambito)}.")
+    return grafico_mappa(comuni, ambiti, titolo, indicatore.unita, indicatore.decimali, sottotitolo=sottotitolo)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_provincia
 
 app_name = "conoscenza"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("dati/carica/", views.carica, name="carica"),
     path("dati/modello.<str:formato>", views.modello, name="modello"),
     path("dati/caricamenti/", views.caricamenti, name="caricamenti"),
+    path("quadro-conoscitivo/", views_provincia.provincia, name="provincia"),
+    path("quadro-conoscitivo/gruppi/", views_provincia.gruppi_ambiti, name="gruppi"),
 ]

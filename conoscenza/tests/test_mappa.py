@@ -1,0 +1,109 @@
+"""The map of the province: boundaries, their size and orientation, the chart."""
+
+import datetime
+import json
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from conoscenza import charts, mappe
+from territorio.models import Comune
+from territorio.selectors import comuni_della_provincia
+
+GIORNO = datetime.date(2023, 1, 1)
+
+
+def poligoni(geometria):
+    return list(geometria.geoms) if geometria.geom_type == "MultiPolygon" else [geometria]
+
+
+def test_geojson_of_the_province_is_small():
+    comuni = json.dumps(mappe.geojson_comuni(), separators=(",", ":"))
+    assert 50_000 < len(comuni) < 400_000
+
+
+def test_boundaries_are_cached():
+    assert mappe.confini_comuni() is mappe.confini_comuni()
+
+
+def test_rings_oriented_for_d3_exterior_clockwise():
+    collezione = mappe.geojson_comuni()
+    assert collezione["features"]
+    for f in collezione["features"]:
+        g = shape(f["geometry"])
+        assert g.is_valid, f["properties"]["codice"]
+        for p in poligoni(g):
+            assert not p.exterior.is_ccw, f["properties"]["codice"]
+            assert all(anello.is_ccw for anello in p.interiors)
+
+
+def test_simplification_keeps_the_shape():
+    originali = mappe._originali(mappe.PROVINCIA_BERGAMO, mappe.anno_confini())
+    semplificati = mappe.confini_comuni()
+    for codice, g in originali.items():
+        assert abs(semplificati[codice].area - g.area) / g.area < 0.05, codice
+    punti = sum(shapely.get_num_coordinates(g) for g in semplificati.values())
+    assert punti < sum(shapely.get_num_coordinates(g) for g in originali.values())
+
+
+@pytest.mark.django_db
+def test_every_comune_of_the_province_is_in_the_map(demo_db):
+    codici = {f["properties"]["codice"] for f in mappe.geojson_comuni()["features"]}
+    attesi = set(comuni_della_provincia(GIORNO).values_list("codice_istat", flat=True))
+    assert len(attesi) == 243
+    assert attesi <= codici
+    assert set(Comune.objects.filter(sigla_provincia="BG").values_list("pk", flat=True)) <= codici
+
+
+@pytest.mark.django_db
+def test_ambiti_are_unions_of_their_comuni(demo_db):
+    ambiti = mappe.confini_ambiti(GIORNO)
+    assert len(ambiti) == 14
+    comuni = mappe.confini_comuni()
+    appartenenze = mappe.appartenenze(GIORNO, comuni.keys())
+    for codice, g in ambiti.items():
+        for p in poligoni(g):
+            assert not p.exterior.is_ccw
+        somma = sum(comuni[c].area for c in appartenenze[codice])
+        assert abs(g.area - somma) / somma < 0.02, codice
+    geojson = mappe.geojson_ambiti(GIORNO)
+    assert len(json.dumps(geojson)) < 100_000
+
+
+@pytest.mark.django_db
+def test_chart_svg_and_png(demo_db):
+    chart = mappe.mappa_indicatore("indice_vecchiaia", 2023)
+    svg = charts.svg(chart)
+    assert svg.startswith("<svg")
+    assert "style=" not in svg and "<script" not in svg
+    assert "Indice di vecchiaia, 2023" in svg
+    assert "%" in svg  # the unit, as the legend's title
+    assert "Torre de&#39; Busi" in svg or "Torre de' Busi" in svg  # the Comune without an Ambito, named
+    png = charts.png(chart, scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.django_db
+def test_comuni_without_a_value_are_grey(demo_db):
+    valori = {"016001": 10, "016002": 20}
+    comuni = mappe.geojson_comuni(valori)
+    chart = mappe.grafico_mappa(comuni, mappe.geojson_ambiti(GIORNO), "Prova", "%", 1)
+    spec = chart.to_dict()
+    base, colorati, confini = spec["layer"]
+    assert base["mark"]["fill"] == mappe.COLORE_SENZA_DATO
+    assert "isValid" in colorati["transform"][0]["filter"]
+    assert confini["mark"]["filled"] is False
+    assert "In grigio i Comuni senza dato." in spec["title"]["subtitle"]
+
+
+def test_classes_quantiles_and_labels():
+    limiti, etichette = mappe.classi(list(range(1, 101)), decimali=0)
+    assert len(etichette) == 5
+    assert etichette[0].startswith("fino a ") and etichette[-1].startswith("oltre ")
+    assert mappe.classe(1, limiti, etichette) == etichette[0]
+    assert mappe.classe(100, limiti, etichette) == etichette[-1]
+    assert mappe.classe(None, limiti, etichette) is None
+    # All equal: one class, no empty ones.
+    limiti, etichette = mappe.classi([5, 5, 5], decimali=1)
+    assert len(etichette) == 1

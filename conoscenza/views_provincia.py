@@ -1,0 +1,206 @@
+"""The province's quadro conoscitivo: every Ambito side by side, and homogeneous groups.
+
+Plain GET forms, no JavaScript: charts and map are SVG rendered on the server."""
+
+import csv
+import io
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from territorio.tabular import cella_sicura
+
+from . import charts, charts_provincia, gruppi, mappe
+from . import selectors_provincia as sp
+from .models import Indicatore
+
+INDICATORE_PREDEFINITO = "indice_vecchiaia"
+FORMATI = ("html", "csv", "xlsx")
+
+
+class ParametroNonValido(ValueError):
+    pass
+
+
+def _svg(chart):
+    # vl-convert writes plain SVG (no script, no style attribute): safe to inline under the CSP.
+    return mark_safe(charts.svg(chart))
+
+
+def _indicatore(codice, per_codice, predefinito):
+    if codice in (None, ""):
+        codice = predefinito if predefinito in per_codice else next(iter(per_codice))
+    if codice not in per_codice:
+        noto = Indicatore.objects.filter(pk=codice).first()
+        if noto is not None:
+            raise ParametroNonValido(f"Per l'indicatore «{noto.nome}» non ci sono dati degli Ambiti.")
+        raise ParametroNonValido(f"Indicatore sconosciuto: «{codice}». Sceglierne uno dall'elenco.")
+    return per_codice[codice]
+
+
+def _anno(valore, indicatori_anni):
+    """The year asked, or the latest year with data for every indicator in
+    [(Indicatore, years)]."""
+    comuni = set.intersection(*(set(anni) for _, anni in indicatori_anni))
+    if valore in (None, ""):
+        if not comuni:
+            raise ParametroNonValido("Gli indicatori scelti non hanno dati dello stesso anno.")
+        return max(comuni)
+    try:
+        anno = int(valore)
+    except (TypeError, ValueError):
+        raise ParametroNonValido(f"Anno non valido: «{valore}». Indicare un anno di quattro cifre.") from None
+    for ind, anni in indicatori_anni:
+        if anno not in anni:
+            elenco = ", ".join(str(a) for a in anni)
+            raise ParametroNonValido(
+                f"Per l'indicatore «{ind.nome}» non ci sono dati del {anno}: anni disponibili {elenco}."
+            )
+    return anno
+
+
+def _formato(request):
+    formato = request.GET.get("formato") or "html"
+    if formato not in FORMATI:
+        raise ParametroNonValido(f"Formato non valido: «{formato}». Formati disponibili: CSV, XLSX.")
+    return formato
+
+
+@require_safe
+def provincia(request):
+    disponibili = sp.disponibili()
+    contesto = {"disponibili": disponibili, "anni": sorted({a for _, anni in disponibili for a in anni})}
+    if not disponibili:
+        return render(request, "conoscenza/provincia.html", contesto)
+    per_codice = {i.codice: (i, anni) for i, anni in disponibili}
+    try:
+        formato = _formato(request)
+        indicatore, anni_indicatore = _indicatore(request.GET.get("indicatore"), per_codice, INDICATORE_PREDEFINITO)
+        contesto["indicatore"] = indicatore
+        anno = _anno(request.GET.get("anno"), [(indicatore, anni_indicatore)])
+        contesto["anno"] = anno
+        ordina = request.GET.get("ordina") or "nome"
+        if ordina not in sp.ORDINAMENTI:
+            raise ParametroNonValido(f"Ordinamento non valido: «{ordina}». Si può ordinare per nome o per valore.")
+    except ParametroNonValido as e:
+        contesto["errore"] = str(e)
+        contesto.setdefault("anno", contesto["anni"][-1])
+        return render(request, "conoscenza/provincia.html", contesto, status=400)
+
+    righe = sp.confronto_ambiti(indicatore, anno, ordina)
+    nome_file = f"ambiti-{indicatore.codice}-{anno}"
+    if formato == "csv":
+        return _csv(sp.righe_export(indicatore, anno, righe), nome_file)
+    if formato == "xlsx":
+        return _xlsx(sp.righe_export(indicatore, anno, righe), nome_file, indicatore)
+
+    ats = sp.valore_ats(indicatore, anno)
+    barre = charts_provincia.barre_ambiti(
+        f"{indicatore.nome}, {anno}: gli Ambiti",
+        [{"nome": r["ambito"].nome, "valore": r["valore"]} for r in righe],
+        indicatore.unita,
+        indicatore.decimali,
+        riferimento=ats[0] if ats else None,
+    )
+    base = {"indicatore": indicatore.codice, "anno": anno}
+    contesto.update(
+        {
+            "ordina": ordina,
+            "righe": righe,
+            "ats": ats,
+            "grafico": _svg(barre),
+            "mappa": _svg(mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno))),
+            "url_nome": "?" + urlencode({**base, "ordina": "nome"}),
+            "url_valore": "?" + urlencode({**base, "ordina": "valore"}),
+            "url_csv": "?" + urlencode({**base, "ordina": ordina, "formato": "csv"}),
+            "url_xlsx": "?" + urlencode({**base, "ordina": ordina, "formato": "xlsx"}),
+            "url_gruppi": "?" + urlencode({"primo": indicatore.codice, "anno": anno}),
+        }
+    )
+    return render(request, "conoscenza/provincia.html", contesto)
+
+
+def _csv(righe, nome_file):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{nome_file}.csv"'
+    w = csv.DictWriter(response, fieldnames=sp.COLONNE_EXPORT, lineterminator="\n")
+    w.writeheader()
+    for r in righe:
+        w.writerow({k: "" if v is None else cella_sicura(v) for k, v in r.items()})
+    return response
+
+
+def _xlsx(righe, nome_file, indicatore):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ambiti"
+    ws.append(sp.COLONNE_EXPORT)
+    for cella in ws[1]:
+        cella.font = Font(bold=True)
+    formato = "#,##0" + ("." + "0" * indicatore.decimali if indicatore.decimali else "")
+    for r in righe:
+        valore = None if r["valore"] is None else float(r["valore"])
+        ws.append([valore if c == "valore" else cella_sicura(r[c]) for c in sp.COLONNE_EXPORT])
+        ws.cell(row=ws.max_row, column=len(sp.COLONNE_EXPORT)).number_format = formato
+    ws.column_dimensions["A"].width = 42
+    ws.column_dimensions["B"].width = 26
+    ws.column_dimensions["D"].width = 24
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{nome_file}.xlsx"'
+    return response
+
+
+@require_safe
+def gruppi_ambiti(request):
+    disponibili = sp.disponibili()
+    contesto = {
+        "disponibili": disponibili,
+        "anni": sorted({a for _, anni in disponibili for a in anni}),
+        "valori_k": list(range(gruppi.K_MIN, gruppi.K_MAX + 1)),
+        "k": gruppi.K_PREDEFINITO,
+    }
+    if len(disponibili) < 2:
+        return render(request, "conoscenza/gruppi.html", contesto)
+    per_codice = {i.codice: (i, anni) for i, anni in disponibili}
+    primo_pred, secondo_pred = gruppi.INDICATORI_PREDEFINITI
+    try:
+        primo = _indicatore(request.GET.get("primo"), per_codice, primo_pred)
+        contesto["primo"] = primo[0]
+        codice_secondo = request.GET.get("secondo")
+        if not codice_secondo:
+            codice_secondo = next(c for c in (secondo_pred, primo_pred, *per_codice) if c != primo[0].codice)
+        secondo = _indicatore(codice_secondo, per_codice, secondo_pred)
+        contesto["secondo"] = secondo[0]
+        if primo[0].codice == secondo[0].codice:
+            raise ParametroNonValido("Scegliere due indicatori diversi.")
+        anno = _anno(request.GET.get("anno"), [primo, secondo])
+        contesto["anno"] = anno
+        try:
+            k = int(request.GET.get("k") or gruppi.K_PREDEFINITO)
+        except ValueError:
+            raise ParametroNonValido(f"Numero di gruppi non valido: «{request.GET['k']}».") from None
+        contesto["k"] = k
+        if not gruppi.K_MIN <= k <= gruppi.K_MAX:
+            raise ParametroNonValido(f"Il numero di gruppi va da {gruppi.K_MIN} a {gruppi.K_MAX}.")
+        raggruppamento = gruppi.gruppi_omogenei([primo[0], secondo[0]], anno, k)
+    except (ParametroNonValido, gruppi.GruppiNonCalcolabili) as e:
+        contesto["errore"] = str(e)
+        contesto.setdefault("anno", contesto["anni"][-1])
+        return render(request, "conoscenza/gruppi.html", contesto, status=400)
+    contesto.update(
+        {
+            "raggruppamento": raggruppamento,
+            "grafico": _svg(gruppi.grafico_gruppi(raggruppamento)),
+            "url_provincia": "?" + urlencode({"indicatore": primo[0].codice, "anno": anno}),
+        }
+    )
+    return render(request, "conoscenza/gruppi.html", contesto)
