@@ -1,22 +1,20 @@
-import csv
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
-from openpyxl import Workbook
 
 from accounts.permissions import can_load_data, data_scope
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
 from territorio.tabular import FileRifiutato
+from zona.downloads import scarica_tabella
 
 from . import charts, selectors, services
 from .forms import CaricaDatiForm
@@ -90,27 +88,7 @@ def _tabella(ambito, dati, confronti, formato):
     righe = [
         [r["indicatore"].nome, r["indicatore"].unita] + [v for v in r["valori"] + r["confronti"]] for r in dati["righe"]
     ]
-    nome_file = f"quadro-conoscitivo-{ambito.pk}.{formato}"
-    if formato == "xlsx":
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Indicatori"
-        ws.append(intestazione)
-        for riga in righe:
-            ws.append(riga[:2] + [None if v is None else float(v) for v in riga[2:]])
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        w = csv.writer(response, lineterminator="\n")
-        w.writerow(intestazione)
-        for riga in righe:
-            w.writerow(riga[:2] + ["" if v is None else format(v, "f") for v in riga[2:]])
-    response["Content-Disposition"] = f'attachment; filename="{nome_file}"'
-    return response
+    return scarica_tabella(f"quadro-conoscitivo-{ambito.pk}", formato, intestazione, righe, foglio="Indicatori")
 
 
 MODELLO_RIGHE = [
@@ -126,25 +104,7 @@ def modello(request, formato):
     """The template of the Zona layout, with example rows."""
     if formato not in ("csv", "xlsx"):
         raise Http404("Modello disponibile in CSV o XLSX.")
-    if formato == "xlsx":
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "dati"
-        ws.append(services.COLONNE_ZONA)
-        for r in MODELLO_RIGHE:
-            ws.append(r)
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        w = csv.writer(response, lineterminator="\n")
-        w.writerow(services.COLONNE_ZONA)
-        w.writerows(MODELLO_RIGHE)
-    response["Content-Disposition"] = f'attachment; filename="modello-dati-zona.{formato}"'
-    return response
+    return scarica_tabella("modello-dati-zona", formato, services.COLONNE_ZONA, MODELLO_RIGHE, foglio="dati")
 
 
 @login_required

@@ -2,18 +2,13 @@
 
 Plain GET forms, no JavaScript: charts and map are SVG rendered on the server."""
 
-import csv
-import io
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from territorio.tabular import cella_sicura
+from zona.downloads import scarica_tabella
 
 from . import charts, charts_provincia, gruppi, mappe
 from . import selectors_provincia as sp
@@ -94,10 +89,9 @@ def provincia(request):
 
     righe = sp.confronto_ambiti(indicatore, anno, ordina)
     nome_file = f"ambiti-{indicatore.codice}-{anno}"
-    if formato == "csv":
-        return _csv(sp.righe_export(indicatore, anno, righe), nome_file)
-    if formato == "xlsx":
-        return _xlsx(sp.righe_export(indicatore, anno, righe), nome_file, indicatore)
+    if formato in ("csv", "xlsx"):
+        tabella = [[r[c] for c in sp.COLONNE_EXPORT] for r in sp.righe_export(indicatore, anno, righe)]
+        return scarica_tabella(nome_file, formato, sp.COLONNE_EXPORT, tabella, foglio="Ambiti")
 
     ats = sp.valore_ats(indicatore, anno)
     barre = charts_provincia.barre_ambiti(
@@ -123,40 +117,6 @@ def provincia(request):
         }
     )
     return render(request, "conoscenza/provincia.html", contesto)
-
-
-def _csv(righe, nome_file):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{nome_file}.csv"'
-    w = csv.DictWriter(response, fieldnames=sp.COLONNE_EXPORT, lineterminator="\n")
-    w.writeheader()
-    for r in righe:
-        w.writerow({k: "" if v is None else cella_sicura(v) for k, v in r.items()})
-    return response
-
-
-def _xlsx(righe, nome_file, indicatore):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Ambiti"
-    ws.append(sp.COLONNE_EXPORT)
-    for cella in ws[1]:
-        cella.font = Font(bold=True)
-    formato = "#,##0" + ("." + "0" * indicatore.decimali if indicatore.decimali else "")
-    for r in righe:
-        valore = None if r["valore"] is None else float(r["valore"])
-        ws.append([valore if c == "valore" else cella_sicura(r[c]) for c in sp.COLONNE_EXPORT])
-        ws.cell(row=ws.max_row, column=len(sp.COLONNE_EXPORT)).number_format = formato
-    ws.column_dimensions["A"].width = 42
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["D"].width = 24
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{nome_file}.xlsx"'
-    return response
 
 
 @require_safe

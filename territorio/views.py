@@ -1,18 +1,15 @@
-import csv
 import datetime
-import io
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
-from openpyxl import Workbook
 
 from accounts.permissions import can_edit_ambito, can_edit_comune, can_import_memberships, can_view_audit
+from zona.downloads import scarica_tabella
 
 from . import selectors, services
 from .forms import (
@@ -24,7 +21,7 @@ from .forms import (
     UfficioDiPianoForm,
 )
 from .models import Ambito, Comune, Organo, TipoOrgano
-from .tabular import FileRifiutato, cella_sicura
+from .tabular import FileRifiutato
 
 
 def _giorno(request):
@@ -188,29 +185,13 @@ def cerca(request):
 def export(request):
     giorno, _ = _giorno(request)
     righe = selectors.righe_export(giorno)
-    nome = f"anagrafe-territoriale-{giorno:%Y-%m-%d}"
-    if request.GET.get("formato") == "xlsx":
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Comuni"
-        ws.append(selectors.COLONNE_EXPORT)
-        for r in righe:
-            ws.append([cella_sicura(r[c]) for c in selectors.COLONNE_EXPORT])
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{nome}.xlsx"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{nome}.csv"'
-    writer = csv.DictWriter(response, fieldnames=selectors.COLONNE_EXPORT, lineterminator="\n")
-    writer.writeheader()
-    for r in righe:
-        writer.writerow({k: cella_sicura(v) for k, v in r.items()})
-    return response
+    return scarica_tabella(
+        f"anagrafe-territoriale-{giorno:%Y-%m-%d}",
+        request.GET.get("formato"),
+        selectors.COLONNE_EXPORT,
+        [[r[c] for c in selectors.COLONNE_EXPORT] for r in righe],
+        foglio="Comuni",
+    )
 
 
 @login_required

@@ -1,0 +1,39 @@
+"""Tables offered for download, as CSV or XLSX, the same way everywhere."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from territorio.tabular import cella_sicura
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
+    """`righe` are lists of cells. CSV: numbers with a dot at full precision; XLSX: numbers
+    as numbers. Text that a spreadsheet would run as a formula is neutralised in both."""
+    if formato == "xlsx":
+        wb = Workbook()
+        ws = wb.active
+        ws.title = foglio
+        ws.append(intestazione)
+        for cella in ws[1]:
+            cella.font = Font(bold=True)
+        for riga in righe:
+            ws.append([float(v) if isinstance(v, Decimal) else cella_sicura(v) for v in riga])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    else:
+        formato = "csv"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        w = csv.writer(response, lineterminator="\n")
+        w.writerow(intestazione)
+        for riga in righe:
+            w.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else cella_sicura(v) for v in riga])
+    response["Content-Disposition"] = f'attachment; filename="{nome_file}.{formato}"'
+    return response
