@@ -34,6 +34,20 @@ def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
         w = csv.writer(response, lineterminator="\n")
         w.writerow(intestazione)
         for riga in righe:
-            w.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else cella_sicura(v) for v in riga])
+            w.writerow([_testo(v) for v in riga])
     response["Content-Disposition"] = f'attachment; filename="{nome_file}.{formato}"'
     return response
+
+
+def numero_csv(valore):
+    """A Decimal at full precision with a dot and no exponent, the same on every database
+    (SQLite and PostgreSQL return sums with different scales)."""
+    return format(valore.normalize(), "f")
+
+
+def _testo(valore):
+    if valore is None:
+        return ""
+    if isinstance(valore, Decimal):
+        return numero_csv(valore)
+    return cella_sicura(valore)

@@ -54,7 +54,7 @@ def test_profile_csv(client, demo_db):
     response = client.get("/ambiti/alto-sebino/quadro-conoscitivo/", {"formato": "csv"})
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("indicatore,unita,2022,2023,")
-    assert any(line.startswith("Popolazione residente,persone,29897.00000,29688.00000,") for line in lines)
+    assert any(line.startswith("Popolazione residente,persone,29897,29688,") for line in lines)
     xlsx = client.get("/ambiti/alto-sebino/quadro-conoscitivo/", {"formato": "xlsx"})
     foglio = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in foglio[2]][:4] == ["Popolazione residente", "persone", 29897, 29688]

@@ -3,6 +3,7 @@ import csv
 from django.core.management.base import BaseCommand
 
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
+from zona.downloads import numero_csv
 
 
 class Command(BaseCommand):
@@ -19,4 +20,4 @@ class Command(BaseCommand):
         w = csv.writer(self.stdout, lineterminator="\n")
         w.writerow(["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"])
         for (codice, a, indicatore), valore in sorted(valori.items()):
-            w.writerow([livello, codice, nomi.get(codice, ""), a, indicatore, "" if valore is None else format(valore, "f")])
+            w.writerow([livello, codice, nomi.get(codice, ""), a, indicatore, "" if valore is None else numero_csv(valore)])
