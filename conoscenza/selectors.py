@@ -107,7 +107,9 @@ def calcola(livello, anni=None, indicatori=None, territori=None):
             d = _combina(den, somme, terr, anno) if den else Decimal(1)
             if n is None or d is None:
                 continue
-            risultati[(terr, anno, ind.codice)] = None if d == 0 else Decimal(n) * ind.fattore / Decimal(d)
+            # normalize(): SQLite and PostgreSQL return sums with different scales; the
+            # value must read the same whatever the database.
+            risultati[(terr, anno, ind.codice)] = None if d == 0 else (Decimal(n) * ind.fattore / Decimal(d)).normalize()
     return risultati
 
 

@@ -40,9 +40,8 @@ def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
 
 
 def numero_csv(valore):
-    """A Decimal at full precision with a dot and no exponent, the same on every database
-    (SQLite and PostgreSQL return sums with different scales)."""
-    return format(valore.normalize(), "f")
+    """A Decimal with a dot and no exponent, at the precision it has."""
+    return format(valore, "f")
 
 
 def _testo(valore):
