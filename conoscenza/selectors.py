@@ -11,7 +11,7 @@ counted twice. The few sums per territory and year are then combined with the fo
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, Q, Sum, When
 
 from territorio.models import ATS, Ambito, Comune, Distretto
 
@@ -42,7 +42,7 @@ def _chiave_termine(t):
 
 def _filtro_termine(chiave):
     misura, eta_da, eta_a, sesso, categoria = chiave
-    q = Q(misura_id=misura, categoria=categoria, attiva=True)
+    q = Q(misura_id=misura, categoria=categoria)
     if eta_da is not None:
         q &= Q(eta_da__gte=eta_da)
     if eta_a is not None:
@@ -52,12 +52,28 @@ def _filtro_termine(chiave):
     return q
 
 
-def _somme(chiave, livello, anni, territori):
-    """{(codice_territorio, anno): sum} for one term at one level."""
-    base = Osservazione.objects.filter(_filtro_termine(chiave))
+def _somme(chiavi, livello, anni, territori):
+    """{term: {(codice_territorio, anno): sum}} for all terms at one level, in one scan of the
+    observations (a conditional sum per term) plus one for data stored at that level."""
+    chiavi = list(chiavi)
+    base = Osservazione.objects.filter(attiva=True, misura_id__in={k[0] for k in chiavi})
     if anni is not None:
         base = base.filter(anno__in=anni)
-    risultato = {}
+    somme = {f"s{i}": Sum(Case(When(_filtro_termine(k), then=F("valore")))) for i, k in enumerate(chiavi)}
+    risultato = {k: {} for k in chiavi}
+
+    def raccogli(righe, campo, sovrascrivi):
+        for riga in righe:
+            chiave_territorio = (riga[campo], riga["anno"])
+            for i, k in enumerate(chiavi):
+                valore = riga[f"s{i}"]
+                if valore is None:
+                    continue
+                if sovrascrivi:
+                    risultato[k][chiave_territorio] = valore
+                else:
+                    risultato[k].setdefault(chiave_territorio, valore)  # Comune data win
+
     if livello in _ROLLUP:
         campo, condizioni = _ROLLUP[livello]
         condizione = Q(livello=Livello.COMUNE)
@@ -67,15 +83,11 @@ def _somme(chiave, livello, anni, territori):
         qs = base.filter(condizione)
         if territori is not None:
             qs = qs.filter(**{f"{campo}__in": territori})
-        for t, anno, s in qs.values(campo, "anno").annotate(s=Sum("valore")).values_list(campo, "anno", "s"):
-            risultato[(t, anno)] = s
+        raccogli(qs.values(campo, "anno").annotate(**somme), campo, True)
     dirette = base.filter(livello=livello)
     if territori is not None:
         dirette = dirette.filter(codice_territorio__in=territori)
-    for t, anno, s in dirette.values("codice_territorio", "anno").annotate(s=Sum("valore")).values_list(
-        "codice_territorio", "anno", "s"
-    ):
-        risultato.setdefault((t, anno), s)  # Comune data win: never count twice
+    raccogli(dirette.values("codice_territorio", "anno").annotate(**somme), "codice_territorio", livello not in _ROLLUP)
     return risultato
 
 
@@ -88,12 +100,8 @@ def calcola(livello, anni=None, indicatori=None, territori=None):
     anni_estesi = None
     if anni is not None:
         anni_estesi = sorted({a + t.sfasamento for a in anni for i in indicatori for t in i.termini.all()})
-    somme = {}
-    for ind in indicatori:
-        for t in ind.termini.all():
-            k = _chiave_termine(t)
-            if k not in somme:
-                somme[k] = _somme(k, livello, anni_estesi, territori)
+    chiavi = {_chiave_termine(t) for ind in indicatori for t in ind.termini.all()}
+    somme = _somme(chiavi, livello, anni_estesi, territori) if chiavi else {}
     risultati = {}
     for ind in indicatori:
         termini = list(ind.termini.all())

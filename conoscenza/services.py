@@ -264,13 +264,14 @@ def valida(righe, consentito=None):
     misure = {m.codice: m for m in Misura.objects.all()}
     indicatori = {i.codice for i in Indicatore.objects.all()}
     anno_max = datetime.date.today().year + 1
+    livelli = set(Livello.values)
     errori, osservazioni, pubblicati = [], [], []
     viste = {}
     gruppi = {}  # (misura, livello, codice, anno) -> set of disaggregation kinds, to refuse mixes
     for riga in righe:
         v, n = riga.valori, riga.numero
         livello = str(v.get("livello") or "").strip().lower()
-        if livello not in Livello.values:
+        if livello not in livelli:
             errori.append(Errore(n, "livello", f"livello «{livello}» non valido: usare {', '.join(Livello.values)}."))
             continue
         codice, errore = territori.risolvi(livello, str(v.get("codice_territorio") or "").strip())
