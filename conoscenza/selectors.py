@@ -1,17 +1,16 @@
 """Indicators computed by the database from base observations, at every level.
 
-Every term of the indicators (a measure with its age, sex and category filter) is a
-conditional sum in one scan of the observations: per Comune first, then rolled up by joins on
-the membership tables to the Ambito, Distretto and ATS each Comune belongs to on the
-observation's reference date. Data stored directly at a higher level (an Ambito's figure from
-a plan) count only where no Comune data exist for that territory, term and year, so nothing
-is counted twice. The few sums per territory and year are then combined with the formula.
+Each distinct term of the indicators (a measure with its age, sex and category filter) is one
+SQL aggregation grouped by territory and year; Comune rows are rolled up to the Ambito,
+Distretto and ATS they belong to on the observation's reference date by joins on the
+membership tables. Data stored directly at a higher level (an Ambito's figure from a plan)
+count only where no Comune data exist for that territory, term and year, so nothing is
+counted twice. The few sums per territory and year are then combined with the formula.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Case, F, Q, Sum, When
 
 from territorio.models import ATS, Ambito, Comune, Distretto
@@ -20,7 +19,21 @@ from .models import Indicatore, Livello, Osservazione, ValorePubblicato
 
 LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS]
 
-_ROLLUP = {Livello.AMBITO, Livello.DISTRETTO, Livello.ATS}
+_VALIDA_APP = Q(comune__appartenenze__dal__lte=F("data_riferimento")) & (
+    Q(comune__appartenenze__al__isnull=True) | Q(comune__appartenenze__al__gte=F("data_riferimento"))
+)
+_VALIDO_DISTRETTO = Q(comune__appartenenze__ambito__appartenenze__dal__lte=F("data_riferimento")) & (
+    Q(comune__appartenenze__ambito__appartenenze__al__isnull=True)
+    | Q(comune__appartenenze__ambito__appartenenze__al__gte=F("data_riferimento"))
+)
+_ROLLUP = {
+    Livello.AMBITO: ("comune__appartenenze__ambito_id", [_VALIDA_APP]),
+    Livello.DISTRETTO: ("comune__appartenenze__ambito__appartenenze__distretto_id", [_VALIDA_APP, _VALIDO_DISTRETTO]),
+    Livello.ATS: (
+        "comune__appartenenze__ambito__appartenenze__distretto__asst__ats_id",
+        [_VALIDA_APP, _VALIDO_DISTRETTO],
+    ),
+}
 
 
 def _chiave_termine(t):
@@ -62,82 +75,20 @@ def _somme(chiavi, livello, anni, territori):
                     risultato[k].setdefault(chiave_territorio, valore)  # Comune data win
 
     if livello in _ROLLUP:
-        for territorio, anno, *valori in _rollup_sql(chiavi, livello, anni, territori):
-            for k, valore in zip(chiavi, valori):
-                if valore is not None:
-                    risultato[k][(territorio, anno)] = valore if isinstance(valore, Decimal) else Decimal(str(valore))
-    else:
-        qs = base.filter(livello=Livello.COMUNE)
+        campo, condizioni = _ROLLUP[livello]
+        condizione = Q(livello=Livello.COMUNE)
+        for c in condizioni:
+            condizione &= c
+        # One filter() call, so that every condition applies to the same joined membership.
+        qs = base.filter(condizione)
         if territori is not None:
-            qs = qs.filter(codice_territorio__in=territori)
-        raccogli(qs.values("codice_territorio", "anno").annotate(**somme), "codice_territorio", True)
-        return risultato
+            qs = qs.filter(**{f"{campo}__in": territori})
+        raccogli(qs.values(campo, "anno").annotate(**somme), campo, True)
     dirette = base.filter(livello=livello)
     if territori is not None:
         dirette = dirette.filter(codice_territorio__in=territori)
-    raccogli(dirette.values("codice_territorio", "anno").annotate(**somme), "codice_territorio", False)
+    raccogli(dirette.values("codice_territorio", "anno").annotate(**somme), "codice_territorio", livello not in _ROLLUP)
     return risultato
-
-
-def _condizione_sql(chiave):
-    misura, eta_da, eta_a, sesso, categoria = chiave
-    sql, params = ["o.misura_id = %s", "o.categoria = %s"], [misura, categoria]
-    if eta_da is not None:
-        sql.append("o.eta_da >= %s")
-        params.append(eta_da)
-    if eta_a is not None:
-        sql += ["o.eta_a IS NOT NULL", "o.eta_a <= %s"]
-        params.append(eta_a)
-    if sesso:
-        sql.append("o.sesso = %s")
-        params.append(sesso)
-    return " AND ".join(sql), params
-
-
-def _rollup_sql(chiavi, livello, anni, territori):
-    """Sum each term per Comune in one scan, then roll the per-Comune sums up to the Ambito,
-    Distretto or ATS each Comune belongs to on the reference date. Plain SQL (a CTE, CASE,
-    joins) that SQLite and PostgreSQL both run: the ORM cannot group twice."""
-    from territorio.models import AmbitoDistretto, AppartenenzaComune, ASST, Distretto
-
-    termini, params = [], []
-    for i, k in enumerate(chiavi):
-        condizione, p = _condizione_sql(k)
-        termini.append(f"SUM(CASE WHEN {condizione} THEN o.valore END) AS s{i}")
-        params += p
-    filtri = ["o.attiva = %s", "o.livello = %s", f"o.misura_id IN ({', '.join(['%s'] * len({k[0] for k in chiavi}))})"]
-    params += [True, Livello.COMUNE, *sorted({k[0] for k in chiavi})]
-    if anni is not None:
-        filtri.append(f"o.anno IN ({', '.join(['%s'] * len(anni))})")
-        params += list(anni)
-    valido = "{t}.dal <= c.data_riferimento AND ({t}.al IS NULL OR {t}.al >= c.data_riferimento)"
-    join = [
-        f"JOIN {AppartenenzaComune._meta.db_table} ac ON ac.comune_id = c.comune_id AND " + valido.format(t="ac")
-    ]
-    territorio = "ac.ambito_id"
-    if livello in (Livello.DISTRETTO, Livello.ATS):
-        join.append(
-            f"JOIN {AmbitoDistretto._meta.db_table} ad ON ad.ambito_id = ac.ambito_id AND " + valido.format(t="ad")
-        )
-        territorio = "ad.distretto_id"
-    if livello == Livello.ATS:
-        join.append(f"JOIN {Distretto._meta.db_table} d ON d.codice = ad.distretto_id")
-        join.append(f"JOIN {ASST._meta.db_table} s ON s.codice = d.asst_id")
-        territorio = "s.ats_id"
-    dove = ""
-    if territori is not None:
-        dove = f"WHERE {territorio} IN ({', '.join(['%s'] * len(territori))})"
-        params += list(territori)
-    somme = ", ".join(f"SUM(c.s{i})" for i in range(len(chiavi)))
-    sql = (
-        f"WITH c AS (SELECT o.comune_id, o.anno, o.data_riferimento, {', '.join(termini)} "
-        f"FROM {Osservazione._meta.db_table} o WHERE {' AND '.join(filtri)} "
-        "GROUP BY o.comune_id, o.anno, o.data_riferimento) "
-        f"SELECT {territorio}, c.anno, {somme} FROM c {' '.join(join)} {dove} GROUP BY {territorio}, c.anno"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def calcola(livello, anni=None, indicatori=None, territori=None):
