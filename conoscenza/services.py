@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import gc
 import io
 import re
 from dataclasses import dataclass
@@ -369,6 +370,18 @@ def importa_dati(
     """Validate and store a data file, all or nothing. A file that brings a measure for a
     territory and year already loaded replaces those values; the earlier load stays in the
     history. `progresso(fatti, totale)` is called while storing."""
+    # A national file makes millions of small objects that all live until the end: the
+    # cyclic garbage collector would walk them again and again for nothing.
+    gc_attivo = gc.isenabled()
+    gc.disable()
+    try:
+        return _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso)
+    finally:
+        if gc_attivo:
+            gc.enable()
+
+
+def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso):
     formato, righe = leggi_file(contenuto, nome_file, formato, anno)
     osservazioni, pubblicati = valida(righe, consentito)
     with transaction.atomic():
