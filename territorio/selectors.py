@@ -107,6 +107,16 @@ def ambito_di(comune, day):
     return app.ambito if app else None
 
 
+def ambiti_di(comuni, day):
+    """{codice ISTAT: Ambito} for many Comuni in one query."""
+    return {
+        app.comune_id: app.ambito
+        for app in AppartenenzaComune.objects.valid_on(day)
+        .filter(comune__in=[c.pk for c in comuni])
+        .select_related("ambito")
+    }
+
+
 def cerca_comuni(testo, limit=50):
     """Comuni whose official name or a known alternative name contains the text, ignoring
     accents, apostrophes and case: `Urgano`, `Urganò` and `Urgnano` find Urgnano."""

@@ -176,8 +176,9 @@ def cerca(request):
     if form.is_valid() and form.cleaned_data["q"]:
         giorno = datetime.date.today()
         risultati = list(selectors.cerca_comuni(form.cleaned_data["q"]))
+        ambiti = selectors.ambiti_di(risultati, giorno)
         for c in risultati:
-            c.ambito_attuale = selectors.ambito_di(c, giorno)
+            c.ambito_attuale = ambiti.get(c.pk)
     return render(request, "territorio/cerca.html", {"form": form, "risultati": risultati})
 
 
