@@ -219,13 +219,14 @@ def profilo(livello, codice, confronti):
     computed ones with their gap."""
     valori = calcola(livello, territori=[codice])
     anni = sorted({a for (_, a, _) in valori})
-    per_confronto = {(lv, c): calcola(lv, anni=anni or None, territori=[c]) for lv, c, _ in confronti}
-    pubblicati = list(
-        valori_pubblicati([(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")])
-    )
+    # Each territory is computed once, for every year: the table, the gaps and the charts
+    # all read from these.
     calcolati = {(livello, codice): valori}
     for lv, c, _ in confronti:
         calcolati[(lv, c)] = calcola(lv, territori=[c])
+    pubblicati = list(
+        valori_pubblicati([(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")])
+    )
     righe = []
     for ind in Indicatore.objects.all():
         serie = {a: valori.get((codice, a, ind.codice)) for a in anni}
@@ -236,7 +237,7 @@ def profilo(livello, codice, confronti):
                 "indicatore": ind,
                 "valori": [serie[a] for a in anni],
                 "confronti": [
-                    per_confronto[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti
+                    calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti
                 ],
             }
         )
@@ -250,4 +251,4 @@ def profilo(livello, codice, confronti):
         if calcolato is not None:
             differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
         confronto_pubblicati.append({"pubblicato": p, "calcolato": calcolato, "differenza": differenza})
-    return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati}
+    return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati, "calcolati": calcolati}

@@ -58,21 +58,26 @@ def carica_catalogo():
                     "descrizione": r["descrizione"],
                 },
             )
-        Termine.objects.all().delete()
-        Termine.objects.bulk_create(
-            Termine(
-                indicatore_id=r["indicatore"],
-                parte=r["parte"],
-                peso=Decimal(r["peso"]),
-                sfasamento=int(r["sfasamento"]),
-                misura_id=r["misura"],
-                eta_da=int(r["eta_da"]) if r["eta_da"] else None,
-                eta_a=int(r["eta_a"]) if r["eta_a"] else None,
-                sesso=r["sesso"],
-                categoria=r["categoria"],
+        campi = ["indicatore_id", "parte", "peso", "sfasamento", "misura_id", "eta_da", "eta_a", "sesso", "categoria"]
+        nuovi = [
+            (
+                r["indicatore"],
+                r["parte"],
+                Decimal(r["peso"]),
+                int(r["sfasamento"]),
+                r["misura"],
+                int(r["eta_da"]) if r["eta_da"] else None,
+                int(r["eta_a"]) if r["eta_a"] else None,
+                r["sesso"],
+                r["categoria"],
             )
             for r in _csv("termini.csv")
-        )
+        ]
+        # Rewrite the formulas only when the file changed: a reload of the demo leaves the
+        # catalogue (and its audit trail) as it is.
+        if sorted(Termine.objects.values_list(*campi), key=str) != sorted(nuovi, key=str):
+            Termine.objects.all().delete()
+            Termine.objects.bulk_create(Termine(**dict(zip(campi, t))) for t in nuovi)
 
 
 # ---------------------------------------------------------------------------------------

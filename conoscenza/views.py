@@ -52,11 +52,11 @@ def profilo_ambito(request, codice):
                 if v is not None
             ]
             for lv, c, nome in confronti:
-                valori = selectors.calcola(lv, anni=dati["anni"], indicatori=[codice_ind], territori=[c])
+                valori = dati["calcolati"][(lv, c)]
                 serie += [
-                    {"territorio": nome, "anno": a, "valore": float(v)}
-                    for (_, a, _), v in sorted(valori.items())
-                    if v is not None
+                    {"territorio": nome, "anno": a, "valore": float(valori[(c, a, codice_ind)])}
+                    for a in dati["anni"]
+                    if valori.get((c, a, codice_ind)) is not None
                 ]
             grafico = charts.serie_confronto(ind.nome, serie, ind.unita)
             # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
