@@ -8,17 +8,32 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from accounts.permissions import can_view_audit
+from accounts.policies import COORDINAMENTO, PUBBLICO, policy, policy_api
 from conoscenza.models import Indicatore, Livello, Misura
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
 
-api = NinjaAPI(
+
+
+class ZonaAPI(NinjaAPI):
+    """NinjaAPI whose own pages (schema, docs, root) carry a policy like every other route;
+    the endpoints declare theirs with `policy_api`."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        root = urls[-1]  # ninja appends the API root last
+        if root.name == "api-root" and not hasattr(root.callback, "zona_policy"):
+            root.callback = policy(read=PUBBLICO)(root.callback)
+        return urls
+
+
+api = ZonaAPI(
     title="Zona API",
     version="1",
     description="Anagrafe territoriale degli Ambiti sociali (provincia di Bergamo). Dati pubblici in sola lettura.",
     urls_namespace="api",
+    docs_decorator=policy(read=PUBBLICO),
 )
 
 
@@ -98,6 +113,7 @@ def _day(data):
 
 
 @api.get("/distretti", response=list[DistrettoOut], tags=["territorio"])
+@policy_api(read=PUBBLICO)
 def distretti(request, data: datetime.date | None = None):
     return [
         {
@@ -112,6 +128,7 @@ def distretti(request, data: datetime.date | None = None):
 
 
 @api.get("/ambiti", response=list[AmbitoBreve], tags=["territorio"])
+@policy_api(read=PUBBLICO)
 def ambiti(request, data: datetime.date | None = None):
     righe = []
     for d in selectors.distretti_con_ambiti(_day(data)):
@@ -121,6 +138,7 @@ def ambiti(request, data: datetime.date | None = None):
 
 
 @api.get("/ambiti/{codice}", response=AmbitoOut, tags=["territorio"])
+@policy_api(read=PUBBLICO)
 def ambito(request, codice: str, data: datetime.date | None = None):
     ambito = get_object_or_404(Ambito, pk=codice)
     day = _day(data)
@@ -155,6 +173,7 @@ def _incarico(i):
 
 
 @api.get("/comuni", response=list[ComuneBreve], tags=["territorio"])
+@policy_api(read=PUBBLICO)
 def comuni(request, q: str = "", data: datetime.date | None = None):
     day = _day(data)
     qs = selectors.cerca_comuni(q, limit=300) if q else selectors.comuni_della_provincia(day).order_by("nome")
@@ -165,6 +184,7 @@ def comuni(request, q: str = "", data: datetime.date | None = None):
 
 
 @api.get("/comuni/{codice_istat}", response=ComuneOut, tags=["territorio"])
+@policy_api(read=PUBBLICO)
 def comune(request, codice_istat: str, data: datetime.date | None = None):
     comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
     day = _day(data)
@@ -187,9 +207,8 @@ def comune(request, codice_istat: str, data: datetime.date | None = None):
 
 
 @api.get("/modifiche", response=list[ModificaOut], auth=django_auth, tags=["registro delle modifiche"])
+@policy_api(read=COORDINAMENTO)
 def modifiche(request, limite: int = 100):
-    if not can_view_audit(request.user):
-        raise HttpError(403, "Il registro delle modifiche è riservato al coordinamento provinciale.")
     voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[: max(1, min(limite, 1000))]
     return [
         {
@@ -228,11 +247,13 @@ class ValoreOut(Schema):
 
 
 @api.get("/misure", response=list[MisuraOut], tags=["conoscenza"])
+@policy_api(read=PUBBLICO)
 def misure(request):
     return list(Misura.objects.values("codice", "nome", "unita", "descrizione"))
 
 
 @api.get("/indicatori", response=list[IndicatoreOut], tags=["conoscenza"])
+@policy_api(read=PUBBLICO)
 def indicatori(request):
     return [
         {
@@ -247,6 +268,7 @@ def indicatori(request):
 
 
 @api.get("/indicatori/valori", response=list[ValoreOut], tags=["conoscenza"])
+@policy_api(read=PUBBLICO)
 def valori_indicatori(
     request, livello: Livello, anno: int | None = None, indicatore: str | None = None, territorio: str | None = None
 ):

@@ -1,16 +1,14 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.permissions import can_load_data, data_scope
+from accounts.permissions import data_scope
+from accounts.policies import CON_RUOLO, PUBBLICO, policy
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
 from territorio.tabular import FileRifiutato
@@ -31,7 +29,7 @@ def _confronti(ambito, giorno):
     return [(Livello.DISTRETTO, distretto.pk, distretto.nome), (Livello.ATS, ats.pk, ats.nome)]
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def profilo_ambito(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
     giorno = datetime.date.today()
@@ -99,7 +97,7 @@ MODELLO_RIGHE = [
 ]
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def modello(request, formato):
     """The template of the Zona layout, with example rows."""
     if formato not in ("csv", "xlsx"):
@@ -107,11 +105,8 @@ def modello(request, formato):
     return scarica_tabella("modello-dati-zona", formato, services.COLONNE_ZONA, MODELLO_RIGHE, foglio="dati")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@policy(read=CON_RUOLO, write=CON_RUOLO)
 def carica(request):
-    if not can_load_data(request.user):
-        raise PermissionDenied("Il tuo ruolo non carica dati.")
     form = CaricaDatiForm(request.POST or None, request.FILES or None)
     errori = None
     if request.method == "POST" and form.is_valid():
@@ -138,7 +133,7 @@ def carica(request):
     )
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def caricamenti(request):
     voci = Caricamento.objects.select_related("utente", "sostituito_da").annotate(
         attive=Count("osservazioni", filter=Q(osservazioni__attiva=True))

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
 
+from accounts.policies import PUBBLICO, policy
 from zona.downloads import scarica_tabella
 
 from . import charts, charts_provincia, gruppi, mappe
@@ -66,7 +66,7 @@ def _formato(request):
     return formato
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def provincia(request):
     disponibili = sp.disponibili()
     contesto = {"disponibili": disponibili, "anni": sorted({a for _, anni in disponibili for a in anni})}
@@ -119,7 +119,7 @@ def provincia(request):
     return render(request, "conoscenza/provincia.html", contesto)
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def gruppi_ambiti(request):
     disponibili = sp.disponibili()
     contesto = {

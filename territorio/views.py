@@ -2,13 +2,12 @@ import datetime
 
 from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.permissions import can_edit_ambito, can_edit_comune, can_import_memberships, can_view_audit
+from accounts.permissions import can_edit_ambito, can_edit_comune
+from accounts.policies import COORDINAMENTO, PUBBLICO, ambito_da, comune_da, policy
 from zona.downloads import scarica_tabella
 
 from . import selectors, services
@@ -32,7 +31,7 @@ def _giorno(request):
     return datetime.date.today(), form
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def provincia(request):
     giorno, form = _giorno(request)
     distretti = selectors.distretti_con_ambiti(giorno)
@@ -56,7 +55,7 @@ def provincia(request):
     )
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def ambito_detail(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
     giorno, form = _giorno(request)
@@ -81,12 +80,9 @@ def ambito_detail(request, codice):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@policy(read=ambito_da("codice"), write=ambito_da("codice"))
 def ufficio_di_piano_modifica(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
-    if not can_edit_ambito(request.user, ambito):
-        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito o il coordinamento provinciale.")
     ufficio = get_object_or_404(Organo, ambito=ambito, tipo=TipoOrgano.UFFICIO_DI_PIANO)
     form = UfficioDiPianoForm(request.POST or None, instance=Organo.objects.get(pk=ufficio.pk))
     if request.method == "POST" and form.is_valid():
@@ -96,12 +92,9 @@ def ufficio_di_piano_modifica(request, codice):
     return render(request, "territorio/modifica.html", {"form": form, "titolo": ufficio.nome, "indietro": ambito})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@policy(read=ambito_da("codice"), write=ambito_da("codice"))
 def incarico_nuovo(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
-    if not can_edit_ambito(request.user, ambito):
-        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito o il coordinamento provinciale.")
     giorno = datetime.date.today()
     form = IncaricoForm(
         request.POST or None,
@@ -132,7 +125,7 @@ def incarico_nuovo(request, codice):
     )
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def comune_detail(request, codice_istat):
     comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
     giorno, form = _giorno(request)
@@ -153,12 +146,9 @@ def comune_detail(request, codice_istat):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@policy(read=comune_da("codice_istat"), write=comune_da("codice_istat"))
 def comune_modifica(request, codice_istat):
     comune = get_object_or_404(Comune, pk=codice_istat)
-    if not can_edit_comune(request.user, comune):
-        raise PermissionDenied("Solo il Comune stesso o il coordinamento provinciale.")
     form = ContattiComuneForm(request.POST or None, instance=Comune.objects.get(pk=comune.pk))
     if request.method == "POST" and form.is_valid():
         services.aggiorna_contatti(comune, {f: form.cleaned_data[f] for f in form.Meta.fields})
@@ -169,7 +159,7 @@ def comune_modifica(request, codice_istat):
     )
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def cerca(request):
     form = CercaForm(request.GET or None)
     risultati = None
@@ -182,7 +172,7 @@ def cerca(request):
     return render(request, "territorio/cerca.html", {"form": form, "risultati": risultati})
 
 
-@require_safe
+@policy(read=PUBBLICO)
 def export(request):
     giorno, _ = _giorno(request)
     righe = selectors.righe_export(giorno)
@@ -195,11 +185,8 @@ def export(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@policy(read=COORDINAMENTO, write=COORDINAMENTO)
 def importa(request):
-    if not can_import_memberships(request.user):
-        raise PermissionDenied("Solo il coordinamento provinciale importa le appartenenze.")
     form = ImportaAppartenenzeForm(request.POST or None, request.FILES or None)
     errori = None
     if request.method == "POST" and form.is_valid():
@@ -214,11 +201,8 @@ def importa(request):
     return render(request, "territorio/importa.html", {"form": form, "errori": errori})
 
 
-@login_required
-@require_safe
+@policy(read=COORDINAMENTO)
 def registro_modifiche(request):
-    if not can_view_audit(request.user):
-        raise PermissionDenied("Il registro delle modifiche è riservato al coordinamento provinciale.")
     voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     pagina = Paginator(voci, 50).get_page(request.GET.get("pagina"))
     return render(request, "territorio/registro.html", {"pagina": pagina})
