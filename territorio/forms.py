@@ -1,5 +1,7 @@
 from django import forms
 
+from zona.locking import VersioneForm
+
 from .models import Comune, Incarico, Organo, Ruolo
 
 
@@ -17,7 +19,7 @@ class CercaForm(forms.Form):
     q = forms.CharField(label="Nome del Comune", max_length=100, required=False)
 
 
-class ContattiComuneForm(forms.ModelForm):
+class ContattiComuneForm(VersioneForm):
     sito_web = forms.URLField(
         label="Sito web",
         required=False,
@@ -33,7 +35,7 @@ class ContattiComuneForm(forms.ModelForm):
         }
 
 
-class UfficioDiPianoForm(forms.ModelForm):
+class UfficioDiPianoForm(VersioneForm):
     class Meta:
         model = Organo
         fields = ["indirizzo", "telefono", "email", "sito_web"]

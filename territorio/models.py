@@ -9,6 +9,8 @@ law a subdivision of its ASST, and an ASST of its ATS.
 from django.db import models
 from django.db.models import F, Q
 
+from zona.locking import ConVersione
+
 from .text import normalizza
 
 
@@ -121,7 +123,7 @@ class AmbitoDistretto(Periodo):
         return f"{self.ambito} → {self.distretto} ({self.dal} – {self.al or '…'})"
 
 
-class Comune(models.Model):
+class Comune(ConVersione):
     codice_istat = models.CharField("codice ISTAT", max_length=6, primary_key=True)
     nome = models.CharField(max_length=200)
     nome_normalizzato = models.CharField(max_length=200, db_index=True, editable=False)
@@ -239,7 +241,7 @@ class TipoOrgano(models.TextChoices):
     UFFICIO_DI_PIANO = "ufficio_di_piano", "Ufficio di Piano"
 
 
-class Organo(models.Model):
+class Organo(ConVersione):
     """A governance body or office: its holders are Incarichi with dates of office."""
 
     codice = models.SlugField(primary_key=True)

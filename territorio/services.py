@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from zona.locking import salva_con_versione
+
 from . import istat
 from .models import (
     ASST,
@@ -419,14 +421,12 @@ def _applica_appartenenza(comune, ambito, dal, al, fonte):
 # Edits from the pages (the audit log records who made them)
 
 
-def aggiorna_contatti(oggetto, dati):
-    """Save the changed contact fields of a Comune or an Ufficio di Piano."""
+def aggiorna_contatti(oggetto, dati, versione_letta):
+    """Save the changed contact fields of a Comune or an Ufficio di Piano, if nobody saved them
+    after `versione_letta` (zona.locking; raises ModificaConcorrente otherwise)."""
     cambiati = [k for k, v in dati.items() if getattr(oggetto, k) != v]
-    for k in cambiati:
-        setattr(oggetto, k, dati[k])
     if cambiati:
-        oggetto.full_clean()
-        oggetto.save(update_fields=cambiati + (["nome_normalizzato"] if isinstance(oggetto, Comune) else []))
+        salva_con_versione(oggetto, versione_letta, **{k: dati[k] for k in cambiati})
     return cambiati
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.permissions import can_edit_ambito, can_edit_comune
 from accounts.policies import COORDINAMENTO, PUBBLICO, ambito_da, comune_da, policy
 from zona.downloads import scarica_tabella
+from zona.locking import ModificaConcorrente
 
 from . import selectors, services
 from .forms import (
@@ -86,9 +87,16 @@ def ufficio_di_piano_modifica(request, codice):
     ufficio = get_object_or_404(Organo, ambito=ambito, tipo=TipoOrgano.UFFICIO_DI_PIANO)
     form = UfficioDiPianoForm(request.POST or None, instance=Organo.objects.get(pk=ufficio.pk))
     if request.method == "POST" and form.is_valid():
-        services.aggiorna_contatti(ufficio, {f: form.cleaned_data[f] for f in form.Meta.fields})
-        messages.success(request, "Contatti dell'Ufficio di Piano salvati.")
-        return redirect("territorio:ambito", codice=ambito.pk)
+        try:
+            services.aggiorna_contatti(
+                ufficio, {f: form.cleaned_data[f] for f in form.Meta.fields}, form.cleaned_data["versione"]
+            )
+        except ModificaConcorrente as e:
+            form.add_error(None, e)
+            form.ricarica_versione(e.versione_attuale)
+        else:
+            messages.success(request, "Contatti dell'Ufficio di Piano salvati.")
+            return redirect("territorio:ambito", codice=ambito.pk)
     return render(request, "territorio/modifica.html", {"form": form, "titolo": ufficio.nome, "indietro": ambito})
 
 
@@ -151,9 +159,16 @@ def comune_modifica(request, codice_istat):
     comune = get_object_or_404(Comune, pk=codice_istat)
     form = ContattiComuneForm(request.POST or None, instance=Comune.objects.get(pk=comune.pk))
     if request.method == "POST" and form.is_valid():
-        services.aggiorna_contatti(comune, {f: form.cleaned_data[f] for f in form.Meta.fields})
-        messages.success(request, "Contatti del Comune salvati.")
-        return redirect("territorio:comune", codice_istat=comune.pk)
+        try:
+            services.aggiorna_contatti(
+                comune, {f: form.cleaned_data[f] for f in form.Meta.fields}, form.cleaned_data["versione"]
+            )
+        except ModificaConcorrente as e:
+            form.add_error(None, e)
+            form.ricarica_versione(e.versione_attuale)
+        else:
+            messages.success(request, "Contatti del Comune salvati.")
+            return redirect("territorio:comune", codice_istat=comune.pk)
     return render(
         request, "territorio/modifica.html", {"form": form, "titolo": f"Contatti del Comune di {comune.nome}"}
     )

@@ -52,7 +52,13 @@ def test_ufficio_di_piano_edits_its_own_ambito_and_the_change_is_audited(client,
     login(client, "udp.altosebino")
     response = client.post(
         "/ambiti/alto-sebino/ufficio-di-piano/modifica/",
-        {"indirizzo": "Via Del Cantiere 4, Lovere", "telefono": "035/000000", "email": "udp@example.org", "sito_web": ""},
+        {
+            "indirizzo": "Via Del Cantiere 4, Lovere",
+            "telefono": "035/000000",
+            "email": "udp@example.org",
+            "sito_web": "",
+            "versione": 1,
+        },
     )
     assert response.status_code == 302
     ufficio = Organo.objects.get(pk="udp-alto-sebino")
@@ -73,12 +79,13 @@ def test_ufficio_di_piano_cannot_post_to_another_ambito(client, demo_db):
 @pytest.mark.django_db
 def test_comune_edits_its_own_contacts_with_validation(client, demo_db):
     login(client, "comune.lovere")
-    response = client.post("/comuni/016128/modifica/", {"pec": "non-una-pec", "sito_web": "", "telefono": ""})
+    response = client.post("/comuni/016128/modifica/", {"pec": "non-una-pec", "sito_web": "", "telefono": "", "versione": 1})
     assert response.status_code == 200
     assert "Indirizzo PEC non valido." in response.content.decode()
     assert Comune.objects.get(pk="016128").pec == ""
     response = client.post(
-        "/comuni/016128/modifica/", {"pec": "protocollo@pec.comune.lovere.bg.it", "sito_web": "", "telefono": ""}
+        "/comuni/016128/modifica/",
+        {"pec": "protocollo@pec.comune.lovere.bg.it", "sito_web": "", "telefono": "", "versione": 1},
     )
     assert response.status_code == 302
     assert Comune.objects.get(pk="016128").pec == "protocollo@pec.comune.lovere.bg.it"
@@ -135,7 +142,10 @@ def test_office_holder_form_refuses_end_before_start_and_foreign_organs(client, 
 @pytest.mark.django_db
 def test_audit_trail_visible_to_the_province_only(client, demo_db):
     login(client, "comune.lovere")
-    client.post("/comuni/016128/modifica/", {"pec": "protocollo@pec.comune.lovere.bg.it", "sito_web": "", "telefono": ""})
+    client.post(
+        "/comuni/016128/modifica/",
+        {"pec": "protocollo@pec.comune.lovere.bg.it", "sito_web": "", "telefono": "", "versione": 1},
+    )
     login(client, "coordinamento")
     page = client.get("/registro-modifiche/").content.decode()
     assert "comune.lovere" in page
