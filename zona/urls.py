@@ -10,6 +10,7 @@ admin.site.site_header = "Zona – amministrazione"
 urlpatterns = [
     path("", include("territorio.urls")),
     path("", include("conoscenza.urls")),
+    path("", include("programmazione.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

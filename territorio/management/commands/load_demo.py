@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
 from conoscenza.services import carica_catalogo
+from programmazione.demo import carica_demo as carica_piani
 from territorio import services
 from territorio.tabular import FileRifiutato
 
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Base di conoscenza: catalogo di misure e indicatori, {len(caricamenti)} file di dati caricati "
             "(popolazione ISTAT 2022-2023 per età e sesso, superfici, dati delle fonti)."
+        )
+        piani, prologo = carica_piani()
+        self.stdout.write(
+            "Programmazione: aree di policy A-J, LEPS"
+            + "".join(f", {p}" for p in piani)
+            + (f", {prologo}" if prologo else "")
+            + "."
         )
         if not options["senza_utenti"]:
             self.stdout.write(f"Utenti demo (password per tutti: {DEMO_PASSWORD}):")

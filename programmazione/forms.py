@@ -1,0 +1,200 @@
+from django import forms
+
+from territorio.models import Ambito
+
+from .models import (
+    AreaPolicy,
+    Azione,
+    Fondo,
+    IndicatoreObiettivo,
+    Obiettivo,
+    Piano,
+    Risorsa,
+)
+
+
+class Bootstrap:
+    """Bootstrap Italia classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            widget = campo.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class NuovoPianoForm(Bootstrap, forms.Form):
+    ambito = forms.ModelChoiceField(queryset=Ambito.objects.none(), label="Ambito")
+    anno_inizio = forms.IntegerField(label="Primo anno del triennio", min_value=2000, max_value=2100)
+    titolo = forms.CharField(label="Titolo", max_length=300, required=False)
+
+    def __init__(self, *args, ambiti, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ambito"].queryset = ambiti
+
+
+class PianoForm(Bootstrap, forms.ModelForm):
+    versione = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Piano
+        fields = ["titolo", "premessa"]
+
+
+class PassaggioForm(Bootstrap, forms.Form):
+    data = forms.DateField(label="Data", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    delibera = forms.CharField(label="Delibera (estremi)", max_length=200, required=False)
+    versione = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RevisioneForm(Bootstrap, forms.Form):
+    motivo = forms.CharField(label="Motivo della revisione", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChiudiRevisioneForm(Bootstrap, forms.Form):
+    delibera = forms.CharField(label="Delibera che approva la revisione", max_length=200)
+
+
+class ObiettivoForm(Bootstrap, forms.ModelForm):
+    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Obiettivo
+        fields = [
+            "codice",
+            "titolo",
+            "area_policy",
+            "macroarea",
+            "descrizione",
+            "target",
+            "risorse_economiche",
+            "budget_stimato",
+            "risorse_personale",
+            "aree_trasversali",
+            "integrazione_sociosanitaria",
+            "continuita",
+            "continua",
+            "coprogettato",
+            "partner",
+            "bisogni",
+            "processo",
+            "output",
+            "outcome",
+            "leps",
+            "obiettivi_provinciali",
+        ]
+        widgets = {
+            "aree_trasversali": forms.CheckboxSelectMultiple,
+            "leps": forms.CheckboxSelectMultiple,
+            "obiettivi_provinciali": forms.CheckboxSelectMultiple,
+            **{
+                campo: forms.Textarea(attrs={"rows": 3})
+                for campo in (
+                    "descrizione",
+                    "target",
+                    "risorse_economiche",
+                    "risorse_personale",
+                    "partner",
+                    "bisogni",
+                    "processo",
+                    "output",
+                    "outcome",
+                )
+            },
+        }
+
+    def __init__(self, *args, piano, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codice"].required = False
+        self.fields["codice"].help_text = "Vuoto: lo assegna Zona (OB-01, OB-02, …)."
+        self.fields["macroarea"].queryset = piano.macroaree.all()
+        self.fields["continua"].queryset = Obiettivo.objects.filter(
+            piano__ambito=piano.ambito, piano__anno_inizio__lt=piano.anno_inizio
+        ).select_related("piano")
+        self.fields["continua"].label_from_instance = lambda o: f"{o.piano.triennio} · {o}"
+        self.fields["area_policy"].queryset = AreaPolicy.objects.all()
+        self.fields["obiettivi_provinciali"].queryset = self.fields["obiettivi_provinciali"].queryset.filter(
+            prologo__anno_inizio=piano.anno_inizio
+        )
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("continua") and not dati.get("continuita"):
+            self.add_error("continuita", "Se l'obiettivo ne continua uno precedente, è in continuità: spuntare la casella.")
+        if dati.get("coprogettato") and not (dati.get("partner") or "").strip():
+            self.add_error("partner", "Indicare con quali attori della rete è co-progettato.")
+        area = dati.get("area_policy")
+        if area and area in (dati.get("aree_trasversali") or []):
+            self.add_error("aree_trasversali", "L'area principale non va ripetuta tra le aree trasversali.")
+        return dati
+
+
+class AzioneForm(Bootstrap, forms.ModelForm):
+    class Meta:
+        model = Azione
+        fields = ["titolo", "responsabile", "partner", "inizio", "scadenza", "completata_il", "stato"]
+        widgets = {
+            "inizio": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "scadenza": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "completata_il": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class IndicatoreForm(Bootstrap, forms.ModelForm):
+    """An indicator with one target per year of the plan (fields target_<anno>)."""
+
+    class Meta:
+        model = IndicatoreObiettivo
+        fields = ["tipo", "descrizione", "unita", "baseline", "anno_baseline", "indicatore"]
+
+    def __init__(self, *args, anni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anni = anni
+        self.fields["indicatore"].label = "Misurato dalla base di conoscenza (facoltativo)"
+        for anno in anni:
+            self.fields[f"target_{anno}"] = forms.DecimalField(
+                label=f"Valore atteso {anno}", required=False, max_digits=14, decimal_places=4,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+            )
+
+    def target(self):
+        return {a: self.cleaned_data.get(f"target_{a}") for a in self.anni if self.cleaned_data.get(f"target_{a}") is not None}
+
+
+class RisorsaForm(Bootstrap, forms.ModelForm):
+    class Meta:
+        model = Risorsa
+        fields = ["anno", "fondo", "importo", "note"]
+
+    def __init__(self, *args, anni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anno"] = forms.TypedChoiceField(
+            label="Anno", choices=[(a, a) for a in anni], coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+        )
+        self.fields["fondo"].choices = Fondo.choices
+
+    def clean_importo(self):
+        importo = self.cleaned_data["importo"]
+        if importo is not None and importo < 0:
+            raise forms.ValidationError("L'importo non può essere negativo.")
+        return importo
+
+
+class RipartoForm(Bootstrap, forms.Form):
+    importo = forms.DecimalField(label="Importo da ripartire (€)", max_digits=14, decimal_places=2, min_value=0, initial="120000.00")
+    anno = forms.IntegerField(label="Popolazione al 1° gennaio dell'anno", min_value=1900, max_value=2100)
+    ambiti = forms.ModelMultipleChoiceField(
+        queryset=Ambito.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Ambiti (nessuno = tutti)",
+    )
+
+
+class ImportaObiettiviForm(Bootstrap, forms.Form):
+    file = forms.FileField(label="File XLSX o CSV nel tracciato della Tabella 3")

@@ -1,0 +1,85 @@
+"""Dividing an amount among Ambiti in proportion to a weight (usually their population).
+
+The Prologo 2025-2027 splits 120.000 € a year by inhabitants and prints parts that add up to
+120.000,01: rounding each part on its own cannot guarantee the total. Here the split is done
+in whole cents with the largest-remainder method, so the parts always add up to the amount.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+class RipartoNonValido(ValueError):
+    """The amount or the weights cannot be split; the message is for the user."""
+
+
+def in_centesimi(importo) -> int:
+    try:
+        valore = Decimal(str(importo))
+    except InvalidOperation:
+        raise RipartoNonValido(f"«{importo}» non è un importo valido.") from None
+    if not valore.is_finite():
+        raise RipartoNonValido(f"«{importo}» non è un importo valido.")
+    if valore < 0:
+        raise RipartoNonValido("L'importo da ripartire non può essere negativo.")
+    centesimi = valore * 100
+    if centesimi != centesimi.to_integral_value():
+        raise RipartoNonValido("L'importo da ripartire non può avere più di due decimali.")
+    return int(centesimi)
+
+
+def riparto(importo, pesi: dict) -> dict:
+    """{key: Decimal quota with 2 decimals} adding up exactly to `importo`.
+
+    Each key first gets the cents its share rounds down to; the cents left over go one each
+    to the largest remainders (ties: larger weight first, then key order), as in Hamilton's
+    method. Integer arithmetic only, so the result does not depend on float rounding.
+    """
+    centesimi = in_centesimi(importo)
+    if not pesi:
+        raise RipartoNonValido("Scegliere almeno un Ambito.")
+    for chiave, peso in pesi.items():
+        if peso is None:
+            raise RipartoNonValido(f"Manca il peso (popolazione) di «{chiave}».")
+        if peso < 0:
+            raise RipartoNonValido(f"Il peso di «{chiave}» non può essere negativo.")
+    totale = sum(pesi.values())
+    if totale <= 0:
+        raise RipartoNonValido("La somma dei pesi è zero: non c'è nulla su cui ripartire.")
+    quote, resti = {}, []
+    for chiave, peso in pesi.items():
+        quota, resto = divmod(centesimi * peso, totale)
+        quote[chiave] = quota
+        resti.append((-resto, -peso, str(chiave), chiave))
+    avanzo = centesimi - sum(quote.values())
+    for *_, chiave in sorted(resti)[:avanzo]:
+        quote[chiave] += 1
+    return {chiave: Decimal(q).scaleb(-2) for chiave, q in quote.items()}
+
+
+def quota_arrotondata(importo, peso, totale) -> Decimal:
+    """The quota as a spreadsheet computes it: each part rounded on its own, half up."""
+    return (Decimal(str(importo)) * peso / totale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Confronto:
+    chiave: str
+    peso: int
+    stampata: Decimal
+    calcolata: Decimal
+
+    @property
+    def differenza(self):
+        return self.stampata - self.calcolata
+
+
+def confronta_con_tabella(importo, righe):
+    """Compare a printed split (`righe`: (key, weight, printed quota)) with Zona's.
+
+    Returns (comparisons, sum of the printed quotas, difference from the amount)."""
+    importo = Decimal(str(importo))
+    calcolate = riparto(importo, {chiave: peso for chiave, peso, _ in righe})
+    confronti = [Confronto(chiave, peso, Decimal(str(q)), calcolate[chiave]) for chiave, peso, q in righe]
+    somma = sum((c.stampata for c in confronti), Decimal(0))
+    return confronti, somma, somma - importo

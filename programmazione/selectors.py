@@ -1,0 +1,214 @@
+"""Reads of plans: what a user may see, and the tables computed from objectives and budgets."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from accounts.permissions import TipoRuolo, is_coordinamento, profilo_of
+from territorio.models import AmbitoDistretto, AppartenenzaComune
+
+from .models import (
+    AreaPolicy,
+    Fondo,
+    IndicatoreObiettivo,
+    Obiettivo,
+    ObiettivoSovrazonale,
+    Piano,
+    Risorsa,
+    StatoPiano,
+    Target,
+)
+
+
+def piani_visibili(user):
+    """The plans `user` may read: every non-draft plan, plus the drafts of its own Ambito."""
+    qs = Piano.objects.select_related("ambito")
+    if is_coordinamento(user):
+        return qs
+    visibili = ~Q(stato=StatoPiano.BOZZA)
+    profilo = profilo_of(user)
+    if profilo is not None and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO:
+        visibili |= Q(ambito=profilo.ambito_id)
+    elif profilo is not None and profilo.ruolo == TipoRuolo.COMUNE:
+        visibili |= Q(ambito__in=AppartenenzaComune.objects.filter(comune=profilo.comune_id).values("ambito"))
+    return qs.filter(visibili)
+
+
+def obiettivi_con_dettagli():
+    return (
+        Obiettivo.objects.select_related("area_policy", "macroarea", "continua__piano")
+        .prefetch_related(
+            "aree_trasversali",
+            "leps",
+            "obiettivi_provinciali",
+            Prefetch("indicatori", IndicatoreObiettivo.objects.prefetch_related("target").select_related("indicatore")),
+            "risorse",
+            "azioni",
+        )
+        .order_by("ordine", "codice")
+    )
+
+
+def obiettivi_del_piano(piano):
+    return obiettivi_con_dettagli().filter(piano=piano)
+
+
+@dataclass
+class Riepilogo:
+    """Budget of a plan: amount per fund and year, with row and column totals."""
+
+    anni: list
+    righe: list = field(default_factory=list)  # (fondo label, [amount per year], total)
+    totali_anno: list = field(default_factory=list)
+    totale: Decimal = Decimal(0)
+
+
+def riepilogo_finanziario(piano):
+    somme = (
+        Risorsa.objects.filter(obiettivo__piano=piano)
+        .values("fondo", "anno")
+        .annotate(totale=Sum("importo"))
+    )
+    per_fondo = defaultdict(dict)
+    for s in somme:
+        per_fondo[s["fondo"]][s["anno"]] = s["totale"]
+    anni = sorted(set(piano.anni) | {a for f in per_fondo.values() for a in f})
+    r = Riepilogo(anni=anni)
+    for fondo in Fondo:
+        if fondo.value not in per_fondo:
+            continue
+        importi = [per_fondo[fondo.value].get(a, Decimal(0)) for a in anni]
+        r.righe.append((fondo.label, importi, sum(importi, Decimal(0))))
+    r.totali_anno = [sum((riga[1][i] for riga in r.righe), Decimal(0)) for i in range(len(anni))]
+    r.totale = sum(r.totali_anno, Decimal(0))
+    return r
+
+
+def sinottica(piano):
+    """Rows of the synoptic table: macro-area of the Ambito, regional areas, objectives."""
+    obiettivi = list(
+        piano.obiettivi.select_related("area_policy", "macroarea").prefetch_related("aree_trasversali")
+    )
+    righe = []
+    for macro in piano.macroaree.prefetch_related("aree_policy"):
+        dentro = [o for o in obiettivi if o.macroarea_id == macro.pk]
+        righe.append({"macroarea": macro, "aree": list(macro.aree_policy.all()), "obiettivi": dentro})
+    senza = [o for o in obiettivi if o.macroarea_id is None]
+    if senza:
+        righe.append({"macroarea": None, "aree": sorted({o.area_policy for o in senza}, key=lambda a: a.codice), "obiettivi": senza})
+    return righe
+
+
+def matrice_aree(piano):
+    """Objectives per regional area (main area and cross-cutting ones), for the A-J grid."""
+    aree = list(AreaPolicy.objects.all())
+    principali = defaultdict(list)
+    trasversali = defaultdict(list)
+    for o in piano.obiettivi.select_related("area_policy").prefetch_related("aree_trasversali"):
+        principali[o.area_policy_id].append(o)
+        for a in o.aree_trasversali.all():
+            trasversali[a.pk].append(o)
+    return [(a, principali[a.pk], trasversali[a.pk]) for a in aree]
+
+
+def confronto_piani(anno_inizio, user):
+    """Per Ambito: objectives per regional area and budget per fund, for one triennio."""
+    piani = list(piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("ambito__nome"))
+    ids = [p.pk for p in piani]
+    per_area = defaultdict(dict)
+    for r in Obiettivo.objects.filter(piano__in=ids).values("piano", "area_policy").annotate(n=Count("pk")):
+        per_area[r["piano"]][r["area_policy"]] = r["n"]
+    per_fondo = defaultdict(dict)
+    for r in Risorsa.objects.filter(obiettivo__piano__in=ids).values("obiettivo__piano", "fondo").annotate(t=Sum("importo")):
+        per_fondo[r["obiettivo__piano"]][r["fondo"]] = r["t"]
+    aree = list(AreaPolicy.objects.all())
+    fondi = list(Fondo)
+    righe = []
+    for p in piani:
+        conteggi = [per_area[p.pk].get(a.pk, 0) for a in aree]
+        importi = [per_fondo[p.pk].get(f.value, Decimal(0)) for f in fondi]
+        righe.append({"piano": p, "per_area": conteggi, "obiettivi": sum(conteggi), "per_fondo": importi, "budget": sum(importi, Decimal(0))})
+    return {"aree": aree, "fondi": fondi, "righe": righe}
+
+
+def trienni_disponibili():
+    return sorted(set(Piano.objects.values_list("anno_inizio", "anno_fine")), reverse=True)
+
+
+def target_per_anno(indicatore):
+    return {t.anno: t.valore for t in Target.objects.filter(indicatore=indicatore)}
+
+
+# --- obiettivi sovrazonali e criterio premiale ------------------------------------------------
+
+QUOTA_PER_OBIETTIVO = Decimal("20000.00")  # for each of the first two shared objectives
+OBIETTIVI_MINIMI = 2
+QUOTA_OLTRE_DUE = Decimal("50000.00")  # one single extra quota when more than two
+ACCONTO = Decimal("0.20")  # advance after the proposals are assessed; the rest on reporting
+
+
+@dataclass
+class EsitoSovrazonale:
+    obiettivo: ObiettivoSovrazonale
+    ambiti: list
+    valido: bool
+    motivi: list  # why it does not qualify (Italian), empty when it does
+
+
+@dataclass
+class PremioAmbito:
+    ambito: object
+    obiettivi: list
+    importo: Decimal
+    acconto: Decimal
+    saldo: Decimal
+    nota: str
+
+
+def premialita(anno_inizio):
+    """Which shared objectives of a triennio meet the regional reward conditions, and what each
+    Ambito receives (DGR guidelines 2021-2023: two Ambiti of the same Distretto at least, with the
+    ASST and ATS coordination; Ambiti that coincide with their Distretto are exempt from the
+    same-Distretto condition; 20.000 € for each of the first two objectives, a single 50.000 €
+    for more than two; 20 % advance, 80 % balance)."""
+    giorno = datetime.date(anno_inizio, 1, 1)
+    distretto = dict(AmbitoDistretto.objects.valid_on(giorno).values_list("ambito", "distretto"))
+    ambiti_per_distretto = defaultdict(int)
+    for d in distretto.values():
+        ambiti_per_distretto[d] += 1
+
+    esiti = []
+    for ob in ObiettivoSovrazonale.objects.filter(anno_inizio=anno_inizio).prefetch_related("ambiti"):
+        ambiti = list(ob.ambiti.all())
+        motivi = []
+        if len(ambiti) < 2:
+            motivi.append("coinvolge meno di due Ambiti")
+        vincolati = [a for a in ambiti if ambiti_per_distretto[distretto.get(a.pk)] > 1]
+        if len({distretto.get(a.pk) for a in vincolati}) > 1:
+            motivi.append("gli Ambiti appartengono a Distretti diversi")
+        if not ob.asst_coinvolta:
+            motivi.append("l'ASST di riferimento non è coinvolta")
+        if not ob.coordinamento_ats:
+            motivi.append("manca il coordinamento dell'ATS")
+        esiti.append(EsitoSovrazonale(ob, ambiti, not motivi, motivi))
+
+    per_ambito = defaultdict(list)
+    for e in esiti:
+        if e.valido:
+            for a in e.ambiti:
+                per_ambito[a].append(e.obiettivo)
+    premi = []
+    for ambito, obiettivi in sorted(per_ambito.items(), key=lambda x: x[0].nome):
+        n = len(obiettivi)
+        if n < OBIETTIVI_MINIMI:
+            importo, nota = Decimal(0), f"servono almeno {OBIETTIVI_MINIMI} obiettivi sovrazonali validi"
+        elif n == OBIETTIVI_MINIMI:
+            importo, nota = QUOTA_PER_OBIETTIVO * OBIETTIVI_MINIMI, ""
+        else:
+            importo, nota = QUOTA_PER_OBIETTIVO * OBIETTIVI_MINIMI + QUOTA_OLTRE_DUE, "quota unica per gli obiettivi oltre il secondo"
+        acconto = (importo * ACCONTO).quantize(Decimal("0.01"))
+        premi.append(PremioAmbito(ambito, obiettivi, importo, acconto, importo - acconto, nota))
+    return esiti, premi

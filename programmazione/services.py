@@ -1,0 +1,220 @@
+"""Writing plans: every change goes through here, checked, in one transaction.
+
+Views and the importer call these functions; they raise ValidationError with an Italian message
+when a rule is broken, and nothing is saved then. The audit trail (django-auditlog) records who
+changed what.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from accounts.permissions import can_edit_piano
+
+from .models import (
+    AccordoDiProgramma,
+    Obiettivo,
+    Piano,
+    Revisione,
+    StatoPiano,
+)
+
+
+def verifica_modificabile(piano):
+    """An approved plan is frozen; it changes only while a revision is open."""
+    if piano.stato == StatoPiano.BOZZA or piano.revisione_aperta() is not None:
+        return
+    raise ValidationError(
+        f"Il piano è nello stato «{piano.get_stato_display()}»: per modificarlo aprire una revisione."
+    )
+
+
+def verifica_permesso(utente, piano):
+    """`utente` None is a load from the command line (demo, batch import): the operator of
+    the server is trusted, and the audit trail records no actor."""
+    if utente is not None and not can_edit_piano(utente, piano):
+        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito modifica il suo piano.")
+
+
+@transaction.atomic
+def crea_piano(utente, ambito, anno_inizio, anno_fine=None, titolo="", precedente_fonte=""):
+    anno_fine = anno_fine or anno_inizio + 2
+    if anno_fine != anno_inizio + 2:
+        raise ValidationError("Un Piano di Zona dura tre anni: l'anno di fine è l'anno di inizio più due.")
+    if Piano.objects.filter(ambito=ambito, anno_inizio=anno_inizio).exists():
+        raise ValidationError(f"L'Ambito {ambito} ha già un piano per il triennio {anno_inizio}-{anno_fine}.")
+    piano = Piano(ambito=ambito, anno_inizio=anno_inizio, anno_fine=anno_fine, titolo=titolo, fonte=precedente_fonte)
+    verifica_permesso(utente, piano)
+    piano.full_clean()
+    piano.save()
+    return piano
+
+
+def _incrementa_versione(obj, versione_letta):
+    """Optimistic locking: the row is updated only if nobody saved it since it was read."""
+    aggiornate = type(obj).objects.filter(pk=obj.pk, versione=versione_letta).update(versione=F("versione") + 1)
+    if not aggiornate:
+        raise ModificaConcorrente(obj)
+    obj.versione = versione_letta + 1
+
+
+class ModificaConcorrente(ValidationError):
+    """Someone else saved the same record after it was read: the save is refused."""
+
+    def __init__(self, obj):
+        from auditlog.models import LogEntry
+
+        ultima = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp").first()
+        dettagli = ""
+        if ultima is not None:
+            chi = ultima.actor.get_username() if ultima.actor else "un altro utente"
+            quando = ultima.timestamp.astimezone().strftime("%d/%m/%Y %H:%M")
+            cambi = "; ".join(
+                f"{campo}: «{_breve(vecchio)}» → «{_breve(nuovo)}»"
+                for campo, (vecchio, nuovo) in (ultima.changes_dict or {}).items()
+                if campo != "versione"
+            )
+            dettagli = f" Ultima modifica di {chi} il {quando}" + (f": {cambi}." if cambi else ".")
+        super().__init__(
+            "Qualcuno ha salvato questa scheda dopo che l'avete aperta: le vostre modifiche non sono state "
+            "salvate per non sovrascrivere le sue." + dettagli + " Ricaricare la pagina e ripetere le modifiche."
+        )
+
+
+def _breve(valore, n=80):
+    testo = str(valore)
+    return testo if len(testo) <= n else testo[: n - 1] + "…"
+
+
+@transaction.atomic
+def salva_piano(utente, piano, versione_letta):
+    verifica_permesso(utente, piano)
+    verifica_modificabile(piano)
+    piano.full_clean()
+    _incrementa_versione(piano, versione_letta)
+    piano.save()
+    return piano
+
+
+@transaction.atomic
+def salva_obiettivo(utente, obiettivo, versione_letta=None, m2m=None):
+    """Save an objective (new when it has no pk) with its many-to-many fields."""
+    piano = obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_modificabile(piano)
+    if obiettivo.macroarea_id and obiettivo.macroarea.piano_id != piano.pk:
+        raise ValidationError("La macroarea scelta appartiene a un altro piano.")
+    if obiettivo.continua_id and obiettivo.continua.piano.ambito_id != piano.ambito_id:
+        raise ValidationError("L'obiettivo precedente deve essere di un piano dello stesso Ambito.")
+    if obiettivo.continua_id and obiettivo.continua.piano.anno_inizio >= piano.anno_inizio:
+        raise ValidationError("L'obiettivo precedente deve essere di un triennio precedente.")
+    if not obiettivo.codice:
+        obiettivo.codice = prossimo_codice(piano)
+    obiettivo.full_clean()
+    if obiettivo.pk:
+        _incrementa_versione(obiettivo, versione_letta if versione_letta is not None else obiettivo.versione)
+    obiettivo.save()
+    for campo, valori in (m2m or {}).items():
+        getattr(obiettivo, campo).set(valori)
+    return obiettivo
+
+
+def prossimo_codice(piano):
+    n = piano.obiettivi.count() + 1
+    codici = set(piano.obiettivi.values_list("codice", flat=True))
+    while f"OB-{n:02d}" in codici:
+        n += 1
+    return f"OB-{n:02d}"
+
+
+@transaction.atomic
+def salva_dettaglio(utente, oggetto):
+    """Save an action, indicator, target or resource of an objective of an editable plan."""
+    piano = oggetto.obiettivo.piano if hasattr(oggetto, "obiettivo") else oggetto.indicatore.obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_modificabile(piano)
+    oggetto.full_clean()
+    oggetto.save()
+    return oggetto
+
+
+@transaction.atomic
+def elimina_dettaglio(utente, oggetto):
+    piano = oggetto.obiettivo.piano if hasattr(oggetto, "obiettivo") else oggetto.piano
+    verifica_permesso(utente, piano)
+    verifica_modificabile(piano)
+    oggetto.delete()
+
+
+# --- lifecycle ---------------------------------------------------------------------------
+
+# stato attuale -> (stato successivo, campo data, etichetta dell'azione)
+PASSAGGI = {
+    StatoPiano.BOZZA: (StatoPiano.APPROVATO, "approvato_il", "Registra l'approvazione dell'Assemblea dei Sindaci"),
+    StatoPiano.APPROVATO: (StatoPiano.ACCORDO, "accordo_firmato_il", "Registra la firma dell'Accordo di programma"),
+    StatoPiano.ACCORDO: (StatoPiano.VIGENTE, "in_vigore_dal", "Registra l'entrata in vigore"),
+    StatoPiano.VIGENTE: (StatoPiano.CHIUSO, "chiuso_il", "Chiudi il piano"),
+}
+
+
+@transaction.atomic
+def avanza_stato(utente, piano, data, delibera="", versione_letta=None):
+    verifica_permesso(utente, piano)
+    if piano.stato not in PASSAGGI:
+        raise ValidationError("Il piano è chiuso: non ci sono altri passaggi.")
+    if piano.revisione_aperta() is not None:
+        raise ValidationError("C'è una revisione aperta: chiuderla prima di cambiare lo stato del piano.")
+    if not isinstance(data, datetime.date):
+        raise ValidationError("Indicare la data.")
+    successivo, campo, _ = PASSAGGI[piano.stato]
+    precedenti = [getattr(piano, c) for c in ("approvato_il", "accordo_firmato_il", "in_vigore_dal") if getattr(piano, c)]
+    if precedenti and data < max(precedenti):
+        raise ValidationError(f"La data non può precedere quella del passaggio precedente ({max(precedenti):%d/%m/%Y}).")
+    if successivo == StatoPiano.APPROVATO:
+        if not delibera.strip():
+            raise ValidationError("Indicare gli estremi della delibera di approvazione dell'Assemblea dei Sindaci.")
+        if not piano.obiettivi.exists():
+            raise ValidationError("Un piano senza obiettivi non può essere approvato.")
+        piano.delibera = delibera.strip()
+    if successivo == StatoPiano.ACCORDO:
+        accordo, _ = AccordoDiProgramma.objects.get_or_create(piano=piano)
+        accordo.firmato_il = data
+        accordo.save()
+    setattr(piano, campo, data)
+    piano.stato = successivo
+    _incrementa_versione(piano, versione_letta if versione_letta is not None else piano.versione)
+    piano.save()
+    return piano
+
+
+@transaction.atomic
+def apri_revisione(utente, piano, motivo):
+    verifica_permesso(utente, piano)
+    if piano.stato == StatoPiano.BOZZA:
+        raise ValidationError("Il piano è ancora in bozza: si modifica direttamente.")
+    if piano.stato == StatoPiano.CHIUSO:
+        raise ValidationError("Il piano è chiuso: non si può più rivedere.")
+    if piano.revisione_aperta() is not None:
+        raise ValidationError("C'è già una revisione aperta.")
+    if not motivo.strip():
+        raise ValidationError("Indicare il motivo della revisione.")
+    numero = (piano.revisioni.order_by("-numero").values_list("numero", flat=True).first() or 0) + 1
+    return Revisione.objects.create(piano=piano, numero=numero, motivo=motivo.strip(), aperta_da=utente)
+
+
+@transaction.atomic
+def chiudi_revisione(utente, piano, delibera):
+    verifica_permesso(utente, piano)
+    revisione = piano.revisione_aperta()
+    if revisione is None:
+        raise ValidationError("Non c'è nessuna revisione aperta.")
+    if not delibera.strip():
+        raise ValidationError("Indicare la delibera che approva la revisione.")
+    from django.utils import timezone
+
+    revisione.chiusa_il = timezone.now()
+    revisione.delibera = delibera.strip()
+    revisione.save()
+    return revisione

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmazione"
+
+urlpatterns = [
+    path("piani/", views.elenco, name="elenco"),
+    path("piani/nuovo/", views.nuovo_piano, name="nuovo"),
+    path("piani/confronto/", views.confronto, name="confronto"),
+    path("piani/<int:pk>/", views.piano, name="piano"),
+    path("piani/<int:pk>/modifica/", views.piano_modifica, name="piano_modifica"),
+    path("piani/<int:pk>/stato/", views.piano_stato, name="piano_stato"),
+    path("piani/<int:pk>/sinottica/", views.sinottica, name="sinottica"),
+    path("piani/<int:pk>/obiettivi.xlsx", views.esporta_obiettivi, name="esporta"),
+    path("piani/<int:pk>/importa/", views.importa_obiettivi, name="importa"),
+    path("piani/<int:pk>/obiettivi/nuovo/", views.obiettivo_nuovo, name="obiettivo_nuovo"),
+    path("obiettivi/<int:obiettivo>/", views.obiettivo, name="obiettivo"),
+    path("obiettivi/<int:obiettivo>/modifica/", views.obiettivo_modifica, name="obiettivo_modifica"),
+    path("obiettivi/<int:obiettivo>/azioni/", views.azione_aggiungi, name="azione_aggiungi"),
+    path("obiettivi/<int:obiettivo>/indicatori/", views.indicatore_aggiungi, name="indicatore_aggiungi"),
+    path("obiettivi/<int:obiettivo>/risorse/", views.risorsa_aggiungi, name="risorsa_aggiungi"),
+    path("obiettivi/<int:obiettivo>/<str:tipo>/<int:id>/elimina/", views.dettaglio_elimina, name="dettaglio_elimina"),
+    path("prologo/", views.prologo, name="prologo"),
+    path("riparto/", views.riparto, name="riparto"),
+    path("sovrazonali/", views.sovrazonali, name="sovrazonali"),
+]

@@ -1,0 +1,414 @@
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.permissions import TipoRuolo, can_edit_piano, is_coordinamento, profilo_of
+from accounts.policies import PUBBLICO, Regola, policy
+from accounts import permissions
+from territorio.models import Ambito
+from territorio.tabular import FileRifiutato
+from zona.downloads import XLSX, scarica_tabella
+
+from . import selectors, services, tabella3
+from .forms import (
+    AzioneForm,
+    ChiudiRevisioneForm,
+    IndicatoreForm,
+    ImportaObiettiviForm,
+    NuovoPianoForm,
+    ObiettivoForm,
+    PassaggioForm,
+    PianoForm,
+    RevisioneForm,
+    RipartoForm,
+    RisorsaForm,
+)
+from .models import (
+    Azione,
+    IndicatoreObiettivo,
+    Obiettivo,
+    ObiettivoProvinciale,
+    Piano,
+    Prologo,
+    Risorsa,
+    Target,
+)
+from .popolazione import riparto_per_popolazione
+from .riparto import RipartoNonValido
+
+# --- policies ----------------------------------------------------------------------------
+
+
+def _piano(kwargs):
+    if "pk" in kwargs:
+        return get_object_or_404(Piano, pk=kwargs["pk"])
+    if "obiettivo" in kwargs:
+        return get_object_or_404(Obiettivo.objects.select_related("piano"), pk=kwargs["obiettivo"]).piano
+    raise KeyError("piano")
+
+
+PIANO_VISIBILE = Regola(
+    "chiunque se il piano è approvato; in bozza l'Ambito e il coordinamento",
+    lambda user, kwargs: permissions.can_view_piano(user, _piano(kwargs)),
+    anonimi=True,
+    messaggio="Il piano è in bozza: lo vedono solo l'Ambito e il coordinamento provinciale.",
+)
+# Anonymous users pass the rule itself and are refused by the check in the view when the
+# plan is a draft: an anonymous visitor must get "log in", not "forbidden".
+PIANO_SCRIVIBILE = Regola(
+    "l'Ufficio di Piano dell'Ambito",
+    lambda user, kwargs: can_edit_piano(user, _piano(kwargs)),
+    messaggio="Solo l'Ufficio di Piano dell'Ambito modifica il suo piano.",
+)
+UFFICIO_DI_PIANO = Regola(
+    "un Ufficio di Piano",
+    lambda user, kwargs: user.is_superuser
+    or (profilo_of(user) is not None and profilo_of(user).ruolo == TipoRuolo.UFFICIO_DI_PIANO),
+    messaggio="Solo un Ufficio di Piano crea il piano del suo Ambito.",
+)
+
+
+def _vedi(request, piano):
+    """Object check for anonymous visitors of a draft (see PIANO_VISIBILE)."""
+    if not permissions.can_view_piano(request.user, piano):
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+@policy(read=PUBBLICO)
+def elenco(request):
+    piani = selectors.piani_visibili(request.user).order_by("-anno_inizio", "ambito__nome")
+    return render(request, "programmazione/elenco.html", {"piani": piani, "puo_creare": UFFICIO_DI_PIANO.consente(request.user, {})})
+
+
+@policy(read=UFFICIO_DI_PIANO, write=UFFICIO_DI_PIANO)
+def nuovo_piano(request):
+    if request.user.is_superuser:
+        ambiti = Ambito.objects.all()
+    else:
+        ambiti = Ambito.objects.filter(pk=profilo_of(request.user).ambito_id)
+    form = NuovoPianoForm(request.POST or None, ambiti=ambiti, initial={"ambito": ambiti.first()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            piano = services.crea_piano(
+                request.user, form.cleaned_data["ambito"], form.cleaned_data["anno_inizio"], titolo=form.cleaned_data["titolo"]
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"Creato il {piano}.")
+            return redirect("programmazione:piano", pk=piano.pk)
+    return render(request, "programmazione/modulo.html", {"form": form, "titolo": "Nuovo Piano di Zona"})
+
+
+@policy(read=PIANO_VISIBILE)
+def piano(request, pk):
+    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    if (rifiuto := _vedi(request, piano)) is not None:
+        return rifiuto
+    puo_modificare = can_edit_piano(request.user, piano)
+    passaggio = services.PASSAGGI.get(piano.stato)
+    obiettivi = list(selectors.obiettivi_del_piano(piano))
+    per_area = {}
+    for o in obiettivi:
+        per_area.setdefault(o.area_policy, []).append(o)
+    return render(
+        request,
+        "programmazione/piano.html",
+        {
+            "piano": piano,
+            "per_area": sorted(per_area.items(), key=lambda x: x[0].codice),
+            "numero_obiettivi": len(obiettivi),
+            "riepilogo": selectors.riepilogo_finanziario(piano),
+            "puo_modificare": puo_modificare,
+            "modificabile": puo_modificare and (piano.stato == "bozza" or piano.revisione_aperta() is not None),
+            "passaggio": passaggio[2] if passaggio else None,
+            "passaggio_form": PassaggioForm(initial={"data": datetime.date.today(), "versione": piano.versione}),
+            "revisione_form": RevisioneForm(),
+            "chiudi_revisione_form": ChiudiRevisioneForm(),
+            "revisione": piano.revisione_aperta(),
+            "revisioni": piano.revisioni.select_related("aperta_da"),
+            "accordo": getattr(piano, "accordo", None),
+            "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune")) if hasattr(piano, "accordo") else [],
+            "macroaree": piano.macroaree.prefetch_related("aree_policy"),
+        },
+    )
+
+
+@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+def piano_modifica(request, pk):
+    piano = get_object_or_404(Piano, pk=pk)
+    form = PianoForm(request.POST or None, instance=piano, initial={"versione": piano.versione})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.salva_piano(request.user, form.instance, form.cleaned_data["versione"])
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "Piano salvato.")
+            return redirect("programmazione:piano", pk=piano.pk)
+    return render(request, "programmazione/modulo.html", {"form": form, "titolo": f"Modifica – {piano}", "piano": piano})
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def piano_stato(request, pk):
+    piano = get_object_or_404(Piano, pk=pk)
+    azione = request.POST.get("azione")
+    try:
+        if azione == "avanza":
+            form = PassaggioForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Indicare una data valida.")
+            services.avanza_stato(
+                request.user, piano, form.cleaned_data["data"], form.cleaned_data["delibera"], form.cleaned_data["versione"]
+            )
+            messages.success(request, f"Stato del piano: {piano.get_stato_display()}.")
+        elif azione == "apri_revisione":
+            form = RevisioneForm(request.POST)
+            services.apri_revisione(request.user, piano, form.data.get("motivo", ""))
+            messages.success(request, "Revisione aperta: il piano è modificabile fino alla sua chiusura.")
+        elif azione == "chiudi_revisione":
+            services.chiudi_revisione(request.user, piano, request.POST.get("delibera", ""))
+            messages.success(request, "Revisione chiusa.")
+        else:
+            raise ValidationError("Operazione sconosciuta.")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect("programmazione:piano", pk=piano.pk)
+
+
+@policy(read=PIANO_VISIBILE)
+def sinottica(request, pk):
+    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    if (rifiuto := _vedi(request, piano)) is not None:
+        return rifiuto
+    return render(
+        request,
+        "programmazione/sinottica.html",
+        {"piano": piano, "righe": selectors.sinottica(piano), "matrice": selectors.matrice_aree(piano)},
+    )
+
+
+@policy(read=PIANO_VISIBILE)
+def esporta_obiettivi(request, pk):
+    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    if (rifiuto := _vedi(request, piano)) is not None:
+        return rifiuto
+    contenuto = tabella3.esporta_xlsx(piano, list(selectors.obiettivi_del_piano(piano)))
+    risposta = HttpResponse(contenuto, content_type=XLSX)
+    risposta["Content-Disposition"] = f'attachment; filename="obiettivi-{piano.ambito_id}-{piano.triennio}.xlsx"'
+    return risposta
+
+
+@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+def importa_obiettivi(request, pk):
+    piano = get_object_or_404(Piano, pk=pk)
+    form = ImportaObiettiviForm(request.POST or None, request.FILES or None)
+    errori = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            righe = tabella3.leggi_file(f.read(), f.name)
+            creati, aggiornati = tabella3.importa_obiettivi(request.user, piano, righe, fonte=f"file {f.name}")
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File caricato: {creati} obiettivi aggiunti, {aggiornati} aggiornati.")
+            return redirect("programmazione:piano", pk=piano.pk)
+    return render(
+        request,
+        "programmazione/importa.html",
+        {"form": form, "piano": piano, "errori": errori, "colonne": tabella3.COLONNE},
+    )
+
+
+# --- objectives --------------------------------------------------------------------------
+
+
+@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+def obiettivo_nuovo(request, pk):
+    piano = get_object_or_404(Piano, pk=pk)
+    return _modulo_obiettivo(request, piano, Obiettivo(piano=piano))
+
+
+@policy(read=PIANO_VISIBILE)
+def obiettivo(request, obiettivo):
+    ob = get_object_or_404(selectors.obiettivi_con_dettagli().select_related("piano__ambito"), pk=obiettivo)
+    piano = ob.piano
+    if (rifiuto := _vedi(request, piano)) is not None:
+        return rifiuto
+    puo_modificare = can_edit_piano(request.user, piano)
+    modificabile = puo_modificare and (piano.stato == "bozza" or piano.revisione_aperta() is not None)
+    return render(
+        request,
+        "programmazione/obiettivo.html",
+        {
+            "piano": piano,
+            "ob": ob,
+            "modificabile": modificabile,
+            "anni": piano.anni,
+            "indicatori": [(i, [next((t.valore for t in i.target.all() if t.anno == a), None) for a in piano.anni]) for i in ob.indicatori.all()],
+            "totale_risorse": sum((r.importo for r in ob.risorse.all()), Decimal(0)),
+            "azione_form": AzioneForm(prefix="azione") if modificabile else None,
+            "indicatore_form": IndicatoreForm(prefix="indicatore", anni=piano.anni) if modificabile else None,
+            "risorsa_form": RisorsaForm(prefix="risorsa", anni=piano.anni) if modificabile else None,
+        },
+    )
+
+
+@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+def obiettivo_modifica(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    return _modulo_obiettivo(request, ob.piano, ob)
+
+
+def _modulo_obiettivo(request, piano, ob):
+    form = ObiettivoForm(request.POST or None, instance=ob, piano=piano, initial={"versione": ob.versione})
+    if request.method == "POST" and form.is_valid():
+        m2m = {campo: form.cleaned_data[campo] for campo in ("aree_trasversali", "leps", "obiettivi_provinciali")}
+        ob = form.save(commit=False)
+        try:
+            services.salva_obiettivo(request.user, ob, form.cleaned_data.get("versione"), m2m=m2m)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"Obiettivo {ob.codice} salvato.")
+            return redirect("programmazione:obiettivo", obiettivo=ob.pk)
+    titolo = f"Modifica obiettivo {ob.codice}" if ob.pk else "Nuovo obiettivo"
+    return render(request, "programmazione/modulo.html", {"form": form, "titolo": titolo, "piano": piano})
+
+
+def _aggiungi(request, obiettivo, form_class, nome, prefix, con_anni=False):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    form = form_class(request.POST, prefix=prefix, **({"anni": ob.piano.anni} if con_anni else {}))
+    if form.is_valid():
+        oggetto = form.save(commit=False)
+        oggetto.obiettivo = ob
+        if hasattr(oggetto, "ordine"):
+            oggetto.ordine = type(oggetto).objects.filter(obiettivo=ob).count() + 1
+        try:
+            services.salva_dettaglio(request.user, oggetto)
+            if isinstance(form, IndicatoreForm):
+                for anno, valore in form.target().items():
+                    services.salva_dettaglio(request.user, Target(indicatore=oggetto, anno=anno, valore=valore))
+        except ValidationError as e:
+            messages.error(request, f"{nome} non salvata: " + " ".join(e.messages))
+        else:
+            messages.success(request, f"{nome} aggiunta.")
+    else:
+        errori = "; ".join(f"{form.fields[c].label if c in form.fields else ''}: {' '.join(m)}".lstrip(": ") for c, m in form.errors.items())
+        messages.error(request, f"{nome} non salvata. {errori}")
+    return redirect("programmazione:obiettivo", obiettivo=ob.pk)
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def azione_aggiungi(request, obiettivo):
+    return _aggiungi(request, obiettivo, AzioneForm, "Azione", "azione")
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def indicatore_aggiungi(request, obiettivo):
+    return _aggiungi(request, obiettivo, IndicatoreForm, "Indicatore", "indicatore", con_anni=True)
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def risorsa_aggiungi(request, obiettivo):
+    return _aggiungi(request, obiettivo, RisorsaForm, "Risorsa", "risorsa", con_anni=True)
+
+
+_DETTAGLI = {"azione": Azione, "indicatore": IndicatoreObiettivo, "risorsa": Risorsa}
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def dettaglio_elimina(request, obiettivo, tipo, id):
+    ob = get_object_or_404(Obiettivo, pk=obiettivo)
+    modello = _DETTAGLI.get(tipo)
+    if modello is None:
+        return HttpResponse(status=404)
+    oggetto = get_object_or_404(modello, pk=id, obiettivo=ob)
+    try:
+        services.elimina_dettaglio(request.user, oggetto)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, "Eliminato.")
+    return redirect("programmazione:obiettivo", obiettivo=ob.pk)
+
+
+# --- provincial level --------------------------------------------------------------------
+
+
+def _anno_scelto(request, disponibili):
+    try:
+        anno = int(request.GET.get("triennio", ""))
+    except ValueError:
+        anno = None
+    return anno if anno in disponibili else (max(disponibili) if disponibili else None)
+
+
+@policy(read=PUBBLICO)
+def confronto(request):
+    trienni = selectors.trienni_disponibili()
+    anno = _anno_scelto(request, [a for a, _ in trienni])
+    dati = selectors.confronto_piani(anno, request.user) if anno else None
+    if dati and request.GET.get("formato") in {"csv", "xlsx"}:
+        intestazione = ["ambito", "stato", "obiettivi"] + [a.codice for a in dati["aree"]] + [f.value for f in dati["fondi"]] + ["budget"]
+        righe = [
+            [r["piano"].ambito.nome, r["piano"].get_stato_display(), r["obiettivi"], *r["per_area"], *r["per_fondo"], r["budget"]]
+            for r in dati["righe"]
+        ]
+        return scarica_tabella(f"confronto-piani-{anno}", request.GET["formato"], intestazione, righe)
+    return render(request, "programmazione/confronto.html", {"trienni": trienni, "anno": anno, "dati": dati})
+
+
+@policy(read=PUBBLICO)
+def prologo(request):
+    prologhi = list(Prologo.objects.all())
+    anno = _anno_scelto(request, [p.anno_inizio for p in prologhi])
+    scelto = next((p for p in prologhi if p.anno_inizio == anno), None)
+    obiettivi = []
+    if scelto:
+        obiettivi = list(
+            ObiettivoProvinciale.objects.filter(prologo=scelto)
+            .prefetch_related("azioni", "obiettivi_di_piano__piano__ambito")
+        )
+    return render(request, "programmazione/prologo.html", {"prologhi": prologhi, "prologo": scelto, "obiettivi": obiettivi})
+
+
+@policy(read=PUBBLICO)
+def riparto(request):
+    form = RipartoForm(request.GET or None)
+    risultato = errore = None
+    if form.is_bound and form.is_valid():
+        try:
+            risultato = riparto_per_popolazione(
+                form.cleaned_data["importo"], form.cleaned_data["anno"], [a.pk for a in form.cleaned_data["ambiti"]] or None
+            )
+        except RipartoNonValido as e:
+            errore = str(e)
+        else:
+            if request.GET.get("formato") in {"csv", "xlsx"}:
+                righe = [[r.ambito.nome, r.popolazione, r.quota] for r in risultato.righe]
+                return scarica_tabella(f"riparto-{form.cleaned_data['anno']}", request.GET["formato"], ["ambito", "popolazione", "quota"], righe)
+    return render(request, "programmazione/riparto.html", {"form": form, "risultato": risultato, "errore": errore})
+
+
+@policy(read=PUBBLICO)
+def sovrazonali(request):
+    trienni = sorted({a for a, _ in selectors.trienni_disponibili()} | {2021, 2025}, reverse=True)
+    anno = _anno_scelto(request, trienni)
+    esiti, premi = selectors.premialita(anno)
+    return render(
+        request,
+        "programmazione/sovrazonali.html",
+        {"trienni": trienni, "anno": anno, "esiti": esiti, "premi": premi, "coordinamento": is_coordinamento(request.user)},
+    )
