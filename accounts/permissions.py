@@ -68,3 +68,40 @@ def data_scope(user):
             livello == "comune" and codice in comuni
         )
     return lambda livello, codice: livello == "comune" and codice == profilo.comune_id
+
+
+# --- Piani di Zona -----------------------------------------------------------------------
+# A plan in draft is seen by its Ambito (Ufficio di Piano and Comuni) and by the provincial
+# coordination; once approved it is public. Only the Ufficio di Piano of the Ambito writes it.
+
+
+def can_view_piano(user, piano):
+    if piano.stato != "bozza" or is_coordinamento(user):
+        return True
+    profilo = profilo_of(user)
+    if profilo is None:
+        return False
+    if profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO:
+        return profilo.ambito_id == piano.ambito_id
+    if profilo.ruolo == TipoRuolo.COMUNE:
+        from territorio.models import AppartenenzaComune
+
+        return AppartenenzaComune.objects.filter(comune=profilo.comune_id, ambito=piano.ambito_id).exists()
+    return False
+
+
+def can_edit_piano(user, piano):
+    """Write access to the plan's content; whether the plan is still editable (draft or open
+    revision) is a rule of the plan, checked by programmazione.services."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    profilo = profilo_of(user)
+    return (
+        profilo is not None
+        and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO
+        and profilo.ambito_id == piano.ambito_id
+    )
+
+
+def can_edit_prologo(user):
+    return is_coordinamento(user)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "territorio",
     "conoscenza",
+    "programmazione",
     "api",
     "django.contrib.admin",
     "django.contrib.auth",
