@@ -1,8 +1,13 @@
 from django import forms
+from django.conf import settings
+
+from territorio.forms import FileTabellaField
 
 
 class CaricaDatiForm(forms.Form):
-    file = forms.FileField(label="File CSV o XLSX", error_messages={"required": "Scegliere un file da caricare."})
+    # ISTAT's population files are larger than the Zona layout: their own limit is checked
+    # by the importer; this one only keeps absurd uploads out of memory.
+    file = FileTabellaField(max_bytes=settings.ZONA_MAX_UPLOAD_BYTES * 20)
     formato = forms.ChoiceField(
         label="Formato",
         choices=[

@@ -40,20 +40,104 @@ class Riga:
     valori: dict
 
 
+# What an XLSX may unpack to, checked on the zip directory before openpyxl opens it. zipfile
+# never inflates a member beyond the size its directory declares, so checking the declared
+# sizes bounds the work. Real spreadsheets compress 5-20 times; a zip bomb, thousands.
+XLSX_MAX_ESPANSO = 256 * 1024 * 1024
+XLSX_MAX_RAPPORTO = 100
+XLSX_MAX_PARTI = 10_000
+# Parts every XLSX has (Office Open XML spreadsheet): a renamed ODS, DOCX or zip lacks them.
+XLSX_PARTI_OBBLIGATORIE = ("[Content_Types].xml", "xl/workbook.xml")
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+
+
+def dimensione(n):
+    """A size in bytes the way people read it: «5 MB», «1,5 KB»."""
+    for unita, fattore in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= fattore:
+            testo = f"{n / fattore:.1f}".replace(".", ",").removesuffix(",0")
+            return f"{testo} {unita}"
+    return f"{n} byte"
+
+
 def leggi_tabella(contenuto: bytes, nome_file: str, max_bytes: int):
-    """Return (columns, rows) of the first sheet of an XLSX file or of a CSV file."""
+    """Return (columns, rows) of the first sheet of an XLSX file or of a CSV file.
+
+    The content must match the extension (a CSV is UTF-8 text, an XLSX a spreadsheet zip
+    within the expansion limits above); formulas are never evaluated (the values saved in the
+    file are read, as text or numbers). Raises FileRifiutato with an Italian message."""
     if not contenuto:
         raise FileRifiutato([Errore(None, None, "Il file è vuoto.")])
     if len(contenuto) > max_bytes:
-        raise FileRifiutato(
-            [Errore(None, None, f"Il file supera la dimensione massima di {max_bytes // (1024 * 1024)} MB.")]
-        )
+        raise FileRifiutato([Errore(None, None, f"Il file supera la dimensione massima di {dimensione(max_bytes)}.")])
     nome = nome_file.lower()
     if nome.endswith(".xlsx"):
+        controlla_xlsx(contenuto)
         return _leggi_xlsx(contenuto)
     if nome.endswith(".csv"):
+        if contenuto.startswith((_ZIP, _OLE2)):
+            raise FileRifiutato(
+                [
+                    Errore(
+                        None,
+                        None,
+                        "Il file ha estensione .csv ma è un foglio Excel o un archivio compresso: "
+                        "caricarlo con estensione .xlsx, oppure salvarlo come «CSV UTF-8».",
+                    )
+                ]
+            )
         return _leggi_csv(contenuto)
     raise FileRifiutato([Errore(None, None, "Formato non riconosciuto: caricare un file .csv o .xlsx.")])
+
+
+def controlla_xlsx(contenuto: bytes):
+    """Refuse, before any parsing, a file that is not an XLSX or would unpack to too much."""
+    if contenuto.startswith(_OLE2):
+        raise FileRifiutato(
+            [
+                Errore(
+                    None,
+                    None,
+                    "Il file è nel vecchio formato Excel (.xls) o è protetto da password: "
+                    "salvarlo come «Cartella di lavoro di Excel (.xlsx)» senza password.",
+                )
+            ]
+        )
+    if not contenuto.startswith(_ZIP):
+        testo = b"\x00" not in contenuto[:4096]
+        suggerimento = " Sembra un file di testo: se è un CSV, caricarlo con estensione .csv." if testo else ""
+        raise FileRifiutato(
+            [Errore(None, None, "Il file ha estensione .xlsx ma non è un foglio Excel." + suggerimento)]
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenuto)) as archivio:
+            parti = archivio.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
+    nomi = {p.filename for p in parti}
+    if not all(n in nomi for n in XLSX_PARTI_OBBLIGATORIE):
+        raise FileRifiutato(
+            [Errore(None, None, "Il file è un archivio compresso ma non un foglio Excel (.xlsx).")]
+        )
+    espanso = sum(p.file_size for p in parti)
+    sospette = [
+        p
+        for p in parti
+        if p.file_size > 1024 * 1024 and p.file_size > XLSX_MAX_RAPPORTO * max(p.compress_size, 1)
+    ]
+    if len(parti) > XLSX_MAX_PARTI or espanso > XLSX_MAX_ESPANSO or sospette:
+        raise FileRifiutato(
+            [
+                Errore(
+                    None,
+                    None,
+                    f"Il file .xlsx si espande a {dimensione(espanso)} (limite {dimensione(XLSX_MAX_ESPANSO)}, al massimo "
+                    f"{XLSX_MAX_RAPPORTO} volte la dimensione compressa): è stato rifiutato per sicurezza. "
+                    "Salvare i dati in più file o come CSV.",
+                )
+            ]
+        )
 
 
 def _normalizza_intestazione(valore):
@@ -88,7 +172,7 @@ def _leggi_xlsx(contenuto):
     try:
         # Formulas are never evaluated: only the values the file stores are read.
         wb = load_workbook(io.BytesIO(contenuto), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
         raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
     try:
         foglio = wb.worksheets[0]
@@ -104,6 +188,9 @@ def _leggi_xlsx(contenuto):
                 continue
             righe.append(Riga(numero, _zip_riga(intestazione, valori)))
         return intestazione, righe
+    except (IndexError, KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
+        # Read-only mode parses the sheet while iterating: a damaged sheet fails here.
+        raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
     finally:
         wb.close()
 

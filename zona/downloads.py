@@ -20,7 +20,7 @@ def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
         wb = Workbook()
         ws = wb.active
         ws.title = foglio
-        ws.append(intestazione)
+        ws.append([cella_sicura(v) for v in intestazione])
         for cella in ws[1]:
             cella.font = Font(bold=True)
         for riga in righe:
@@ -31,12 +31,18 @@ def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
     else:
         formato = "csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        w = csv.writer(response, lineterminator="\n")
-        w.writerow(intestazione)
-        for riga in righe:
-            w.writerow([_testo(v) for v in riga])
+        scrivi_csv(response, intestazione, righe)
     response["Content-Disposition"] = f'attachment; filename="{nome_file}.{formato}"'
     return response
+
+
+def scrivi_csv(out, intestazione, righe):
+    """Write a CSV table to a file-like `out` (a response, a command's stdout), with formulas
+    neutralised: every CSV that Zona writes goes through here."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([_testo(v) for v in intestazione])
+    for riga in righe:
+        w.writerow([_testo(v) for v in riga])
 
 
 def numero_csv(valore):

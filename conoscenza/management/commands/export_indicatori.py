@@ -1,9 +1,7 @@
-import csv
-
 from django.core.management.base import BaseCommand
 
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
-from zona.downloads import numero_csv
+from zona.downloads import numero_csv, scrivi_csv
 
 
 class Command(BaseCommand):
@@ -17,7 +15,11 @@ class Command(BaseCommand):
         livello, anno = options["livello"], options["anno"]
         valori = calcola(livello, anni=[anno])
         nomi = nomi_territori(livello)
-        w = csv.writer(self.stdout, lineterminator="\n")
-        w.writerow(["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"])
-        for (codice, a, indicatore), valore in sorted(valori.items()):
-            w.writerow([livello, codice, nomi.get(codice, ""), a, indicatore, "" if valore is None else numero_csv(valore)])
+        scrivi_csv(
+            self.stdout,
+            ["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"],
+            (
+                [livello, codice, nomi.get(codice, ""), a, indicatore, "" if valore is None else numero_csv(valore)]
+                for (codice, a, indicatore), valore in sorted(valori.items())
+            ),
+        )

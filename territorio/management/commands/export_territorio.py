@@ -1,9 +1,8 @@
-import csv
-
 from django.core.management.base import BaseCommand
 
 from territorio.management.options import add_date_option, date_option
 from territorio.selectors import COLONNE_EXPORT, righe_export
+from zona.downloads import scrivi_csv
 
 
 class Command(BaseCommand):
@@ -14,6 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         day = date_option(options)
-        writer = csv.DictWriter(self.stdout, fieldnames=COLONNE_EXPORT, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(righe_export(day))
+        scrivi_csv(self.stdout, COLONNE_EXPORT, ([r[c] for c in COLONNE_EXPORT] for r in righe_export(day)))
