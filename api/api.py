@@ -272,9 +272,10 @@ def indicatori(request):
 def valori_indicatori(
     request, livello: Livello, anno: int | None = None, indicatore: str | None = None, territorio: str | None = None
 ):
-    """Indicators computed from the base data, for one level (comune, ambito, distretto, ats)."""
+    """Indicators computed from the base data, for one level (comune, ambito, distretto, ats,
+    italia: every Comune with data)."""
     if livello not in LIVELLI_CALCOLATI:
-        raise HttpError(422, f"Livello «{livello}» non calcolato: usare comune, ambito, distretto o ats.")
+        raise HttpError(422, f"Livello «{livello}» non calcolato: usare comune, ambito, distretto, ats o italia.")
     if indicatore and not Indicatore.objects.filter(pk=indicatore).exists():
         raise HttpError(404, f"Indicatore «{indicatore}» non nel catalogo.")
     valori = calcola(
@@ -295,3 +296,13 @@ def valori_indicatori(
         }
         for (codice, a, ind), v in sorted(valori.items())
     ]
+
+
+def _aggiungi_router():
+    # Imported here: the plan router imports accounts.policies, like this module.
+    from programmazione.api import router as programmazione
+
+    api.add_router("/", programmazione)
+
+
+_aggiungi_router()

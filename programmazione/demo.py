@@ -17,6 +17,7 @@ from . import tabella3
 from .models import (
     AccordoDiProgramma,
     AreaPolicy,
+    Azione,
     AzioneProvinciale,
     IndicatoreObiettivo,
     Leps,
@@ -27,6 +28,7 @@ from .models import (
     Prologo,
     Sottoscrittore,
     StatoPiano,
+    Target,
     TipoSottoscrittore,
 )
 
@@ -192,8 +194,51 @@ def carica_prologo_2025():
     return prologo
 
 
+SEED_003 = "Scheda progetto 2/2024 dell'Azienda speciale consortile Dalmine Sociale"
+
+
+@transaction.atomic
+def carica_dalmine_2024():
+    """The Dalmine 2024 project sheet ("write and approve the Piano di Zona 2025-2027") as a
+    system objective of the plan then in force (2021-2023, extended to 2024), with its phases
+    as actions and its indicators with their targets; the measured values are monitoring data."""
+    cartella = DATA / "dalmine-2024"
+    ambito = Ambito.objects.get(pk="dalmine")
+    if Piano.objects.filter(ambito=ambito, anno_inizio=2021).exists():
+        return None
+    piano = Piano.objects.create(
+        ambito=ambito, anno_inizio=2021, anno_fine=2023, titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
+        fonte=f"{SEED_003} (il piano è citato come «Piano di Zona 2021-2023(2024)»)",
+    )
+    scheda = leggi_csv(cartella / "scheda.csv")[0]
+    ob = Obiettivo.objects.create(
+        piano=piano, codice=scheda["obiettivo_n"], ordine=1, area_policy=None,
+        titolo=scheda["obiettivo"].capitalize(), descrizione=scheda["descrizione_obiettivo_e_progetto"],
+        risorse_personale=scheda["personale_coinvolto"], risorse_economiche=scheda["risorse_da_utilizzare"],
+        stato="attuato", fonte=f"{SEED_003}, righe {scheda['righe']} del testo",
+    )
+    for r in leggi_csv(cartella / "fasi.csv"):
+        Azione.objects.create(
+            obiettivo=ob, ordine=int(r["numero"]), titolo=r["titolo"][:400], responsabile=r["responsabile"],
+            scadenza=r["scadenza"] or None, completata_il=r["completata_il"] or None,
+            stato="attuato" if r["completata_il"] else "in_corso", note=f"{r['note']}. {r['evaso']}".strip(". "),
+        )
+    for ordine, r in enumerate(leggi_csv(cartella / "indicatori.csv"), start=1):
+        ind = IndicatoreObiettivo.objects.create(
+            obiettivo=ob, ordine=ordine, tipo=r["tipo"], descrizione=f"{r['codice']} – {r['descrizione']}"[:500], unita=r["unita"],
+        )
+        if r["target"]:
+            Target.objects.create(indicatore=ind, anno=2024, valore=r["target"])
+    piano.stato = StatoPiano.CHIUSO
+    piano.save()
+    return piano
+
+
 def carica_demo():
     carica_aree_e_leps()
     piani = carica_alto_sebino()
+    dalmine = carica_dalmine_2024()
+    if dalmine:
+        piani.append(dalmine)
     prologo = carica_prologo_2025()
     return piani, prologo

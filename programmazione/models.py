@@ -244,7 +244,11 @@ class Obiettivo(models.Model):
     macroarea = models.ForeignKey(
         MacroArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="obiettivi"
     )
-    area_policy = models.ForeignKey(AreaPolicy, on_delete=models.PROTECT, related_name="obiettivi")
+    # Empty for system actions (governance, the writing of the plan itself) outside areas A-J.
+    area_policy = models.ForeignKey(
+        AreaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="obiettivi",
+        help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
+    )
     titolo = models.CharField("titolo obiettivo", max_length=400)
     descrizione = models.TextField("descrizione obiettivo", blank=True)
     target = models.TextField("target (destinatari)", blank=True)
@@ -276,8 +280,9 @@ class Obiettivo(models.Model):
     obiettivi_provinciali = models.ManyToManyField(
         ObiettivoProvinciale, blank=True, related_name="obiettivi_di_piano", verbose_name="obiettivi del Prologo"
     )
+    # Empty when nobody recorded it (e.g. a past plan known only from its printed summary).
     stato = models.CharField(
-        "stato di attuazione", max_length=25, choices=StatoAttuazione.choices, default=StatoAttuazione.NON_AVVIATO
+        "stato di attuazione", max_length=25, choices=StatoAttuazione.choices, blank=True, default=StatoAttuazione.NON_AVVIATO
     )
     motivo = models.CharField(
         "motivo (se non attuato pienamente)", max_length=25, choices=MotivoAttuazione.choices, blank=True

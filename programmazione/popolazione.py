@@ -1,14 +1,17 @@
 """The split of an amount among Ambiti by their resident population, from the knowledge base."""
 
-import datetime
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 from decimal import Decimal
 
-from conoscenza.models import Livello
-from conoscenza.selectors import caricamenti_attivi, calcola
+from conoscenza.models import Caricamento, Livello, Osservazione
+from conoscenza.selectors import calcola
 from territorio.models import Ambito
 
-from .riparto import RipartoNonValido, in_centesimi, riparto
+from .riparto import RipartoNonValido, confronta_con_tabella, in_centesimi, riparto
+
+TABELLA_PROLOGO_2025 = Path(__file__).resolve().parent / "data" / "prologo-2025-2027" / "riparto_fnps.csv"
 
 
 @dataclass
@@ -53,7 +56,33 @@ def riparto_per_popolazione(importo, anno, codici=None):
     quote = riparto(importo, {c: int(p) for c, p in popolazioni.items()})
     r = Riparto(Decimal(str(importo)).quantize(Decimal("0.01")), anno)
     r.righe = [RigaRiparto(ambiti[c], int(popolazioni[c]), quote[c]) for c in sorted(scelti, key=lambda c: ambiti[c].nome)]
-    r.fonti = list(caricamenti_attivi([Livello.AMBITO], scelti, [anno]))
+    r.fonti = fonti_popolazione(anno)
     return r
 
 
+def fonti_popolazione(anno):
+    """The active loads that give the residents of `anno` (the terms of the indicator)."""
+    ids = (
+        Osservazione.objects.filter(attiva=True, anno=anno, misura__in=_misure_popolazione())
+        .values_list("caricamento_id", flat=True)
+        .distinct()
+    )
+    return list(Caricamento.objects.filter(pk__in=ids).order_by("creato_il"))
+
+
+def _misure_popolazione():
+    from conoscenza.models import Termine
+
+    return Termine.objects.filter(indicatore__codice="popolazione").values("misura")
+    return r
+
+
+
+
+def verifica_tabella_prologo_2025():
+    """The FNPS table of the Prologo 2025-2027 (120.000 € a year) against Zona's split with the
+    printed parts as weights (the Prologo prints no population): (comparisons, printed sum,
+    difference from 120.000,00)."""
+    with open(TABELLA_PROLOGO_2025, encoding="utf-8") as f:
+        righe = [(r["ambito"], int(Decimal(r["quota"]) * 100), r["quota"]) for r in csv.DictReader(f)]
+    return confronta_con_tabella(Decimal("120000.00"), righe)

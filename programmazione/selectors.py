@@ -98,7 +98,7 @@ def sinottica(piano):
         righe.append({"macroarea": macro, "aree": list(macro.aree_policy.all()), "obiettivi": dentro})
     senza = [o for o in obiettivi if o.macroarea_id is None]
     if senza:
-        righe.append({"macroarea": None, "aree": sorted({o.area_policy for o in senza}, key=lambda a: a.codice), "obiettivi": senza})
+        righe.append({"macroarea": None, "aree": sorted({o.area_policy for o in senza if o.area_policy}, key=lambda a: a.codice), "obiettivi": senza})
     return righe
 
 

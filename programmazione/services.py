@@ -15,7 +15,6 @@ from accounts.permissions import can_edit_piano
 
 from .models import (
     AccordoDiProgramma,
-    Obiettivo,
     Piano,
     Revisione,
     StatoPiano,

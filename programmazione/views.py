@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.permissions import TipoRuolo, can_edit_piano, is_coordinamento, profilo_of
-from accounts.policies import PUBBLICO, Regola, policy
-from accounts import permissions
+from accounts.permissions import can_edit_piano, is_coordinamento, profilo_of
+from accounts.policies import PUBBLICO, policy
 from territorio.models import Ambito
 from territorio.tabular import FileRifiutato
 from zona.downloads import XLSX, scarica_tabella
@@ -37,49 +36,9 @@ from .models import (
     Risorsa,
     Target,
 )
-from .popolazione import riparto_per_popolazione
+from .policies import PIANO_SCRIVIBILE, PIANO_VISIBILE, UFFICIO_DI_PIANO
+from .popolazione import riparto_per_popolazione, verifica_tabella_prologo_2025
 from .riparto import RipartoNonValido
-
-# --- policies ----------------------------------------------------------------------------
-
-
-def _piano(kwargs):
-    if "pk" in kwargs:
-        return get_object_or_404(Piano, pk=kwargs["pk"])
-    if "obiettivo" in kwargs:
-        return get_object_or_404(Obiettivo.objects.select_related("piano"), pk=kwargs["obiettivo"]).piano
-    raise KeyError("piano")
-
-
-PIANO_VISIBILE = Regola(
-    "chiunque se il piano è approvato; in bozza l'Ambito e il coordinamento",
-    lambda user, kwargs: permissions.can_view_piano(user, _piano(kwargs)),
-    anonimi=True,
-    messaggio="Il piano è in bozza: lo vedono solo l'Ambito e il coordinamento provinciale.",
-)
-# Anonymous users pass the rule itself and are refused by the check in the view when the
-# plan is a draft: an anonymous visitor must get "log in", not "forbidden".
-PIANO_SCRIVIBILE = Regola(
-    "l'Ufficio di Piano dell'Ambito",
-    lambda user, kwargs: can_edit_piano(user, _piano(kwargs)),
-    messaggio="Solo l'Ufficio di Piano dell'Ambito modifica il suo piano.",
-)
-UFFICIO_DI_PIANO = Regola(
-    "un Ufficio di Piano",
-    lambda user, kwargs: user.is_superuser
-    or (profilo_of(user) is not None and profilo_of(user).ruolo == TipoRuolo.UFFICIO_DI_PIANO),
-    messaggio="Solo un Ufficio di Piano crea il piano del suo Ambito.",
-)
-
-
-def _vedi(request, piano):
-    """Object check for anonymous visitors of a draft (see PIANO_VISIBILE)."""
-    if not permissions.can_view_piano(request.user, piano):
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    return None
-
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -113,8 +72,6 @@ def nuovo_piano(request):
 @policy(read=PIANO_VISIBILE)
 def piano(request, pk):
     piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
-    if (rifiuto := _vedi(request, piano)) is not None:
-        return rifiuto
     puo_modificare = can_edit_piano(request.user, piano)
     passaggio = services.PASSAGGI.get(piano.stato)
     obiettivi = list(selectors.obiettivi_del_piano(piano))
@@ -126,7 +83,7 @@ def piano(request, pk):
         "programmazione/piano.html",
         {
             "piano": piano,
-            "per_area": sorted(per_area.items(), key=lambda x: x[0].codice),
+            "per_area": sorted(per_area.items(), key=lambda x: x[0].codice if x[0] else "~"),
             "numero_obiettivi": len(obiettivi),
             "riepilogo": selectors.riepilogo_finanziario(piano),
             "puo_modificare": puo_modificare,
@@ -189,8 +146,6 @@ def piano_stato(request, pk):
 @policy(read=PIANO_VISIBILE)
 def sinottica(request, pk):
     piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
-    if (rifiuto := _vedi(request, piano)) is not None:
-        return rifiuto
     return render(
         request,
         "programmazione/sinottica.html",
@@ -201,8 +156,6 @@ def sinottica(request, pk):
 @policy(read=PIANO_VISIBILE)
 def esporta_obiettivi(request, pk):
     piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
-    if (rifiuto := _vedi(request, piano)) is not None:
-        return rifiuto
     contenuto = tabella3.esporta_xlsx(piano, list(selectors.obiettivi_del_piano(piano)))
     risposta = HttpResponse(contenuto, content_type=XLSX)
     risposta["Content-Disposition"] = f'attachment; filename="obiettivi-{piano.ambito_id}-{piano.triennio}.xlsx"'
@@ -244,8 +197,6 @@ def obiettivo_nuovo(request, pk):
 def obiettivo(request, obiettivo):
     ob = get_object_or_404(selectors.obiettivi_con_dettagli().select_related("piano__ambito"), pk=obiettivo)
     piano = ob.piano
-    if (rifiuto := _vedi(request, piano)) is not None:
-        return rifiuto
     puo_modificare = can_edit_piano(request.user, piano)
     modificabile = puo_modificare and (piano.stato == "bozza" or piano.revisione_aperta() is not None)
     return render(
@@ -399,7 +350,12 @@ def riparto(request):
             if request.GET.get("formato") in {"csv", "xlsx"}:
                 righe = [[r.ambito.nome, r.popolazione, r.quota] for r in risultato.righe]
                 return scarica_tabella(f"riparto-{form.cleaned_data['anno']}", request.GET["formato"], ["ambito", "popolazione", "quota"], righe)
-    return render(request, "programmazione/riparto.html", {"form": form, "risultato": risultato, "errore": errore})
+    confronti, somma, scarto = verifica_tabella_prologo_2025()
+    return render(
+        request,
+        "programmazione/riparto.html",
+        {"form": form, "risultato": risultato, "errore": errore, "prologo": {"righe": confronti, "somma": somma, "scarto": scarto}},
+    )
 
 
 @policy(read=PUBBLICO)

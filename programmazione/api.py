@@ -1,0 +1,192 @@
+"""Plans, objectives, indicators and budgets through the API, with the pages' permissions."""
+
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from accounts.policies import PUBBLICO, policy_api
+
+from . import selectors
+from .policies import PIANO_VISIBILE
+from .popolazione import riparto_per_popolazione
+from .riparto import RipartoNonValido
+
+router = Router(tags=["programmazione"])
+
+
+class PianoBreve(Schema):
+    id: int
+    ambito: str
+    triennio: str
+    stato: str
+    approvato_il: datetime.date | None
+
+
+class TargetOut(Schema):
+    anno: int
+    valore: Decimal
+
+
+class IndicatoreOut(Schema):
+    id: int
+    tipo: str
+    descrizione: str
+    unita: str
+    baseline: Decimal | None
+    anno_baseline: int | None
+    indicatore_conoscenza: str | None
+    target: list[TargetOut]
+
+
+class RisorsaOut(Schema):
+    anno: int
+    fondo: str
+    importo: Decimal
+
+
+class AzioneOut(Schema):
+    titolo: str
+    responsabile: str
+    inizio: datetime.date | None
+    scadenza: datetime.date | None
+    completata_il: datetime.date | None
+    stato: str
+
+
+class ObiettivoOut(Schema):
+    id: int
+    codice: str
+    titolo: str
+    area_policy: str | None
+    macroarea: str | None
+    descrizione: str
+    target: str
+    budget_stimato: Decimal | None
+    aree_trasversali: list[str]
+    integrazione_sociosanitaria: bool
+    continuita: bool
+    continua: int | None
+    coprogettato: bool
+    stato: str
+    indicatori: list[IndicatoreOut]
+    risorse: list[RisorsaOut]
+    azioni: list[AzioneOut]
+
+
+class RigaBudget(Schema):
+    fondo: str
+    importi: list[Decimal]
+    totale: Decimal
+
+
+class PianoOut(PianoBreve):
+    titolo: str
+    delibera: str
+    accordo_firmato_il: datetime.date | None
+    in_vigore_dal: datetime.date | None
+    chiuso_il: datetime.date | None
+    numero_obiettivi: int
+    anni: list[int]
+    budget: list[RigaBudget]
+    budget_totale: Decimal
+
+
+class QuotaOut(Schema):
+    ambito: str
+    nome: str
+    popolazione: int
+    quota: Decimal
+
+
+class RipartoOut(Schema):
+    importo: Decimal
+    anno_popolazione: int
+    popolazione: int
+    totale: Decimal
+    fonti: list[str]
+    quote: list[QuotaOut]
+
+
+def _breve(p):
+    return {"id": p.pk, "ambito": p.ambito_id, "triennio": p.triennio, "stato": p.stato, "approvato_il": p.approvato_il}
+
+
+def _obiettivo(o):
+    return {
+        "id": o.pk, "codice": o.codice, "titolo": o.titolo, "area_policy": o.area_policy_id,
+        "macroarea": o.macroarea.codice if o.macroarea else None, "descrizione": o.descrizione, "target": o.target,
+        "budget_stimato": o.budget_stimato, "aree_trasversali": [a.codice for a in o.aree_trasversali.all()],
+        "integrazione_sociosanitaria": o.integrazione_sociosanitaria, "continuita": o.continuita,
+        "continua": o.continua_id, "coprogettato": o.coprogettato, "stato": o.stato,
+        "indicatori": [
+            {
+                "id": i.pk, "tipo": i.tipo, "descrizione": i.descrizione, "unita": i.unita, "baseline": i.baseline,
+                "anno_baseline": i.anno_baseline, "indicatore_conoscenza": i.indicatore.codice if i.indicatore else None,
+                "target": [{"anno": t.anno, "valore": t.valore} for t in i.target.all()],
+            }
+            for i in o.indicatori.all()
+        ],
+        "risorse": [{"anno": r.anno, "fondo": r.fondo, "importo": r.importo} for r in o.risorse.all()],
+        "azioni": [
+            {"titolo": a.titolo, "responsabile": a.responsabile, "inizio": a.inizio, "scadenza": a.scadenza,
+             "completata_il": a.completata_il, "stato": a.stato}
+            for a in o.azioni.all()
+        ],
+    }
+
+
+@router.get("/piani", response=list[PianoBreve])
+@policy_api(read=PUBBLICO)
+def piani(request, ambito: str | None = None, triennio: int | None = None):
+    """The plans the caller may see (approved plans for everybody, drafts for their Ambito)."""
+    qs = selectors.piani_visibili(request.user).order_by("ambito__nome", "anno_inizio")
+    if ambito:
+        qs = qs.filter(ambito=ambito)
+    if triennio:
+        qs = qs.filter(anno_inizio=triennio)
+    return [_breve(p) for p in qs]
+
+
+@router.get("/piani/{pk}", response=PianoOut)
+@policy_api(read=PIANO_VISIBILE)
+def piano(request, pk: int):
+    p = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    r = selectors.riepilogo_finanziario(p)
+    return {
+        **_breve(p), "titolo": p.titolo, "delibera": p.delibera, "accordo_firmato_il": p.accordo_firmato_il,
+        "in_vigore_dal": p.in_vigore_dal, "chiuso_il": p.chiuso_il, "numero_obiettivi": p.obiettivi.count(),
+        "anni": r.anni, "budget": [{"fondo": f, "importi": i, "totale": t} for f, i, t in r.righe], "budget_totale": r.totale,
+    }
+
+
+@router.get("/piani/{pk}/obiettivi", response=list[ObiettivoOut])
+@policy_api(read=PIANO_VISIBILE)
+def obiettivi(request, pk: int):
+    p = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    return [_obiettivo(o) for o in selectors.obiettivi_del_piano(p)]
+
+
+@router.get("/obiettivi/{obiettivo}", response=ObiettivoOut)
+@policy_api(read=PIANO_VISIBILE)
+def obiettivo(request, obiettivo: int):
+    o = get_object_or_404(selectors.obiettivi_con_dettagli().filter(piano__in=selectors.piani_visibili(request.user)), pk=obiettivo)
+    return _obiettivo(o)
+
+
+@router.get("/riparto", response=RipartoOut)
+@policy_api(read=PUBBLICO)
+def riparto(request, importo: Decimal, anno: int, ambiti: Query[list[str]] = None):
+    """Split `importo` among the Ambiti (all, or those listed) by residents on 1 January of `anno`;
+    the quotas add up exactly to the amount."""
+    try:
+        r = riparto_per_popolazione(importo, anno, ambiti or None)
+    except RipartoNonValido as e:
+        raise HttpError(422, str(e)) from None
+    return {
+        "importo": r.importo, "anno_popolazione": r.anno, "popolazione": r.popolazione, "totale": r.totale,
+        "fonti": [c.fonte for c in r.fonti],
+        "quote": [{"ambito": x.ambito.pk, "nome": x.ambito.nome, "popolazione": x.popolazione, "quota": x.quota} for x in r.righe],
+    }

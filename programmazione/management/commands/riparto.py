@@ -1,0 +1,34 @@
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.core.management.base import BaseCommand, CommandError
+
+from programmazione.popolazione import riparto_per_popolazione
+from programmazione.riparto import RipartoNonValido
+
+
+class Command(BaseCommand):
+    help = (
+        "Riparte un importo tra gli Ambiti in proporzione alla popolazione residente al 1° gennaio "
+        "dell'anno indicato. CSV su stdout: ambito,popolazione,quota (le quote sommano all'importo)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--importo", required=True, help="Importo in euro, con il punto decimale (es. 120000.00).")
+        parser.add_argument("--anno-popolazione", type=int, required=True, help="Anno della popolazione (al 1° gennaio).")
+        parser.add_argument("--ambiti", default="", help="Codici degli Ambiti separati da virgola (default: tutti).")
+
+    def handle(self, *args, importo, anno_popolazione, ambiti, **options):
+        try:
+            importo = Decimal(importo)
+        except InvalidOperation:
+            raise CommandError(f"«{importo}» non è un importo valido (usare il punto decimale, es. 120000.00).") from None
+        codici = [c.strip() for c in ambiti.split(",") if c.strip()] or None
+        try:
+            r = riparto_per_popolazione(importo, anno_popolazione, codici)
+        except RipartoNonValido as e:
+            raise CommandError(str(e)) from None
+        w = csv.writer(self.stdout, lineterminator="\n")
+        w.writerow(["ambito", "popolazione", "quota"])
+        for riga in sorted(r.righe, key=lambda x: x.ambito.pk):
+            w.writerow([riga.ambito.pk, riga.popolazione, format(riga.quota, ".2f")])
