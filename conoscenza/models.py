@@ -126,6 +126,14 @@ class Caricamento(models.Model):
         return f"{self.nome_file} ({self.creato_il:%d/%m/%Y %H:%M})"
 
 
+class OsservazioneQuerySet(models.QuerySet):
+    def attive(self):
+        """The values that count: not deactivated one by one (a later file replaced part of
+        their load) and of a load that no later file superseded as a whole. A superseded load
+        is marked once, on the load, not on each of its (up to millions of) values."""
+        return self.filter(attiva=True).exclude(caricamento__in=Caricamento.objects.filter(sostituito_da__isnull=False))
+
+
 class Osservazione(models.Model):
     # Millions of rows per load: the foreign keys are checked by the importer (every code is
     # resolved before a row is written) and PROTECT/CASCADE by Django, not by the database, and
@@ -157,6 +165,8 @@ class Osservazione(models.Model):
     sesso = models.CharField(max_length=1, blank=True)
     categoria = models.CharField(max_length=120, blank=True)
     valore = models.DecimalField(max_digits=20, decimal_places=4)
+
+    objects = OsservazioneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "osservazione"

@@ -3,14 +3,14 @@
 import csv
 import datetime
 import gc
-import io
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from territorio.models import ATS, Ambito, AliasComune, Comune, Distretto, Regione
 from territorio.services import Risolutore
@@ -81,28 +81,73 @@ def carica_catalogo():
 
 
 # ---------------------------------------------------------------------------------------
-# Reading files
+# Importing a file: read, validate and store one row at a time
+#
+# A national file of ISTAT's population holds 1.6 million values. Each row is validated as it
+# is read and written at once (PostgreSQL's COPY; the ORM's bulk insert elsewhere), inside one
+# transaction: memory holds only what the checks need, and a refused file rolls everything
+# back. After the first error the rest of the file is still checked, so that the report names
+# every error, but nothing more is written.
 
 
-@dataclass
-class RigaGrezza:
-    numero: int
-    valori: dict
+def importa_dati(
+    contenuto: bytes, nome_file: str, *, formato="auto", anno=None, fonte="", utente=None, consentito=None, progresso=None
+):
+    """Validate and store a data file, all or nothing. A file that brings a measure for a
+    territory and year already loaded replaces those values; the earlier load stays in the
+    history. `consentito(livello, codice)` limits the territories the user may load data for;
+    `progresso(fatti, totale)` is called while storing (the total is an estimate)."""
+    # The checks of a national file keep hundreds of thousands of small objects alive until the
+    # end: the cyclic garbage collector would walk them again and again for nothing.
+    gc_attivo = gc.isenabled()
+    gc.disable()
+    try:
+        return _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso)
+    finally:
+        if gc_attivo:
+            gc.enable()
 
 
-def leggi_file(contenuto: bytes, nome_file: str, formato: str = "auto", anno: int | None = None):
-    """Return (formato, rows as dicts with the columns of the Zona layout)."""
+def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso):
+    file = apri_file(contenuto, nome_file, formato, anno)
+    validatore = _Validatore(consentito)
+    with transaction.atomic():
+        # Looked up before this file's rows are in the table: afterwards the index on
+        # (misura, livello, anno, attiva) would have to walk over all of them.
+        candidati = _in_uso_con(file.gruppi) if file.gruppi else None
+        caricamento = Caricamento.objects.create(
+            nome_file=nome_file, formato=file.formato, fonte=fonte or nome_file, utente=utente
+        )
+        letto = False
+        if isinstance(file, _FileIstat):
+            try:
+                with transaction.atomic(), _scrittore(caricamento, progresso, file.stima) as scrittore:
+                    file.leggi_veloce(validatore, scrittore)
+                letto = True
+            except _Irregolare:
+                validatore = _Validatore(consentito, validatore.territori)
+        if not letto:
+            with _scrittore(caricamento, progresso, file.stima) as scrittore:
+                file.leggi(validatore, scrittore)
+        validatore.concludi()
+        _sostituisci(caricamento, validatore.chiavi, validatore.pubblicati, candidati)
+        ValorePubblicato.objects.bulk_create(ValorePubblicato(caricamento=caricamento, **p) for p in validatore.pubblicati)
+        # Known only now: the load's audit trail shows it created, then its row count.
+        caricamento.righe = validatore.righe + len(validatore.pubblicati)
+        caricamento.save(update_fields=["righe"])
+    return caricamento
+
+
+def apri_file(contenuto: bytes, nome_file: str, formato: str = "auto", anno: int | None = None):
+    """The file as a reader of the Zona layout or of ISTAT's; raise FileRifiutato when its
+    header or size is wrong."""
     if formato == "auto":
         formato = "istat" if _sembra_istat(contenuto, nome_file) else "zona"
     if formato == "istat":
-        return formato, _leggi_istat(contenuto, nome_file, anno)
+        return _FileIstat(contenuto, anno)
     if formato != "zona":
         raise FileRifiutato([Errore(None, None, f"Formato «{formato}» sconosciuto: usare zona o istat.")])
-    colonne, righe = leggi_tabella(contenuto, nome_file, settings.ZONA_MAX_UPLOAD_BYTES)
-    mancanti = [c for c in OBBLIGATORIE_ZONA if c not in colonne]
-    if mancanti:
-        raise FileRifiutato([Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti])
-    return formato, [RigaGrezza(r.numero, r.valori) for r in righe]
+    return _FileZona(contenuto, nome_file)
 
 
 def _sembra_istat(contenuto, nome_file):
@@ -112,109 +157,201 @@ def _sembra_istat(contenuto, nome_file):
     return "codice comune" in inizio and ("età" in inizio or "eta" in inizio)
 
 
+class _Irregolare(Exception):
+    """The fast reader of ISTAT's file met a line it does not handle: the general reader reads
+    the file again and says what is wrong, if anything."""
+
+
+class _FileZona:
+    formato = "zona"
+    gruppi = None  # known only once the file is read
+
+    def __init__(self, contenuto, nome_file):
+        # At most ZONA_MAX_UPLOAD_BYTES: read whole, as the XLSX reader needs anyway.
+        colonne, self.righe = leggi_tabella(contenuto, nome_file, settings.ZONA_MAX_UPLOAD_BYTES)
+        mancanti = [c for c in OBBLIGATORIE_ZONA if c not in colonne]
+        if mancanti:
+            raise FileRifiutato([Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti])
+        self.stima = len(self.righe)
+
+    def leggi(self, validatore, scrittore):
+        for r in self.righe:
+            o = validatore.riga(r.numero, r.valori)
+            if o is not None and not validatore.errori:
+                scrittore.scrivi(o)
+
+
 _TITOLO_ANNO = re.compile(r"1[°º]?\s*gennaio\s+(\d{4})", re.IGNORECASE)
+MISURA_ISTAT = "popolazione_residente"
+# Age as ISTAT writes it -> (eta_da, "eta_da<TAB>eta_a" for COPY, eta_a); 100 means "100 and over".
+_ETA_ISTAT = {str(e): (e, f"{e}\t{e}" if e < 100 else "100\t\\N", e if e < 100 else None) for e in range(101)}
 
 
-def _leggi_istat(contenuto, nome_file, anno):
+class _FileIstat:
     """ISTAT's file of the resident population by single year of age and sex, per Comune
     (demo.istat.it, "Popolazione residente al 1° gennaio"): optional title lines, then a
     header with `Codice comune`, `Età` (0-100, 999 for the total), `Totale maschi`,
-    `Totale femmine`. The year comes from the title ("al 1° gennaio 2023") or `anno`."""
-    if len(contenuto) > settings.ZONA_MAX_UPLOAD_BYTES * 20:
-        raise FileRifiutato([Errore(None, None, "Il file ISTAT supera la dimensione massima di 100 MB.")])
-    try:
-        testo = contenuto.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        testo = contenuto.decode("latin-1")
-    linee = testo.splitlines()
-    indice_header = next(
-        (i for i, line in enumerate(linee[:20]) if "codice comune" in line.lower()),
-        None,
-    )
-    if indice_header is None:
-        raise FileRifiutato([Errore(None, None, "Intestazione ISTAT non trovata: manca la colonna «Codice comune».")])
-    if anno is None:
-        for line in linee[:indice_header]:
-            m = _TITOLO_ANNO.search(line)
-            if m:
-                anno = int(m.group(1))
-        if anno is None:
-            raise FileRifiutato(
-                [Errore(None, None, "Anno non indicato: il titolo non riporta «1° gennaio AAAA»; indicare l'anno.")]
-            )
-    header_line = linee[indice_header]
-    delim = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(linee[indice_header:])), delimiter=delim)
-    header = [normalizza(h) for h in next(reader)]
+    `Totale femmine`. The year comes from the title ("al 1° gennaio 2023") or `anno`. The
+    total rows (età 999) must equal the sum of the ages."""
 
-    def col(*nomi):
-        for nome in nomi:
-            if nome in header:
-                return header.index(nome)
-        return None
+    formato = "istat"
 
-    i_codice, i_eta = col("codice comune"), col("eta")
-    i_m, i_f = col("totale maschi", "maschi"), col("totale femmine", "femmine")
-    mancanti = [n for n, i in (("Età", i_eta), ("Totale maschi", i_m), ("Totale femmine", i_f)) if i is None]
-    if mancanti:
-        raise FileRifiutato([Errore(indice_header + 1, m, "colonna mancante nel file ISTAT.") for m in mancanti])
-    righe = []
-    totali = {}
-    for offset, valori in enumerate(reader):
-        numero = indice_header + 2 + offset
-        if not any(v.strip() for v in valori):
-            continue
-        codice, eta = valori[i_codice].strip(), valori[i_eta].strip()
-        if eta == "999":
-            totali[codice] = (numero, valori[i_m].strip(), valori[i_f].strip())
-            continue
-        for sesso, i in (("M", i_m), ("F", i_f)):
-            righe.append(
-                RigaGrezza(
-                    numero,
-                    {
-                        "livello": "comune",
-                        "codice_territorio": codice,
-                        "anno": str(anno),
-                        "misura": "popolazione_residente",
-                        "eta_da": eta,
-                        "eta_a": "" if eta == "100" else eta,
-                        "sesso": sesso,
-                        "categoria": "",
-                        "valore": valori[i].strip() if i < len(valori) else "",
-                    },
-                )
-            )
-    _controlla_totali_istat(righe, totali)
-    return righe
-
-
-def _controlla_totali_istat(righe, totali):
-    """The file's own total rows (età 999) must equal the sum of its ages."""
-    somme = {}
-    for r in righe:
+    def __init__(self, contenuto, anno):
+        if len(contenuto) > settings.ZONA_MAX_UPLOAD_BYTES * 20:
+            raise FileRifiutato([Errore(None, None, "Il file ISTAT supera la dimensione massima di 100 MB.")])
         try:
-            key = (r.valori["codice_territorio"], r.valori["sesso"])
-            somme[key] = somme.get(key, 0) + int(r.valori["valore"])
-        except ValueError:
-            return  # the row validator reports the bad number
+            testo = contenuto.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            testo = contenuto.decode("latin-1")
+        linee = testo.splitlines()
+        indice_header = next((i for i, line in enumerate(linee[:20]) if "codice comune" in line.lower()), None)
+        if indice_header is None:
+            raise FileRifiutato([Errore(None, None, "Intestazione ISTAT non trovata: manca la colonna «Codice comune».")])
+        if anno is None:
+            for line in linee[:indice_header]:
+                m = _TITOLO_ANNO.search(line)
+                if m:
+                    anno = int(m.group(1))
+            if anno is None:
+                raise FileRifiutato(
+                    [Errore(None, None, "Anno non indicato: il titolo non riporta «1° gennaio AAAA»; indicare l'anno.")]
+                )
+        header_line = linee[indice_header]
+        self.delimitatore = ";" if header_line.count(";") > header_line.count(",") else ","
+        header = [normalizza(h) for h in next(csv.reader([header_line], delimiter=self.delimitatore))]
+
+        def col(*nomi):
+            for nome in nomi:
+                if nome in header:
+                    return header.index(nome)
+            return None
+
+        self.i_codice, self.i_eta = col("codice comune"), col("eta")
+        self.i_m, self.i_f = col("totale maschi", "maschi"), col("totale femmine", "femmine")
+        mancanti = [n for n, i in (("Età", self.i_eta), ("Totale maschi", self.i_m), ("Totale femmine", self.i_f)) if i is None]
+        if mancanti:
+            raise FileRifiutato([Errore(indice_header + 1, m, "colonna mancante nel file ISTAT.") for m in mancanti])
+        self.anno = anno
+        self.linee = linee[indice_header + 1 :]
+        self.primo_numero = indice_header + 2  # row numbers as a spreadsheet shows them
+        self.larghezza = max(self.i_codice, self.i_eta, self.i_m, self.i_f) + 1
+        self.stima = 2 * len(self.linee)
+        self.gruppi = [(MISURA_ISTAT, Livello.COMUNE, anno, "")]
+
+    def _righe(self):
+        return enumerate(csv.reader(self.linee, delimiter=self.delimitatore), self.primo_numero)
+
+    def leggi_veloce(self, validatore, scrittore):
+        """The regular lines of the file, in a few operations each: a Comune's code that the
+        registry knows (and the user may load), an age 0-100 not seen before for that Comune,
+        counts of digits only. At the first other line, _Irregolare: everything written is
+        rolled back and `leggi` reads the file again. Stores exactly what `leggi` would."""
+        if not validatore.accetta_anno_istat(self.anno):
+            raise _Irregolare
+        scrittore.inizia_popolazione(self.anno)
+        righe = 0
+        i_codice, i_eta, i_m, i_f, larghezza = self.i_codice, self.i_eta, self.i_m, self.i_f, self.larghezza
+        eta_istat = _ETA_ISTAT
+        comuni = {}  # code as written -> registry code, or "" when the general reader must say why
+        viste = {}  # registry code -> one byte per age already read
+        somme = {}  # code as written -> [males, females], for the totals
+        totali = {}
+        scrivi = scrittore.popolazione
+        for numero, valori in self._righe():
+            if len(valori) < larghezza:
+                if not any(v.strip() for v in valori):
+                    continue
+                raise _Irregolare
+            codice, eta = valori[i_codice].strip(), valori[i_eta].strip()
+            m, f = valori[i_m].strip(), valori[i_f].strip()
+            if not codice and not any(v.strip() for v in valori):
+                continue
+            if eta == "999":
+                totali[codice] = (numero, m, f)
+                continue
+            comune = comuni.get(codice)
+            if comune is None:
+                comune = comuni[codice] = validatore.comune_consentito(codice)
+            e = eta_istat.get(eta)
+            # At most 15 digits: the value column holds 16 before the point.
+            if not comune or e is None or not (m.isdigit() and f.isdigit() and m.isascii() and f.isascii()
+                                                and len(m) < 16 and len(f) < 16):
+                raise _Irregolare
+            vista = viste.get(comune)
+            if vista is None:
+                vista = viste[comune] = bytearray(101)
+            elif vista[e[0]]:
+                raise _Irregolare  # a duplicate: the general reader names the earlier row
+            vista[e[0]] = 1
+            s = somme.get(codice)
+            if s is None:
+                s = somme[codice] = [0, 0]
+            s[0] += int(m)
+            s[1] += int(f)
+            scrivi(comune, e, m, f)
+            righe += 2
+        errori = _errori_totali(totali, {(c, sesso): s[i] for c, s in somme.items() for i, sesso in enumerate("MF")})
+        if errori:
+            raise FileRifiutato(errori)
+        validatore.registra(MISURA_ISTAT, Livello.COMUNE, self.anno, "", viste.keys(), righe)
+
+    def leggi(self, validatore, scrittore):
+        """Every line, each value checked by the general validator with its message."""
+        totali, somme, numeri = {}, {}, True
+        for numero, valori in self._righe():
+            if not any(v.strip() for v in valori):
+                continue
+            if len(valori) < self.larghezza:
+                valori = valori + [""] * (self.larghezza - len(valori))
+            codice, eta = valori[self.i_codice].strip(), valori[self.i_eta].strip()
+            if eta == "999":
+                totali[codice] = (numero, valori[self.i_m].strip(), valori[self.i_f].strip())
+                continue
+            for sesso, i in (("M", self.i_m), ("F", self.i_f)):
+                valore = valori[i].strip()
+                if numeri:
+                    try:
+                        somme[(codice, sesso)] = somme.get((codice, sesso), 0) + int(valore)
+                    except ValueError:
+                        numeri = False  # the validator reports the bad number; no totals then
+                riga = {
+                    "livello": "comune",
+                    "codice_territorio": codice,
+                    "anno": str(self.anno),
+                    "misura": MISURA_ISTAT,
+                    "eta_da": eta,
+                    "eta_a": "" if eta == "100" else eta,
+                    "sesso": sesso,
+                    "categoria": "",
+                    "valore": valore,
+                }
+                o = validatore.riga(numero, riga)
+                if o is not None and not validatore.errori:
+                    scrittore.scrivi(o)
+        errori = _errori_totali(totali, somme) if numeri else []
+        if errori:
+            raise FileRifiutato(errori)  # the file's own totals first, as they say the file is broken
+
+
+def _errori_totali(totali, somme):
+    """The file's own total rows (età 999) against the sum of its ages per (code, sex)."""
     errori = []
     for codice, (numero, tot_m, tot_f) in totali.items():
         for sesso, tot in (("M", tot_m), ("F", tot_f)):
-            if tot.isdigit() and somme.get((codice, sesso)) is not None and somme[(codice, sesso)] != int(tot):
+            somma = somme.get((codice, sesso))
+            if tot.isdigit() and somma is not None and somma != int(tot):
                 errori.append(
                     Errore(
                         numero,
                         "Totale maschi" if sesso == "M" else "Totale femmine",
-                        f"il totale del Comune {codice} ({tot}) non è la somma delle età ({somme[(codice, sesso)]}).",
+                        f"il totale del Comune {codice} ({tot}) non è la somma delle età ({somma}).",
                     )
                 )
-    if errori:
-        raise FileRifiutato(errori)
+    return errori
 
 
 # ---------------------------------------------------------------------------------------
-# Validating and storing
+# Validating
 
 
 class _Territori:
@@ -263,36 +400,67 @@ def _intero_opzionale(testo):
     return int(Decimal(testo))
 
 
-def valida(righe, consentito=None):
-    """Turn raw rows into observation and published-value kwargs, or raise FileRifiutato.
-    `consentito(livello, codice)` limits the territories the user may load data for."""
-    territori = _Territori()
-    misure = {m.codice: m for m in Misura.objects.all()}
-    indicatori = {i.codice for i in Indicatore.objects.all()}
-    anno_max = datetime.date.today().year + 1
-    livelli = set(Livello.values)
-    errori, osservazioni, pubblicati = [], [], []
-    viste = {}
-    gruppi = {}  # (misura, livello, codice, anno) -> set of disaggregation kinds, to refuse mixes
-    for riga in righe:
-        v, n = riga.valori, riga.numero
+# The value column: 20 digits, 4 after the point.
+_VALORE_MAX = Decimal(10) ** 16
+
+
+class _Validatore:
+    """Checks one row at a time and remembers what the later rows are checked against
+    (duplicates, totals mixed with disaggregated rows). Collects the errors, the published
+    values, the number of observations and, for the replacement of earlier loads, the
+    territories per (measure, level, year, category)."""
+
+    def __init__(self, consentito=None, territori=None):
+        self.consentito = consentito
+        self.territori = territori or _Territori()
+        self.misure = {m.codice: m for m in Misura.objects.all()}
+        self.indicatori = {i.codice for i in Indicatore.objects.all()}
+        self.anno_max = datetime.date.today().year + 1
+        self.livelli = set(Livello.values)
+        self.errori, self.pubblicati = [], []
+        self.righe = 0
+        self.chiavi = {}  # (misura, livello, anno, categoria) -> {codice_territorio}
+        self._viste = {}
+        self._gruppi = {}  # (misura, livello, codice, anno, categoria) -> (first row, kind), to refuse mixes
+
+    def accetta_anno_istat(self, anno):
+        return MISURA_ISTAT in self.misure and 1861 <= anno <= self.anno_max
+
+    def comune_consentito(self, valore):
+        """The registry code of a Comune the user may load data for, or ""."""
+        codice, errore = self.territori.risolvi(Livello.COMUNE, valore)
+        if errore or (self.consentito is not None and not self.consentito(Livello.COMUNE, codice)):
+            return ""
+        return codice
+
+    def registra(self, misura, livello, anno, categoria, codici, righe):
+        """Rows checked elsewhere (the fast reader of ISTAT's file)."""
+        self.chiavi.setdefault((misura, livello, anno, categoria), set()).update(codici)
+        self.righe += righe
+
+    def riga(self, n, v):
+        """The observation of row `n` (a tuple in the order of _CAMPI), or None when the row
+        is an error (recorded) or a published value (kept)."""
+        errori = self.errori
         livello = str(v.get("livello") or "").strip().lower()
-        if livello not in livelli:
+        if livello not in self.livelli:
             errori.append(Errore(n, "livello", f"livello «{livello}» non valido: usare {', '.join(Livello.values)}."))
-            continue
-        codice, errore = territori.risolvi(livello, str(v.get("codice_territorio") or "").strip())
+            return None
+        codice, errore = self.territori.risolvi(livello, str(v.get("codice_territorio") or "").strip())
         if errore:
             errori.append(Errore(n, "codice_territorio", errore))
-            continue
-        if consentito is not None and not consentito(livello, codice):
+            return None
+        if self.consentito is not None and not self.consentito(livello, codice):
             errori.append(
                 Errore(n, "codice_territorio", f"«{codice}» non è un territorio per cui il tuo ruolo può caricare dati.")
             )
-            continue
+            return None
         anno_testo = str(v.get("anno") or "").strip()
-        if not re.fullmatch(r"\d{4}", anno_testo) or not 1861 <= int(anno_testo) <= anno_max:
-            errori.append(Errore(n, "anno", f"anno «{anno_testo}» non valido: un anno di quattro cifre fino al {anno_max}."))
-            continue
+        if not re.fullmatch(r"\d{4}", anno_testo) or not 1861 <= int(anno_testo) <= self.anno_max:
+            errori.append(
+                Errore(n, "anno", f"anno «{anno_testo}» non valido: un anno di quattro cifre fino al {self.anno_max}.")
+            )
+            return None
         anno = int(anno_testo)
         codice_misura = str(v.get("misura") or "").strip()
         try:
@@ -301,9 +469,12 @@ def valida(righe, consentito=None):
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             errori.append(Errore(n, "valore", f"«{v.get('valore')}» non è un numero (usare il punto per i decimali)."))
-            continue
-        if codice_misura in indicatori and codice_misura not in misure:
-            pubblicati.append(
+            return None
+        if abs(valore) >= _VALORE_MAX:
+            errori.append(Errore(n, "valore", f"«{v.get('valore')}» è troppo grande: al massimo 16 cifre prima del punto."))
+            return None
+        if codice_misura in self.indicatori and codice_misura not in self.misure:
+            self.pubblicati.append(
                 dict(
                     indicatore_id=codice_misura,
                     livello=livello,
@@ -314,148 +485,205 @@ def valida(righe, consentito=None):
                     nota=str(v.get("nota") or "")[:300],
                 )
             )
-            continue
-        misura = misure.get(codice_misura)
+            return None
+        misura = self.misure.get(codice_misura)
         if misura is None:
             errori.append(Errore(n, "misura", f"la misura «{codice_misura}» non è nel catalogo."))
-            continue
+            return None
         try:
             eta_da, eta_a = _intero_opzionale(v.get("eta_da")), _intero_opzionale(v.get("eta_a"))
         except (InvalidOperation, ValueError):
             errori.append(Errore(n, "eta_da", "l'età deve essere un numero intero di anni."))
-            continue
+            return None
         if (eta_da is not None and eta_da < 0) or (eta_a is not None and (eta_a < 0 or eta_a < (eta_da or 0))):
             errori.append(Errore(n, "eta_a", "classe di età non valida."))
-            continue
+            return None
         sesso = str(v.get("sesso") or "").strip().upper()
         if sesso not in ("", "M", "F"):
             errori.append(Errore(n, "sesso", f"sesso «{sesso}» non valido: M, F o vuoto."))
-            continue
+            return None
         if valore < 0 and not misura.puo_essere_negativa:
             errori.append(Errore(n, "valore", f"valore negativo ({valore}) per una misura che conta ({misura.unita})."))
-            continue
+            return None
         categoria = str(v.get("categoria") or "").strip()
         chiave = (misura.codice, livello, codice, anno, eta_da, eta_a, sesso, categoria)
-        if chiave in viste:
-            errori.append(Errore(n, None, f"riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {viste[chiave]}."))
-            continue
-        viste[chiave] = n
+        if chiave in self._viste:
+            errori.append(
+                Errore(n, None, f"riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {self._viste[chiave]}.")
+            )
+            return None
+        self._viste[chiave] = n
         tipo = (eta_da is not None or eta_a is not None, sesso != "")
-        gruppo = gruppi.setdefault((misura.codice, livello, codice, anno, categoria), (n, tipo))
+        gruppo = self._gruppi.setdefault((misura.codice, livello, codice, anno, categoria), (n, tipo))
         if gruppo[1] != tipo:
             errori.append(
                 Errore(n, None, f"la riga {gruppo[0]} e questa mescolano totali e dati per età o sesso dello stesso territorio e anno.")
             )
-            continue
-        osservazioni.append(
-            dict(
-                misura_id=misura.codice,
-                livello=livello,
-                codice_territorio=codice,
-                comune_id=codice if livello == Livello.COMUNE else None,
-                anno=anno,
-                data_riferimento=datetime.date(anno, 1, 1),
-                eta_da=eta_da,
-                eta_a=eta_a,
-                sesso=sesso,
-                categoria=categoria,
-                valore=valore,
-            )
+            return None
+        self.chiavi.setdefault((misura.codice, livello, anno, categoria), set()).add(codice)
+        self.righe += 1
+        return (
+            misura.codice, livello, codice, codice if livello == Livello.COMUNE else None, anno,
+            datetime.date(anno, 1, 1), eta_da, eta_a, sesso, categoria, valore,
         )
-    if errori:
-        raise FileRifiutato(errori[:200] + ([Errore(None, None, f"… e altri {len(errori) - 200} errori.")] if len(errori) > 200 else []))
-    if not osservazioni and not pubblicati:
-        raise FileRifiutato([Errore(None, None, "Il file non contiene righe di dati.")])
-    return osservazioni, pubblicati
+
+    def concludi(self):
+        errori = self.errori
+        if errori:
+            altri = [Errore(None, None, f"… e altri {len(errori) - 200} errori.")] if len(errori) > 200 else []
+            raise FileRifiutato(errori[:200] + altri)
+        if not self.righe and not self.pubblicati:
+            raise FileRifiutato([Errore(None, None, "Il file non contiene righe di dati.")])
 
 
-def importa_dati(
-    contenuto: bytes, nome_file: str, *, formato="auto", anno=None, fonte="", utente=None, consentito=None, progresso=None
-):
-    """Validate and store a data file, all or nothing. A file that brings a measure for a
-    territory and year already loaded replaces those values; the earlier load stays in the
-    history. `progresso(fatti, totale)` is called while storing."""
-    # A national file makes millions of small objects that all live until the end: the
-    # cyclic garbage collector would walk them again and again for nothing.
-    gc_attivo = gc.isenabled()
-    gc.disable()
-    try:
-        return _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso)
-    finally:
-        if gc_attivo:
-            gc.enable()
+# ---------------------------------------------------------------------------------------
+# Storing
 
-
-def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, progresso):
-    formato, righe = leggi_file(contenuto, nome_file, formato, anno)
-    osservazioni, pubblicati = valida(righe, consentito)
-    with transaction.atomic():
-        caricamento = Caricamento.objects.create(
-            nome_file=nome_file,
-            formato=formato,
-            fonte=fonte or nome_file,
-            utente=utente,
-            righe=len(osservazioni) + len(pubblicati),
-        )
-        _sostituisci(caricamento, osservazioni, pubblicati)
-        _scrivi(caricamento, osservazioni, progresso)
-        ValorePubblicato.objects.bulk_create(ValorePubblicato(caricamento=caricamento, **p) for p in pubblicati)
-    return caricamento
-
-
-_COLONNE_COPY = [
-    "caricamento_id", "attiva", "misura_id", "livello", "codice_territorio", "comune_id", "anno",
-    "data_riferimento", "eta_da", "eta_a", "sesso", "categoria", "valore",
+_CAMPI = [
+    "misura_id", "livello", "codice_territorio", "comune_id", "anno", "data_riferimento", "eta_da", "eta_a",
+    "sesso", "categoria", "valore",
 ]
 
 
-def _scrivi(caricamento, osservazioni, progresso):
-    """Store validated observations: PostgreSQL's COPY where available (a national file has
-    millions of rows), the ORM's bulk insert elsewhere. Same rows, same transaction."""
-    totale = len(osservazioni)
+@contextmanager
+def _scrittore(caricamento, progresso, stima):
+    """Where validated rows go: PostgreSQL's COPY where available, the ORM's bulk insert
+    elsewhere. Rows are flushed by `chiudi()`; an exception inside the block writes nothing
+    more (and the transaction is rolled back by the caller)."""
     if connection.vendor == "postgresql":
-        tabella = Osservazione._meta.db_table
-        sql = f"COPY {tabella} ({', '.join(_COLONNE_COPY)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for i, o in enumerate(osservazioni, start=1):
-                copy.write_row(
-                    (
-                        caricamento.pk, True, o["misura_id"], o["livello"], o["codice_territorio"], o["comune_id"],
-                        o["anno"], o["data_riferimento"], o["eta_da"], o["eta_a"], o["sesso"], o["categoria"],
-                        o["valore"],
-                    )
-                )
-                if progresso and i % BATCH == 0:
-                    progresso(i, totale)
-        if progresso:
-            progresso(totale, totale)
-        return
-    for inizio in range(0, totale, BATCH):
-        Osservazione.objects.bulk_create(
-            [Osservazione(caricamento=caricamento, **o) for o in osservazioni[inizio : inizio + BATCH]]
+        colonne = ", ".join(["caricamento_id", "attiva"] + _CAMPI)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {Osservazione._meta.db_table} ({colonne}) FROM STDIN"
+        ) as copy:
+            scrittore = _Copia(copy, caricamento.pk, progresso, stima)
+            yield scrittore
+            scrittore.chiudi()
+    else:
+        scrittore = _Orm(caricamento, progresso, stima)
+        yield scrittore
+        scrittore.chiudi()
+
+
+class _Scrittore:
+    def __init__(self, progresso, stima):
+        self.progresso, self.stima = progresso, stima
+        self.righe = 0
+        self._prossimo = BATCH
+
+    def _avanza(self, righe):
+        self.righe += righe
+        if self.progresso and self.righe >= self._prossimo:
+            self._prossimo = self.righe + BATCH
+            self.progresso(self.righe, max(self.righe, self.stima))
+
+
+class _Copia(_Scrittore):
+    def __init__(self, copy, caricamento_id, progresso, stima):
+        super().__init__(progresso, stima)
+        self.copy = copy
+        self.caricamento_id = caricamento_id
+        self._buffer = []
+
+    def scrivi(self, o):
+        self.copy.write_row((self.caricamento_id, True) + o)
+        self._avanza(1)
+
+    def popolazione(self, codice, eta, m, f):
+        """Two rows (males, females) of ISTAT's file, already checked, as COPY text."""
+        riga = f"{self._prefisso}{codice}\t{codice}{self._data}{eta[1]}"
+        self._buffer.append(f"{riga}\tM\t\t{m}\n{riga}\tF\t\t{f}\n")
+        if len(self._buffer) >= 5000:
+            self._svuota()
+
+    def inizia_popolazione(self, anno):
+        self._prefisso = f"{self.caricamento_id}\tt\t{MISURA_ISTAT}\t{Livello.COMUNE}\t"
+        self._data = f"\t{anno}\t{anno}-01-01\t"
+
+    def _svuota(self):
+        if self._buffer:
+            self.copy.write("".join(self._buffer))
+            self._avanza(2 * len(self._buffer))
+            self._buffer.clear()
+
+    def chiudi(self):
+        self._svuota()
+        if self.progresso:
+            self.progresso(self.righe, self.righe)
+
+
+class _Orm(_Scrittore):
+    def __init__(self, caricamento, progresso, stima):
+        super().__init__(progresso, stima)
+        self.caricamento = caricamento
+        self._buffer = []
+
+    def scrivi(self, o):
+        self._buffer.append(Osservazione(caricamento=self.caricamento, **dict(zip(_CAMPI, o))))
+        if len(self._buffer) >= BATCH:
+            self._svuota()
+
+    def inizia_popolazione(self, anno):
+        self._anno = anno
+
+    def popolazione(self, codice, eta, m, f):
+        anno = self._anno
+        for sesso, valore in (("M", m), ("F", f)):
+            self.scrivi(
+                (MISURA_ISTAT, Livello.COMUNE, codice, codice, anno, datetime.date(anno, 1, 1), eta[0], eta[2], sesso, "",
+                 Decimal(valore))
+            )
+
+    def _svuota(self):
+        if self._buffer:
+            Osservazione.objects.bulk_create(self._buffer)
+            self._avanza(len(self._buffer))
+            self._buffer.clear()
+
+    def chiudi(self):
+        self._svuota()
+        if self.progresso:
+            self.progresso(self.righe, self.righe)
+
+
+# ---------------------------------------------------------------------------------------
+# Replacing earlier loads
+
+
+def _in_uso_con(gruppi):
+    """Ids of the loads in use with active values in any (misura, livello, anno, categoria)."""
+    in_uso = Caricamento.objects.filter(sostituito_da__isnull=True)
+    ids = set()
+    for misura, livello, anno, categoria in gruppi:
+        ids.update(
+            Osservazione.objects.filter(
+                misura_id=misura, livello=livello, anno=anno, categoria=categoria, attiva=True, caricamento__in=in_uso
+            )
+            .values_list("caricamento_id", flat=True)
+            .distinct()
         )
-        if progresso:
-            progresso(min(inizio + BATCH, totale), totale)
+    return ids
 
 
-def _sostituisci(caricamento, osservazioni, pubblicati):
-    """Deactivate earlier values of the same measures, categories, territories and years."""
-    territori_per_chiave = {}
-    for o in osservazioni:
-        chiave = (o["misura_id"], o["livello"], o["anno"], o["categoria"])
-        territori_per_chiave.setdefault(chiave, set()).add(o["codice_territorio"])
+def _sostituisci(caricamento, chiavi, pubblicati, candidati=None):
+    """Earlier values of the same measures, categories, territories and years no longer count.
+    An earlier load that the new file covers entirely is marked as superseded, in one row,
+    however many values it has; a load that keeps some values in use has only the covered ones
+    deactivated. `candidati`: the only loads that can be affected, when already known."""
+    in_uso = Caricamento.objects.filter(sostituito_da__isnull=True).exclude(pk=caricamento.pk)
+    if candidati is not None:
+        in_uso = in_uso.filter(pk__in=candidati)
+    gruppi = [
+        Q(misura_id=misura, livello=livello, anno=anno, categoria=categoria, codice_territorio__in=sorted(territori))
+        for (misura, livello, anno, categoria), territori in chiavi.items()
+    ]
     precedenti = set()
-    for (misura, livello, anno, categoria), territori in territori_per_chiave.items():
-        vecchie = Osservazione.objects.filter(
-            misura_id=misura,
-            livello=livello,
-            anno=anno,
-            categoria=categoria,
-            attiva=True,
-            codice_territorio__in=territori,
-        )
-        precedenti.update(vecchie.values_list("caricamento_id", flat=True).distinct())
-        vecchie.update(attiva=False)
+    if candidati is None or candidati:
+        for g in gruppi:
+            precedenti.update(
+                Osservazione.objects.filter(g, attiva=True, caricamento__in=in_uso)
+                .values_list("caricamento_id", flat=True)
+                .distinct()
+            )
     for p in pubblicati:
         vecchi = ValorePubblicato.objects.filter(
             indicatore_id=p["indicatore_id"],
@@ -464,10 +692,16 @@ def _sostituisci(caricamento, osservazioni, pubblicati):
             anno=p["anno"],
             categoria=p["categoria"],
             attiva=True,
-        )
+        ).exclude(caricamento=caricamento)
         precedenti.update(vecchi.values_list("caricamento_id", flat=True))
         vecchi.update(attiva=False)
-    for c in Caricamento.objects.filter(pk__in=precedenti):
-        if not c.osservazioni.filter(attiva=True).exists() and not c.valori_pubblicati.filter(attiva=True).exists():
+    for c in Caricamento.objects.filter(pk__in=precedenti, sostituito_da__isnull=True):
+        restano = Osservazione.objects.filter(caricamento=c, attiva=True)
+        for g in gruppi:
+            restano = restano.exclude(g)
+        if restano.exists() or c.valori_pubblicati.filter(attiva=True).exists():
+            for g in gruppi:
+                Osservazione.objects.filter(g, caricamento=c, attiva=True).update(attiva=False)
+        else:
             c.sostituito_da = caricamento
             c.save(update_fields=["sostituito_da"])

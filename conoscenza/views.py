@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -135,7 +135,11 @@ def carica(request):
 
 @policy(read=PUBBLICO)
 def caricamenti(request):
+    # A superseded load is marked on the load, not on each value: none of its values is in use.
     voci = Caricamento.objects.select_related("utente", "sostituito_da").annotate(
-        attive=Count("osservazioni", filter=Q(osservazioni__attiva=True))
+        attive=Case(
+            When(sostituito_da__isnull=False, then=Value(0)),
+            default=Count("osservazioni", filter=Q(osservazioni__attiva=True)),
+        )
     ).order_by("-creato_il", "-id")
     return render(request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))})

@@ -101,9 +101,41 @@ def test_reload_replaces_and_keeps_history(demo_db):
     secondo = importa_dati((HEADER + "comune,016128,2023,utenti,,,,SAD,12\n").encode(), "sad-corretto.csv")
     primo.refresh_from_db()
     assert primo.sostituito_da == secondo
-    attive = Osservazione.objects.filter(misura="utenti", codice_territorio="016128", attiva=True)
+    attive = Osservazione.objects.attive().filter(misura="utenti", codice_territorio="016128")
     assert [o.valore for o in attive] == [12]
-    assert Osservazione.objects.filter(caricamento=primo, attiva=False).count() == 1
+    # Kept for the history; the load, not each of its values, is marked as superseded.
+    assert Osservazione.objects.filter(caricamento=primo).count() == 1
+    assert not Osservazione.objects.attive().filter(caricamento=primo).exists()
+
+
+@pytest.mark.django_db
+def test_reload_of_part_of_a_load_keeps_the_rest_in_use(demo_db):
+    primo = importa_dati(
+        (HEADER + "comune,016128,2022,utenti,,,,SAD,9\ncomune,016128,2023,utenti,,,,SAD,10\n").encode(), "sad.csv"
+    )
+    secondo = importa_dati((HEADER + "comune,016128,2023,utenti,,,,SAD,12\n").encode(), "sad-2023.csv")
+    primo.refresh_from_db()
+    assert primo.sostituito_da is None  # its 2022 value is still the one in use
+    attive = Osservazione.objects.attive().filter(misura="utenti", codice_territorio="016128").order_by("anno")
+    assert [(o.anno, o.valore, o.caricamento_id) for o in attive] == [(2022, 9, primo.pk), (2023, 12, secondo.pk)]
+    # A third file with both years supersedes the rest of the first and all of the second.
+    terzo = importa_dati(
+        (HEADER + "comune,016128,2022,utenti,,,,SAD,8\ncomune,016128,2023,utenti,,,,SAD,11\n").encode(), "sad-tutto.csv"
+    )
+    primo.refresh_from_db()
+    secondo.refresh_from_db()
+    assert primo.sostituito_da == terzo and secondo.sostituito_da == terzo
+    attive = Osservazione.objects.attive().filter(misura="utenti", codice_territorio="016128").order_by("anno")
+    assert [(o.anno, o.valore) for o in attive] == [(2022, 8), (2023, 11)]
+
+
+@pytest.mark.django_db
+def test_reload_of_other_territories_supersedes_nothing(demo_db):
+    primo = importa_dati((HEADER + "comune,016128,2023,utenti,,,,SAD,10\n").encode(), "sad-lovere.csv")
+    importa_dati((HEADER + "comune,016024,2023,utenti,,,,SAD,300\n").encode(), "sad-bergamo.csv")
+    primo.refresh_from_db()
+    assert primo.sostituito_da is None
+    assert Osservazione.objects.attive().filter(misura="utenti", anno=2023).count() == 2
 
 
 @pytest.mark.django_db
