@@ -1,0 +1,96 @@
+"""All levels at once: on PostgreSQL one query (GROUPING SETS over the sums per Comune) gives
+the same numbers as the per-level queries that SQLite uses; the country level (italia)."""
+
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conoscenza.demo import GEOPOP_DATA
+from conoscenza.models import Livello
+from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
+from conoscenza.services import importa_dati
+
+from .test_indicatori import close, indici
+
+solo_postgresql = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="GROUPING SETS: PostgreSQL only; SQLite uses the per-level queries"
+)
+
+
+def dati_in_piu():
+    """Data that exercise every rule: flows for the rates, data stored at the Ambito and at
+    the country level (counted only where Comuni have none), spending, a superseded load and
+    a load replaced in part."""
+    importa_dati(
+        (
+            "livello,codice_territorio,anno,misura,categoria,valore\n"
+            "comune,016128,2022,nati_vivi,,30\ncomune,016128,2022,morti,,70\n"
+            "comune,016024,2022,nati_vivi,,800\ncomune,016024,2022,morti,,1300\n"
+            "comune,016128,2022,iscritti,,150\ncomune,016128,2022,cancellati,,120\n"
+            "ambito,alto-sebino,2019,popolazione_residente,,30294\n"
+            "ambito,alto-sebino,2023,popolazione_residente,,99999\n"
+            "italia,IT,2019,popolazione_residente,,59816673\n"
+            "ambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n"
+        ).encode(),
+        "in-piu.csv",
+    )
+    importa_dati(b"livello,codice_territorio,anno,misura,valore\ncomune,016024,2022,nati_vivi,810\n", "nati-bergamo.csv")
+
+
+@pytest.mark.django_db
+@solo_postgresql
+def test_one_query_gives_the_numbers_of_the_per_level_queries(demo_db):
+    dati_in_piu()
+    with CaptureQueriesContext(connection) as queries:
+        insieme = calcola_livelli()
+    assert any("GROUPING SETS" in q["sql"] for q in queries.captured_queries)
+    assert len(queries.captured_queries) <= 4  # catalogue, terms, the one scan, data stored at the levels
+    per_livello = calcola_livelli(metodo="per_livello")
+    assert insieme == per_livello
+    assert set(insieme) == set(LIVELLI_CALCOLATI)
+    for livello, valori in insieme.items():
+        assert valori, livello
+    assert insieme["comune"][("016024", 2022, "tasso_natalita")] is not None
+    # The same for some years, some indicators, some levels.
+    for kwargs in (
+        dict(anni=[2022]),
+        dict(anni=[2023], indicatori=["popolazione", "densita"]),
+        dict(livelli=["italia", "distretto"], indicatori=["indice_vecchiaia"]),
+    ):
+        assert calcola_livelli(**kwargs) == calcola_livelli(metodo="per_livello", **kwargs), kwargs
+
+
+@pytest.mark.django_db
+@solo_postgresql
+def test_calcola_of_one_level_uses_the_one_query_and_agrees_with_a_territory(demo_db):
+    tutti = calcola("ambito")
+    uno = calcola("ambito", territori=["alto-sebino"])  # per-level query, restricted
+    assert uno == {k: v for k, v in tutti.items() if k[0] == "alto-sebino"}
+
+
+@pytest.mark.django_db
+def test_italia_is_every_comune_with_data(demo_db):
+    dati_in_piu()
+    valori = calcola(Livello.ITALIA, anni=[2019, 2023])
+    pop = pd.read_feather(GEOPOP_DATA / "2023_italy_pop.feather")
+    bergamo = pop[pop.municipality_code // 1000 == 16]
+    # Every Comune, Torre de' Busi included although no Ambito claims it in the demo.
+    assert valori[("IT", 2023, "popolazione")] == 1103768 == int(bergamo.tot.sum())
+    for codice, atteso in indici(bergamo).items():
+        assert close(valori[("IT", 2023, codice)], atteso), codice
+    # Data stored for the country count where no Comune has any.
+    assert valori[("IT", 2019, "popolazione")] == 59816673
+
+
+@pytest.mark.django_db
+def test_export_indicatori_for_italia(demo_db):
+    out = io.StringIO()
+    call_command("export_indicatori", "--livello", "italia", "--anno", "2023", stdout=out)
+    righe = out.getvalue().splitlines()
+    riga = next(r for r in righe if r.startswith("italia,IT,Italia,2023,popolazione,"))
+    assert Decimal(riga.rsplit(",", 1)[1]) == 1103768
