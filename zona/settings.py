@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "conoscenza",
     "programmazione",
     "api",
+    # The project package itself: cross-cutting commands (backup, restore) and views (health).
+    "zona",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
