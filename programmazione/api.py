@@ -78,6 +78,7 @@ class ObiettivoOut(Schema):
 
 class RigaBudget(Schema):
     fondo: str
+    nome: str
     importi: list[Decimal]
     totale: Decimal
 
@@ -158,7 +159,7 @@ def piano(request, pk: int):
     return {
         **_breve(p), "titolo": p.titolo, "delibera": p.delibera, "accordo_firmato_il": p.accordo_firmato_il,
         "in_vigore_dal": p.in_vigore_dal, "chiuso_il": p.chiuso_il, "numero_obiettivi": p.obiettivi.count(),
-        "anni": r.anni, "budget": [{"fondo": f, "importi": i, "totale": t} for f, i, t in r.righe], "budget_totale": r.totale,
+        "anni": r.anni, "budget": [{"fondo": f, "nome": n, "importi": i, "totale": t} for f, n, i, t in r.righe], "budget_totale": r.totale,
     }
 
 

@@ -123,6 +123,8 @@ class ObiettivoForm(Bootstrap, forms.ModelForm):
         self.fields["obiettivi_provinciali"].queryset = self.fields["obiettivi_provinciali"].queryset.filter(
             prologo__anno_inizio=piano.anno_inizio
         )
+        if not self.fields["obiettivi_provinciali"].queryset.exists():
+            del self.fields["obiettivi_provinciali"]  # no Prologo for this triennio
 
     def clean(self):
         dati = super().clean()

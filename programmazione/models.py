@@ -247,7 +247,7 @@ class Obiettivo(models.Model):
     # Empty for system actions (governance, the writing of the plan itself) outside areas A-J.
     area_policy = models.ForeignKey(
         AreaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="obiettivi",
-        help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
+        verbose_name="area di policy", help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
     )
     titolo = models.CharField("titolo obiettivo", max_length=400)
     descrizione = models.TextField("descrizione obiettivo", blank=True)

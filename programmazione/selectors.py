@@ -61,9 +61,13 @@ class Riepilogo:
     """Budget of a plan: amount per fund and year, with row and column totals."""
 
     anni: list
-    righe: list = field(default_factory=list)  # (fondo label, [amount per year], total)
+    righe: list = field(default_factory=list)  # (fondo code, label, [amount per year], total)
     totali_anno: list = field(default_factory=list)
-    totale: Decimal = Decimal(0)
+    totale: Decimal = Decimal("0.00")
+
+
+CENTESIMO = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 def riepilogo_finanziario(piano):
@@ -74,16 +78,17 @@ def riepilogo_finanziario(piano):
     )
     per_fondo = defaultdict(dict)
     for s in somme:
-        per_fondo[s["fondo"]][s["anno"]] = s["totale"]
+        # Same scale whatever the database returns for a sum.
+        per_fondo[s["fondo"]][s["anno"]] = Decimal(s["totale"]).quantize(CENTESIMO)
     anni = sorted(set(piano.anni) | {a for f in per_fondo.values() for a in f})
     r = Riepilogo(anni=anni)
     for fondo in Fondo:
         if fondo.value not in per_fondo:
             continue
-        importi = [per_fondo[fondo.value].get(a, Decimal(0)) for a in anni]
-        r.righe.append((fondo.label, importi, sum(importi, Decimal(0))))
-    r.totali_anno = [sum((riga[1][i] for riga in r.righe), Decimal(0)) for i in range(len(anni))]
-    r.totale = sum(r.totali_anno, Decimal(0))
+        importi = [per_fondo[fondo.value].get(a, ZERO) for a in anni]
+        r.righe.append((fondo.value, fondo.label, importi, sum(importi, ZERO)))
+    r.totali_anno = [sum((riga[2][i] for riga in r.righe), ZERO) for i in range(len(anni))]
+    r.totale = sum(r.totali_anno, ZERO)
     return r
 
 
@@ -123,14 +128,14 @@ def confronto_piani(anno_inizio, user):
         per_area[r["piano"]][r["area_policy"]] = r["n"]
     per_fondo = defaultdict(dict)
     for r in Risorsa.objects.filter(obiettivo__piano__in=ids).values("obiettivo__piano", "fondo").annotate(t=Sum("importo")):
-        per_fondo[r["obiettivo__piano"]][r["fondo"]] = r["t"]
+        per_fondo[r["obiettivo__piano"]][r["fondo"]] = Decimal(r["t"]).quantize(CENTESIMO)
     aree = list(AreaPolicy.objects.all())
     fondi = list(Fondo)
     righe = []
     for p in piani:
         conteggi = [per_area[p.pk].get(a.pk, 0) for a in aree]
-        importi = [per_fondo[p.pk].get(f.value, Decimal(0)) for f in fondi]
-        righe.append({"piano": p, "per_area": conteggi, "obiettivi": sum(conteggi), "per_fondo": importi, "budget": sum(importi, Decimal(0))})
+        importi = [per_fondo[p.pk].get(f.value, ZERO) for f in fondi]
+        righe.append({"piano": p, "per_area": conteggi, "obiettivi": sum(conteggi), "per_fondo": importi, "budget": sum(importi, ZERO)})
     return {"aree": aree, "fondi": fondi, "righe": righe}
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from territorio.tabular import Errore, FileRifiutato, Riga, cella_sicura, leggi_tabella
+from territorio.tabular import Errore, FileRifiutato, Riga, leggi_tabella
 
 from . import services
 from .models import AreaPolicy, Obiettivo
@@ -214,7 +214,17 @@ def _cella(valore):
         return "SI" if valore else "NO"
     if isinstance(valore, Decimal):
         return float(valore)
-    return cella_sicura(valore if valore is not None else "")
+    return "" if valore is None else valore
+
+
+def _solo_testo(foglio):
+    """Text is stored as text: openpyxl would store a cell starting with "=" as a formula.
+    Stored as a string, no spreadsheet runs it, and bullet lists ("- …") round-trip unchanged
+    (a CSV needs the quote prefix of cella_sicura instead)."""
+    for riga in foglio.iter_rows(min_row=2):
+        for cella in riga:
+            if cella.data_type == "f":
+                cella.data_type = "s"
 
 
 def esporta_xlsx(piano, obiettivi):
@@ -245,6 +255,7 @@ def esporta_xlsx(piano, obiettivi):
         for r in o.risorse.all():
             ris.append([_cella(x) for x in [o.codice, r.anno, r.get_fondo_display(), r.importo, r.note]])
     for foglio in wb.worksheets:
+        _solo_testo(foglio)
         for cella in foglio[1]:
             cella.font = Font(bold=True)
             cella.alignment = Alignment(wrap_text=True, vertical="top")

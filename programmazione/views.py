@@ -225,7 +225,7 @@ def obiettivo_modifica(request, obiettivo):
 def _modulo_obiettivo(request, piano, ob):
     form = ObiettivoForm(request.POST or None, instance=ob, piano=piano, initial={"versione": ob.versione})
     if request.method == "POST" and form.is_valid():
-        m2m = {campo: form.cleaned_data[campo] for campo in ("aree_trasversali", "leps", "obiettivi_provinciali")}
+        m2m = {c: form.cleaned_data[c] for c in ("aree_trasversali", "leps", "obiettivi_provinciali") if c in form.cleaned_data}
         ob = form.save(commit=False)
         try:
             services.salva_obiettivo(request.user, ob, form.cleaned_data.get("versione"), m2m=m2m)
@@ -239,6 +239,7 @@ def _modulo_obiettivo(request, piano, ob):
 
 
 def _aggiungi(request, obiettivo, form_class, nome, prefix, con_anni=False):
+    """Add an action, indicator or resource; `nome` is the message's subject ("Azione aggiunta")."""
     ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
     form = form_class(request.POST, prefix=prefix, **({"anni": ob.piano.anni} if con_anni else {}))
     if form.is_valid():
@@ -252,28 +253,28 @@ def _aggiungi(request, obiettivo, form_class, nome, prefix, con_anni=False):
                 for anno, valore in form.target().items():
                     services.salva_dettaglio(request.user, Target(indicatore=oggetto, anno=anno, valore=valore))
         except ValidationError as e:
-            messages.error(request, f"{nome} non salvata: " + " ".join(e.messages))
+            messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
         else:
-            messages.success(request, f"{nome} aggiunta.")
+            messages.success(request, f"{nome}.")
     else:
         errori = "; ".join(f"{form.fields[c].label if c in form.fields else ''}: {' '.join(m)}".lstrip(": ") for c, m in form.errors.items())
-        messages.error(request, f"{nome} non salvata. {errori}")
+        messages.error(request, f"Non è stato salvato nulla. {errori}")
     return redirect("programmazione:obiettivo", obiettivo=ob.pk)
 
 
 @policy(write=PIANO_SCRIVIBILE)
 def azione_aggiungi(request, obiettivo):
-    return _aggiungi(request, obiettivo, AzioneForm, "Azione", "azione")
+    return _aggiungi(request, obiettivo, AzioneForm, "Azione aggiunta", "azione")
 
 
 @policy(write=PIANO_SCRIVIBILE)
 def indicatore_aggiungi(request, obiettivo):
-    return _aggiungi(request, obiettivo, IndicatoreForm, "Indicatore", "indicatore", con_anni=True)
+    return _aggiungi(request, obiettivo, IndicatoreForm, "Indicatore aggiunto", "indicatore", con_anni=True)
 
 
 @policy(write=PIANO_SCRIVIBILE)
 def risorsa_aggiungi(request, obiettivo):
-    return _aggiungi(request, obiettivo, RisorsaForm, "Risorsa", "risorsa", con_anni=True)
+    return _aggiungi(request, obiettivo, RisorsaForm, "Risorsa aggiunta", "risorsa", con_anni=True)
 
 
 _DETTAGLI = {"azione": Azione, "indicatore": IndicatoreObiettivo, "risorsa": Risorsa}

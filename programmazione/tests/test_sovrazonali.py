@@ -1,0 +1,52 @@
+"""The regional reward for objectives shared by several Ambiti: who qualifies, and how much."""
+
+from decimal import Decimal
+
+import pytest
+
+from programmazione.models import ObiettivoSovrazonale
+from programmazione.selectors import premialita
+
+pytestmark = pytest.mark.django_db
+
+
+def _ob(titolo, ambiti, asst=True, ats=True, area="D"):
+    ob = ObiettivoSovrazonale.objects.create(
+        titolo=titolo, anno_inizio=2021, anno_fine=2023, area_policy_id=area, asst_coinvolta=asst, coordinamento_ats=ats
+    )
+    ob.ambiti.set(ambiti)
+    return ob
+
+
+def test_who_qualifies_and_the_amounts(demo_db, client):
+    # Same Distretto (Val Cavallina, Basso Sebino, Alto Sebino): three shared objectives.
+    _ob("Dimissioni protette", ["alto-sebino", "val-cavallina"])
+    _ob("Budget di salute", ["alto-sebino", "val-cavallina"], area="J")
+    _ob("Agenzia per l'abitare", ["alto-sebino", "basso-sebino"], area="B")
+    # Ambiti that coincide with their Distretto may join across Distretti.
+    _ob("Capitolo comune di integrazione sociosanitaria", ["dalmine", "isola-bergamasca"])
+    # Refused: different Distretti, no ASST, a single Ambito.
+    _ob("Trasporto sociale", ["alto-sebino", "seriate"])
+    _ob("Senza ASST", ["val-cavallina", "basso-sebino"], asst=False)
+    _ob("Da solo", ["treviglio"], ats=False)
+
+    esiti, premi = premialita(2021)
+    motivi = {e.obiettivo.titolo: e.motivi for e in esiti}
+    assert motivi["Trasporto sociale"] == ["gli Ambiti appartengono a Distretti diversi"]
+    assert motivi["Senza ASST"] == ["l'ASST di riferimento non è coinvolta"]
+    assert motivi["Da solo"] == ["coinvolge meno di due Ambiti", "manca il coordinamento dell'ATS"]
+    assert motivi["Capitolo comune di integrazione sociosanitaria"] == []
+
+    per_ambito = {p.ambito.pk: p for p in premi}
+    # Alto Sebino: 3 valid objectives = 2 x 20.000 + a single 50.000.
+    assert per_ambito["alto-sebino"].importo == Decimal("90000.00")
+    assert (per_ambito["alto-sebino"].acconto, per_ambito["alto-sebino"].saldo) == (Decimal("18000.00"), Decimal("72000.00"))
+    # Val Cavallina: exactly 2 = 40.000 (8.000 advance, 32.000 balance).
+    assert (per_ambito["val-cavallina"].importo, per_ambito["val-cavallina"].acconto) == (Decimal("40000.00"), Decimal("8000.00"))
+    # Basso Sebino and Dalmine: one valid objective, below the minimum of two.
+    assert per_ambito["basso-sebino"].importo == 0
+    assert per_ambito["dalmine"].nota == "servono almeno 2 obiettivi sovrazonali validi"
+    assert "seriate" not in per_ambito
+
+    pagina = client.get("/sovrazonali/?triennio=2021").content.decode()
+    assert "90.000,00" in pagina and "Non valido: gli Ambiti appartengono a Distretti diversi" in pagina
