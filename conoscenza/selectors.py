@@ -16,7 +16,7 @@ counted twice. The few sums per territory and year are then combined with the fo
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Sum, When
 
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
@@ -183,7 +183,10 @@ def _somme_insieme(chiavi, livelli, anni):
         rami.append(f"SELECT {livello_sql}, {codice_sql}, c.anno, {somme} FROM {da} GROUP BY GROUPING SETS ({insiemi})")
     risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
     per_livello = defaultdict(list)
-    with connection.cursor() as cursor:
+    # The sums per Comune and year of a national table are a few hundred thousand aggregate
+    # states: with the default work_mem (4 MB) the hash aggregate spills to disk.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"{cte} {' UNION ALL '.join(rami)}", params)
         for livello, *riga in cursor.fetchall():
             per_livello[livello].append(riga)
@@ -242,34 +245,36 @@ def calcola(livello, anni=None, indicatori=None, territori=None):
 
 def _valori(indicatori, somme, anni, territori):
     territori = None if territori is None else set(territori)
+    anni = None if anni is None else set(anni)
     risultati = {}
     for ind in indicatori:
         termini = list(ind.termini.all())
-        num = [t for t in termini if t.parte == "num"]
-        den = [t for t in termini if t.parte == "den"]
-        candidati = {(terr, anno - t.sfasamento) for t in num for (terr, anno) in somme[_chiave_termine(t)]}
+        num = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
+        den = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
+        candidati = {(terr, anno - sfasamento) for valori, _, sfasamento in num for (terr, anno) in valori}
+        fattore, codice = ind.fattore, ind.codice
         for terr, anno in candidati:
             if anni is not None and anno not in anni:
                 continue
             if territori is not None and terr not in territori:
                 continue
-            n = _combina(num, somme, terr, anno)
-            d = _combina(den, somme, terr, anno) if den else Decimal(1)
+            n = _combina(num, terr, anno)
+            d = _combina(den, terr, anno) if den else 1
             if n is None or d is None:
                 continue
             # normalize(): SQLite and PostgreSQL return sums with different scales; the
             # value must read the same whatever the database.
-            risultati[(terr, anno, ind.codice)] = None if d == 0 else (Decimal(n) * ind.fattore / Decimal(d)).normalize()
+            risultati[(terr, anno, codice)] = None if d == 0 else (Decimal(n) * fattore / Decimal(d)).normalize()
     return risultati
 
 
-def _combina(termini, somme, terr, anno):
+def _combina(termini, terr, anno):
     totale = Decimal(0)
-    for t in termini:
-        s = somme[_chiave_termine(t)].get((terr, anno + t.sfasamento))
+    for valori, peso, sfasamento in termini:
+        s = valori.get((terr, anno + sfasamento))
         if s is None:
             return None
-        totale += t.peso * Decimal(s)
+        totale += peso * Decimal(s)
     return totale
 
 
