@@ -14,7 +14,7 @@ t_all=$SECONDS
 
 # The default settings, whatever the calling shell exports.
 unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS CONN_MAX_AGE SECURE_SSL_REDIRECT \
-  SECURE_HSTS_SECONDS STATIC_ROOT AXES_FAILURE_LIMIT LOG_LEVEL DJANGO_SETTINGS_MODULE
+  SECURE_HSTS_SECONDS STATIC_ROOT AXES_FAILURE_LIMIT LOG_LEVEL LOG_LEVEL_RICHIESTE LOG_FORMAT DJANGO_SETTINGS_MODULE
 
 # --- 1. Debian packages ------------------------------------------------------------------
 installed() { [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]; }

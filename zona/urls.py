@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
+from zona import views as zona_views
 
 # The admin is for superusers only; roles work through the pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -13,5 +14,6 @@ urlpatterns = [
     path("", include("programmazione.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
+    path("salute/", zona_views.salute, name="salute"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Zona in production: gunicorn with the production settings (DEBUG=false), behind a reverse
+# proxy that terminates HTTPS (README, «In produzione»).
+#
+# Needs in the environment: SECRET_KEY (50+ random characters), ALLOWED_HOSTS, DATABASE_URL
+# (PostgreSQL; SQLite works for a single small installation), usually CSRF_TRUSTED_ORIGINS.
+# Optional: BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (gunicorn workers, default
+# 2 x CPUs + 1), GUNICORN_TIMEOUT (seconds, default 120), FORWARDED_ALLOW_IPS (the proxy's
+# addresses, default 127.0.0.1), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
+# run it once from one of them before starting the others).
+#
+# Refuses to start if `check --deploy` finds anything. Logs: JSON lines on stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG=false
+: "${SECRET_KEY:?SECRET_KEY mancante: 50 o più caratteri casuali}"
+: "${ALLOWED_HOSTS:?ALLOWED_HOSTS mancante: i nomi del sito, separati da virgole}"
+[ -x .venv/bin/python ] || bash scripts/setup-venv.sh
+
+.venv/bin/python manage.py check --deploy --fail-level WARNING
+if [ "${ZONA_MIGRATE:-1}" != 0 ]; then
+  .venv/bin/python manage.py migrate --noinput
+fi
+.venv/bin/python manage.py collectstatic --noinput -v0
+
+workers=${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}
+# No gunicorn access log: Zona writes one JSON line per request, with its request id.
+exec .venv/bin/gunicorn zona.wsgi:application \
+  --bind "${BIND:-127.0.0.1:8000}" \
+  --workers "$workers" \
+  --timeout "${GUNICORN_TIMEOUT:-120}" \
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+  --error-logfile - \
+  --capture-output

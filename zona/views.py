@@ -1,0 +1,14 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from accounts.policies import PUBBLICO, policy
+
+from . import salute as servizio_salute
+
+
+@never_cache
+@policy(read=PUBBLICO)
+def salute(request):
+    """For the load balancer and monitoring: 200 when Zona can serve, 503 otherwise."""
+    controlli, sano = servizio_salute.stato()
+    return JsonResponse({"stato": "ok" if sano else "non disponibile", **controlli}, status=200 if sano else 503)
