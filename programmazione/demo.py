@@ -207,7 +207,8 @@ def carica_dalmine_2024():
     if Piano.objects.filter(ambito=ambito, anno_inizio=2021).exists():
         return None
     piano = Piano.objects.create(
-        ambito=ambito, anno_inizio=2021, anno_fine=2023, titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
+        # Extended by one year: the triennio runs to 2024, when the sheet measures its indicators.
+        ambito=ambito, anno_inizio=2021, anno_fine=2024, titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
         fonte=f"{SEED_003} (il piano è citato come «Piano di Zona 2021-2023(2024)»)",
     )
     scheda = leggi_csv(cartella / "scheda.csv")[0]

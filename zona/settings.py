@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "territorio",
     "conoscenza",
     "programmazione",
+    "monitoraggio",
     "api",
     # The project package itself: cross-cutting commands (backup, restore) and views (health).
     "zona",

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
 from conoscenza.services import carica_catalogo
+from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
 from territorio import services
 from territorio.tabular import FileRifiutato
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             + "".join(f", {p}" for p in piani)
             + (f", {prologo}" if prologo else "")
             + "."
+        )
+        valutati, dalmine_2018, misure = carica_monitoraggio()
+        self.stdout.write(
+            f"Monitoraggio: {valutati} schede di valutazione (Tabella 2) di Alto Sebino 2018-2020, "
+            f"esito di Dalmine 2018-2020, {misure} misurazioni della scheda progetto Dalmine 2024."
         )
         if not options["senza_utenti"]:
             self.stdout.write(f"Utenti demo (password per tutti: {DEMO_PASSWORD}):")

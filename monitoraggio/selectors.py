@@ -1,0 +1,264 @@
+"""Reads of monitoring data: rollups of statuses, progress of indicators, the calendar."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Sum
+
+from programmazione.models import Azione, Fondo, Obiettivo, Piano, Risorsa, StatoAttuazione, StatoPiano
+
+from .models import ConteggioDichiarato, Impegno, Misurazione
+
+TOTALE = "TOTALE"
+ORDINE_STATI = [s.value for s in StatoAttuazione]
+ETICHETTE_STATI = dict(StatoAttuazione.choices)
+
+
+def percentuale(parte, totale):
+    """Share in per cent with one decimal, rounded half up (46 of 65 -> 70,8)."""
+    if not totale:
+        return None
+    return (Decimal(parte) * 100 / Decimal(totale)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def area_di(obiettivo):
+    """The area an objective is counted under: the plan's own macro-area, else the regional one."""
+    if obiettivo.macroarea_id:
+        return obiettivo.macroarea.titolo
+    if obiettivo.area_policy_id:
+        return str(obiettivo.area_policy)
+    return "Azioni di sistema"
+
+
+@dataclass
+class RigaAttuazione:
+    area: str
+    stato: str
+    numero: int
+    percentuale: Decimal | None
+    origine: str  # "obiettivi": counted by Zona; "dichiarato": the source's printed count
+
+    @property
+    def etichetta_stato(self):
+        return ETICHETTE_STATI.get(self.stato, self.stato)
+
+
+@dataclass
+class Attuazione:
+    piano: Piano
+    righe: list = field(default_factory=list)  # per area and status, then TOTALE
+    verifiche: list = field(default_factory=list)  # Italian sentences: where sources disagree
+
+    def per_area(self):
+        gruppi = defaultdict(list)
+        for r in self.righe:
+            gruppi[r.area].append(r)
+        return list(gruppi.items())
+
+    def totale(self):
+        return [r for r in self.righe if r.area == TOTALE]
+
+
+def _righe(area, conteggi, origine):
+    totale = sum(conteggi.values())
+    return [
+        RigaAttuazione(area, stato, conteggi[stato], percentuale(conteggi[stato], totale), origine)
+        for stato in ORDINE_STATI
+        if conteggi.get(stato)
+    ]
+
+
+def _verifica_percentuali(dichiarati, righe, verifiche):
+    calcolate = {(r.area, r.stato): r for r in righe}
+    for d in dichiarati:
+        r = calcolate.get((d.area, d.stato))
+        if d.percentuale_stampata is not None and r is not None and r.percentuale != d.percentuale_stampata:
+            verifiche.append(
+                f"{d.area}, {ETICHETTE_STATI.get(d.stato, d.stato).lower()}: la fonte stampa "
+                f"{numero_it(d.percentuale_stampata)}%, ma {r.numero} su {sum(x.numero for x in righe if x.area == d.area)} "
+                f"fa {numero_it(r.percentuale)}%."
+            )
+
+
+def numero_it(numero):
+    return format(numero, "f").replace(".", ",")
+
+
+def attuazione(piano):
+    """Counts and shares of objectives per status, per area and for the whole plan.
+
+    At each level (area, plan) Zona counts the statuses recorded on the objectives; where some
+    are missing and the source printed counts for that level, those counts are used instead
+    (origine "dichiarato"), as the knowledge base uses Ambito data where Comuni have none.
+    Every disagreement between listed objectives and printed counts becomes a `verifiche` line."""
+    obiettivi = list(piano.obiettivi.select_related("macroarea", "area_policy"))
+    dichiarati = list(ConteggioDichiarato.objects.filter(piano=piano).select_related("macroarea"))
+    ris = Attuazione(piano)
+
+    per_area = defaultdict(list)
+    for o in obiettivi:
+        per_area[area_di(o)].append(o)
+    dichiarati_per_area = defaultdict(list)
+    for d in dichiarati:
+        if d.area != TOTALE:
+            dichiarati_per_area[d.macroarea.titolo if d.macroarea_id else d.area].append(d)
+
+    for area in list(per_area) + [a for a in dichiarati_per_area if a not in per_area]:
+        elenco = per_area.get(area, [])
+        noti = Counter(o.stato for o in elenco if o.stato)
+        mancano = len(elenco) - sum(noti.values())
+        propri = dichiarati_per_area.get(area, [])
+        if elenco and not mancano:
+            ris.righe += _righe(area, noti, "obiettivi")
+            if propri and sum(d.numero for d in propri if d.stato) != len(elenco):
+                ris.verifiche.append(
+                    f"{area}: {len(elenco)} obiettivi in Zona, la fonte ne conta {sum(d.numero for d in propri if d.stato)}."
+                )
+            continue
+        if propri:
+            sotto_aree = defaultdict(Counter)
+            for d in propri:
+                if d.stato:
+                    sotto_aree[d.area][d.stato] += d.numero
+            for nome, conteggi in sotto_aree.items():
+                ris.righe += _righe(nome, conteggi, "dichiarato")
+            contati = sum(d.numero for d in propri if d.stato)
+            if elenco and contati != len(elenco):
+                ris.verifiche.append(
+                    f"{area}: la fonte elenca {len(elenco)} progetti ma ne conta {contati} "
+                    f"({', '.join(sorted(sotto_aree))})."
+                )
+        elif elenco:
+            ris.verifiche.append(f"{area}: {mancano} obiettivi su {len(elenco)} senza stato rilevato e nessun conteggio della fonte.")
+
+    tutti_noti = obiettivi and all(o.stato for o in obiettivi)
+    tot_dichiarati = [d for d in dichiarati if d.area == TOTALE and d.stato]
+    somma_aree = Counter()
+    for r in ris.righe:
+        somma_aree[r.stato] += r.numero
+    if tutti_noti or not tot_dichiarati:
+        conteggi, origine = (Counter(o.stato for o in obiettivi), "obiettivi") if tutti_noti else (somma_aree, "dichiarato")
+    else:
+        conteggi, origine = Counter({d.stato: d.numero for d in tot_dichiarati}), "dichiarato"
+    ris.righe += _righe(TOTALE, conteggi, origine)
+
+    if tot_dichiarati:
+        totale_stampato = sum(d.numero for d in tot_dichiarati)
+        if sum(somma_aree.values()) != totale_stampato:
+            ris.verifiche.append(
+                f"Le righe per area sommano a {sum(somma_aree.values())} "
+                f"({', '.join(f'{n} {ETICHETTE_STATI[s].lower()}' for s, n in sorted(somma_aree.items(), key=lambda x: ORDINE_STATI.index(x[0])))}), "
+                f"il totale stampato è {totale_stampato}."
+            )
+        if obiettivi and len(obiettivi) != totale_stampato:
+            ris.verifiche.append(f"La fonte elenca {len(obiettivi)} progetti, il totale stampato è {totale_stampato}.")
+    _verifica_percentuali(dichiarati, ris.righe, ris.verifiche)
+    return ris
+
+
+def attuazione_provinciale(anno_inizio, piani):
+    """Per Ambito: the plan-level counts per status (from `attuazione`) for one triennio."""
+    righe = []
+    for piano in piani:
+        if piano.anno_inizio != anno_inizio:
+            continue
+        tot = {r.stato: r for r in attuazione(piano).totale()}
+        numero = sum(r.numero for r in tot.values())
+        righe.append({"piano": piano, "per_stato": [tot.get(s) for s in ORDINE_STATI], "totale": numero})
+    somma = Counter()
+    for r in righe:
+        for x in r["per_stato"]:
+            if x:
+                somma[x.stato] += x.numero
+    totale = sum(somma.values())
+    complessivo = [(s, somma[s], percentuale(somma[s], totale)) for s in ORDINE_STATI]
+    return {"righe": righe, "stati": StatoAttuazione.choices, "complessivo": complessivo, "totale": totale}
+
+
+# --- resources ---------------------------------------------------------------------------
+
+
+def coincidenza_risorse(obiettivo):
+    """Committed over allocated resources of an objective, in per cent (Tabella 2), or None."""
+    stanziato = Risorsa.objects.filter(obiettivo=obiettivo).aggregate(t=Sum("importo"))["t"]
+    impegnato = Impegno.objects.filter(obiettivo=obiettivo).aggregate(t=Sum("impegnato"))["t"]
+    if not stanziato or impegnato is None:
+        return None
+    return percentuale(impegnato, stanziato)
+
+
+def risorse_e_impegni(obiettivo):
+    """Rows (anno, fondo label, stanziato, impegnato, liquidato) of an objective."""
+    righe = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0)])
+    for r in Risorsa.objects.filter(obiettivo=obiettivo):
+        righe[(r.anno, r.fondo)][0] += r.importo
+    for i in Impegno.objects.filter(obiettivo=obiettivo):
+        righe[(i.anno, i.fondo)][1] += i.impegnato
+        righe[(i.anno, i.fondo)][2] += i.liquidato
+    etichette = dict(Fondo.choices)
+    return [(anno, etichette[fondo], *valori) for (anno, fondo), valori in sorted(righe.items())]
+
+
+# --- indicators --------------------------------------------------------------------------
+
+
+def andamento(indicatore):
+    """Baseline, targets and measurements of an indicator, in time order, for tables and charts."""
+    misure = list(indicatore.misurazioni.select_related("inserita_da").order_by("anno", "semestre"))
+    target = {t.anno: t.valore for t in indicatore.target.all()}
+    return {"misure": misure, "target": target, "baseline": indicatore.baseline, "anno_baseline": indicatore.anno_baseline}
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+FATTO, IN_RITARDO, DA_FARE = "fatto", "in ritardo", "da fare"
+
+
+@dataclass
+class Scadenza:
+    piano: Piano
+    data: datetime.date
+    cosa: str
+    esito: str
+    dettaglio: str = ""
+
+
+def scadenze(piano, oggi=None):
+    """The deadlines of a plan: six-monthly checks (due by the end of the month after each
+    semester), the evaluation of every objective (by 31 March after the triennio), and the
+    deadlines of its actions; each done, late or still to do on `oggi`."""
+    oggi = oggi or datetime.date.today()
+    elenco = []
+    if piano.stato == StatoPiano.BOZZA:
+        return elenco
+    con_indicatori = list(Obiettivo.objects.filter(piano=piano, indicatori__isnull=False).distinct())
+    misurati = defaultdict(set)
+    for anno, semestre, ob in Misurazione.objects.filter(indicatore__obiettivo__piano=piano).values_list(
+        "anno", "semestre", "indicatore__obiettivo"
+    ):
+        misurati[(anno, semestre)].add(ob)
+        if semestre is None:  # a yearly value covers both semesters
+            misurati[(anno, 1)].add(ob)
+            misurati[(anno, 2)].add(ob)
+    for anno in piano.anni:
+        for semestre, scade in ((1, datetime.date(anno, 7, 31)), (2, datetime.date(anno + 1, 1, 31))):
+            fatti = sum(1 for o in con_indicatori if o.pk in misurati[(anno, semestre)])
+            esito = FATTO if con_indicatori and fatti == len(con_indicatori) else (IN_RITARDO if scade < oggi else DA_FARE)
+            elenco.append(
+                Scadenza(piano, scade, f"Monitoraggio del {semestre}° semestre {anno}", esito,
+                         f"{fatti} obiettivi misurati su {len(con_indicatori)} con indicatori")
+            )
+    n = piano.obiettivi.count()
+    valutati = piano.obiettivi.filter(valutazione__isnull=False).count()
+    scade = datetime.date(piano.anno_fine + 1, 3, 31)
+    elenco.append(
+        Scadenza(piano, scade, "Valutazione finale degli obiettivi (Tabella 2)",
+                 FATTO if n and valutati == n else (IN_RITARDO if scade < oggi else DA_FARE), f"{valutati} schede su {n}")
+    )
+    for a in Azione.objects.filter(obiettivo__piano=piano, scadenza__isnull=False).select_related("obiettivo"):
+        esito = FATTO if a.completata_il else (IN_RITARDO if a.scadenza < oggi else DA_FARE)
+        dettaglio = f"completata il {a.completata_il:%d/%m/%Y}" if a.completata_il else ""
+        elenco.append(Scadenza(piano, a.scadenza, f"{a.obiettivo.codice}: {a.titolo}", esito, dettaglio))
+    return sorted(elenco, key=lambda s: s.data)

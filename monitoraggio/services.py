@@ -1,0 +1,142 @@
+"""Recording the follow-up of a plan. Only the Ufficio di Piano of the Ambito records it, on a
+plan that has been approved (a draft has nothing to monitor); each function checks, saves in
+one transaction, and raises ValidationError in Italian when a rule is broken."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from conoscenza.models import Livello
+from conoscenza.selectors import calcola
+from programmazione.models import StatoAttuazione, StatoPiano
+from programmazione.services import ModificaConcorrente, verifica_permesso
+
+from .models import Impegno, Misurazione, Valutazione
+from .selectors import numero_it
+
+
+def verifica_monitorabile(piano):
+    if piano.stato == StatoPiano.BOZZA:
+        raise ValidationError("Il piano è ancora in bozza: il monitoraggio comincia dopo l'approvazione.")
+
+
+def _verifica_anno(piano, anno):
+    if anno not in piano.anni:
+        raise ValidationError(f"L'anno {anno} è fuori dal triennio {piano.triennio} del piano.")
+
+
+def _salva_versionato(obj, versione_letta):
+    """Optimistic locking as for objectives: refuse if someone saved after `versione_letta`."""
+    if obj.pk:
+        aggiornate = type(obj).objects.filter(pk=obj.pk, versione=versione_letta).update(versione=versione_letta + 1)
+        if not aggiornate:
+            raise ModificaConcorrente(obj)
+        obj.versione = versione_letta + 1
+    obj.save()
+
+
+@transaction.atomic
+def registra_misurazione(utente, indicatore, anno, semestre, data, valore, nota="", versione_letta=None):
+    piano = indicatore.obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_monitorabile(piano)
+    _verifica_anno(piano, anno)
+    if indicatore.indicatore_id:
+        raise ValidationError(
+            "Questo indicatore si misura dalla base di conoscenza: usare «Calcola dai dati» invece di scrivere il valore."
+        )
+    if data > datetime.date.today():
+        raise ValidationError("La data della rilevazione non può essere nel futuro.")
+    misura = Misurazione.objects.filter(indicatore=indicatore, anno=anno, semestre=semestre).first() or Misurazione(
+        indicatore=indicatore, anno=anno, semestre=semestre
+    )
+    if misura.pk and versione_letta is None:
+        versione_letta = misura.versione
+    misura.data, misura.valore, misura.nota = data, valore, nota
+    misura.inserita_da = utente
+    misura.full_clean(validate_unique=False)
+    _salva_versionato(misura, versione_letta)
+    return misura
+
+
+@transaction.atomic
+def rileva_da_conoscenza(utente, indicatore, anno):
+    """Measure an indicator linked to the knowledge base: its value for the plan's Ambito."""
+    piano = indicatore.obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_monitorabile(piano)
+    _verifica_anno(piano, anno)
+    if not indicatore.indicatore_id:
+        raise ValidationError("L'indicatore non è collegato alla base di conoscenza.")
+    codice = indicatore.indicatore.codice
+    valore = calcola(Livello.AMBITO, anni=[anno], indicatori=[codice], territori=[piano.ambito_id]).get(
+        (piano.ambito_id, anno, codice)
+    )
+    if valore is None:
+        raise ValidationError(f"La base di conoscenza non ha dati per «{indicatore.indicatore.nome}» nel {anno}.")
+    misura, _ = Misurazione.objects.update_or_create(
+        indicatore=indicatore, anno=anno, semestre=None,
+        defaults={
+            "data": datetime.date.today(), "valore": valore, "calcolata": True, "inserita_da": utente,
+            "fonte": f"Base di conoscenza di Zona: {indicatore.indicatore.nome}, Ambito {piano.ambito}, {anno}",
+        },
+    )
+    return misura
+
+
+@transaction.atomic
+def aggiorna_stato(utente, oggetto, stato, motivo="", versione_letta=None):
+    """Status of an objective or of an action; a reason is asked when not fully carried out."""
+    piano = oggetto.piano if hasattr(oggetto, "piano") else oggetto.obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_monitorabile(piano)
+    if stato not in StatoAttuazione.values:
+        raise ValidationError(f"Stato «{stato}» sconosciuto.")
+    oggetto.stato = stato
+    if hasattr(oggetto, "motivo"):
+        if stato in {StatoAttuazione.PARZIALMENTE_ATTUATO, StatoAttuazione.NON_ATTUATO} and not motivo:
+            raise ValidationError("Indicare il motivo per cui l'obiettivo non è stato attuato pienamente.")
+        oggetto.motivo = motivo if stato in {StatoAttuazione.PARZIALMENTE_ATTUATO, StatoAttuazione.NON_ATTUATO} else ""
+    oggetto.full_clean()
+    if hasattr(oggetto, "versione"):
+        _salva_versionato(oggetto, versione_letta if versione_letta is not None else oggetto.versione)
+    else:
+        oggetto.save()
+    return oggetto
+
+
+@transaction.atomic
+def registra_impegno(utente, obiettivo, anno, fondo, impegnato, liquidato):
+    verifica_permesso(utente, obiettivo.piano)
+    verifica_monitorabile(obiettivo.piano)
+    _verifica_anno(obiettivo.piano, anno)
+    if liquidato > impegnato:
+        raise ValidationError(
+            f"Il liquidato ({numero_it(liquidato)} €) non può superare l'impegnato ({numero_it(impegnato)} €)."
+        )
+    impegno, _ = Impegno.objects.get_or_create(
+        obiettivo=obiettivo, anno=anno, fondo=fondo, defaults={"impegnato": impegnato, "liquidato": liquidato}
+    )
+    impegno.impegnato, impegno.liquidato = impegnato, liquidato
+    impegno.full_clean()
+    impegno.save()
+    return impegno
+
+
+@transaction.atomic
+def salva_valutazione(utente, valutazione, versione_letta=None):
+    piano = valutazione.obiettivo.piano
+    verifica_permesso(utente, piano)
+    verifica_monitorabile(piano)
+    if valutazione.risposto_bisogno is not None and not valutazione.risposto_bisogno_motivo.strip():
+        raise ValidationError("Motivare la risposta: l'obiettivo ha risposto al bisogno?")
+    if valutazione.riproposto is not None and not valutazione.riproposto_motivo.strip():
+        raise ValidationError("Motivare la scelta di riproporre o no l'obiettivo.")
+    valutazione.full_clean()
+    _salva_versionato(valutazione, versione_letta if versione_letta is not None else valutazione.versione)
+    return valutazione
+
+
+def valutazione_di(obiettivo):
+    return Valutazione.objects.filter(obiettivo=obiettivo).first() or Valutazione(obiettivo=obiettivo)
