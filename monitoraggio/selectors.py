@@ -213,7 +213,7 @@ def andamento(indicatore):
 
 # --- calendar ----------------------------------------------------------------------------
 
-FATTO, IN_RITARDO, DA_FARE = "fatto", "in ritardo", "da fare"
+FATTO, IN_RITARDO, DA_FARE, NON_REGISTRATO = "fatto", "in ritardo", "da fare", "non registrato"
 
 
 @dataclass
@@ -233,6 +233,8 @@ def scadenze(piano, oggi=None):
     elenco = []
     if piano.stato == StatoPiano.BOZZA:
         return elenco
+    # A closed plan can no longer be late: what is missing was simply never recorded.
+    mancato = NON_REGISTRATO if piano.stato == StatoPiano.CHIUSO else IN_RITARDO
     con_indicatori = list(Obiettivo.objects.filter(piano=piano, indicatori__isnull=False).distinct())
     misurati = defaultdict(set)
     for anno, semestre, ob in Misurazione.objects.filter(indicatore__obiettivo__piano=piano).values_list(
@@ -245,7 +247,7 @@ def scadenze(piano, oggi=None):
     for anno in piano.anni:
         for semestre, scade in ((1, datetime.date(anno, 7, 31)), (2, datetime.date(anno + 1, 1, 31))):
             fatti = sum(1 for o in con_indicatori if o.pk in misurati[(anno, semestre)])
-            esito = FATTO if con_indicatori and fatti == len(con_indicatori) else (IN_RITARDO if scade < oggi else DA_FARE)
+            esito = FATTO if con_indicatori and fatti == len(con_indicatori) else (mancato if scade < oggi else DA_FARE)
             elenco.append(
                 Scadenza(piano, scade, f"Monitoraggio del {semestre}° semestre {anno}", esito,
                          f"{fatti} obiettivi misurati su {len(con_indicatori)} con indicatori")
@@ -255,10 +257,10 @@ def scadenze(piano, oggi=None):
     scade = datetime.date(piano.anno_fine + 1, 3, 31)
     elenco.append(
         Scadenza(piano, scade, "Valutazione finale degli obiettivi (Tabella 2)",
-                 FATTO if n and valutati == n else (IN_RITARDO if scade < oggi else DA_FARE), f"{valutati} schede su {n}")
+                 FATTO if n and valutati == n else (mancato if scade < oggi else DA_FARE), f"{valutati} schede su {n}")
     )
     for a in Azione.objects.filter(obiettivo__piano=piano, scadenza__isnull=False).select_related("obiettivo"):
-        esito = FATTO if a.completata_il else (IN_RITARDO if a.scadenza < oggi else DA_FARE)
+        esito = FATTO if a.completata_il else (mancato if a.scadenza < oggi else DA_FARE)
         dettaglio = f"completata il {a.completata_il:%d/%m/%Y}" if a.completata_il else ""
         elenco.append(Scadenza(piano, a.scadenza, f"{a.obiettivo.codice}: {a.titolo}", esito, dettaglio))
     return sorted(elenco, key=lambda s: s.data)

@@ -3,6 +3,7 @@ plan that has been approved (a draft has nothing to monitor); each function chec
 one transaction, and raises ValidationError in Italian when a rule is broken."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,7 +79,8 @@ def rileva_da_conoscenza(utente, indicatore, anno):
     misura, _ = Misurazione.objects.update_or_create(
         indicatore=indicatore, anno=anno, semestre=None,
         defaults={
-            "data": datetime.date.today(), "valore": valore, "calcolata": True, "inserita_da": utente,
+            # The field keeps four decimals: store what will be read back.
+            "data": datetime.date.today(), "valore": valore.quantize(Decimal("0.0001")), "calcolata": True, "inserita_da": utente,
             "fonte": f"Base di conoscenza di Zona: {indicatore.indicatore.nome}, Ambito {piano.ambito}, {anno}",
         },
     )

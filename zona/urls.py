@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("territorio.urls")),
     path("", include("conoscenza.urls")),
     path("", include("programmazione.urls")),
+    path("", include("monitoraggio.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("salute/", zona_views.salute, name="salute"),

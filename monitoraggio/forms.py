@@ -1,0 +1,66 @@
+import datetime
+
+from django import forms
+
+from programmazione.forms import Bootstrap
+from programmazione.models import Fondo, MotivoAttuazione, StatoAttuazione
+
+from .models import Valutazione
+
+
+class MisurazioneForm(Bootstrap, forms.Form):
+    anno = forms.TypedChoiceField(label="Anno", coerce=int)
+    semestre = forms.TypedChoiceField(
+        label="Periodo", coerce=lambda v: int(v) if v else None, empty_value=None, required=False,
+        choices=[("", "Intero anno"), ("1", "1° semestre"), ("2", "2° semestre")],
+    )
+    data = forms.DateField(label="Data della rilevazione", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valore = forms.DecimalField(label="Valore", max_digits=14, decimal_places=4)
+    nota = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, anni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anno"].choices = [(a, a) for a in anni]
+        self.fields["anno"].widget.attrs["class"] = "form-select"
+        self.fields["semestre"].widget.attrs["class"] = "form-select"
+        self.initial.setdefault("data", datetime.date.today())
+
+
+class StatoForm(Bootstrap, forms.Form):
+    stato = forms.ChoiceField(label="Stato di attuazione", choices=StatoAttuazione.choices)
+    motivo = forms.ChoiceField(
+        label="Motivo (se non attuato pienamente)", choices=[("", "—")] + MotivoAttuazione.choices, required=False
+    )
+    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ImpegnoForm(Bootstrap, forms.Form):
+    anno = forms.TypedChoiceField(label="Anno", coerce=int)
+    fondo = forms.ChoiceField(label="Fondo", choices=Fondo.choices)
+    impegnato = forms.DecimalField(label="Impegnato (€)", max_digits=12, decimal_places=2, min_value=0)
+    liquidato = forms.DecimalField(label="Liquidato (€)", max_digits=12, decimal_places=2, min_value=0, initial=0)
+
+    def __init__(self, *args, anni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anno"].choices = [(a, a) for a in anni]
+        self.fields["anno"].widget.attrs["class"] = "form-select"
+
+
+SI_NO = [(None, "—"), (True, "Sì"), (False, "No")]
+
+
+class ValutazioneForm(Bootstrap, forms.ModelForm):
+    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Valutazione
+        fields = [
+            "grado_raggiungimento", "valutazione_utenti", "coincidenza_risorse", "criticita", "piano_miglioramento",
+            "risposto_bisogno", "risposto_bisogno_motivo", "continuita_precedente", "riproposto", "riproposto_motivo",
+        ]
+        widgets = {
+            **{c: forms.Textarea(attrs={"rows": 3}) for c in (
+                "valutazione_utenti", "criticita", "piano_miglioramento", "risposto_bisogno_motivo", "riproposto_motivo")},
+            **{c: forms.Select(choices=SI_NO) for c in ("risposto_bisogno", "continuita_precedente", "riproposto")},
+        }

@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+
+from accounts.permissions import can_edit_piano
+from accounts.policies import PUBBLICO, policy
+from programmazione import selectors as piani
+from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
+from programmazione.policies import PIANO_SCRIVIBILE, PIANO_VISIBILE
+
+from . import charts, selectors, services
+from .forms import ImpegnoForm, MisurazioneForm, StatoForm, ValutazioneForm
+
+
+def _monitorabile(request, piano):
+    return can_edit_piano(request.user, piano) and piano.stato != StatoPiano.BOZZA
+
+
+@policy(read=PIANO_VISIBILE)
+def piano(request, pk):
+    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    obiettivi = list(piano.obiettivi.select_related("macroarea", "area_policy").order_by("ordine", "codice"))
+    return render(
+        request,
+        "monitoraggio/piano.html",
+        {
+            "piano": piano,
+            "attuazione": selectors.attuazione(piano),
+            "scadenze": selectors.scadenze(piano),
+            "obiettivi": obiettivi,
+            "modificabile": _monitorabile(request, piano),
+        },
+    )
+
+
+@policy(read=PIANO_VISIBILE)
+def obiettivo(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano__ambito", "continua__piano"), pk=obiettivo)
+    piano = ob.piano
+    modificabile = _monitorabile(request, piano)
+    indicatori = []
+    for i in ob.indicatori.select_related("indicatore").prefetch_related("target", "misurazioni__inserita_da"):
+        dati = selectors.andamento(i)
+        grafico = charts.andamento(i.descrizione, dati, i.unita)
+        indicatori.append({
+            "indicatore": i, "dati": dati, "grafico": mark_safe(grafico) if grafico else None,
+            "form": MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni) if modificabile and not i.indicatore_id else None,
+        })
+    return render(
+        request,
+        "monitoraggio/obiettivo.html",
+        {
+            "piano": piano, "ob": ob, "indicatori": indicatori, "modificabile": modificabile,
+            "stato_form": StatoForm(initial={"stato": ob.stato, "motivo": ob.motivo, "versione": ob.versione}) if modificabile else None,
+            "impegno_form": ImpegnoForm(anni=piano.anni) if modificabile else None,
+            "risorse": selectors.risorse_e_impegni(ob),
+            "coincidenza": selectors.coincidenza_risorse(ob),
+            "valutazione": getattr(ob, "valutazione", None),
+            "azioni": ob.azioni.all(),
+        },
+    )
+
+
+def _esito(request, funzione, *args, successo, **kwargs):
+    try:
+        funzione(request.user, *args, **kwargs)
+    except ValidationError as e:
+        messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        return False
+    messages.success(request, successo)
+    return True
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def misurazione(request, obiettivo, indicatore):
+    ind = get_object_or_404(IndicatoreObiettivo.objects.select_related("obiettivo__piano"), pk=indicatore, obiettivo=obiettivo)
+    if request.POST.get("azione") == "calcola":
+        _esito(request, services.rileva_da_conoscenza, ind, int(request.POST.get("anno", 0) or 0), successo="Valore calcolato dalla base di conoscenza.")
+    else:
+        form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni)
+        if form.is_valid():
+            d = form.cleaned_data
+            _esito(request, services.registra_misurazione, ind, d["anno"], d["semestre"], d["data"], d["valore"], d["nota"],
+                   successo="Misurazione registrata.")
+        else:
+            messages.error(request, "Non è stato salvato nulla: " + "; ".join(
+                f"{form.fields[c].label}: {' '.join(m)}" for c, m in form.errors.items() if c in form.fields))
+    return redirect("monitoraggio:obiettivo", obiettivo=obiettivo)
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def stato(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    form = StatoForm(request.POST)
+    if form.is_valid():
+        _esito(request, services.aggiorna_stato, ob, form.cleaned_data["stato"], form.cleaned_data["motivo"],
+               form.cleaned_data["versione"], successo="Stato aggiornato.")
+    else:
+        messages.error(request, "Stato non valido.")
+    return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def stato_azione(request, obiettivo, azione):
+    a = get_object_or_404(Azione.objects.select_related("obiettivo__piano"), pk=azione, obiettivo=obiettivo)
+    _esito(request, services.aggiorna_stato, a, request.POST.get("stato", ""), successo="Stato dell'azione aggiornato.")
+    return redirect("monitoraggio:obiettivo", obiettivo=obiettivo)
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def impegno(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    form = ImpegnoForm(request.POST, anni=ob.piano.anni)
+    if form.is_valid():
+        d = form.cleaned_data
+        _esito(request, services.registra_impegno, ob, d["anno"], d["fondo"], d["impegnato"], d["liquidato"], successo="Impegno registrato.")
+    else:
+        messages.error(request, "Non è stato salvato nulla: " + "; ".join(
+            f"{form.fields[c].label}: {' '.join(m)}" for c, m in form.errors.items() if c in form.fields))
+    return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
+
+
+@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+def valutazione(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.select_related("piano__ambito"), pk=obiettivo)
+    val = services.valutazione_di(ob)
+    form = ValutazioneForm(request.POST or None, instance=val, initial={"versione": val.versione})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.salva_valutazione(request.user, form.save(commit=False), form.cleaned_data.get("versione"))
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "Scheda di valutazione salvata.")
+            return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
+    return render(request, "programmazione/modulo.html", {
+        "form": form, "piano": ob.piano, "titolo": f"Valutazione di {ob.codice} (Tabella 2)",
+        "coincidenza_calcolata": selectors.coincidenza_risorse(ob),
+    })
+
+
+@policy(read=PUBBLICO)
+def provincia(request):
+    visibili = list(piani.piani_visibili(request.user).order_by("ambito__nome"))
+    trienni = sorted({p.anno_inizio for p in visibili}, reverse=True)
+    try:
+        anno = int(request.GET.get("triennio", ""))
+    except ValueError:
+        anno = None
+    if anno not in trienni:
+        anno = trienni[0] if trienni else None
+    dati = selectors.attuazione_provinciale(anno, visibili) if anno else None
+    return render(request, "monitoraggio/provincia.html", {"trienni": trienni, "anno": anno, "dati": dati})
+
+
+@policy(read=PUBBLICO)
+def calendario(request):
+    visibili = (
+        piani.piani_visibili(request.user)
+        .exclude(stato__in=[StatoPiano.BOZZA, StatoPiano.CHIUSO])
+        .order_by("ambito__nome", "-anno_inizio")
+    )
+    per_ambito = []
+    for p in visibili:
+        elenco = selectors.scadenze(p)
+        per_ambito.append({"piano": p, "scadenze": elenco, "in_ritardo": sum(1 for s in elenco if s.esito == selectors.IN_RITARDO)})
+    return render(request, "monitoraggio/calendario.html", {"per_ambito": per_ambito})
