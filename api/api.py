@@ -300,9 +300,11 @@ def valori_indicatori(
 
 def _aggiungi_router():
     # Imported here: the plan router imports accounts.policies, like this module.
+    from monitoraggio.api import router as monitoraggio
     from programmazione.api import router as programmazione
 
     api.add_router("/", programmazione)
+    api.add_router("/", monitoraggio)
 
 
 _aggiungi_router()

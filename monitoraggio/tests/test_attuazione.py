@@ -72,3 +72,13 @@ def test_provincial_page_sums_the_ambiti(demo_db, client):
     assert "Alto Sebino" in pagina and "Dalmine" in pagina
     # 46 + 12 carried out over 65 + 37 objectives.
     assert "<strong>58</strong> (56,9%)" in pagina
+
+
+def test_api_attuazione_of_dalmine(client, demo_db):
+    piano = Piano.objects.get(ambito="dalmine", anno_inizio=2018)
+    dati = client.get(f"/api/piani/{piano.pk}/attuazione").json()
+    totale = {r["stato"]: (r["numero"], r["percentuale"]) for r in dati["righe"] if r["area"] == "TOTALE"}
+    assert totale["attuato"] == (46, "70.8")
+    assert any("il totale stampato è 65" in v for v in dati["verifiche"])
+    misure = client.get(f"/api/obiettivi/{Piano.objects.get(ambito='dalmine', anno_inizio=2021).obiettivi.get().pk}/misurazioni").json()
+    assert [(m["descrizione"][:3], m["valore"]) for m in misure][-1] == ("I3b", "36.0000")
