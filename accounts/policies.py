@@ -64,6 +64,9 @@ class Regola:
     verifica: object = field(repr=False)
     anonimi: bool = False
     messaggio: str = "Il tuo ruolo non permette questa operazione."
+    # Whether the answer depends on the object named by the URL (the role-matrix test then
+    # requests every sample object); assumed so unless a rule says otherwise.
+    per_oggetto: bool = True
 
     def consente(self, user, kwargs):
         if not user.is_authenticated:
@@ -76,25 +79,29 @@ class Regola:
             lambda user, kwargs: self.consente(user, kwargs) or other.consente(user, kwargs),
             anonimi=self.anonimi or other.anonimi,
             messaggio=self.messaggio,
+            per_oggetto=self.per_oggetto or other.per_oggetto,
         )
 
 
-PUBBLICO = Regola("chiunque, anche senza accesso", lambda user, kwargs: True, anonimi=True)
-AUTENTICATO = Regola("chi ha eseguito l'accesso", lambda user, kwargs: True)
+PUBBLICO = Regola("chiunque, anche senza accesso", lambda user, kwargs: True, anonimi=True, per_oggetto=False)
+AUTENTICATO = Regola("chi ha eseguito l'accesso", lambda user, kwargs: True, per_oggetto=False)
 CON_RUOLO = Regola(
     "chi ha un ruolo (coordinamento, Ufficio di Piano, Comune)",
     lambda user, kwargs: permissions.can_load_data(user),
     messaggio="Il tuo utente non ha un ruolo in Zona.",
+    per_oggetto=False,
 )
 COORDINAMENTO = Regola(
     "il coordinamento provinciale",
     lambda user, kwargs: permissions.is_coordinamento(user),
     messaggio="Operazione riservata al coordinamento provinciale.",
+    per_oggetto=False,
 )
 SUPERUTENTE = Regola(
     "gli amministratori",
     lambda user, kwargs: user.is_superuser,
     messaggio="Operazione riservata agli amministratori.",
+    per_oggetto=False,
 )
 
 
@@ -160,6 +167,10 @@ class Policy:
         if regola.consente(user, kwargs):
             return CONSENTITO
         return VIETATO if user.is_authenticated else ACCESSO_RICHIESTO
+
+    @property
+    def per_oggetto(self):
+        return any(r.per_oggetto for r in (self.read, self.write) if r is not None)
 
     def descrizione(self):
         parti = [f"lettura: {self.read.descrizione if self.read else 'nessuno'}"]

@@ -4,7 +4,9 @@ Sample URL arguments
     `ESEMPI` gives, for each URL argument, the values to request every route with (the role
     matrix, the hostile-input pages). A key is either an argument name (`"codice"`, used by every
     route with that argument) or `"namespace:name.argument"` for one route only. A value is a
-    list, or a function called inside the test (demo loaded) that returns a list. A route with
+    list, or a function called inside the test (demo loaded) that returns a list. When the
+    arguments of a route depend on each other (an indicator of that objective), the key
+    `"namespace:name"` gives the whole list of kwargs dicts instead. A route with
     an argument that has no sample makes `argomenti_di_esempio` raise `EsempioMancante`, which
     names it: add the sample here when adding the route. Two values per object argument, when
     possible: one of the Ambito Alto Sebino (where the demo's Ufficio di Piano and Comune users
@@ -68,18 +70,20 @@ def _obiettivi():
     return valori
 
 
-def _dettaglio():
-    from programmazione.models import Azione
+def _di_obiettivo(modello, argomento, **fissi):
+    """kwargs {obiettivo, <argomento>} for one row of `modello` (an objective's detail) per
+    sample Ambito, so the pair always matches."""
 
-    azione = Azione.objects.filter(obiettivo__piano__ambito_id="alto-sebino").order_by("pk").first()
-    return [] if azione is None else [azione.pk]
+    def trova():
+        m = apps.get_model(modello)
+        combinazioni = []
+        for ambito in ("alto-sebino", "dalmine"):
+            riga = m.objects.filter(obiettivo__piano__ambito_id=ambito).order_by("pk").first()
+            if riga is not None:
+                combinazioni.append({"obiettivo": riga.obiettivo_id, argomento: riga.pk, **fissi})
+        return combinazioni
 
-
-def _obiettivo_con_azione():
-    from programmazione.models import Azione
-
-    azione = Azione.objects.filter(obiettivo__piano__ambito_id="alto-sebino").order_by("pk").first()
-    return [] if azione is None else [azione.obiettivo_id]
+    return trova
 
 
 ESEMPI = {
@@ -91,9 +95,12 @@ ESEMPI = {
     "api:obiettivi.pk": _piani,
     "obiettivo": _obiettivi,
     "api:obiettivo.obiettivo": _obiettivi,
-    "programmazione:dettaglio_elimina.obiettivo": _obiettivo_con_azione,
-    "programmazione:dettaglio_elimina.tipo": ["azione"],
-    "programmazione:dettaglio_elimina.id": _dettaglio,
+    "programmazione:dettaglio_elimina": lambda: (
+        _di_obiettivo("programmazione.IndicatoreObiettivo", "id", tipo="indicatore")()
+        + _di_obiettivo("programmazione.Azione", "id", tipo="azione")()
+    ),
+    "monitoraggio:misurazione": _di_obiettivo("programmazione.IndicatoreObiettivo", "indicatore"),
+    "monitoraggio:stato_azione": _di_obiettivo("programmazione.Azione", "azione"),
 }
 
 _ARGOMENTO = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -103,6 +110,15 @@ def argomenti_di_esempio(rotta):
     """Every combination of sample values for the URL arguments of `rotta` (an
     accounts.routes.Rotta), as a list of kwargs dicts."""
     nomi = [nome for _, nome in _ARGOMENTO.findall(rotta.route)]
+    if nomi and rotta.name in ESEMPI:
+        esempio = ESEMPI[rotta.name]
+        combinazioni = list(esempio() if callable(esempio) else esempio)
+        if not combinazioni:
+            raise EsempioMancante(
+                f"The samples of route {rotta.name} ({rotta.route}) found nothing in the demo: "
+                "fix ESEMPI in zona/testing.py or the demo data."
+            )
+        return combinazioni
     valori = []
     for nome in nomi:
         esempio = ESEMPI.get(f"{rotta.name}.{nome}", ESEMPI.get(nome))
