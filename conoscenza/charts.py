@@ -1,9 +1,13 @@
 """Charts, defined once with Vega-Lite (Altair) and rendered on the server: SVG for pages and
 PDF, PNG for DOCX. No JavaScript in the page, so the CSP stays strict."""
 
+import hashlib
+import json
+
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
+from django.core.cache import cache
 
 COLORI = ["#0066cc", "#d9364f", "#008758", "#a66300", "#5d7083"]
 
@@ -26,9 +30,28 @@ def serie_confronto(titolo, righe, unita):
     )
 
 
+def _chiave(tipo, spec, *extra):
+    testo = json.dumps(spec, sort_keys=True, default=str) + repr(extra)
+    return f"grafico:{tipo}:" + hashlib.sha256(testo.encode()).hexdigest()
+
+
 def svg(chart):
-    return vlc.vegalite_to_svg(chart.to_dict(), format_locale="it-IT")
+    """Rendering takes tens to hundreds of milliseconds; the output depends only on the spec
+    (data included), so it is cached under the spec's hash and never needs invalidating."""
+    spec = chart.to_dict(validate=False)  # schema validation costs more than rendering
+    chiave = _chiave("svg", spec)
+    risultato = cache.get(chiave)
+    if risultato is None:
+        risultato = vlc.vegalite_to_svg(spec, format_locale="it-IT")
+        cache.set(chiave, risultato, timeout=None)
+    return risultato
 
 
 def png(chart, scale=2):
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale, format_locale="it-IT")
+    spec = chart.to_dict(validate=False)  # schema validation costs more than rendering
+    chiave = _chiave("png", spec, scale)
+    risultato = cache.get(chiave)
+    if risultato is None:
+        risultato = vlc.vegalite_to_png(spec, scale=scale, format_locale="it-IT")
+        cache.set(chiave, risultato, timeout=None)
+    return risultato

@@ -12,6 +12,7 @@ from accounts.policies import CON_RUOLO, PUBBLICO, policy
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
 from territorio.tabular import FileRifiutato
+from zona.cache import memorizza
 from zona.downloads import scarica_tabella
 
 from . import charts, selectors, services
@@ -34,9 +35,29 @@ def profilo_ambito(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
     giorno = datetime.date.today()
     confronti = _confronti(ambito, giorno)
-    dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
     if request.GET.get("formato") in ("csv", "xlsx"):
+        dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
         return _tabella(ambito, dati, confronti, request.GET["formato"])
+    # Computing the indicators and drawing the charts takes most of a second: once per data version.
+    dati, grafici, fonti = memorizza(f"profilo:{ambito.pk}:{giorno}", lambda: _profilo(ambito, confronti))
+    return render(
+        request,
+        "conoscenza/profilo.html",
+        {
+            "ambito": ambito,
+            "dati": dati,
+            "confronti": confronti,
+            # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
+            "grafici": [mark_safe(g) for g in grafici],
+            "fonti": fonti,
+            "dati_di_base": selectors.dati_di_base(Livello.AMBITO, ambito.pk),
+        },
+    )
+
+
+def _profilo(ambito, confronti):
+    """Indicators, charts (SVG text) and sources of an Ambito's quadro conoscitivo."""
+    dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
     grafici = []
     if dati["anni"]:
         for codice_ind in GRAFICI:
@@ -57,25 +78,13 @@ def profilo_ambito(request, codice):
                     if valori.get((c, a, codice_ind)) is not None
                 ]
             grafico = charts.serie_confronto(ind.nome, serie, ind.unita)
-            # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
-            grafici.append(mark_safe(charts.svg(grafico)))
+            grafici.append(charts.svg(grafico))
     fonti = selectors.caricamenti_attivi([Livello.AMBITO], [ambito.pk], dati["anni"] or [0])
     nomi = {Livello.REGIONE: "Regione Lombardia", Livello.ITALIA: "Italia", Livello.AMBITO: f"Ambito {ambito.nome}"}
     nomi.update({lv: nome for lv, _, nome in confronti})
     for p in dati["pubblicati"]:
         p["territorio"] = nomi.get(p["pubblicato"].livello, p["pubblicato"].codice_territorio)
-    return render(
-        request,
-        "conoscenza/profilo.html",
-        {
-            "ambito": ambito,
-            "dati": dati,
-            "confronti": confronti,
-            "grafici": grafici,
-            "fonti": fonti,
-            "dati_di_base": selectors.dati_di_base(Livello.AMBITO, ambito.pk),
-        },
-    )
+    return dati, grafici, list(fonti)
 
 
 def _tabella(ambito, dati, confronti, formato):
@@ -143,3 +152,4 @@ def caricamenti(request):
         )
     ).order_by("-creato_il", "-id")
     return render(request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))})
+

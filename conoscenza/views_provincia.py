@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from accounts.policies import PUBBLICO, policy
+from zona.cache import memorizza
 from zona.downloads import scarica_tabella
 
 from . import charts, charts_provincia, gruppi, mappe
@@ -108,7 +109,11 @@ def provincia(request):
             "righe": righe,
             "ats": ats,
             "grafico": _svg(barre),
-            "mappa": _svg(mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno))),
+            # The map carries every Comune's boundary through Altair: about a second to build.
+            "mappa": mark_safe(memorizza(
+                f"mappa:{indicatore.codice}:{anno}",
+                lambda: str(_svg(mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno)))),
+            )),
             "url_nome": "?" + urlencode({**base, "ordina": "nome"}),
             "url_valore": "?" + urlencode({**base, "ordina": "valore"}),
             "url_csv": "?" + urlencode({**base, "ordina": ordina, "formato": "csv"}),
