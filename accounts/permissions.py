@@ -39,6 +39,13 @@ def can_edit_comune(user, comune):
     return profilo is not None and profilo.ruolo == TipoRuolo.COMUNE and profilo.comune_id == comune.pk
 
 
+def can_use_second_factor(user):
+    """The roles that may protect their login with a TOTP code: the provincial coordination
+    and the Uffici di Piano (they change other people's data)."""
+    profilo = profilo_of(user)
+    return is_coordinamento(user) or (profilo is not None and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO)
+
+
 def can_view_audit(user):
     return is_coordinamento(user)
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "auditlog",
     "axes",
+    # Optional TOTP second factor at login (accounts/login.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
 ]
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Refuses any route that declares no access policy (accounts/policies.py).
     "accounts.policies.PolicyRequiredMiddleware",
+    # request.user.is_verified(): logged in with the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,6 +144,10 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+
+# TOTP: the issuer the authenticator app shows; one wrong code doubles the wait before the next.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Zona")
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import login as servizio
+from .forms import CodiceForm
+from .policies import PUBBLICO, Regola, policy
+from .permissions import can_use_second_factor
+
+SECONDO_FATTORE = Regola(
+    "il coordinamento provinciale e gli Uffici di Piano",
+    lambda user, kwargs: can_use_second_factor(user),
+    messaggio="Il secondo fattore è previsto per il coordinamento provinciale e gli Uffici di Piano.",
+    per_oggetto=False,
+)
+
+
+def _dopo(request, valore):
+    if valore and url_has_allowed_host_and_scheme(valore, {request.get_host()}, require_https=request.is_secure()):
+        return valore
+    return "territorio:provincia"
+
+
+@policy(read=PUBBLICO, write=PUBBLICO)
+def accedi(request):
+    """Step 1: who you are (password). Step 2, if needed, on `codice`."""
+    form = AuthenticationForm(request, data=request.POST or None)
+    dopo = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if servizio.richiede_secondo_fattore(user):
+            servizio.metti_in_attesa(request, user, dopo)
+            return redirect("accounts:codice")
+        servizio.completa_accesso(request, user)
+        return redirect(_dopo(request, dopo))
+    return render(request, "accounts/login.html", {"form": form, "next": dopo})
+
+
+@policy(read=PUBBLICO, write=PUBBLICO)
+def codice(request):
+    """Step 2: the TOTP code, for a login waiting for it in this session."""
+    user, dopo = servizio.utente_in_attesa(request)
+    if user is None:
+        return render(request, "accounts/login_codice.html", {"scaduto": True})
+    form = CodiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispositivo = servizio.verifica_codice(request, user, form.cleaned_data["codice"])
+        except servizio.CodiceNonValido as e:
+            form.add_error("codice", str(e))
+        else:
+            servizio.completa_accesso(request, user, dispositivo)
+            return redirect(_dopo(request, dopo))
+    return render(request, "accounts/login_codice.html", {"form": form})
+
+
+@policy(read=SECONDO_FATTORE, write=SECONDO_FATTORE)
+def secondo_fattore(request):
+    """Turn the TOTP second factor on (QR code, then a first code) or off (a current code)."""
+    confermato = servizio.dispositivo_confermato(request.user)
+    form = CodiceForm(request.POST or None)
+    if confermato is not None:
+        if request.method == "POST" and form.is_valid():
+            try:
+                servizio.disattiva(request, request.user, form.cleaned_data["codice"])
+            except servizio.CodiceNonValido as e:
+                form.add_error("codice", str(e))
+            else:
+                messages.success(request, "Secondo fattore disattivato: all'accesso basta la password.")
+                return redirect("accounts:secondo_fattore")
+        return render(request, "accounts/secondo_fattore.html", {"attivo": True, "form": form})
+    dispositivo = servizio.dispositivo_da_confermare(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            servizio.conferma_dispositivo(request, dispositivo, form.cleaned_data["codice"])
+        except servizio.CodiceNonValido as e:
+            form.add_error("codice", str(e))
+        else:
+            messages.success(request, "Secondo fattore attivato: dal prossimo accesso Zona chiederà anche il codice.")
+            return redirect("accounts:secondo_fattore")
+    return render(
+        request,
+        "accounts/secondo_fattore.html",
+        {
+            "attivo": False,
+            "form": form,
+            "qr": servizio.qr_svg(dispositivo),
+            "segreto": servizio.segreto_leggibile(dispositivo),
+        },
+    )
