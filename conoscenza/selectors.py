@@ -25,6 +25,9 @@ from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubbli
 
 LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS, Livello.ITALIA]
 CODICE_ITALIA = "IT"
+# The sums per Comune and year of a national table are about a hundred thousand groups of
+# aggregate states: with PostgreSQL's default work_mem (4 MB) they spill to disk.
+WORK_MEM_SCANSIONE = "64MB"
 
 _VALIDA_APP = Q(comune__appartenenze__dal__lte=F("data_riferimento")) & (
     Q(comune__appartenenze__al__isnull=True) | Q(comune__appartenenze__al__gte=F("data_riferimento"))
@@ -183,10 +186,8 @@ def _somme_insieme(chiavi, livelli, anni):
         rami.append(f"SELECT {livello_sql}, {codice_sql}, c.anno, {somme} FROM {da} GROUP BY GROUPING SETS ({insiemi})")
     risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
     per_livello = defaultdict(list)
-    # The sums per Comune and year of a national table are a few hundred thousand aggregate
-    # states: with the default work_mem (4 MB) the hash aggregate spills to disk.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_SCANSIONE}'")
         cursor.execute(f"{cte} {' UNION ALL '.join(rami)}", params)
         for livello, *riga in cursor.fetchall():
             per_livello[livello].append(riga)
