@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import path
 from ninja import NinjaAPI
 
-from accounts.policies import COORDINAMENTO, PUBBLICO, policy, policy_api
+from accounts.policies import AUTENTICATO, COORDINAMENTO, PUBBLICO, policy, policy_api
 from accounts.routes import rotte
 from api.api import api
 
@@ -76,6 +76,12 @@ def _api_con(request, limite: int = 1):
     return {"limite": limite}
 
 
+@_api_di_prova.post("/scrivi")
+@policy_api(write=AUTENTICATO)
+def _api_scrivi(request):
+    return {"scritto": True}
+
+
 urlpatterns = [
     path("senza/", _senza_policy),
     path("con/", _con_policy),
@@ -110,3 +116,19 @@ def test_policy_api_answers_401_403_and_passes_parameters(client):
     schema = _api_di_prova.get_openapi_schema()
     parametri = schema["paths"]["/api-prova/con"]["get"]["parameters"]
     assert [p["name"] for p in parametri] == ["limite"]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_policy_api_checks_csrf_on_writes_with_a_session():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.create_user("scrittore", password="x" * 20))
+    response = client.post("/api-prova/scrivi", content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Controllo CSRF non superato."}
+    segreto = "a" * 32  # a valid CSRF secret: cookie and header agree
+    client.cookies["csrftoken"] = segreto
+    response = client.post("/api-prova/scrivi", content_type="application/json", headers={"X-CSRFToken": segreto})
+    assert response.json() == {"scritto": True}
