@@ -1,6 +1,6 @@
 from django import forms
 
-from territorio.models import Ambito
+from territorio.models import Ambito, Comune
 
 from .models import (
     AreaPolicy,
@@ -8,8 +8,10 @@ from .models import (
     Fondo,
     IndicatoreObiettivo,
     Obiettivo,
+    ObiettivoSovrazonale,
     Piano,
     Risorsa,
+    TipoSottoscrittore,
 )
 
 
@@ -187,6 +189,43 @@ class RisorsaForm(Bootstrap, forms.ModelForm):
         if importo is not None and importo < 0:
             raise forms.ValidationError("L'importo non può essere negativo.")
         return importo
+
+
+class SottoscrittoreForm(Bootstrap, forms.Form):
+    tipo = forms.ChoiceField(label="Tipo", choices=TipoSottoscrittore.choices)
+    comune = forms.ModelChoiceField(label="Comune (se è un Comune)", queryset=Comune.objects.none(), required=False)
+    nome = forms.CharField(label="Nome dell'ente (se non è un Comune)", max_length=300, required=False)
+    aderito_il = forms.DateField(label="Aderisce dal", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, comuni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].queryset = comuni
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("tipo") == TipoSottoscrittore.COMUNE:
+            if not dati.get("comune"):
+                self.add_error("comune", "Scegliere il Comune dall'anagrafe.")
+            else:
+                dati["nome"] = f"Comune di {dati['comune'].nome}"
+        elif not (dati.get("nome") or "").strip():
+            self.add_error("nome", "Indicare il nome dell'ente.")
+        else:
+            dati["comune"] = None
+        return dati
+
+
+class SovrazonaleForm(Bootstrap, forms.ModelForm):
+    class Meta:
+        model = ObiettivoSovrazonale
+        fields = ["titolo", "anno_inizio", "anno_fine", "area_policy", "ambiti", "asst_coinvolta", "coordinamento_ats", "note"]
+        widgets = {"ambiti": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("anno_inizio") and dati.get("anno_fine") and dati["anno_fine"] != dati["anno_inizio"] + 2:
+            self.add_error("anno_fine", "Il triennio dura tre anni: anno di fine = anno di inizio + 2.")
+        return dati
 
 
 class RipartoForm(Bootstrap, forms.Form):

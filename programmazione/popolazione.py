@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from decimal import Decimal
 
-from conoscenza.models import Caricamento, Livello, Osservazione
+from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola
 from territorio.models import Ambito
 
@@ -71,12 +71,7 @@ def fonti_popolazione(anno):
 
 
 def _misure_popolazione():
-    from conoscenza.models import Termine
-
     return Termine.objects.filter(indicatore__codice="popolazione").values("misura")
-    return r
-
-
 
 
 def verifica_tabella_prologo_2025():

@@ -17,6 +17,7 @@ from .models import (
     AccordoDiProgramma,
     Piano,
     Revisione,
+    Sottoscrittore,
     StatoPiano,
 )
 
@@ -217,3 +218,20 @@ def chiudi_revisione(utente, piano, delibera):
     revisione.delibera = delibera.strip()
     revisione.save()
     return revisione
+
+
+@transaction.atomic
+def aggiungi_sottoscrittore(utente, piano, tipo, nome, comune=None, aderito_il=None):
+    """A signatory of the plan's accordo di programma (adhesions keep coming after approval)."""
+    verifica_permesso(utente, piano)
+    if piano.stato == StatoPiano.BOZZA:
+        raise ValidationError("L'accordo di programma si sottoscrive dopo l'approvazione del piano.")
+    accordo, _ = AccordoDiProgramma.objects.get_or_create(piano=piano)
+    if accordo.sottoscrittori.filter(nome=nome).exists():
+        raise ValidationError(f"«{nome}» è già tra i sottoscrittori.")
+    if aderito_il and accordo.firmato_il and aderito_il < accordo.firmato_il:
+        raise ValidationError(f"L'adesione non può precedere la firma dell'accordo ({accordo.firmato_il:%d/%m/%Y}).")
+    s = Sottoscrittore(accordo=accordo, tipo=tipo, nome=nome, comune=comune, aderito_il=aderito_il)
+    s.full_clean()
+    s.save()
+    return s

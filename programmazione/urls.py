@@ -11,6 +11,7 @@ urlpatterns = [
     path("piani/<int:pk>/", views.piano, name="piano"),
     path("piani/<int:pk>/modifica/", views.piano_modifica, name="piano_modifica"),
     path("piani/<int:pk>/stato/", views.piano_stato, name="piano_stato"),
+    path("piani/<int:pk>/sottoscrittori/", views.sottoscrittore, name="sottoscrittore"),
     path("piani/<int:pk>/sinottica/", views.sinottica, name="sinottica"),
     path("piani/<int:pk>/obiettivi.xlsx", views.esporta_obiettivi, name="esporta"),
     path("piani/<int:pk>/importa/", views.importa_obiettivi, name="importa"),

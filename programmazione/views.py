@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.permissions import can_edit_piano, is_coordinamento, profilo_of
-from accounts.policies import PUBBLICO, policy
+from accounts.policies import COORDINAMENTO, PUBBLICO, policy
 from territorio.models import Ambito
 from territorio.tabular import FileRifiutato
 from zona.downloads import XLSX, scarica_tabella
@@ -25,6 +25,8 @@ from .forms import (
     RevisioneForm,
     RipartoForm,
     RisorsaForm,
+    SottoscrittoreForm,
+    SovrazonaleForm,
 )
 from .models import (
     Azione,
@@ -97,8 +99,32 @@ def piano(request, pk):
             "accordo": getattr(piano, "accordo", None),
             "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune")) if hasattr(piano, "accordo") else [],
             "macroaree": piano.macroaree.prefetch_related("aree_policy"),
+            "sottoscrittore_form": _form_sottoscrittore(piano) if puo_modificare and piano.stato != "bozza" else None,
         },
     )
+
+
+def _form_sottoscrittore(piano, dati=None):
+    from territorio.selectors import comuni_di
+
+    return SottoscrittoreForm(dati, prefix="s", comuni=comuni_di(piano.ambito, datetime.date.today()))
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def sottoscrittore(request, pk):
+    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    form = _form_sottoscrittore(piano, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.aggiungi_sottoscrittore(request.user, piano, d["tipo"], d["nome"], d["comune"], d["aderito_il"])
+        except ValidationError as e:
+            messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        else:
+            messages.success(request, f"{d['nome']} aggiunto ai sottoscrittori dell'accordo.")
+    else:
+        messages.error(request, "Non è stato salvato nulla: " + " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect("programmazione:piano", pk=piano.pk)
 
 
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
@@ -359,13 +385,21 @@ def riparto(request):
     )
 
 
-@policy(read=PUBBLICO)
+@policy(read=PUBBLICO, write=COORDINAMENTO)
 def sovrazonali(request):
+    """The shared objectives of a triennio and the reward; the coordination records them."""
     trienni = sorted({a for a, _ in selectors.trienni_disponibili()} | {2021, 2025}, reverse=True)
     anno = _anno_scelto(request, trienni)
+    form = None
+    if is_coordinamento(request.user):
+        form = SovrazonaleForm(request.POST or None, initial={"anno_inizio": anno, "anno_fine": anno + 2})
+        if request.method == "POST" and form.is_valid():
+            ob = form.save()
+            messages.success(request, f"Obiettivo sovrazonale «{ob.titolo}» registrato.")
+            return redirect(f"{request.path}?triennio={ob.anno_inizio}")
     esiti, premi = selectors.premialita(anno)
     return render(
         request,
         "programmazione/sovrazonali.html",
-        {"trienni": trienni, "anno": anno, "esiti": esiti, "premi": premi, "coordinamento": is_coordinamento(request.user)},
+        {"trienni": trienni, "anno": anno, "esiti": esiti, "premi": premi, "form": form},
     )

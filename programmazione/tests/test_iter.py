@@ -94,3 +94,18 @@ def test_every_change_is_in_the_audit_trail_with_its_author(client, bozza):
     voce = LogEntry.objects.filter(content_type__model="risorsa").latest("timestamp")
     assert voce.actor.username == "udp.altosebino"
     assert voce.changes_dict["importo"][1] == "500"
+
+
+def test_signatories_of_the_accordo_are_added_and_counted(client, approvato):
+    client.force_login(utente("udp.altosebino"))
+    url = f"/piani/{approvato.pk}/sottoscrittori/"
+    risposta = client.post(url, {"s-tipo": "terzo_settore", "s-nome": "Cooperativa sociale Il Sebino", "s-aderito_il": "2022-03-01"}, follow=True)
+    assert "Cooperativa sociale Il Sebino aggiunto ai sottoscrittori" in risposta.content.decode()
+    assert '<strong data-testid="aderenti">13</strong>' in risposta.content.decode()
+    again = client.post(url, {"s-tipo": "terzo_settore", "s-nome": "Cooperativa sociale Il Sebino"}, follow=True)
+    assert "è già tra i sottoscrittori" in again.content.decode()
+    senza_comune = client.post(url, {"s-tipo": "comune"}, follow=True)
+    assert "Scegliere il Comune dall&#x27;anagrafe." in senza_comune.content.decode()
+    assert approvato.accordo.sottoscrittori.count() == 13
+    client.force_login(utente("udp.dalmine"))
+    assert client.post(url, {"s-tipo": "altro", "s-nome": "Intruso"}).status_code == 403

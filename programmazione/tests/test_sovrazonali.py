@@ -50,3 +50,18 @@ def test_who_qualifies_and_the_amounts(demo_db, client):
 
     pagina = client.get("/sovrazonali/?triennio=2021").content.decode()
     assert "90.000,00" in pagina and "Non valido: gli Ambiti appartengono a Distretti diversi" in pagina
+
+
+def test_only_the_coordination_records_shared_objectives(client, demo_db):
+    from .conftest import utente
+
+    dati = {"titolo": "Dimissioni protette", "anno_inizio": 2025, "anno_fine": 2027, "area_policy": "E",
+            "ambiti": ["alto-sebino", "val-cavallina"], "asst_coinvolta": "on", "coordinamento_ats": "on"}
+    client.force_login(utente("udp.altosebino"))
+    assert client.post("/sovrazonali/", dati).status_code == 403
+    client.force_login(utente("coordinamento"))
+    errato = client.post("/sovrazonali/", {**dati, "anno_fine": 2030})
+    assert "Il triennio dura tre anni" in errato.content.decode()
+    assert not ObiettivoSovrazonale.objects.exists()
+    assert client.post("/sovrazonali/", dati).status_code == 302
+    assert list(ObiettivoSovrazonale.objects.get().ambiti.values_list("pk", flat=True)) == ["alto-sebino", "val-cavallina"]
