@@ -47,8 +47,8 @@ echo "== migrate + demo" >&2
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo --senza-utenti >/dev/null
 if [ "$nazionale" = 1 ]; then
-  echo "== national frame (bench/kb_national.py --solo-dati)" >&2
-  .venv/bin/python -u bench/kb_national.py --workdir "$work" --solo-dati --anni 2 >&2
+  echo "== national frame (bench/frame_nazionale.py)" >&2
+  .venv/bin/python -u bench/frame_nazionale.py >&2
 fi
 
 port=8097

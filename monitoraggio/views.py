@@ -76,7 +76,11 @@ def _esito(request, funzione, *args, successo, **kwargs):
 def misurazione(request, obiettivo, indicatore):
     ind = get_object_or_404(IndicatoreObiettivo.objects.select_related("obiettivo__piano"), pk=indicatore, obiettivo=obiettivo)
     if request.POST.get("azione") == "calcola":
-        _esito(request, services.rileva_da_conoscenza, ind, int(request.POST.get("anno", 0) or 0), successo="Valore calcolato dalla base di conoscenza.")
+        anno = request.POST.get("anno", "")
+        if anno.isdigit():
+            _esito(request, services.rileva_da_conoscenza, ind, int(anno), successo="Valore calcolato dalla base di conoscenza.")
+        else:
+            messages.error(request, f"«{anno}» non è un anno.")
     else:
         form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni)
         if form.is_valid():
