@@ -300,11 +300,13 @@ def valori_indicatori(
 
 def _aggiungi_router():
     # Imported here: the plan router imports accounts.policies, like this module.
+    from documenti.api import router as documenti
     from monitoraggio.api import router as monitoraggio
     from programmazione.api import router as programmazione
 
     api.add_router("/", programmazione)
     api.add_router("/", monitoraggio)
+    api.add_router("/", documenti)
 
 
 _aggiungi_router()

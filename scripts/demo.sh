@@ -2,6 +2,17 @@
 # Install, create the SQLite database, load the Bergamo demo and serve it on 127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# WeasyPrint (the PDF documents) needs Debian's pango and harfbuzz's subsetter.
+missing=()
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  [[ $(dpkg -s "$pkg" 2>/dev/null) == *"Status: install ok installed"* ]] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "missing Debian packages (${missing[*]}): run as root or install them" >&2; exit 1; }
+  echo "== installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
 bash scripts/setup-venv.sh
 export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --no-input -v0

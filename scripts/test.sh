@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine as root, with no manual steps:
 #   1. Debian packages, only those missing: postgresql, chromium (Playwright drives
-#      /usr/bin/chromium; it never downloads a browser);
+#      /usr/bin/chromium; it never downloads a browser), pango and harfbuzz's subsetter
+#      (WeasyPrint's PDF documents);
 #   2. .venv with the pinned dependencies (scripts/setup-venv.sh);
 #   3. pytest on SQLite (default settings, in-memory test database), browser tests included;
 #   4. pytest again, browser tests included, on a throwaway PostgreSQL cluster
@@ -19,7 +20,7 @@ unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS CONN_MAX_
 # --- 1. Debian packages ------------------------------------------------------------------
 installed() { [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]; }
 missing=()
-for pkg in postgresql chromium; do
+for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   installed "$pkg" || missing+=("$pkg")
 done
 # Debian's python3 needs python3-venv to create a virtualenv.

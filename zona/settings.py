@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "conoscenza",
     "programmazione",
     "monitoraggio",
+    "documenti",
     "api",
     # The project package itself: cross-cutting commands (backup, restore) and views (health).
     "zona",

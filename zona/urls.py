@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("conoscenza.urls")),
     path("", include("programmazione.urls")),
     path("", include("monitoraggio.urls")),
+    path("", include("documenti.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("salute/", zona_views.salute, name="salute"),

@@ -1,0 +1,207 @@
+"""The content of a document, independent of its format.
+
+`contesto.py` builds a `Documento` from the data once; `pdf.py` (HTML template + WeasyPrint)
+and `docx.py` (python-docx) only lay it out. So the two formats say exactly the same things:
+every text, number and table is decided here, never in a renderer. Texts are plain strings
+(no markup): the HTML template escapes them and python-docx writes them literally.
+"""
+
+import base64
+import datetime
+from dataclasses import dataclass, field
+
+from . import formato
+
+
+# A cell longer than this (characters) may be split across pages.
+LUNGA = 500
+
+
+@dataclass
+class Cella:
+    testo: str
+    righe: int = 1  # rowspan: the cell covers this many rows, the rows below omit it
+    intestazione: bool = False
+
+    def __post_init__(self):
+        self.testo = formato.pulisci(self.testo)
+
+
+@dataclass
+class Titolo:
+    """A heading inside a chapter: level 2 (numbered section, in the table of contents) or 3."""
+
+    testo: str
+    livello: int = 2
+    numero: str = ""
+    ancora: str = ""
+    tipo: str = "titolo"
+
+    def __post_init__(self):
+        self.testo = formato.pulisci(self.testo)
+
+    @property
+    def etichetta(self):
+        return f"{self.numero} {self.testo}" if self.numero else self.testo
+
+
+@dataclass
+class Paragrafo:
+    testo: str
+    nota: bool = False  # small print: "no data" sentences, methodological notes
+    tipo: str = "paragrafo"
+
+    def __post_init__(self):
+        self.testo = formato.pulisci(self.testo)
+
+
+@dataclass
+class Elenco:
+    voci: list
+    tipo: str = "elenco"
+
+    def __post_init__(self):
+        self.voci = [formato.pulisci(v) for v in self.voci]
+
+
+@dataclass
+class Tabella:
+    """A table with its source line. `righe` hold strings or Celle; a row after a cell with
+    `righe=n` omits that column for the next n-1 rows (as HTML does).
+
+    `scheda`: a two-column sheet of the regional templates (label, value), the label column
+    shaded, as Tabella 2 and Tabella 3 are printed."""
+
+    colonne: list
+    righe: list
+    fonte: str
+    didascalia: str = ""
+    numeriche: frozenset = frozenset()  # indexes of right-aligned columns
+    totale: list | None = None
+    larghezze: list | None = None  # relative widths of the columns
+    scheda: bool = False
+    mostra_intestazione: bool = True  # False: the regional sheet has no header row (Tabella 3)
+    tipo: str = "tabella"
+
+    def __post_init__(self):
+        self.colonne = [formato.pulisci(c) for c in self.colonne]
+        self.righe = [[c if isinstance(c, Cella) else Cella(c) for c in riga] for riga in self.righe]
+        if self.totale is not None:
+            self.totale = [formato.pulisci(c) for c in self.totale]
+        self.fonte = formato.pulisci(self.fonte)
+        self.didascalia = formato.pulisci(self.didascalia)
+        # Rows with long texts may break across pages; the others stay whole.
+        self.righe_lunghe = {i for i, riga in enumerate(self.righe) if any(len(c.testo) > LUNGA for c in riga)}
+
+    @property
+    def breve(self):
+        """Short tables are kept on one page."""
+        return len(self.righe) <= 12 and not self.righe_lunghe
+
+    def percentuali(self):
+        """Column widths in per cent (for HTML), from `larghezze` or equal."""
+        pesi = self.larghezze or [1] * len(self.colonne)
+        totale = sum(pesi)
+        return [round(100 * p / totale, 1) for p in pesi]
+
+    def griglia(self):
+        """The rows with each cell's column index: [(indice, Cella)] per row (rowspans applied)."""
+        occupate = {}  # column -> rows still covered by a cell above
+        griglia = []
+        for riga in self.righe:
+            colonne_libere = [c for c in range(len(self.colonne)) if occupate.get(c, 0) == 0]
+            posizionate = list(zip(colonne_libere, riga))
+            for c in range(len(self.colonne)):
+                if occupate.get(c, 0) > 0:
+                    occupate[c] -= 1
+            for indice, cella in posizionate:
+                if cella.righe > 1:
+                    occupate[indice] = cella.righe - 1
+            griglia.append(posizionate)
+        return griglia
+
+
+@dataclass
+class Grafico:
+    """A Vega-Lite chart (one definition, conoscenza.charts): SVG in the PDF, PNG in the DOCX."""
+
+    titolo: str
+    grafico: object  # an Altair chart
+    fonte: str
+    tipo: str = "grafico"
+
+    def svg(self):
+        from conoscenza.charts import svg
+
+        return svg(self.grafico)
+
+    def svg_data_uri(self):
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg().encode()).decode()
+
+    def png(self):
+        from conoscenza.charts import png
+
+        return png(self.grafico)
+
+
+@dataclass
+class Capitolo:
+    numero: str
+    titolo: str
+    blocchi: list = field(default_factory=list)
+
+    @property
+    def ancora(self):
+        return f"cap-{self.numero}"
+
+    @property
+    def etichetta(self):
+        return f"{self.numero} {self.titolo}" if self.numero else self.titolo
+
+
+@dataclass
+class VoceIndice:
+    numero: str
+    titolo: str
+    ancora: str
+    livello: int
+
+    @property
+    def etichetta(self):
+        return f"{self.numero} {self.titolo}" if self.numero else self.titolo
+
+
+@dataclass
+class Documento:
+    titolo: str  # e.g. "Piano di Zona 2021-2023"
+    ente: str  # e.g. "Ambito territoriale Alto Sebino"
+    frontespizio: list  # lines of the cover under the title
+    intestazione: str  # running header of every page
+    nome_file: str  # without extension
+    capitoli: list = field(default_factory=list)
+    orizzontale: bool = False
+    bozza: bool = False
+    generato_il: datetime.datetime = field(default_factory=datetime.datetime.now)
+
+    def capitolo(self, titolo):
+        """A new numbered chapter, appended."""
+        cap = Capitolo(str(len(self.capitoli) + 1), formato.pulisci(titolo))
+        self.capitoli.append(cap)
+        return cap
+
+    def sezione(self, capitolo, titolo):
+        """A numbered section of `capitolo` (n.m), appended to its blocks and to the index."""
+        n = sum(1 for b in capitolo.blocchi if isinstance(b, Titolo) and b.livello == 2) + 1
+        numero = f"{capitolo.numero}.{n}"
+        capitolo.blocchi.append(Titolo(titolo, 2, numero, f"sez-{numero}"))
+
+    def indice(self):
+        voci = []
+        for cap in self.capitoli:
+            voci.append(VoceIndice(cap.numero, cap.titolo, cap.ancora, 1))
+            voci += [VoceIndice(b.numero, b.testo, b.ancora, 2) for b in cap.blocchi if isinstance(b, Titolo) and b.livello == 2]
+        return voci
+
+    @property
+    def nota_generazione(self):
+        return f"Documento generato da Zona il {self.generato_il:%d/%m/%Y} alle {self.generato_il:%H:%M} dai dati del sistema informativo."

@@ -1,0 +1,83 @@
+"""Generating a document: from a plan (or a triennio) and a format to a file.
+
+A document takes seconds to build, and a plan's page, the API and a batch may ask for the same
+one many times: the file is kept in Django's cache per data version (zona.cache: the latest
+audit entry, so any change to the plan, its monitoring or the knowledge base makes a new one)
+and per day (the calendar of deadlines depends on the date)."""
+
+import datetime
+from dataclasses import dataclass
+
+from zona.cache import memorizza
+
+from . import contesto
+
+FORMATI = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+TIPI = ("piano", "monitoraggio")
+# Years a triennio may start in (the provincial report is asked for by year).
+ANNI = range(1990, 2101)
+
+
+class FormatoNonValido(ValueError):
+    pass
+
+
+@dataclass
+class File:
+    contenuto: bytes
+    nome: str
+    content_type: str
+
+
+def rendi(documento, formato):
+    """The file of a `modello.Documento` in `formato` (pdf or docx)."""
+    if formato not in FORMATI:
+        raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
+    if formato == "pdf":
+        from .pdf import genera_pdf
+
+        contenuto = genera_pdf(documento)
+    else:
+        from .docx import genera_docx
+
+        contenuto = genera_docx(documento)
+    return File(contenuto, f"{documento.nome_file}.{formato}", FORMATI[formato])
+
+
+def documento_di(piano, tipo="piano", oggi=None):
+    """The document of a plan: the Piano di Zona itself or its monitoring report."""
+    if tipo == "monitoraggio":
+        return contesto.relazione_monitoraggio(piano, oggi)
+    return contesto.documento_piano(piano, oggi)
+
+
+def genera(piano, formato, tipo="piano", oggi=None):
+    if formato not in FORMATI:
+        raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
+    oggi = oggi or datetime.date.today()
+    return memorizza(f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: rendi(documento_di(piano, tipo, oggi), formato))
+
+
+def genera_provinciale(anno_inizio, user, formato, oggi=None):
+    """The provincial report as `user` may see it: the cache key names the plans it counts."""
+    from programmazione.selectors import piani_visibili
+
+    if formato not in FORMATI:
+        raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
+    oggi = oggi or datetime.date.today()
+    visibili = ",".join(str(pk) for pk in piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True))
+    return memorizza(
+        f"documento:provinciale:{anno_inizio}:{formato}:{oggi}:{visibili}",
+        lambda: rendi(contesto.relazione_provinciale(anno_inizio, user, oggi), formato),
+    )
+
+
+def anno_predefinito():
+    """The start of the latest triennio with a plan, else the current year."""
+    from programmazione.selectors import trienni_disponibili
+
+    trienni = trienni_disponibili()
+    return trienni[0][0] if trienni else datetime.date.today().year

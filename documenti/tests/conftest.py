@@ -1,0 +1,65 @@
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from programmazione import services as programmazione
+from programmazione.models import AreaPolicy, Obiettivo, Piano
+from territorio.models import Ambito
+
+
+def utente(username):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture(autouse=True)
+def cache_vuota():
+    # Documents are cached per data version (the latest audit entry); a rolled-back test may
+    # leave an entry whose version number the next test reuses with other data.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def bozza(demo_db):
+    """A draft 2024-2026 plan of Alto Sebino with one objective."""
+    piano = programmazione.crea_piano(utente("udp.altosebino"), Ambito.objects.get(pk="alto-sebino"), 2024)
+    programmazione.salva_obiettivo(
+        utente("udp.altosebino"),
+        Obiettivo(piano=piano, titolo="Sportello unico per la disabilità", area_policy=AreaPolicy.objects.get(pk="J")),
+    )
+    return piano
+
+
+@pytest.fixture
+def approvato(demo_db):
+    return Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
+
+
+def normalizza(testo):
+    return re.sub(r"\s+", " ", testo)
+
+
+def leggi_pdf(contenuto):
+    from pypdf import PdfReader
+
+    return normalizza("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(contenuto)).pages))
+
+
+def leggi_docx(contenuto):
+    """Paragraphs and table cells, in document order."""
+    from docx import Document
+
+    d = Document(io.BytesIO(contenuto))
+    parti = []
+    for blocco in d.element.body.iterchildren():
+        if blocco.tag.endswith("}p"):
+            parti.append("".join(t.text or "" for t in blocco.iter() if t.tag.endswith("}t")))
+        elif blocco.tag.endswith("}tbl"):
+            for riga in blocco.iter():
+                if riga.tag.endswith("}tc"):
+                    parti.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in riga.iter() if p.tag.endswith("}p")))
+    return normalizza("\n".join(parti))
