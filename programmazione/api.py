@@ -30,7 +30,7 @@ class TargetOut(Schema):
     valore: Decimal
 
 
-class IndicatoreOut(Schema):
+class IndicatoreObiettivoOut(Schema):
     id: int
     tipo: str
     descrizione: str
@@ -71,7 +71,7 @@ class ObiettivoOut(Schema):
     continua: int | None
     coprogettato: bool
     stato: str
-    indicatori: list[IndicatoreOut]
+    indicatori: list[IndicatoreObiettivoOut]
     risorse: list[RisorsaOut]
     azioni: list[AzioneOut]
 

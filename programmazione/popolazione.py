@@ -63,7 +63,7 @@ def riparto_per_popolazione(importo, anno, codici=None):
 def fonti_popolazione(anno):
     """The active loads that give the residents of `anno` (the terms of the indicator)."""
     ids = (
-        Osservazione.objects.filter(attiva=True, anno=anno, misura__in=_misure_popolazione())
+        Osservazione.objects.attive().filter(anno=anno, misura__in=_misure_popolazione())
         .values_list("caricamento_id", flat=True)
         .distinct()
     )

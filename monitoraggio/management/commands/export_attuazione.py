@@ -1,11 +1,10 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoraggio.selectors import attuazione
 from programmazione.models import Piano
 from territorio.models import Ambito
 from territorio.text import normalizza
+from zona.downloads import scrivi_csv
 
 
 def trova_piano(ambito, triennio):
@@ -38,9 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, ambito, triennio, **options):
         risultato = attuazione(trova_piano(ambito, triennio))
-        w = csv.writer(self.stdout, lineterminator="\n")
-        w.writerow(["area", "stato", "numero", "percentuale"])
-        for r in risultato.righe:
-            w.writerow([r.area, r.stato, r.numero, "" if r.percentuale is None else format(r.percentuale, "f")])
+        righe = [[r.area, r.stato, r.numero, r.percentuale] for r in risultato.righe]
+        scrivi_csv(self.stdout, ["area", "stato", "numero", "percentuale"], righe)
         for v in risultato.verifiche:
             self.stderr.write(f"Attenzione: {v}")

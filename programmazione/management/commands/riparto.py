@@ -1,10 +1,10 @@
-import csv
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
 
 from programmazione.popolazione import riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
+from zona.downloads import scrivi_csv
 
 
 class Command(BaseCommand):
@@ -28,7 +28,5 @@ class Command(BaseCommand):
             r = riparto_per_popolazione(importo, anno_popolazione, codici)
         except RipartoNonValido as e:
             raise CommandError(str(e)) from None
-        w = csv.writer(self.stdout, lineterminator="\n")
-        w.writerow(["ambito", "popolazione", "quota"])
-        for riga in sorted(r.righe, key=lambda x: x.ambito.pk):
-            w.writerow([riga.ambito.pk, riga.popolazione, format(riga.quota, ".2f")])
+        righe = [[x.ambito.pk, x.popolazione, x.quota] for x in sorted(r.righe, key=lambda x: x.ambito.pk)]
+        scrivi_csv(self.stdout, ["ambito", "popolazione", "quota"], righe)
