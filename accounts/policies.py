@@ -283,6 +283,8 @@ class PolicyRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "zona_policy", None) is not None:
+            return None
         match = request.resolver_match
         if match is not None and NAMESPACES_ESENTI.intersection(match.namespaces):
             return None
@@ -293,7 +295,5 @@ class PolicyRequiredMiddleware:
                 return None  # ninja answers 405 with the allowed methods
             if getattr(operation.view_func, "zona_policy", None) is not None:
                 return None
-        elif getattr(view_func, "zona_policy", None) is not None:
-            return None
         log.error("route without policy refused: %s %s", request.method, request.path)
         return HttpResponseForbidden("Pagina senza regola di accesso dichiarata: accesso negato.")
