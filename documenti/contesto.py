@@ -316,7 +316,7 @@ def _quadro_conoscitivo(doc, ambito):
         cap.blocchi.append(
             Paragrafo(
                 f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni, e gli stessi indicatori "
-                f"del {ultimo} per " + " e ".join(f"{etichetta} {nome}" for _, _, nome, etichetta in confronti) + "."
+                f"del {ultimo} per " + " e ".join(nome for _, _, nome, _ in confronti) + "."
                 if confronti
                 else f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni."
             )
