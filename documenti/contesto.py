@@ -768,7 +768,9 @@ def relazione_monitoraggio(piano, oggi=None):
     targets per objective, resources committed, deadlines."""
     oggi = oggi or datetime.date.today()
     ambito = piano.ambito
-    anno, semestre = semestre_di_riferimento(oggi)
+    # The last semester ended, within the plan's triennio (a report asked after the end of the
+    # plan is about its last semester).
+    anno, semestre = min(max(semestre_di_riferimento(oggi), (piano.anno_inizio, 1)), (piano.anno_fine, 2))
     bozza = piano.stato == StatoPiano.BOZZA
     doc = Documento(
         titolo="Relazione di monitoraggio",
@@ -948,13 +950,13 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
     else:
         stati = prov["stati"]
         righe = [[r["piano"].ambito.nome] + [str(x.numero) if x else "0" for x in r["per_stato"]] + [str(r["totale"])] for r in prov["righe"]]
-        righe.append([Cella("Quota sul totale", intestazione=True)] + [f.percentuale(p) for _, _, p in prov["complessivo"]] + ["100%" if prov["totale"] else f.VUOTO])
+        righe.append([Cella("Provincia", intestazione=True)] + [str(n) for _, n, _ in prov["complessivo"]] + [str(prov["totale"])])
         cap.blocchi.append(
             Tabella(
                 ["Ambito"] + [etichetta for _, etichetta in stati] + ["Totale"], righe,
                 fonte="stato di attuazione degli obiettivi di ciascun piano (o conteggi dichiarati dalle fonti dove mancano)",
                 numeriche=frozenset(range(1, len(stati) + 2)), larghezze=[3] + [1.2] * (len(stati) + 1),
-                totale=["Provincia"] + [str(n) for _, n, _ in prov["complessivo"]] + [str(prov["totale"])],
+                totale=["Quota sul totale"] + [f.percentuale(p) for _, _, p in prov["complessivo"]] + ["100%" if prov["totale"] else f.VUOTO],
             )
         )
 

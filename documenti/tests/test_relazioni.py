@@ -37,6 +37,9 @@ def test_relazione_di_monitoraggio(approvato):
     assert "12,50" in testo and "10,00" in testo and "2,50" in testo
     # The first semester of 2021 and the second were due by 31/07/2021 and 31/01/2022: late.
     assert "Monitoraggio del 1° semestre 2021" in testo and "In ritardo" in testo
+    # Asked after the end of the triennio: the report is about its last semester.
+    tardi = contesto.relazione_monitoraggio(approvato, datetime.date(2026, 11, 1))
+    assert tardi.frontespizio[1] == "Monitoraggio del 2° semestre 2023, situazione al 01/11/2026"
 
 
 @pytest.mark.django_db
@@ -48,7 +51,9 @@ def test_relazione_provinciale_2018(demo_db):
     # Stati: non avviato, in corso, attuato, parzialmente attuato, non attuato, totale.
     assert righe["Alto Sebino"] == ["0", "0", "12", "24", "1", "37"]
     assert righe["Dalmine"] == ["0", "0", "46", "13", "6", "65"]
-    assert attuazione.totale == ["Provincia", "0", "0", "58", "37", "7", "102"]
+    assert righe["Provincia"] == ["0", "0", "58", "37", "7", "102"]
+    # 58 of 102 carried out: 56,9 %.
+    assert attuazione.totale == ["Quota sul totale", "0,0%", "0,0%", "56,9%", "36,3%", "6,9%", "100%"]
     testo = _testo(doc)
     assert "Ambiti senza un piano del triennio in Zona (12)" in testo
     assert "Nessun Prologo provinciale per il triennio che inizia nel 2018" in testo
