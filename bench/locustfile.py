@@ -9,8 +9,8 @@ import random
 
 import requests
 from locust import HttpUser, between, events, task
+from visite import PROXY, scegli_ambiti
 
-PROXY = {"X-Forwarded-Proto": "https"}
 AMBITI = []
 PIANI = []
 OBIETTIVI = []
@@ -20,7 +20,7 @@ OBIETTIVI = []
 def elenchi(environment, **kwargs):
     """The codes and ids to visit, read once before the users start (not measured)."""
     base = environment.host
-    AMBITI.extend(a["codice"] for a in requests.get(f"{base}/api/ambiti", headers=PROXY, timeout=60).json())
+    AMBITI.extend(scegli_ambiti(base))
     PIANI.extend(p["id"] for p in requests.get(f"{base}/api/piani", headers=PROXY, timeout=60).json())
     for p in PIANI:
         OBIETTIVI.extend(o["id"] for o in requests.get(f"{base}/api/piani/{p}/obiettivi", headers=PROXY, timeout=60).json())

@@ -40,6 +40,7 @@ trap 'exit 143' TERM HUP
 DATABASE_URL=$(bash scripts/pg-throwaway.sh start "$pgdir")
 export DATABASE_URL
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING STATIC_ROOT="$work/static" CONN_MAX_AGE=60
+export ZONA_CACHE_DIR="$work/cache"
 SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY
 
@@ -63,6 +64,8 @@ curl -sf -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$port/salu
   echo "gunicorn did not start:" >&2; tail -20 "$work/server.log" >&2; exit 1
 }
 
+echo "== warm-up" >&2
+.venv/bin/python bench/visite.py "http://127.0.0.1:$port"
 echo "== locust: $utenti users, $durata" >&2
 .venv/bin/locust -f bench/locustfile.py --headless -u "$utenti" -r "$utenti" -t "$durata" \
   --host "http://127.0.0.1:$port" --csv "$work/load" --only-summary >"$work/locust.log" 2>&1 || true

@@ -88,19 +88,14 @@ def provincia(request):
         contesto.setdefault("anno", contesto["anni"][-1])
         return render(request, "conoscenza/provincia.html", contesto, status=400)
 
-    righe = sp.confronto_ambiti(indicatore, anno, ordina)
+    righe = memorizza(f"confronto:{indicatore.codice}:{anno}:{ordina}", lambda: sp.confronto_ambiti(indicatore, anno, ordina))
     nome_file = f"ambiti-{indicatore.codice}-{anno}"
     if formato in ("csv", "xlsx"):
         tabella = [[r[c] for c in sp.COLONNE_EXPORT] for r in sp.righe_export(indicatore, anno, righe)]
         return scarica_tabella(nome_file, formato, sp.COLONNE_EXPORT, tabella, foglio="Ambiti")
 
-    ats = sp.valore_ats(indicatore, anno)
-    barre = charts_provincia.barre_ambiti(
-        f"{indicatore.nome}, {anno}: gli Ambiti",
-        [{"nome": r["ambito"].nome, "valore": r["valore"]} for r in righe],
-        indicatore.unita,
-        indicatore.decimali,
-        riferimento=ats[0] if ats else None,
+    ats, grafico, mappa = memorizza(
+        f"provincia:{indicatore.codice}:{anno}:{ordina}", lambda: _grafici_provincia(indicatore, anno, righe)
     )
     base = {"indicatore": indicatore.codice, "anno": anno}
     contesto.update(
@@ -108,12 +103,9 @@ def provincia(request):
             "ordina": ordina,
             "righe": righe,
             "ats": ats,
-            "grafico": _svg(barre),
-            # The map carries every Comune's boundary through Altair: about a second to build.
-            "mappa": mark_safe(memorizza(
-                f"mappa:{indicatore.codice}:{anno}",
-                lambda: str(_svg(mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno)))),
-            )),
+            # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
+            "grafico": mark_safe(grafico),
+            "mappa": mark_safe(mappa),
             "url_nome": "?" + urlencode({**base, "ordina": "nome"}),
             "url_valore": "?" + urlencode({**base, "ordina": "valore"}),
             "url_csv": "?" + urlencode({**base, "ordina": ordina, "formato": "csv"}),
@@ -122,6 +114,21 @@ def provincia(request):
         }
     )
     return render(request, "conoscenza/provincia.html", contesto)
+
+
+def _grafici_provincia(indicatore, anno, righe):
+    """The ATS value, the bar chart and the map (SVG text): building the map carries every
+    Comune's boundary through Altair, about a second, so the three are cached together."""
+    ats = sp.valore_ats(indicatore, anno)
+    barre = charts_provincia.barre_ambiti(
+        f"{indicatore.nome}, {anno}: gli Ambiti",
+        [{"nome": r["ambito"].nome, "valore": r["valore"]} for r in righe],
+        indicatore.unita,
+        indicatore.decimali,
+        riferimento=ats[0] if ats else None,
+    )
+    mappa = mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno))
+    return ats, charts.svg(barre), charts.svg(mappa)
 
 
 @policy(read=PUBBLICO)

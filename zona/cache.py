@@ -3,18 +3,20 @@
 The data version is the id of the latest audit-log entry: every change users or loads make to
 the registry, the knowledge base (each load creates an audited Caricamento) or the plans adds
 one, so a cached value is never served after the data under it changed, and nothing needs to be
-invalidated by hand. The cache backend is Django's (per process by default; CACHE_URL may point
-to a shared one in production)."""
+invalidated by hand. The cache is Django's default cache (settings.CACHES: files in
+ZONA_CACHE_DIR, shared by the server's worker processes)."""
 
 from auditlog.models import LogEntry
 from django.core.cache import cache
-from django.db.models import Max
 
 DURATA = 6 * 60 * 60
 
 
 def versione_dati():
-    return LogEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    """Id and time of the latest audit entry: the time keeps two databases that happen to have
+    the same number of entries (a test run and the next one) from sharing cached values."""
+    ultima = LogEntry.objects.order_by("-pk").values_list("pk", "timestamp").first()
+    return f"{ultima[0]}-{ultima[1].timestamp()}" if ultima else "0"
 
 
 def memorizza(chiave, calcola, durata=DURATA):
