@@ -7,6 +7,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from territorio.models import Ambito, AppartenenzaComune
+from zona.cache import memorizza
 
 from .models import Indicatore, Livello
 from .selectors import calcola
@@ -16,7 +17,12 @@ ORDINAMENTI = ("nome", "valore")
 
 def disponibili():
     """[(Indicatore, [years])] of the indicators with a value for at least one Ambito, in the
-    catalogue's order, each with the years that have one."""
+    catalogue's order, each with the years that have one. It computes every indicator of every
+    Ambito (seconds at national scale): once per data version."""
+    return memorizza("indicatori-disponibili", _disponibili)
+
+
+def _disponibili():
     anni = {}
     for (_, anno, codice), valore in calcola(Livello.AMBITO).items():
         if valore is not None:

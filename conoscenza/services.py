@@ -135,7 +135,22 @@ def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, pro
         # Known only now: the load's audit trail shows it created, then its row count.
         caricamento.righe = validatore.righe + len(validatore.pubblicati)
         caricamento.save(update_fields=["righe"])
+    _aggiorna_statistiche(caricamento.righe)
     return caricamento
+
+
+# Rows after which the planner's statistics are refreshed at once rather than by autovacuum.
+RIGHE_PER_ANALYZE = 100_000
+
+
+def _aggiorna_statistiche(righe):
+    """After a large load PostgreSQL still plans with the statistics of the table before it (a
+    query for one Ambito then scans the whole year instead of its Comuni, seconds instead of
+    milliseconds) until autovacuum analyzes it: analyze now. It samples, so it takes a second
+    even on millions of rows."""
+    if righe >= RIGHE_PER_ANALYZE and connection.vendor == "postgresql":
+        with connection.cursor() as cursore:
+            cursore.execute(f"ANALYZE {Osservazione._meta.db_table}")
 
 
 def apri_file(contenuto: bytes, nome_file: str, formato: str = "auto", anno: int | None = None):
