@@ -6,7 +6,7 @@ in whole cents with the largest-remainder method, so the parts always add up to 
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 
 class RipartoNonValido(ValueError):
@@ -55,11 +55,6 @@ def riparto(importo, pesi: dict) -> dict:
     for *_, chiave in sorted(resti)[:avanzo]:
         quote[chiave] += 1
     return {chiave: Decimal(q).scaleb(-2) for chiave, q in quote.items()}
-
-
-def quota_arrotondata(importo, peso, totale) -> Decimal:
-    """The quota as a spreadsheet computes it: each part rounded on its own, half up."""
-    return (Decimal(str(importo)) * peso / totale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from .models import (
     Piano,
     Risorsa,
     StatoPiano,
-    Target,
 )
 
 
@@ -141,10 +140,6 @@ def confronto_piani(anno_inizio, user):
 
 def trienni_disponibili():
     return sorted(set(Piano.objects.values_list("anno_inizio", "anno_fine")), reverse=True)
-
-
-def target_per_anno(indicatore):
-    return {t.anno: t.valore for t in Target.objects.filter(indicatore=indicatore)}
 
 
 # --- obiettivi sovrazonali e criterio premiale ------------------------------------------------

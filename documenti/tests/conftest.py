@@ -2,16 +2,9 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from programmazione import services as programmazione
-from programmazione.models import AreaPolicy, Obiettivo, Piano
-from territorio.models import Ambito
-
-
-def utente(username):
-    return get_user_model().objects.get(username=username)
+from programmazione.tests.conftest import approvato, bozza, utente  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -21,22 +14,6 @@ def cache_vuota():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def bozza(demo_db):
-    """A draft 2024-2026 plan of Alto Sebino with one objective."""
-    piano = programmazione.crea_piano(utente("udp.altosebino"), Ambito.objects.get(pk="alto-sebino"), 2024)
-    programmazione.salva_obiettivo(
-        utente("udp.altosebino"),
-        Obiettivo(piano=piano, titolo="Sportello unico per la disabilità", area_policy=AreaPolicy.objects.get(pk="J")),
-    )
-    return piano
-
-
-@pytest.fixture
-def approvato(demo_db):
-    return Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
 
 
 def normalizza(testo):
