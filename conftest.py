@@ -36,6 +36,8 @@ import os
 # Playwright's sync API runs an asyncio loop in the test thread; Django would then refuse ORM
 # calls from the test (and from live_server fixtures) as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Cached page parts of the tests stay out of the working copy's var/cache.
+os.environ.setdefault("ZONA_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="zona-test-cache-"))
 
 import io  # noqa: E402
 import re  # noqa: E402
@@ -104,6 +106,15 @@ def pytest_runtest_setup(item):
         return
     with blocker.unblock():
         _ensure_demo()
+
+
+@pytest.fixture(autouse=True)
+def _cache_vuota():
+    """Each test starts with an empty cache of page parts. Keys carry the data version, but
+    tests change data with queryset.update(), which the audit trail (the version) never sees."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

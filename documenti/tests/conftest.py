@@ -1,19 +1,7 @@
 import io
 import re
 
-import pytest
-from django.core.cache import cache
-
 from programmazione.tests.conftest import approvato, bozza, utente  # noqa: F401  (shared fixtures)
-
-
-@pytest.fixture(autouse=True)
-def cache_vuota():
-    # Documents are cached per data version (the latest audit entry); a rolled-back test may
-    # leave an entry whose version number the next test reuses with other data.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def normalizza(testo):
