@@ -61,3 +61,9 @@ def test_pages_of_the_demo_plans(demo_db, client):
     assert "600.000,00 €" in pagina
     confronto = client.get("/piani/confronto/?triennio=2021").content.decode()
     assert "Alto Sebino" in confronto and "Dalmine" in confronto
+
+
+def test_plan_page_shows_the_estimated_amounts_of_the_sheets(demo_db, client):
+    piano = Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
+    pagina = client.get(f"/piani/{piano.pk}/").content.decode()
+    assert '<dd class="col-sm-7" data-testid="preventivati">929.000,00 € (5 obiettivi)</dd>' in pagina
