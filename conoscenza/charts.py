@@ -12,6 +12,27 @@ from django.core.cache import cache
 COLORI = ["#0066cc", "#d9364f", "#008758", "#a66300", "#5d7083"]
 
 
+def serie_profilo(nome_ambito, dati, confronti, codice):
+    """The points of one indicator's chart in an Ambito profile (`selectors.profilo`): the
+    Ambito and each comparison territory (`confronti`: (livello, codice, nome, ...)) per year."""
+    righe = [r for r in dati["righe"] if r["indicatore"].codice == codice]
+    if not righe:
+        return []
+    serie = [
+        {"territorio": f"Ambito {nome_ambito}", "anno": a, "valore": float(v)}
+        for a, v in zip(dati["anni"], righe[0]["valori"])
+        if v is not None
+    ]
+    for lv, c, nome, *_ in confronti:
+        valori = dati["calcolati"][(lv, c)]
+        serie += [
+            {"territorio": nome, "anno": a, "valore": float(valori[(c, a, codice)])}
+            for a in dati["anni"]
+            if valori.get((c, a, codice)) is not None
+        ]
+    return serie
+
+
 def serie_confronto(titolo, righe, unita):
     """A line per territory over the years. `righe`: dicts with territorio, anno, valore."""
     df = pd.DataFrame(righe)

@@ -62,21 +62,9 @@ def _profilo(ambito, confronti):
     if dati["anni"]:
         for codice_ind in GRAFICI:
             ind = Indicatore.objects.filter(pk=codice_ind).first()
-            righe = [r for r in dati["righe"] if r["indicatore"].codice == codice_ind]
-            if ind is None or not righe:
+            serie = charts.serie_profilo(ambito.nome, dati, confronti, codice_ind)
+            if ind is None or not serie:
                 continue
-            serie = [
-                {"territorio": f"Ambito {ambito.nome}", "anno": a, "valore": float(v)}
-                for a, v in zip(dati["anni"], righe[0]["valori"])
-                if v is not None
-            ]
-            for lv, c, nome in confronti:
-                valori = dati["calcolati"][(lv, c)]
-                serie += [
-                    {"territorio": nome, "anno": a, "valore": float(valori[(c, a, codice_ind)])}
-                    for a in dati["anni"]
-                    if valori.get((c, a, codice_ind)) is not None
-                ]
             grafico = charts.serie_confronto(ind.nome, serie, ind.unita)
             grafici.append(charts.svg(grafico))
     fonti = selectors.caricamenti_attivi([Livello.AMBITO], [ambito.pk], dati["anni"] or [0])

@@ -403,21 +403,9 @@ def _grafici(cap, ambito, dati, confronti, fonte):
     indicatori = {i.codice: i for i in Indicatore.objects.filter(codice__in=GRAFICI)}
     for codice in GRAFICI:
         ind = indicatori.get(codice)
-        righe = [r for r in dati["righe"] if r["indicatore"].codice == codice]
-        if ind is None or not righe:
+        serie = grafici_conoscenza.serie_profilo(ambito.nome, dati, confronti, codice)
+        if ind is None or not serie:
             continue
-        serie = [
-            {"territorio": f"Ambito {ambito.nome}", "anno": a, "valore": float(v)}
-            for a, v in zip(dati["anni"], righe[0]["valori"])
-            if v is not None
-        ]
-        for lv, c, nome, _ in confronti:
-            valori = dati["calcolati"][(lv, c)]
-            serie += [
-                {"territorio": nome, "anno": a, "valore": float(valori[(c, a, codice)])}
-                for a in dati["anni"]
-                if valori.get((c, a, codice)) is not None
-            ]
         cap.blocchi.append(Grafico(ind.nome, grafici_conoscenza.serie_confronto(ind.nome, serie, ind.unita), fonte))
 
 
