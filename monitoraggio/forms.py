@@ -22,8 +22,6 @@ class MisurazioneForm(Bootstrap, forms.Form):
     def __init__(self, *args, anni, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anno"].choices = [(a, a) for a in anni]
-        self.fields["anno"].widget.attrs["class"] = "form-select"
-        self.fields["semestre"].widget.attrs["class"] = "form-select"
         self.initial.setdefault("data", datetime.date.today())
 
 
@@ -44,7 +42,6 @@ class ImpegnoForm(Bootstrap, forms.Form):
     def __init__(self, *args, anni, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anno"].choices = [(a, a) for a in anni]
-        self.fields["anno"].widget.attrs["class"] = "form-select"
 
 
 SI_NO = [(None, "—"), (True, "Sì"), (False, "No")]

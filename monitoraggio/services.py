@@ -11,7 +11,7 @@ from django.db import transaction
 from conoscenza.models import Livello
 from conoscenza.selectors import calcola
 from programmazione.models import StatoAttuazione, StatoPiano
-from programmazione.services import ModificaConcorrente, verifica_permesso
+from programmazione.services import salva_versionato, verifica_permesso
 
 from .models import Impegno, Misurazione, Valutazione
 from .selectors import numero_it
@@ -25,16 +25,6 @@ def verifica_monitorabile(piano):
 def _verifica_anno(piano, anno):
     if anno not in piano.anni:
         raise ValidationError(f"L'anno {anno} è fuori dal triennio {piano.triennio} del piano.")
-
-
-def _salva_versionato(obj, versione_letta):
-    """Optimistic locking as for objectives: refuse if someone saved after `versione_letta`."""
-    if obj.pk:
-        aggiornate = type(obj).objects.filter(pk=obj.pk, versione=versione_letta).update(versione=versione_letta + 1)
-        if not aggiornate:
-            raise ModificaConcorrente(obj)
-        obj.versione = versione_letta + 1
-    obj.save()
 
 
 @transaction.atomic
@@ -52,12 +42,10 @@ def registra_misurazione(utente, indicatore, anno, semestre, data, valore, nota=
     misura = Misurazione.objects.filter(indicatore=indicatore, anno=anno, semestre=semestre).first() or Misurazione(
         indicatore=indicatore, anno=anno, semestre=semestre
     )
-    if misura.pk and versione_letta is None:
-        versione_letta = misura.versione
     misura.data, misura.valore, misura.nota = data, valore, nota
     misura.inserita_da = utente
     misura.full_clean(validate_unique=False)
-    _salva_versionato(misura, versione_letta)
+    salva_versionato(misura, versione_letta)
     return misura
 
 
@@ -102,7 +90,7 @@ def aggiorna_stato(utente, oggetto, stato, motivo="", versione_letta=None):
         oggetto.motivo = motivo if stato in {StatoAttuazione.PARZIALMENTE_ATTUATO, StatoAttuazione.NON_ATTUATO} else ""
     oggetto.full_clean()
     if hasattr(oggetto, "versione"):
-        _salva_versionato(oggetto, versione_letta if versione_letta is not None else oggetto.versione)
+        salva_versionato(oggetto, versione_letta)
     else:
         oggetto.save()
     return oggetto
@@ -136,7 +124,7 @@ def salva_valutazione(utente, valutazione, versione_letta=None):
     if valutazione.riproposto is not None and not valutazione.riproposto_motivo.strip():
         raise ValidationError("Motivare la scelta di riproporre o no l'obiettivo.")
     valutazione.full_clean()
-    _salva_versionato(valutazione, versione_letta if versione_letta is not None else valutazione.versione)
+    salva_versionato(valutazione, versione_letta)
     return valutazione
 
 

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from accounts.permissions import can_edit_piano
 from accounts.policies import PUBBLICO, policy
 from programmazione import selectors as piani
+from programmazione.forms import errori_in_breve
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
 from programmazione.policies import PIANO_SCRIVIBILE, PIANO_VISIBILE
 
@@ -88,8 +89,7 @@ def misurazione(request, obiettivo, indicatore):
             _esito(request, services.registra_misurazione, ind, d["anno"], d["semestre"], d["data"], d["valore"], d["nota"],
                    successo="Misurazione registrata.")
         else:
-            messages.error(request, "Non è stato salvato nulla: " + "; ".join(
-                f"{form.fields[c].label}: {' '.join(m)}" for c, m in form.errors.items() if c in form.fields))
+            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("monitoraggio:obiettivo", obiettivo=obiettivo)
 
 
@@ -120,8 +120,7 @@ def impegno(request, obiettivo):
         d = form.cleaned_data
         _esito(request, services.registra_impegno, ob, d["anno"], d["fondo"], d["impegnato"], d["liquidato"], successo="Impegno registrato.")
     else:
-        messages.error(request, "Non è stato salvato nulla: " + "; ".join(
-            f"{form.fields[c].label}: {' '.join(m)}" for c, m in form.errors.items() if c in form.fields))
+        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
 
 

@@ -15,6 +15,14 @@ from .models import (
 )
 
 
+def errori_in_breve(form):
+    """A form's errors on one line, for a message shown after a redirect."""
+    return "; ".join(
+        f"{form.fields[campo].label}: {' '.join(m)}" if campo in form.fields else " ".join(m)
+        for campo, m in form.errors.items()
+    )
+
+
 class Bootstrap:
     """Bootstrap Italia classes on every widget."""
 

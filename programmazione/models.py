@@ -100,6 +100,10 @@ class Piano(models.Model):
     def revisione_aperta(self):
         return self.revisioni.filter(chiusa_il__isnull=True).first()
 
+    def modificabile(self):
+        """Its content may change: a draft, or an approved plan with an open revision."""
+        return self.stato == StatoPiano.BOZZA or self.revisione_aperta() is not None
+
 
 class Revisione(models.Model):
     """A recorded change of an approved plan: while open, the plan is editable again."""

@@ -24,7 +24,7 @@ from .models import (
 
 def verifica_modificabile(piano):
     """An approved plan is frozen; it changes only while a revision is open."""
-    if piano.stato == StatoPiano.BOZZA or piano.revisione_aperta() is not None:
+    if piano.modificabile():
         return
     raise ValidationError(
         f"Il piano è nello stato «{piano.get_stato_display()}»: per modificarlo aprire una revisione."
@@ -52,12 +52,16 @@ def crea_piano(utente, ambito, anno_inizio, anno_fine=None, titolo="", precedent
     return piano
 
 
-def _incrementa_versione(obj, versione_letta):
-    """Optimistic locking: the row is updated only if nobody saved it since it was read."""
-    aggiornate = type(obj).objects.filter(pk=obj.pk, versione=versione_letta).update(versione=F("versione") + 1)
-    if not aggiornate:
-        raise ModificaConcorrente(obj)
-    obj.versione = versione_letta + 1
+def salva_versionato(obj, versione_letta=None):
+    """Optimistic locking: save `obj` (a new one simply) only if nobody saved its row since it
+    was read at `versione_letta` (default: the version the instance holds)."""
+    if obj.pk:
+        letta = obj.versione if versione_letta is None else versione_letta
+        aggiornate = type(obj).objects.filter(pk=obj.pk, versione=letta).update(versione=F("versione") + 1)
+        if not aggiornate:
+            raise ModificaConcorrente(obj)
+        obj.versione = letta + 1
+    obj.save()
 
 
 class ModificaConcorrente(ValidationError):
@@ -93,8 +97,7 @@ def salva_piano(utente, piano, versione_letta):
     verifica_permesso(utente, piano)
     verifica_modificabile(piano)
     piano.full_clean()
-    _incrementa_versione(piano, versione_letta)
-    piano.save()
+    salva_versionato(piano, versione_letta)
     return piano
 
 
@@ -113,9 +116,7 @@ def salva_obiettivo(utente, obiettivo, versione_letta=None, m2m=None):
     if not obiettivo.codice:
         obiettivo.codice = prossimo_codice(piano)
     obiettivo.full_clean()
-    if obiettivo.pk:
-        _incrementa_versione(obiettivo, versione_letta if versione_letta is not None else obiettivo.versione)
-    obiettivo.save()
+    salva_versionato(obiettivo, versione_letta)
     for campo, valori in (m2m or {}).items():
         getattr(obiettivo, campo).set(valori)
     return obiettivo
@@ -184,8 +185,7 @@ def avanza_stato(utente, piano, data, delibera="", versione_letta=None):
         accordo.save()
     setattr(piano, campo, data)
     piano.stato = successivo
-    _incrementa_versione(piano, versione_letta if versione_letta is not None else piano.versione)
-    piano.save()
+    salva_versionato(piano, versione_letta)
     return piano
 
 

@@ -27,6 +27,7 @@ from .forms import (
     RisorsaForm,
     SottoscrittoreForm,
     SovrazonaleForm,
+    errori_in_breve,
 )
 from .models import (
     Azione,
@@ -76,6 +77,7 @@ def piano(request, pk):
     piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
     puo_modificare = can_edit_piano(request.user, piano)
     passaggio = services.PASSAGGI.get(piano.stato)
+    revisione = piano.revisione_aperta()
     obiettivi = list(selectors.obiettivi_del_piano(piano))
     per_area = {}
     for o in obiettivi:
@@ -92,12 +94,12 @@ def piano(request, pk):
             "preventivato": sum((o.budget_stimato for o in obiettivi if o.budget_stimato is not None), Decimal(0)),
             "riepilogo": selectors.riepilogo_finanziario(piano),
             "puo_modificare": puo_modificare,
-            "modificabile": puo_modificare and (piano.stato == "bozza" or piano.revisione_aperta() is not None),
+            "modificabile": puo_modificare and (piano.stato == "bozza" or revisione is not None),
             "passaggio": passaggio[2] if passaggio else None,
             "passaggio_form": PassaggioForm(initial={"data": datetime.date.today(), "versione": piano.versione}),
             "revisione_form": RevisioneForm(),
             "chiudi_revisione_form": ChiudiRevisioneForm(),
-            "revisione": piano.revisione_aperta(),
+            "revisione": revisione,
             "revisioni": piano.revisioni.select_related("aperta_da"),
             "accordo": getattr(piano, "accordo", None),
             "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune")) if hasattr(piano, "accordo") else [],
@@ -126,7 +128,7 @@ def sottoscrittore(request, pk):
         else:
             messages.success(request, f"{d['nome']} aggiunto ai sottoscrittori dell'accordo.")
     else:
-        messages.error(request, "Non è stato salvato nulla: " + " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("programmazione:piano", pk=piano.pk)
 
 
@@ -227,7 +229,7 @@ def obiettivo(request, obiettivo):
     ob = get_object_or_404(selectors.obiettivi_con_dettagli().select_related("piano__ambito"), pk=obiettivo)
     piano = ob.piano
     puo_modificare = can_edit_piano(request.user, piano)
-    modificabile = puo_modificare and (piano.stato == "bozza" or piano.revisione_aperta() is not None)
+    modificabile = puo_modificare and piano.modificabile()
     return render(
         request,
         "programmazione/obiettivo.html",
@@ -286,8 +288,7 @@ def _aggiungi(request, obiettivo, form_class, nome, prefix, con_anni=False):
         else:
             messages.success(request, f"{nome}.")
     else:
-        errori = "; ".join(f"{form.fields[c].label if c in form.fields else ''}: {' '.join(m)}".lstrip(": ") for c, m in form.errors.items())
-        messages.error(request, f"Non è stato salvato nulla. {errori}")
+        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("programmazione:obiettivo", obiettivo=ob.pk)
 
 
