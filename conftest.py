@@ -207,9 +207,11 @@ def browser_page(request):
             page = context.new_page()
             page.on(
                 "console",
-                lambda msg: errors.append(_short(f"console.{msg.type}: {msg.text} ({msg.location.get('url', '')})"))
-                if msg.type == "error"
-                else None,
+                lambda msg: (
+                    errors.append(_short(f"console.{msg.type}: {msg.text} ({msg.location.get('url', '')})"))
+                    if msg.type == "error"
+                    else None
+                ),
             )
             page.on("pageerror", lambda exc: errors.append(_short(f"uncaught exception: {exc}")))
             yield page

@@ -81,9 +81,7 @@ def verifica_codice(request, user, codice):
             )
         if dispositivo.verify_token(codice):
             return dispositivo
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.get_username()}, request=request
-    )
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
     raise CodiceNonValido("Codice non valido o scaduto: usare quello che l'app mostra ora.")
 
 
@@ -120,7 +118,9 @@ def segreto_leggibile(dispositivo):
 
 def conferma_dispositivo(request, dispositivo, codice):
     if not dispositivo.verify_token("".join(codice.split())):
-        raise CodiceNonValido("Codice non valido: controllare l'ora del telefono e usare il codice che l'app mostra ora.")
+        raise CodiceNonValido(
+            "Codice non valido: controllare l'ora del telefono e usare il codice che l'app mostra ora."
+        )
     dispositivo.confirmed = True
     dispositivo.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=dispositivo.user, confirmed=False).delete()

@@ -25,11 +25,7 @@ def can_edit_ambito(user, ambito):
     if is_coordinamento(user):
         return True
     profilo = profilo_of(user)
-    return (
-        profilo is not None
-        and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO
-        and profilo.ambito_id == ambito.pk
-    )
+    return profilo is not None and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO and profilo.ambito_id == ambito.pk
 
 
 def can_edit_comune(user, comune):
@@ -71,8 +67,8 @@ def data_scope(user):
         from territorio.models import AppartenenzaComune
 
         comuni = set(AppartenenzaComune.objects.filter(ambito=profilo.ambito_id).values_list("comune_id", flat=True))
-        return lambda livello, codice: (livello == "ambito" and codice == profilo.ambito_id) or (
-            livello == "comune" and codice in comuni
+        return lambda livello, codice: (
+            (livello == "ambito" and codice == profilo.ambito_id) or (livello == "comune" and codice in comuni)
         )
     return lambda livello, codice: livello == "comune" and codice == profilo.comune_id
 
@@ -103,11 +99,7 @@ def can_edit_piano(user, piano):
     if user.is_authenticated and user.is_superuser:
         return True
     profilo = profilo_of(user)
-    return (
-        profilo is not None
-        and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO
-        and profilo.ambito_id == piano.ambito_id
-    )
+    return profilo is not None and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO and profilo.ambito_id == piano.ambito_id
 
 
 def can_edit_prologo(user):

@@ -5,8 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import login as servizio
 from .forms import CodiceForm
-from .policies import PUBBLICO, Regola, policy
 from .permissions import can_use_second_factor
+from .policies import PUBBLICO, Regola, policy
 
 SECONDO_FATTORE = Regola(
     "il coordinamento provinciale e gli Uffici di Piano",

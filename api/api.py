@@ -15,7 +15,6 @@ from territorio import selectors
 from territorio.models import Ambito, Comune
 
 
-
 class ZonaAPI(NinjaAPI):
     """NinjaAPI whose own pages (schema, docs, root) carry a policy like every other route;
     the endpoints declare theirs with `policy_api`."""
@@ -177,9 +176,7 @@ def _incarico(i):
 def comuni(request, q: str = "", data: datetime.date | None = None):
     day = _day(data)
     qs = selectors.cerca_comuni(q, limit=300) if q else selectors.comuni_della_provincia(day).order_by("nome")
-    ambito_per_comune = dict(
-        selectors.AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id")
-    )
+    ambito_per_comune = dict(selectors.AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id"))
     return [{"codice_istat": c.codice_istat, "nome": c.nome, "ambito": ambito_per_comune.get(c.pk)} for c in qs]
 
 

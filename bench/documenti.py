@@ -76,24 +76,38 @@ def prepara():
         if Piano.objects.filter(ambito=ambito, anno_inizio=ARGS.triennio).exists():
             continue
         piano = Piano.objects.create(
-            ambito=ambito, anno_inizio=ARGS.triennio, anno_fine=ARGS.triennio + 2,
-            titolo="Piano in bozza creato dal benchmark", fonte="bench/documenti.py (dati sintetici)",
+            ambito=ambito,
+            anno_inizio=ARGS.triennio,
+            anno_fine=ARGS.triennio + 2,
+            titolo="Piano in bozza creato dal benchmark",
+            fonte="bench/documenti.py (dati sintetici)",
         )
         for k in range(ARGS.obiettivi):
             area = aree[(n + k) % len(aree)]
             ob = Obiettivo.objects.create(
-                piano=piano, codice=f"B{k + 1:02d}", ordine=k, area_policy=area,
+                piano=piano,
+                codice=f"B{k + 1:02d}",
+                ordine=k,
+                area_policy=area,
                 titolo=f"Obiettivo sintetico {k + 1} dell'area {area.codice}",
                 descrizione="Descrizione sintetica dell'obiettivo, scritta dal benchmark. " * 6,
-                target="Destinatari dell'intervento.", bisogni="Bisogni a cui risponde. " * 4,
-                processo="Modalità organizzative. " * 5, output="Risultati attesi. " * 3, outcome="Impatto atteso. " * 3,
+                target="Destinatari dell'intervento.",
+                bisogni="Bisogni a cui risponde. " * 4,
+                processo="Modalità organizzative. " * 5,
+                output="Risultati attesi. " * 3,
+                outcome="Impatto atteso. " * 3,
                 budget_stimato=Decimal(10000 * (k + 1)),
             )
             ob.aree_trasversali.set(aree[(n + k + 1) % len(aree) : (n + k + 1) % len(aree) + 1])
             for i, tipo in enumerate([TipoIndicatore.PROCESSO, TipoIndicatore.OUTPUT, TipoIndicatore.OUTCOME]):
                 ind = IndicatoreObiettivo.objects.create(
-                    obiettivo=ob, ordine=i, tipo=tipo, descrizione=f"Indicatore {tipo} dell'obiettivo {k + 1}",
-                    unita="numero", baseline=Decimal(10 + i), anno_baseline=ARGS.triennio - 1,
+                    obiettivo=ob,
+                    ordine=i,
+                    tipo=tipo,
+                    descrizione=f"Indicatore {tipo} dell'obiettivo {k + 1}",
+                    unita="numero",
+                    baseline=Decimal(10 + i),
+                    anno_baseline=ARGS.triennio - 1,
                 )
                 Target.objects.bulk_create(
                     Target(indicatore=ind, anno=a, valore=Decimal(12 + i + j)) for j, a in enumerate(piano.anni)
@@ -116,8 +130,9 @@ def misura(funzione):
 
 
 def pagine(pdf):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -129,9 +144,10 @@ def main():
         uscita.mkdir(parents=True, exist_ok=True)
     # vl-convert starts its JavaScript engine on the first chart: paid once per process.
     t0 = time.perf_counter()
-    from conoscenza import charts
     import altair as alt
     import pandas as pd
+
+    from conoscenza import charts
 
     charts.svg(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
     print(f"avvio di vl-convert (una volta per processo): {time.perf_counter() - t0:.1f} s\n")
@@ -145,7 +161,9 @@ def main():
         t_docx, docx = misura(lambda: services.rendi(doc, "docx"))
         n = piano.obiettivi.count()
         righe.append((t_doc, t_pdf, t_docx))
-        print(f"{piano.ambito.nome[:45]:<45} {piano.stato:<10} {n:>7} {t_doc:>9.2f}s {t_pdf:>6.2f}s {pagine(pdf.contenuto):>7} {t_docx:>6.2f}s")
+        print(
+            f"{piano.ambito.nome[:45]:<45} {piano.stato:<10} {n:>7} {t_doc:>9.2f}s {t_pdf:>6.2f}s {pagine(pdf.contenuto):>7} {t_docx:>6.2f}s"
+        )
         if uscita:
             for f in (pdf, docx):
                 (uscita / f.nome).write_bytes(f.contenuto)
@@ -159,13 +177,23 @@ def main():
 
     print()
     for nome, costruisci in (
-        ("relazione di monitoraggio (Alto Sebino)", lambda: contesto.relazione_monitoraggio(Piano.objects.get(ambito="alto-sebino", anno_inizio=ARGS.triennio))),
-        ("relazione provinciale", lambda: contesto.relazione_provinciale(ARGS.triennio, get_user_model().objects.get(username="coordinamento"))),
+        (
+            "relazione di monitoraggio (Alto Sebino)",
+            lambda: contesto.relazione_monitoraggio(Piano.objects.get(ambito="alto-sebino", anno_inizio=ARGS.triennio)),
+        ),
+        (
+            "relazione provinciale",
+            lambda: contesto.relazione_provinciale(
+                ARGS.triennio, get_user_model().objects.get(username="coordinamento")
+            ),
+        ),
     ):
         t_doc, doc = misura(costruisci)
         t_pdf, pdf = misura(lambda doc=doc: services.rendi(doc, "pdf"))
         t_docx, docx = misura(lambda doc=doc: services.rendi(doc, "docx"))
-        print(f"{nome:<45} contenuto {t_doc:.2f} s, PDF {t_pdf:.2f} s ({pagine(pdf.contenuto)} pagine), DOCX {t_docx:.2f} s")
+        print(
+            f"{nome:<45} contenuto {t_doc:.2f} s, PDF {t_pdf:.2f} s ({pagine(pdf.contenuto)} pagine), DOCX {t_docx:.2f} s"
+        )
         if uscita:
             for f in (pdf, docx):
                 (uscita / f.nome).write_bytes(f.contenuto)

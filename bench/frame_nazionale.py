@@ -24,7 +24,9 @@ def main():
     print(f"anagrafe: {', '.join(f'{v:,} {k}' for k, v in conteggi.items())} ({time.perf_counter() - t0:.0f} s)")
     dati = kb.Dati(dict(Comune.objects.values_list("codice_istat", "nome")))
     for anno in kb.ANNI_REALI:
-        caricamento, secondi = kb.importa(dati.file_istat(anno, dati.popolazione(anno)), f"popolazione_{anno}_istat.csv", "istat")
+        caricamento, secondi = kb.importa(
+            dati.file_istat(anno, dati.popolazione(anno)), f"popolazione_{anno}_istat.csv", "istat"
+        )
         print(f"popolazione {anno}: {caricamento.righe:,} valori in {secondi:.0f} s")
 
 

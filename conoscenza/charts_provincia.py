@@ -11,9 +11,7 @@ def barre_ambiti(titolo, righe, unita, decimali=1, riferimento=None):
 
     `righe`: dicts with nome and valore (Ambiti without a value are left out); `riferimento`:
     (label, value) drawn as a dashed line, e.g. the ATS as a whole."""
-    df = pd.DataFrame(
-        [{"nome": r["nome"], "valore": float(r["valore"])} for r in righe if r["valore"] is not None]
-    )
+    df = pd.DataFrame([{"nome": r["nome"], "valore": float(r["valore"])} for r in righe if r["valore"] is not None])
     if df.empty:
         df = pd.DataFrame({"nome": pd.Series(dtype=str), "valore": pd.Series(dtype=float)})
     formato = f",.{int(decimali)}f"

@@ -193,10 +193,18 @@ def grafico_gruppi(raggruppamento, titolo=None):
         legend=legenda,
     )
     forma = alt.Shape("gruppo:N", title=None, sort=nomi_gruppi, scale=alt.Scale(domain=nomi_gruppi), legend=legenda)
-    x = alt.X("x:Q", title=f"{ix.nome} ({ix.unita})", scale=alt.Scale(domain=dominio_x, nice=False, zero=False),
-              axis=alt.Axis(format=f",.{ix.decimali}f"))
-    y = alt.Y("y:Q", title=f"{iy.nome} ({iy.unita})", scale=alt.Scale(domain=dominio_y, nice=False, zero=False),
-              axis=alt.Axis(format=f",.{iy.decimali}f"))
+    x = alt.X(
+        "x:Q",
+        title=f"{ix.nome} ({ix.unita})",
+        scale=alt.Scale(domain=dominio_x, nice=False, zero=False),
+        axis=alt.Axis(format=f",.{ix.decimali}f"),
+    )
+    y = alt.Y(
+        "y:Q",
+        title=f"{iy.nome} ({iy.unita})",
+        scale=alt.Scale(domain=dominio_y, nice=False, zero=False),
+        axis=alt.Axis(format=f",.{iy.decimali}f"),
+    )
     punti = alt.Chart(df).mark_point(filled=True, size=90, opacity=0.9).encode(x=x, y=y, color=colore, shape=forma)
     strati = [punti]
     for allinea in ("left", "right", "center"):

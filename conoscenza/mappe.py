@@ -295,10 +295,7 @@ def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provinci
     if not isinstance(indicatore, Indicatore):
         indicatore = Indicatore.objects.get(pk=indicatore)
     if valori is None:
-        valori = {
-            c: v
-            for (c, _, _), v in calcola(Livello.COMUNE, anni=[anno], indicatori=[indicatore.codice]).items()
-        }
+        valori = {c: v for (c, _, _), v in calcola(Livello.COMUNE, anni=[anno], indicatori=[indicatore.codice]).items()}
     if giorno is None:
         giorno = datetime.date(anno, 1, 1)
         if not AppartenenzaComune.objects.valid_on(giorno).exists():

@@ -71,7 +71,9 @@ class Termine(models.Model):
 
     indicatore = models.ForeignKey(Indicatore, on_delete=models.CASCADE, related_name="termini")
     parte = models.CharField(max_length=3, choices=Parte.choices)
-    peso = models.DecimalField(max_digits=6, decimal_places=3, default=1, help_text="−1 per sottrarre, 0,5 per una media")
+    peso = models.DecimalField(
+        max_digits=6, decimal_places=3, default=1, help_text="−1 per sottrarre, 0,5 per una media"
+    )
     sfasamento = models.SmallIntegerField(
         default=0, help_text="Anni dopo l'anno dell'indicatore (1: la popolazione al 1° gennaio dell'anno dopo)"
     )

@@ -104,14 +104,18 @@ def _somme_per_livello(chiavi, livello, anni, territori):
         qs = base.filter(condizione)
         if territori is not None:
             qs = qs.filter(**{f"{campo}__in": territori})
-        _raccogli(risultato, chiavi, qs.values(campo, "anno").annotate(**somme).values_list(campo, "anno", *colonne), True)
+        _raccogli(
+            risultato, chiavi, qs.values(campo, "anno").annotate(**somme).values_list(campo, "anno", *colonne), True
+        )
     elif livello == Livello.ITALIA and (territori is None or CODICE_ITALIA in territori):
         righe = base.filter(livello=Livello.COMUNE).values("anno").annotate(**somme).values_list("anno", *colonne)
         _raccogli(risultato, chiavi, ((CODICE_ITALIA, *r) for r in righe), True)
     dirette = base.filter(livello=livello)
     if territori is not None:
         dirette = dirette.filter(codice_territorio__in=territori)
-    righe = dirette.values("codice_territorio", "anno").annotate(**somme).values_list("codice_territorio", "anno", *colonne)
+    righe = (
+        dirette.values("codice_territorio", "anno").annotate(**somme).values_list("codice_territorio", "anno", *colonne)
+    )
     _raccogli(risultato, chiavi, righe, livello == Livello.COMUNE)
     return risultato
 
@@ -375,7 +379,9 @@ def profilo(livello, codice, confronti):
     for lv, c, _ in confronti:
         calcolati[(lv, c)] = calcola(lv, territori=[c])
     pubblicati = list(
-        valori_pubblicati([(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")])
+        valori_pubblicati(
+            [(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")]
+        )
     )
     righe = []
     for ind in Indicatore.objects.all():
@@ -386,9 +392,7 @@ def profilo(livello, codice, confronti):
             {
                 "indicatore": ind,
                 "valori": [serie[a] for a in anni],
-                "confronti": [
-                    calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti
-                ],
+                "confronti": [calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti],
             }
         )
     confronto_pubblicati = []
@@ -396,7 +400,9 @@ def profilo(livello, codice, confronti):
     for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello])):
         calcolato = None
         if not p.categoria:
-            calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get((p.codice_territorio, p.anno, p.indicatore_id))
+            calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get(
+                (p.codice_territorio, p.anno, p.indicatore_id)
+            )
         differenza = None
         if calcolato is not None:
             differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore

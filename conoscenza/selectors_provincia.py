@@ -49,8 +49,7 @@ def confronto_ambiti(indicatore, anno, ordina="nome"):
     if ordina not in ORDINAMENTI:
         raise ValueError(ordina)
     valori = {
-        codice: v
-        for (codice, _, _), v in calcola(Livello.AMBITO, anni=[anno], indicatori=[indicatore.codice]).items()
+        codice: v for (codice, _, _), v in calcola(Livello.AMBITO, anni=[anno], indicatori=[indicatore.codice]).items()
     }
     con_comuni = set(
         AppartenenzaComune.objects.valid_on(giorno_di_riferimento(anno)).values_list("ambito_id", flat=True)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from territorio.models import ATS, Ambito, AliasComune, Comune, Distretto, Regione
+from territorio.models import ATS, AliasComune, Ambito, Comune, Distretto, Regione
 from territorio.services import Risolutore
 from territorio.tabular import Errore, FileRifiutato, leggi_tabella
 from territorio.text import normalizza
@@ -91,7 +91,15 @@ def carica_catalogo():
 
 
 def importa_dati(
-    contenuto: bytes, nome_file: str, *, formato="auto", anno=None, fonte="", utente=None, consentito=None, progresso=None
+    contenuto: bytes,
+    nome_file: str,
+    *,
+    formato="auto",
+    anno=None,
+    fonte="",
+    utente=None,
+    consentito=None,
+    progresso=None,
 ):
     """Validate and store a data file, all or nothing. A file that brings a measure for a
     territory and year already loaded replaces those values; the earlier load stays in the
@@ -131,7 +139,9 @@ def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, pro
                 file.leggi(validatore, scrittore)
         validatore.concludi()
         _sostituisci(caricamento, validatore.chiavi, validatore.pubblicati, candidati)
-        ValorePubblicato.objects.bulk_create(ValorePubblicato(caricamento=caricamento, **p) for p in validatore.pubblicati)
+        ValorePubblicato.objects.bulk_create(
+            ValorePubblicato(caricamento=caricamento, **p) for p in validatore.pubblicati
+        )
         # Known only now: the load's audit trail shows it created, then its row count.
         caricamento.righe = validatore.righe + len(validatore.pubblicati)
         caricamento.save(update_fields=["righe"])
@@ -221,7 +231,9 @@ class _FileIstat:
         linee = testo.splitlines()
         indice_header = next((i for i, line in enumerate(linee[:20]) if "codice comune" in line.lower()), None)
         if indice_header is None:
-            raise FileRifiutato([Errore(None, None, "Intestazione ISTAT non trovata: manca la colonna «Codice comune».")])
+            raise FileRifiutato(
+                [Errore(None, None, "Intestazione ISTAT non trovata: manca la colonna «Codice comune».")]
+            )
         if anno is None:
             for line in linee[:indice_header]:
                 m = _TITOLO_ANNO.search(line)
@@ -243,7 +255,9 @@ class _FileIstat:
 
         self.i_codice, self.i_eta = col("codice comune"), col("eta")
         self.i_m, self.i_f = col("totale maschi", "maschi"), col("totale femmine", "femmine")
-        mancanti = [n for n, i in (("Età", self.i_eta), ("Totale maschi", self.i_m), ("Totale femmine", self.i_f)) if i is None]
+        mancanti = [
+            n for n, i in (("Età", self.i_eta), ("Totale maschi", self.i_m), ("Totale femmine", self.i_f)) if i is None
+        ]
         if mancanti:
             raise FileRifiutato([Errore(indice_header + 1, m, "colonna mancante nel file ISTAT.") for m in mancanti])
         self.anno = anno
@@ -289,8 +303,11 @@ class _FileIstat:
                 comune = comuni[codice] = validatore.comune_consentito(codice)
             e = eta_istat.get(eta)
             # At most 15 digits: the value column holds 16 before the point.
-            if not comune or e is None or not (m.isdigit() and f.isdigit() and m.isascii() and f.isascii()
-                                                and len(m) < 16 and len(f) < 16):
+            if (
+                not comune
+                or e is None
+                or not (m.isdigit() and f.isdigit() and m.isascii() and f.isascii() and len(m) < 16 and len(f) < 16)
+            ):
                 raise _Irregolare
             vista = viste.get(comune)
             if vista is None:
@@ -467,7 +484,9 @@ class _Validatore:
             return None
         if self.consentito is not None and not self.consentito(livello, codice):
             errori.append(
-                Errore(n, "codice_territorio", f"«{codice}» non è un territorio per cui il tuo ruolo può caricare dati.")
+                Errore(
+                    n, "codice_territorio", f"«{codice}» non è un territorio per cui il tuo ruolo può caricare dati."
+                )
             )
             return None
         anno_testo = str(v.get("anno") or "").strip()
@@ -486,7 +505,9 @@ class _Validatore:
             errori.append(Errore(n, "valore", f"«{v.get('valore')}» non è un numero (usare il punto per i decimali)."))
             return None
         if abs(valore) >= _VALORE_MAX:
-            errori.append(Errore(n, "valore", f"«{v.get('valore')}» è troppo grande: al massimo 16 cifre prima del punto."))
+            errori.append(
+                Errore(n, "valore", f"«{v.get('valore')}» è troppo grande: al massimo 16 cifre prima del punto.")
+            )
             return None
         if codice_misura in self.indicatori and codice_misura not in self.misure:
             self.pubblicati.append(
@@ -524,7 +545,11 @@ class _Validatore:
         chiave = (misura.codice, livello, codice, anno, eta_da, eta_a, sesso, categoria)
         if chiave in self._viste:
             errori.append(
-                Errore(n, None, f"riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {self._viste[chiave]}.")
+                Errore(
+                    n,
+                    None,
+                    f"riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {self._viste[chiave]}.",
+                )
             )
             return None
         self._viste[chiave] = n
@@ -532,14 +557,27 @@ class _Validatore:
         gruppo = self._gruppi.setdefault((misura.codice, livello, codice, anno, categoria), (n, tipo))
         if gruppo[1] != tipo:
             errori.append(
-                Errore(n, None, f"la riga {gruppo[0]} e questa mescolano totali e dati per età o sesso dello stesso territorio e anno.")
+                Errore(
+                    n,
+                    None,
+                    f"la riga {gruppo[0]} e questa mescolano totali e dati per età o sesso dello stesso territorio e anno.",
+                )
             )
             return None
         self.chiavi.setdefault((misura.codice, livello, anno, categoria), set()).add(codice)
         self.righe += 1
         return (
-            misura.codice, livello, codice, codice if livello == Livello.COMUNE else None, anno,
-            datetime.date(anno, 1, 1), eta_da, eta_a, sesso, categoria, valore,
+            misura.codice,
+            livello,
+            codice,
+            codice if livello == Livello.COMUNE else None,
+            anno,
+            datetime.date(anno, 1, 1),
+            eta_da,
+            eta_a,
+            sesso,
+            categoria,
+            valore,
         )
 
     def concludi(self):
@@ -555,8 +593,17 @@ class _Validatore:
 # Storing
 
 _CAMPI = [
-    "misura_id", "livello", "codice_territorio", "comune_id", "anno", "data_riferimento", "eta_da", "eta_a",
-    "sesso", "categoria", "valore",
+    "misura_id",
+    "livello",
+    "codice_territorio",
+    "comune_id",
+    "anno",
+    "data_riferimento",
+    "eta_da",
+    "eta_a",
+    "sesso",
+    "categoria",
+    "valore",
 ]
 
 
@@ -567,9 +614,10 @@ def _scrittore(caricamento, progresso, stima):
     more (and the transaction is rolled back by the caller)."""
     if connection.vendor == "postgresql":
         colonne = ", ".join(["caricamento_id", "attiva"] + _CAMPI)
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {Osservazione._meta.db_table} ({colonne}) FROM STDIN"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {Osservazione._meta.db_table} ({colonne}) FROM STDIN") as copy,
+        ):
             scrittore = _Copia(copy, caricamento.pk, progresso, stima)
             yield scrittore
             scrittore.chiudi()
@@ -644,8 +692,19 @@ class _Orm(_Scrittore):
         anno = self._anno
         for sesso, valore in (("M", m), ("F", f)):
             self.scrivi(
-                (MISURA_ISTAT, Livello.COMUNE, codice, codice, anno, datetime.date(anno, 1, 1), eta[0], eta[2], sesso, "",
-                 Decimal(valore))
+                (
+                    MISURA_ISTAT,
+                    Livello.COMUNE,
+                    codice,
+                    codice,
+                    anno,
+                    datetime.date(anno, 1, 1),
+                    eta[0],
+                    eta[2],
+                    sesso,
+                    "",
+                    Decimal(valore),
+                )
             )
 
     def _svuota(self):

@@ -133,11 +133,16 @@ def carica(request):
 @policy(read=PUBBLICO)
 def caricamenti(request):
     # A superseded load is marked on the load, not on each value: none of its values is in use.
-    voci = Caricamento.objects.select_related("utente", "sostituito_da").annotate(
-        attive=Case(
-            When(sostituito_da__isnull=False, then=Value(0)),
-            default=Count("osservazioni", filter=Q(osservazioni__attiva=True)),
+    voci = (
+        Caricamento.objects.select_related("utente", "sostituito_da")
+        .annotate(
+            attive=Case(
+                When(sostituito_da__isnull=False, then=Value(0)),
+                default=Count("osservazioni", filter=Q(osservazioni__attiva=True)),
+            )
         )
-    ).order_by("-creato_il", "-id")
-    return render(request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))})
-
+        .order_by("-creato_il", "-id")
+    )
+    return render(
+        request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))}
+    )

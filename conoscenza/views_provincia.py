@@ -88,7 +88,9 @@ def provincia(request):
         contesto.setdefault("anno", contesto["anni"][-1])
         return render(request, "conoscenza/provincia.html", contesto, status=400)
 
-    righe = memorizza(f"confronto:{indicatore.codice}:{anno}:{ordina}", lambda: sp.confronto_ambiti(indicatore, anno, ordina))
+    righe = memorizza(
+        f"confronto:{indicatore.codice}:{anno}:{ordina}", lambda: sp.confronto_ambiti(indicatore, anno, ordina)
+    )
     nome_file = f"ambiti-{indicatore.codice}-{anno}"
     if formato in ("csv", "xlsx"):
         tabella = [[r[c] for c in sp.COLONNE_EXPORT] for r in sp.righe_export(indicatore, anno, righe)]

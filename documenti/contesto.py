@@ -148,7 +148,9 @@ def _premessa(doc, piano, terr):
     if terr["comuni"]:
         nomi = ", ".join(c.nome for c in terr["comuni"])
         cap.blocchi.append(
-            Paragrafo(f"Al {f.data(terr['giorno'])} l'Ambito territoriale {ambito.nome} comprende {len(terr['comuni'])} Comuni: {nomi}.")
+            Paragrafo(
+                f"Al {f.data(terr['giorno'])} l'Ambito territoriale {ambito.nome} comprende {len(terr['comuni'])} Comuni: {nomi}."
+            )
         )
     else:
         cap.blocchi.append(_nota(f"L'anagrafe di Zona non registra i Comuni dell'Ambito {ambito.nome}."))
@@ -173,15 +175,25 @@ def _tabella_attuazione(att, fonte):
         for i, r in enumerate(elenco):
             riga = []
             if i == 0:
-                riga.append(Cella("Totale del piano" if area == monitoraggio.TOTALE else area, righe=len(elenco), intestazione=area == monitoraggio.TOTALE))
+                riga.append(
+                    Cella(
+                        "Totale del piano" if area == monitoraggio.TOTALE else area,
+                        righe=len(elenco),
+                        intestazione=area == monitoraggio.TOTALE,
+                    )
+                )
             riga += [r.etichetta_stato, str(r.numero), f.percentuale(r.percentuale)]
             if dichiarati:
                 riga.append("dichiarato dalla fonte" if r.origine == "dichiarato" else "calcolato")
             righe.append(riga)
     colonne = ["Area", "Stato", "Numero", "%"] + (["Origine"] if dichiarati else [])
     return Tabella(
-        colonne, righe, fonte=fonte, didascalia="Obiettivi per area e stato di attuazione",
-        numeriche=frozenset({2, 3}), larghezze=[4, 2.5, 1.2, 1.2] + ([2] if dichiarati else []),
+        colonne,
+        righe,
+        fonte=fonte,
+        didascalia="Obiettivi per area e stato di attuazione",
+        numeriche=frozenset({2, 3}),
+        larghezze=[4, 2.5, 1.2, 1.2] + ([2] if dichiarati else []),
     )
 
 
@@ -193,7 +205,9 @@ def _scheda_tabella2(o, successivi, triennio_successivo):
     else:
         calcolata = monitoraggio.coincidenza_risorse(o)
         coincidenza = (
-            f"{f.percentuale(calcolata)} (calcolata da risorse stanziate e impegnate)" if calcolata is not None else f.oppure(v.coincidenza_testo)
+            f"{f.percentuale(calcolata)} (calcolata da risorse stanziate e impegnate)"
+            if calcolata is not None
+            else f.oppure(v.coincidenza_testo)
         )
     stato = ETICHETTE_STATI.get(o.stato, "non rilevato") if o.stato else "non rilevato"
     if o.motivo or o.motivo_testo:
@@ -218,9 +232,17 @@ def _scheda_tabella2(o, successivi, triennio_successivo):
         ],
     ]
     if successivi:
-        righe.append(["Ripreso nel piano successivo da", "; ".join(f"{s.codice} – {s.titolo} ({s.piano.triennio})" for s in successivi)])
+        righe.append(
+            [
+                "Ripreso nel piano successivo da",
+                "; ".join(f"{s.codice} – {s.titolo} ({s.piano.triennio})" for s in successivi),
+            ]
+        )
     return Tabella(
-        ["Dimensione", "Output"], righe, scheda=True, larghezze=[2, 3],
+        ["Dimensione", "Output"],
+        righe,
+        scheda=True,
+        larghezze=[2, 3],
         fonte=v.fonte or "scheda di valutazione registrata in Zona",
     )
 
@@ -228,7 +250,11 @@ def _scheda_tabella2(o, successivi, triennio_successivo):
 def _precedente_triennalita(doc, piano, precedente):
     if precedente is None:
         cap = doc.capitolo("La precedente triennalità")
-        cap.blocchi.append(_nota(f"In Zona non c'è un piano dell'Ambito {piano.ambito.nome} precedente al {piano.triennio}: la sua valutazione non è disponibile."))
+        cap.blocchi.append(
+            _nota(
+                f"In Zona non c'è un piano dell'Ambito {piano.ambito.nome} precedente al {piano.triennio}: la sua valutazione non è disponibile."
+            )
+        )
         return
     cap = doc.capitolo(f"La precedente triennalità {precedente.triennio}")
     obiettivi = list(
@@ -237,7 +263,9 @@ def _precedente_triennalita(doc, piano, precedente):
         .order_by("ordine", "codice")
     )
     cap.blocchi.append(
-        Paragrafo(f"Il Piano di Zona {precedente.triennio} dell'Ambito contava {len(obiettivi)} obiettivi. Stato del piano: {_stato_piano(precedente)}.")
+        Paragrafo(
+            f"Il Piano di Zona {precedente.triennio} dell'Ambito contava {len(obiettivi)} obiettivi. Stato del piano: {_stato_piano(precedente)}."
+        )
     )
     doc.sezione(cap, "Stato di attuazione degli obiettivi")
     att = monitoraggio.attuazione(precedente)
@@ -256,7 +284,9 @@ def _precedente_triennalita(doc, piano, precedente):
     valutati = [o for o in obiettivi if hasattr(o, "valutazione")]
     senza = [o for o in obiettivi if not hasattr(o, "valutazione")]
     if not valutati:
-        cap.blocchi.append(_nota("Nessun obiettivo del piano precedente ha una scheda di valutazione (Tabella 2) in Zona."))
+        cap.blocchi.append(
+            _nota("Nessun obiettivo del piano precedente ha una scheda di valutazione (Tabella 2) in Zona.")
+        )
     for o in valutati:
         cap.blocchi.append(Titolo(f"{o.codice} – {o.titolo}", 3))
         successivi = [s for s in o.continuato_da.all() if s.piano_id == piano.pk]
@@ -267,10 +297,17 @@ def _precedente_triennalita(doc, piano, precedente):
             Tabella(
                 ["Codice", "Obiettivo", "Area", "Stato", "Motivo"],
                 [
-                    [o.codice, o.titolo, monitoraggio.area_di(o), ETICHETTE_STATI.get(o.stato, "non rilevato"), o.motivo_testo or o.get_motivo_display()]
+                    [
+                        o.codice,
+                        o.titolo,
+                        monitoraggio.area_di(o),
+                        ETICHETTE_STATI.get(o.stato, "non rilevato"),
+                        o.motivo_testo or o.get_motivo_display(),
+                    ]
                     for o in senza
                 ],
-                fonte=f"obiettivi del piano {precedente.triennio} in Zona" + (f" ({precedente.fonte})" if precedente.fonte else ""),
+                fonte=f"obiettivi del piano {precedente.triennio} in Zona"
+                + (f" ({precedente.fonte})" if precedente.fonte else ""),
                 larghezze=[1.2, 4, 2.5, 1.6, 2.2],
             )
         )
@@ -306,7 +343,11 @@ def _quadro_conoscitivo(doc, ambito):
     dati = conoscenza.profilo(Livello.AMBITO, ambito.pk, [(lv, c, nome) for lv, c, nome, _ in confronti])
     base = conoscenza.dati_di_base(Livello.AMBITO, ambito.pk)
     if not dati["anni"] and not base:
-        cap.blocchi.append(_nota(f"Nessun dato di base è caricato in Zona per l'Ambito {ambito.nome} né per i suoi Comuni: il quadro conoscitivo non è disponibile."))
+        cap.blocchi.append(
+            _nota(
+                f"Nessun dato di base è caricato in Zona per l'Ambito {ambito.nome} né per i suoi Comuni: il quadro conoscitivo non è disponibile."
+            )
+        )
         return
     if dati["anni"]:
         anni, ultimo = dati["anni"], dati["anni"][-1]
@@ -327,18 +368,28 @@ def _quadro_conoscitivo(doc, ambito):
             + [f.numero(v, r["indicatore"].decimali) for v in r["confronti"]]
             for r in dati["righe"]
         ]
-        colonne = ["Indicatore", "Unità"] + [str(a) for a in anni] + [f"{etichetta} {ultimo}" for *_, etichetta in confronti]
+        colonne = (
+            ["Indicatore", "Unità"] + [str(a) for a in anni] + [f"{etichetta} {ultimo}" for *_, etichetta in confronti]
+        )
         cap.blocchi.append(
             Tabella(
-                colonne, righe, fonte=fonte, didascalia="Indicatori demografici",
-                numeriche=frozenset(range(2, len(colonne))), larghezze=[4, 1.6] + [1.4] * (len(colonne) - 2),
+                colonne,
+                righe,
+                fonte=fonte,
+                didascalia="Indicatori demografici",
+                numeriche=frozenset(range(2, len(colonne))),
+                larghezze=[4, 1.6] + [1.4] * (len(colonne) - 2),
             )
         )
         _grafici(cap, ambito, dati, confronti, fonte)
         _comuni(doc, cap, ambito, ultimo, fonte)
     if base:
         doc.sezione(cap, "Dati dei documenti dell'Ambito")
-        cap.blocchi.append(Paragrafo("Dati di base riportati nei documenti di programmazione dell'Ambito, caricati in Zona al livello di Ambito."))
+        cap.blocchi.append(
+            Paragrafo(
+                "Dati di base riportati nei documenti di programmazione dell'Ambito, caricati in Zona al livello di Ambito."
+            )
+        )
         fonti = _fonti_misure(ambito)
         for t in base:
             misura = t["misura"]
@@ -346,8 +397,10 @@ def _quadro_conoscitivo(doc, ambito):
             if t["incrocio"]:
                 inc = t["incrocio"]
                 tab = Tabella(
-                    [""] + inc["colonne"], [[r] + [f.numero(v) for v in valori] for r, valori in inc["righe"]],
-                    fonte=fonti.get(misura.codice, ""), didascalia=f"{titolo}, {t['anni'][0]}",
+                    [""] + inc["colonne"],
+                    [[r] + [f.numero(v) for v in valori] for r, valori in inc["righe"]],
+                    fonte=fonti.get(misura.codice, ""),
+                    didascalia=f"{titolo}, {t['anni'][0]}",
                     numeriche=frozenset(range(1, len(inc["colonne"]) + 1)),
                 )
             elif any("|" in c for c, _ in t["righe"]):
@@ -356,8 +409,10 @@ def _quadro_conoscitivo(doc, ambito):
                 tab = Tabella(
                     [(misura.categorie or "Voce").capitalize()] + [str(a) for a in t["anni"]],
                     [[c] + [f.numero(v) for v in valori] for c, valori in t["righe"]],
-                    fonte=fonti.get(misura.codice, ""), didascalia=titolo,
-                    numeriche=frozenset(range(1, len(t["anni"]) + 1)), larghezze=[4] + [1.2] * len(t["anni"]),
+                    fonte=fonti.get(misura.codice, ""),
+                    didascalia=titolo,
+                    numeriche=frozenset(range(1, len(t["anni"]) + 1)),
+                    larghezze=[4] + [1.2] * len(t["anni"]),
                 )
             cap.blocchi.append(tab)
 
@@ -378,8 +433,12 @@ def _tabella_incrociata(t, misura, titolo, fonte):
             testa = [Cella(gruppo, righe=len(elenco), intestazione=True)] if i == 0 else []
             righe.append(testa + [voce] + [f.numero(v) for v in valori])
     return Tabella(
-        colonne + [str(a) for a in t["anni"]], righe, fonte=fonte,
-        didascalia=titolo, numeriche=frozenset(range(2, len(t["anni"]) + 2)), larghezze=[2.5, 2.5] + [1.2] * len(t["anni"]),
+        colonne + [str(a) for a in t["anni"]],
+        righe,
+        fonte=fonte,
+        didascalia=titolo,
+        numeriche=frozenset(range(2, len(t["anni"]) + 2)),
+        larghezze=[2.5, 2.5] + [1.2] * len(t["anni"]),
     )
 
 
@@ -415,18 +474,26 @@ def _comuni(doc, cap, ambito, anno, fonte):
         return
     indicatori = list(Indicatore.objects.filter(codice__in=INDICATORI_COMUNI))
     indicatori.sort(key=lambda i: INDICATORI_COMUNI.index(i.codice))
-    valori = conoscenza.calcola(Livello.COMUNE, anni=[anno], indicatori=[i.codice for i in indicatori], territori=[c.pk for c in comuni])
+    valori = conoscenza.calcola(
+        Livello.COMUNE, anni=[anno], indicatori=[i.codice for i in indicatori], territori=[c.pk for c in comuni]
+    )
     if not valori:
         return
-    totali = conoscenza.calcola(Livello.AMBITO, anni=[anno], indicatori=[i.codice for i in indicatori], territori=[ambito.pk])
+    totali = conoscenza.calcola(
+        Livello.AMBITO, anni=[anno], indicatori=[i.codice for i in indicatori], territori=[ambito.pk]
+    )
     doc.sezione(cap, f"I Comuni dell'Ambito nel {anno}")
     righe = [[c.nome] + [f.numero(valori.get((c.pk, anno, i.codice)), i.decimali) for i in indicatori] for c in comuni]
     cap.blocchi.append(
         Tabella(
-            ["Comune"] + [f"{i.nome} ({i.unita})" for i in indicatori], righe, fonte=fonte,
+            ["Comune"] + [f"{i.nome} ({i.unita})" for i in indicatori],
+            righe,
+            fonte=fonte,
             didascalia=f"Comuni dell'Ambito al 1° gennaio {anno}",
-            numeriche=frozenset(range(1, len(indicatori) + 1)), larghezze=[3] + [1.6] * len(indicatori),
-            totale=[f"Ambito {ambito.nome}"] + [f.numero(totali.get((ambito.pk, anno, i.codice)), i.decimali) for i in indicatori],
+            numeriche=frozenset(range(1, len(indicatori) + 1)),
+            larghezze=[3] + [1.6] * len(indicatori),
+            totale=[f"Ambito {ambito.nome}"]
+            + [f.numero(totali.get((ambito.pk, anno, i.codice)), i.decimali) for i in indicatori],
         )
     )
 
@@ -442,10 +509,18 @@ def _governance(doc, piano, ambito, oggi):
         cap.blocchi.append(_nota("L'accordo di programma del piano non è registrato in Zona."))
     else:
         sottoscrittori = list(accordo.sottoscrittori.select_related("comune"))
-        frase = f"Sottoscritto il {f.data(accordo.firmato_il)}." if accordo.firmato_il else "La data di sottoscrizione non è registrata."
+        frase = (
+            f"Sottoscritto il {f.data(accordo.firmato_il)}."
+            if accordo.firmato_il
+            else "La data di sottoscrizione non è registrata."
+        )
         if accordo.scadenza:
             frase += f" Scade il {f.data(accordo.scadenza)}."
-        frase += f" Lo sottoscrivono {len(sottoscrittori)} enti." if sottoscrittori else " Nessun sottoscrittore è registrato."
+        frase += (
+            f" Lo sottoscrivono {len(sottoscrittori)} enti."
+            if sottoscrittori
+            else " Nessun sottoscrittore è registrato."
+        )
         cap.blocchi.append(Paragrafo(frase))
         if accordo.note:
             cap.blocchi.append(Paragrafo(f"Note: {accordo.note}"))
@@ -453,16 +528,22 @@ def _governance(doc, piano, ambito, oggi):
             per_tipo = Counter(s.get_tipo_display() for s in sottoscrittori)
             cap.blocchi.append(
                 Tabella(
-                    ["Tipo di ente", "Sottoscrittori"], [[t, str(n)] for t, n in per_tipo.items()],
-                    fonte="accordo di programma del piano in Zona", didascalia="Sottoscrittori per tipo di ente",
-                    numeriche=frozenset({1}), totale=["Totale", str(len(sottoscrittori))], larghezze=[3, 1],
+                    ["Tipo di ente", "Sottoscrittori"],
+                    [[t, str(n)] for t, n in per_tipo.items()],
+                    fonte="accordo di programma del piano in Zona",
+                    didascalia="Sottoscrittori per tipo di ente",
+                    numeriche=frozenset({1}),
+                    totale=["Totale", str(len(sottoscrittori))],
+                    larghezze=[3, 1],
                 )
             )
             cap.blocchi.append(
                 Tabella(
                     ["Sottoscrittore", "Tipo", "Aderisce dal"],
                     [[s.nome, s.get_tipo_display(), f.data(s.aderito_il)] for s in sottoscrittori],
-                    fonte="accordo di programma del piano in Zona", didascalia="Sottoscrittori dell'accordo", larghezze=[4, 2, 1.5],
+                    fonte="accordo di programma del piano in Zona",
+                    didascalia="Sottoscrittori dell'accordo",
+                    larghezze=[4, 2, 1.5],
                 )
             )
     doc.sezione(cap, "Ufficio di Piano e organi dell'Ambito")
@@ -476,7 +557,12 @@ def _governance(doc, piano, ambito, oggi):
         if organo.tipo not in (TipoOrgano.UFFICIO_DI_PIANO, TipoOrgano.ASSEMBLEA_AMBITO):
             continue
         righe.append([Cella(organo.get_tipo_display(), intestazione=True), organo.nome])
-        for etichetta, valore in (("Indirizzo", organo.indirizzo), ("Telefono", organo.telefono), ("Posta elettronica", organo.email), ("Sito web", organo.sito_web)):
+        for etichetta, valore in (
+            ("Indirizzo", organo.indirizzo),
+            ("Telefono", organo.telefono),
+            ("Posta elettronica", organo.email),
+            ("Sito web", organo.sito_web),
+        ):
             if valore:
                 righe.append([etichetta, valore])
         for i in incarichi:
@@ -487,7 +573,15 @@ def _governance(doc, piano, ambito, oggi):
                     fonti.add(i.fonte)
     if righe:
         fonte = FONTE_ANAGRAFE + (f"; incarichi: {'; '.join(sorted(fonti))}" if fonti else "")
-        cap.blocchi.append(Tabella(["Voce", "Valore"], righe, fonte=fonte + f"; situazione al {f.data(oggi)}", scheda=True, larghezze=[1, 2]))
+        cap.blocchi.append(
+            Tabella(
+                ["Voce", "Valore"],
+                righe,
+                fonte=fonte + f"; situazione al {f.data(oggi)}",
+                scheda=True,
+                larghezze=[1, 2],
+            )
+        )
     else:
         cap.blocchi.append(_nota("L'anagrafe di Zona non registra l'Ufficio di Piano né gli organi dell'Ambito."))
 
@@ -506,7 +600,9 @@ def _sinottica(piano):
             continue
         for i, o in enumerate(elenco):
             codici = ", ".join([o.area_policy_id or "sistema"] + [a.codice for a in o.aree_trasversali.all()])
-            riga = [Cella(macro, righe=len(elenco), intestazione=True), Cella(aree, righe=len(elenco))] if i == 0 else []
+            riga = (
+                [Cella(macro, righe=len(elenco), intestazione=True), Cella(aree, righe=len(elenco))] if i == 0 else []
+            )
             righe.append(riga + [f"{o.codice} – {o.titolo}", codici])
     return righe
 
@@ -517,20 +613,31 @@ def _nuova_programmazione(doc, piano, obiettivi, precedente):
         cap.blocchi.append(_nota("Il piano non ha ancora obiettivi registrati in Zona."))
         return
     fonte = "schede obiettivo del piano in Zona" + (f" ({piano.fonte})" if piano.fonte else "")
-    cap.blocchi.append(Paragrafo(f"Il piano conta {len(obiettivi)} obiettivi in {piano.macroaree.count()} macroaree dell'Ambito."))
+    cap.blocchi.append(
+        Paragrafo(f"Il piano conta {len(obiettivi)} obiettivi in {piano.macroaree.count()} macroaree dell'Ambito.")
+    )
     doc.sezione(cap, "Macroaree, aree di policy e obiettivi")
     cap.blocchi.append(
         Tabella(
-            ["Macroarea dell'Ambito", "Aree di policy regionali", "Obiettivo", "Aree"], _sinottica(piano), fonte=fonte,
-            didascalia="Tabella sinottica: macroaree dell'Ambito, aree di policy regionali (A-J) e obiettivi", larghezze=[2.4, 2.8, 4, 1],
+            ["Macroarea dell'Ambito", "Aree di policy regionali", "Obiettivo", "Aree"],
+            _sinottica(piano),
+            fonte=fonte,
+            didascalia="Tabella sinottica: macroaree dell'Ambito, aree di policy regionali (A-J) e obiettivi",
+            larghezze=[2.4, 2.8, 4, 1],
         )
     )
     doc.sezione(cap, "Obiettivi per area di policy regionale")
     cap.blocchi.append(
         Tabella(
             ["Area di policy", "Area principale", "Area trasversale", "Obiettivi"],
-            [[str(a), str(len(p)), str(len(t)), ", ".join(o.codice for o in p) or f.VUOTO] for a, p, t in programmazione.matrice_aree(piano)],
-            fonte=fonte, didascalia="Numero di obiettivi per area di policy (A-J)", numeriche=frozenset({1, 2}), larghezze=[4, 1.2, 1.2, 3],
+            [
+                [str(a), str(len(p)), str(len(t)), ", ".join(o.codice for o in p) or f.VUOTO]
+                for a, p, t in programmazione.matrice_aree(piano)
+            ],
+            fonte=fonte,
+            didascalia="Numero di obiettivi per area di policy (A-J)",
+            numeriche=frozenset({1, 2}),
+            larghezze=[4, 1.2, 1.2, 3],
         )
     )
     _condivisi(doc, cap, piano, obiettivi)
@@ -547,17 +654,24 @@ def _nuova_programmazione(doc, piano, obiettivi, precedente):
 def _condivisi(doc, cap, piano, obiettivi):
     provinciali = [(o, list(o.obiettivi_provinciali.all())) for o in obiettivi]
     provinciali = [(o, p) for o, p in provinciali if p]
-    sovrazonali = list(ObiettivoSovrazonale.objects.filter(obiettivi__piano=piano).prefetch_related("ambiti", "obiettivi").distinct())
+    sovrazonali = list(
+        ObiettivoSovrazonale.objects.filter(obiettivi__piano=piano).prefetch_related("ambiti", "obiettivi").distinct()
+    )
     doc.sezione(cap, "Obiettivi condivisi: Prologo provinciale e programmazione sovrazonale")
     if not provinciali and not sovrazonali:
-        cap.blocchi.append(_nota("Nessun obiettivo del piano è collegato a un obiettivo del Prologo provinciale o a un obiettivo sovrazonale."))
+        cap.blocchi.append(
+            _nota(
+                "Nessun obiettivo del piano è collegato a un obiettivo del Prologo provinciale o a un obiettivo sovrazonale."
+            )
+        )
         return
     if provinciali:
         cap.blocchi.append(
             Tabella(
                 ["Obiettivo del piano", "Obiettivi del Prologo provinciale"],
                 [[f"{o.codice} – {o.titolo}", "; ".join(str(p) for p in ps)] for o, ps in provinciali],
-                fonte="collegamenti tra obiettivi del piano e del Prologo in Zona", larghezze=[1, 1],
+                fonte="collegamenti tra obiettivi del piano e del Prologo in Zona",
+                larghezze=[1, 1],
             )
         )
     if sovrazonali:
@@ -565,34 +679,57 @@ def _condivisi(doc, cap, piano, obiettivi):
             Tabella(
                 ["Obiettivo sovrazonale", "Area", "Ambiti", "Obiettivi del piano"],
                 [
-                    [s.titolo, s.area_policy_id, ", ".join(a.nome for a in s.ambiti.all()), ", ".join(o.codice for o in s.obiettivi.all() if o.piano_id == piano.pk)]
+                    [
+                        s.titolo,
+                        s.area_policy_id,
+                        ", ".join(a.nome for a in s.ambiti.all()),
+                        ", ".join(o.codice for o in s.obiettivi.all() if o.piano_id == piano.pk),
+                    ]
                     for s in sovrazonali
                 ],
-                fonte="obiettivi sovrazonali registrati in Zona", larghezze=[3, 0.8, 3, 1.5],
+                fonte="obiettivi sovrazonali registrati in Zona",
+                larghezze=[3, 0.8, 3, 1.5],
             )
         )
 
 
 def _scheda_tabella3(o, piano, precedente):
     aree = list(o.aree_trasversali.all())
-    risorse_economiche = " ".join(x for x in (f.euro(o.budget_stimato) + "." if o.budget_stimato is not None else "", f.pulisci(o.risorse_economiche)) if x)
+    risorse_economiche = " ".join(
+        x
+        for x in (
+            f.euro(o.budget_stimato) + "." if o.budget_stimato is not None else "",
+            f.pulisci(o.risorse_economiche),
+        )
+        if x
+    )
     continuita = f.si_no(o.continuita)
     if o.continua_id:
         continuita += f": {o.continua.codice} – {o.continua.titolo} ({o.continua.piano.triennio})"
     precedente_label = f" ({precedente.triennio})" if precedente else ""
     righe = [
         ["Titolo obiettivo", o.titolo],
-        ["Codice e area", f"{o.codice} · {o.area_policy or 'Azione di sistema'}" + (f" · macroarea {o.macroarea.titolo}" if o.macroarea else "")],
+        [
+            "Codice e area",
+            f"{o.codice} · {o.area_policy or 'Azione di sistema'}"
+            + (f" · macroarea {o.macroarea.titolo}" if o.macroarea else ""),
+        ],
         ["Descrizione obiettivo", f.oppure(o.descrizione)],
         ["Target", f.oppure(o.target)],
         ["Risorse economiche preventivate", f.oppure(risorse_economiche)],
         ["Risorse di personale dedicate", f.oppure(o.risorse_personale)],
-        ["L'obiettivo è trasversale ed integrato con altre aree di policy?", ("Sì: " + "; ".join(str(a) for a in aree)) if aree else "No"],
+        [
+            "L'obiettivo è trasversale ed integrato con altre aree di policy?",
+            ("Sì: " + "; ".join(str(a) for a in aree)) if aree else "No",
+        ],
         ["Presenta aspetti di integrazione sociosanitaria?", f.si_no(o.integrazione_sociosanitaria)],
         [f"È in continuità con la programmazione precedente{precedente_label}?", continuita],
         ["L'intervento è co-progettato con altri attori della rete?", f.si_no(o.coprogettato, o.partner)],
         ["Questo intervento a quale/i bisogno/i risponde?", f.oppure(o.bisogni)],
-        ["Quali modalità organizzative, operative e di erogazione sono adottate? (indicatori di processo)", f.oppure(o.processo)],
+        [
+            "Quali modalità organizzative, operative e di erogazione sono adottate? (indicatori di processo)",
+            f.oppure(o.processo),
+        ],
         ["Quali risultati vuole raggiungere? (indicatori di output)", f.oppure(o.output)],
         ["Quale impatto ha avuto l'intervento? (indicatori di outcome)", f.oppure(o.outcome)],
     ]
@@ -603,7 +740,9 @@ def _scheda_tabella3(o, piano, precedente):
     if prov:
         righe.append(["Obiettivi del Prologo provinciale", "; ".join(str(x) for x in prov)])
     fonte = o.fonte or "scheda obiettivo in Zona"
-    blocchi = [Tabella(["Voce", "Contenuto"], righe, fonte=fonte, scheda=True, mostra_intestazione=False, larghezze=[2, 3])]
+    blocchi = [
+        Tabella(["Voce", "Contenuto"], righe, fonte=fonte, scheda=True, mostra_intestazione=False, larghezze=[2, 3])
+    ]
     indicatori = list(o.indicatori.all())
     if indicatori:
         anni = piano.anni
@@ -611,13 +750,26 @@ def _scheda_tabella3(o, piano, precedente):
             Tabella(
                 ["Tipo", "Indicatore", "Unità", "Baseline"] + [f"Atteso {a}" for a in anni],
                 [
-                    [i.get_tipo_display(), i.descrizione + (f" (dalla base di conoscenza: {i.indicatore.nome})" if i.indicatore else ""), i.unita or f.VUOTO,
-                     (f.numero(i.baseline, 2) + (f" ({i.anno_baseline})" if i.anno_baseline else "")) if i.baseline is not None else f.VUOTO]
-                    + [f.numero(t, 2) if (t := {x.anno: x.valore for x in i.target.all()}.get(a)) is not None else f.VUOTO for a in anni]
+                    [
+                        i.get_tipo_display(),
+                        i.descrizione + (f" (dalla base di conoscenza: {i.indicatore.nome})" if i.indicatore else ""),
+                        i.unita or f.VUOTO,
+                        (f.numero(i.baseline, 2) + (f" ({i.anno_baseline})" if i.anno_baseline else ""))
+                        if i.baseline is not None
+                        else f.VUOTO,
+                    ]
+                    + [
+                        f.numero(t, 2)
+                        if (t := {x.anno: x.valore for x in i.target.all()}.get(a)) is not None
+                        else f.VUOTO
+                        for a in anni
+                    ]
                     for i in indicatori
                 ],
-                fonte="indicatori e valori attesi dell'obiettivo in Zona", didascalia=f"Indicatori dell'obiettivo {o.codice}",
-                numeriche=frozenset(range(3, 4 + len(anni))), larghezze=[1.1, 5, 1.1, 1.3] + [1.1] * len(anni),
+                fonte="indicatori e valori attesi dell'obiettivo in Zona",
+                didascalia=f"Indicatori dell'obiettivo {o.codice}",
+                numeriche=frozenset(range(3, 4 + len(anni))),
+                larghezze=[1.1, 5, 1.1, 1.3] + [1.1] * len(anni),
             )
         )
     azioni = list(o.azioni.all())
@@ -625,17 +777,26 @@ def _scheda_tabella3(o, piano, precedente):
         blocchi.append(
             Tabella(
                 ["Azione", "Responsabile", "Inizio", "Scadenza", "Stato"],
-                [[a.titolo, a.responsabile or f.VUOTO, f.data(a.inizio), f.data(a.scadenza), a.get_stato_display()] for a in azioni],
-                fonte="azioni dell'obiettivo in Zona", didascalia=f"Azioni dell'obiettivo {o.codice}", larghezze=[4, 2, 1.2, 1.2, 1.5],
+                [
+                    [a.titolo, a.responsabile or f.VUOTO, f.data(a.inizio), f.data(a.scadenza), a.get_stato_display()]
+                    for a in azioni
+                ],
+                fonte="azioni dell'obiettivo in Zona",
+                didascalia=f"Azioni dell'obiettivo {o.codice}",
+                larghezze=[4, 2, 1.2, 1.2, 1.5],
             )
         )
     risorse = list(o.risorse.all())
     if risorse:
         blocchi.append(
             Tabella(
-                ["Anno", "Fondo", "Importo (€)"], [[str(r.anno), r.get_fondo_display(), f.numero(r.importo, 2)] for r in risorse],
-                fonte="risorse dell'obiettivo in Zona", didascalia=f"Risorse dell'obiettivo {o.codice}",
-                numeriche=frozenset({2}), totale=["Totale", "", f.numero(sum(r.importo for r in risorse), 2)], larghezze=[1, 4, 1.6],
+                ["Anno", "Fondo", "Importo (€)"],
+                [[str(r.anno), r.get_fondo_display(), f.numero(r.importo, 2)] for r in risorse],
+                fonte="risorse dell'obiettivo in Zona",
+                didascalia=f"Risorse dell'obiettivo {o.codice}",
+                numeriche=frozenset({2}),
+                totale=["Totale", "", f.numero(sum(r.importo for r in risorse), 2)],
+                larghezze=[1, 4, 1.6],
             )
         )
     return blocchi
@@ -648,8 +809,10 @@ def _tabella_riepilogo(r, fonte):
     return Tabella(
         ["Fondo"] + [str(a) for a in r.anni] + ["Totale"],
         [[nome] + [f.numero(i, 2) for i in importi] + [f.numero(t, 2)] for _, nome, importi, t in r.righe],
-        fonte=fonte, didascalia="Risorse per fondo e per anno (€)",
-        numeriche=frozenset(range(1, len(r.anni) + 2)), larghezze=[3.5] + [1.4] * (len(r.anni) + 1),
+        fonte=fonte,
+        didascalia="Risorse per fondo e per anno (€)",
+        numeriche=frozenset(range(1, len(r.anni) + 2)),
+        larghezze=[3.5] + [1.4] * (len(r.anni) + 1),
         totale=["Totale"] + [f.numero(t, 2) for t in r.totali_anno] + [f.numero(r.totale, 2)],
     )
 
@@ -663,14 +826,19 @@ def _risorse(doc, piano, obiettivi):
         return
     if r.righe:
         doc.sezione(cap, "Risorse per fondo e per anno")
-        cap.blocchi.append(_tabella_riepilogo(r, "risorse per anno e fondo delle schede obiettivo del piano in Zona (somma)"))
+        cap.blocchi.append(
+            _tabella_riepilogo(r, "risorse per anno e fondo delle schede obiettivo del piano in Zona (somma)")
+        )
     if stimati:
         doc.sezione(cap, "Importi preventivati nelle schede obiettivo")
         cap.blocchi.append(
             Tabella(
-                ["Obiettivo", "Importo preventivato (€)"], [[f"{o.codice} – {o.titolo}", f.numero(o.budget_stimato, 2)] for o in stimati],
-                fonte="campo «risorse economiche preventivate» delle schede obiettivo in Zona", numeriche=frozenset({1}),
-                totale=["Totale", f.numero(sum(o.budget_stimato for o in stimati), 2)], larghezze=[4, 1.5],
+                ["Obiettivo", "Importo preventivato (€)"],
+                [[f"{o.codice} – {o.titolo}", f.numero(o.budget_stimato, 2)] for o in stimati],
+                fonte="campo «risorse economiche preventivate» delle schede obiettivo in Zona",
+                numeriche=frozenset({1}),
+                totale=["Totale", f.numero(sum(o.budget_stimato for o in stimati), 2)],
+                larghezze=[4, 1.5],
             )
         )
 
@@ -702,7 +870,13 @@ def _sistema_informativo(doc, piano, ambito, obiettivi):
         )
     )
     cap.blocchi.append(
-        Tabella(["Dato", "Numero"], righe, fonte=f"Zona, al {f.data(datetime.date.today())}", numeriche=frozenset({1}), larghezze=[4, 1])
+        Tabella(
+            ["Dato", "Numero"],
+            righe,
+            fonte=f"Zona, al {f.data(datetime.date.today())}",
+            numeriche=frozenset({1}),
+            larghezze=[4, 1],
+        )
     )
 
 
@@ -715,7 +889,8 @@ def _tabella_scadenze(elenco, didascalia):
         [[f.data(s.data), s.cosa, s.esito.capitalize(), s.dettaglio or f.VUOTO] for s in elenco],
         fonte="calendario del monitoraggio calcolato da Zona (monitoraggi semestrali entro la fine del mese dopo il semestre, "
         "valutazione entro il 31 marzo dopo il triennio, scadenze delle azioni)",
-        didascalia=didascalia, larghezze=[1.2, 4.5, 1.3, 3],
+        didascalia=didascalia,
+        larghezze=[1.2, 4.5, 1.3, 3],
     )
 
 
@@ -731,14 +906,21 @@ def _tempi(doc, piano, oggi):
     date = [(c, d, n) for c, d, n in date if d]
     if date:
         cap.blocchi.append(
-            Tabella(["Passaggio", "Data", "Atto"], [[c, f.data(d), n or f.VUOTO] for c, d, n in date], fonte="iter del piano in Zona", larghezze=[3, 1.2, 4])
+            Tabella(
+                ["Passaggio", "Data", "Atto"],
+                [[c, f.data(d), n or f.VUOTO] for c, d, n in date],
+                fonte="iter del piano in Zona",
+                larghezze=[3, 1.2, 4],
+            )
         )
     else:
         cap.blocchi.append(_nota("Nessun passaggio dell'iter del piano è ancora registrato: il piano è in bozza."))
     doc.sezione(cap, "Calendario del monitoraggio")
     elenco = monitoraggio.scadenze(piano, oggi)
     if not elenco:
-        cap.blocchi.append(_nota("Il calendario del monitoraggio decorre dall'approvazione del piano, che è ancora in bozza."))
+        cap.blocchi.append(
+            _nota("Il calendario del monitoraggio decorre dall'approvazione del piano, che è ancora in bozza.")
+        )
         return
     cap.blocchi.append(_tabella_scadenze(elenco, f"Scadenze del piano, situazione al {f.data(oggi)}"))
 
@@ -768,7 +950,8 @@ def relazione_monitoraggio(piano, oggi=None):
             f"Monitoraggio del {semestre}° semestre {anno}, situazione al {f.data(oggi)}",
             f"Stato del piano: {_stato_piano(piano)}",
         ],
-        intestazione=f"Relazione di monitoraggio · Piano di Zona {piano.triennio} · Ambito {ambito.nome}" + (" · BOZZA" if bozza else ""),
+        intestazione=f"Relazione di monitoraggio · Piano di Zona {piano.triennio} · Ambito {ambito.nome}"
+        + (" · BOZZA" if bozza else ""),
         nome_file=f"relazione-monitoraggio-{ambito.pk}-{piano.triennio}-{anno}-{semestre}",
         bozza=bozza,
     )
@@ -787,16 +970,24 @@ def relazione_monitoraggio(piano, oggi=None):
                 ["Indicatori", str(sum(len(o.indicatori.all()) for o in obiettivi))],
                 ["Risorse programmate", f.euro(r.totale) if r.righe else "nessuna registrata"],
             ],
-            fonte=fonte_piano, scheda=True, larghezze=[1, 2],
+            fonte=fonte_piano,
+            scheda=True,
+            larghezze=[1, 2],
         )
     )
     if r.righe:
-        cap.blocchi.append(_tabella_riepilogo(r, "risorse per anno e fondo delle schede obiettivo del piano in Zona (somma)"))
+        cap.blocchi.append(
+            _tabella_riepilogo(r, "risorse per anno e fondo delle schede obiettivo del piano in Zona (somma)")
+        )
 
     cap = doc.capitolo("Stato di attuazione")
     att = monitoraggio.attuazione(piano)
     if att.righe:
-        cap.blocchi.append(_tabella_attuazione(att, "stato di attuazione registrato sugli obiettivi in Zona; conteggi e percentuali calcolati"))
+        cap.blocchi.append(
+            _tabella_attuazione(
+                att, "stato di attuazione registrato sugli obiettivi in Zona; conteggi e percentuali calcolati"
+            )
+        )
     else:
         cap.blocchi.append(_nota("Lo stato di attuazione degli obiettivi non è registrato."))
     if att.verifiche:
@@ -811,7 +1002,9 @@ def relazione_monitoraggio(piano, oggi=None):
     cap = doc.capitolo("Scadenze")
     elenco = monitoraggio.scadenze(piano, oggi)
     if not elenco:
-        cap.blocchi.append(_nota("Il calendario del monitoraggio decorre dall'approvazione del piano, che è ancora in bozza."))
+        cap.blocchi.append(
+            _nota("Il calendario del monitoraggio decorre dall'approvazione del piano, che è ancora in bozza.")
+        )
     else:
         ritardo = [s for s in elenco if s.esito == monitoraggio.IN_RITARDO]
         doc.sezione(cap, "Scadenze in ritardo")
@@ -842,8 +1035,11 @@ def _misurazioni(doc, cap, piano, obiettivi):
         righe.append([f"{o.codice} – {o.titolo}", str(len(ind)), str(len(misurati)), ultima])
     cap.blocchi.append(
         Tabella(
-            ["Obiettivo", "Indicatori", "Con misurazioni", "Ultimo periodo misurato"], righe,
-            fonte="indicatori e misurazioni del piano in Zona", numeriche=frozenset({1, 2}), larghezze=[5, 1.2, 1.4, 1.8],
+            ["Obiettivo", "Indicatori", "Con misurazioni", "Ultimo periodo misurato"],
+            righe,
+            fonte="indicatori e misurazioni del piano in Zona",
+            numeriche=frozenset({1, 2}),
+            larghezze=[5, 1.2, 1.4, 1.8],
         )
     )
     doc.sezione(cap, "Misurazioni a confronto con i valori attesi")
@@ -863,9 +1059,12 @@ def _misurazioni(doc, cap, piano, obiettivi):
         cap.blocchi.append(Titolo(f"{o.codice} – {o.titolo}", 3))
         cap.blocchi.append(
             Tabella(
-                ["Indicatore", "Periodo", "Misurato", "Atteso nell'anno", "Scarto", "Origine"], righe,
-                fonte="misurazioni e valori attesi in Zona" + "".join(f"; {m.fonte}" for i in o.indicatori.all() for m in misure[i.pk] if m.fonte),
-                numeriche=frozenset({2, 3, 4}), larghezze=[4, 1.6, 1.2, 1.2, 1.2, 1.6],
+                ["Indicatore", "Periodo", "Misurato", "Atteso nell'anno", "Scarto", "Origine"],
+                righe,
+                fonte="misurazioni e valori attesi in Zona"
+                + "".join(f"; {m.fonte}" for i in o.indicatori.all() for m in misure[i.pk] if m.fonte),
+                numeriche=frozenset({2, 3, 4}),
+                larghezze=[4, 1.6, 1.2, 1.2, 1.2, 1.6],
             )
         )
 
@@ -878,16 +1077,24 @@ def _impegni(cap, obiettivi):
             continue
         coincidenza = monitoraggio.coincidenza_risorse(o)
         for n, (anno, fondo, stanziato, impegnato, liquidato) in enumerate(dettaglio):
-            riga = [Cella(f"{o.codice} – {o.titolo}\ncoincidenza {f.percentuale(coincidenza)}", righe=len(dettaglio))] if n == 0 else []
-            righe.append(riga + [str(anno), fondo, f.numero(stanziato, 2), f.numero(impegnato, 2), f.numero(liquidato, 2)])
+            riga = (
+                [Cella(f"{o.codice} – {o.titolo}\ncoincidenza {f.percentuale(coincidenza)}", righe=len(dettaglio))]
+                if n == 0
+                else []
+            )
+            righe.append(
+                riga + [str(anno), fondo, f.numero(stanziato, 2), f.numero(impegnato, 2), f.numero(liquidato, 2)]
+            )
     if not righe:
         cap.blocchi.append(_nota("Nessun impegno di spesa è registrato per gli obiettivi del piano."))
         return
     cap.blocchi.append(
         Tabella(
-            ["Obiettivo", "Anno", "Fondo", "Stanziato (€)", "Impegnato (€)", "Liquidato (€)"], righe,
+            ["Obiettivo", "Anno", "Fondo", "Stanziato (€)", "Impegnato (€)", "Liquidato (€)"],
+            righe,
             fonte="risorse e impegni degli obiettivi in Zona; coincidenza = impegnato / stanziato (Tabella 2)",
-            numeriche=frozenset({3, 4, 5}), larghezze=[3.5, 0.8, 2.5, 1.4, 1.4, 1.4],
+            numeriche=frozenset({3, 4, 5}),
+            larghezze=[3.5, 0.8, 2.5, 1.4, 1.4, 1.4],
         )
     )
 
@@ -907,7 +1114,10 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
     doc = Documento(
         titolo=f"Relazione provinciale sui Piani di Zona {triennio}",
         ente=ats or "Coordinamento provinciale",
-        frontespizio=[f"I piani dei {Ambito.objects.count()} Ambiti territoriali a confronto", f"Situazione al {f.data(oggi)}"],
+        frontespizio=[
+            f"I piani dei {Ambito.objects.count()} Ambiti territoriali a confronto",
+            f"Situazione al {f.data(oggi)}",
+        ],
         intestazione=f"Relazione provinciale · Piani di Zona {triennio}",
         nome_file=f"relazione-provinciale-{triennio}",
         orizzontale=True,
@@ -921,15 +1131,36 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
         cap.blocchi.append(
             Tabella(
                 ["Ambito", "Triennio", "Stato", "Approvato il", "Obiettivi", "Risorse (€)"],
-                [[r["piano"].ambito.nome, r["piano"].triennio, r["piano"].get_stato_display(), f.data(r["piano"].approvato_il), str(r["obiettivi"]), f.numero(r["budget"], 2)] for r in confronto["righe"]],
-                fonte=fonte_piani, numeriche=frozenset({4, 5}), larghezze=[3, 1.2, 3, 1.3, 1, 1.6],
-                totale=["Totale", "", "", "", str(sum(r["obiettivi"] for r in confronto["righe"])), f.numero(sum(r["budget"] for r in confronto["righe"]), 2)],
+                [
+                    [
+                        r["piano"].ambito.nome,
+                        r["piano"].triennio,
+                        r["piano"].get_stato_display(),
+                        f.data(r["piano"].approvato_il),
+                        str(r["obiettivi"]),
+                        f.numero(r["budget"], 2),
+                    ]
+                    for r in confronto["righe"]
+                ],
+                fonte=fonte_piani,
+                numeriche=frozenset({4, 5}),
+                larghezze=[3, 1.2, 3, 1.3, 1, 1.6],
+                totale=[
+                    "Totale",
+                    "",
+                    "",
+                    "",
+                    str(sum(r["obiettivi"] for r in confronto["righe"])),
+                    f.numero(sum(r["budget"] for r in confronto["righe"]), 2),
+                ],
             )
         )
     con_piano = {p.ambito_id for p in piani}
     mancanti = [a.nome for a in Ambito.objects.all() if a.pk not in con_piano]
     if mancanti:
-        cap.blocchi.append(Paragrafo(f"Ambiti senza un piano del triennio in Zona ({len(mancanti)}): {', '.join(mancanti)}."))
+        cap.blocchi.append(
+            Paragrafo(f"Ambiti senza un piano del triennio in Zona ({len(mancanti)}): {', '.join(mancanti)}.")
+        )
 
     cap = doc.capitolo("Stato di attuazione per Ambito")
     prov = monitoraggio.attuazione_provinciale(anno_inizio, piani)
@@ -937,14 +1168,25 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
         cap.blocchi.append(_nota("Nessun piano del triennio da confrontare."))
     else:
         stati = prov["stati"]
-        righe = [[r["piano"].ambito.nome] + [str(x.numero) if x else "0" for x in r["per_stato"]] + [str(r["totale"])] for r in prov["righe"]]
-        righe.append([Cella("Provincia", intestazione=True)] + [str(n) for _, n, _ in prov["complessivo"]] + [str(prov["totale"])])
+        righe = [
+            [r["piano"].ambito.nome] + [str(x.numero) if x else "0" for x in r["per_stato"]] + [str(r["totale"])]
+            for r in prov["righe"]
+        ]
+        righe.append(
+            [Cella("Provincia", intestazione=True)]
+            + [str(n) for _, n, _ in prov["complessivo"]]
+            + [str(prov["totale"])]
+        )
         cap.blocchi.append(
             Tabella(
-                ["Ambito"] + [etichetta for _, etichetta in stati] + ["Totale"], righe,
+                ["Ambito"] + [etichetta for _, etichetta in stati] + ["Totale"],
+                righe,
                 fonte="stato di attuazione degli obiettivi di ciascun piano (o conteggi dichiarati dalle fonti dove mancano)",
-                numeriche=frozenset(range(1, len(stati) + 2)), larghezze=[3] + [1.2] * (len(stati) + 1),
-                totale=["Quota sul totale"] + [f.percentuale(p) for _, _, p in prov["complessivo"]] + ["100%" if prov["totale"] else f.VUOTO],
+                numeriche=frozenset(range(1, len(stati) + 2)),
+                larghezze=[3] + [1.2] * (len(stati) + 1),
+                totale=["Quota sul totale"]
+                + [f.percentuale(p) for _, _, p in prov["complessivo"]]
+                + ["100%" if prov["totale"] else f.VUOTO],
             )
         )
 
@@ -956,26 +1198,42 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
         cap.blocchi.append(
             Tabella(
                 ["Ambito"] + [a.codice for a in aree] + ["Totale"],
-                [[r["piano"].ambito.nome] + [str(n) for n in r["per_area"]] + [str(r["obiettivi"])] for r in confronto["righe"]],
-                fonte=fonte_piani + "; area principale di ogni obiettivo", numeriche=frozenset(range(1, len(aree) + 2)),
+                [
+                    [r["piano"].ambito.nome] + [str(n) for n in r["per_area"]] + [str(r["obiettivi"])]
+                    for r in confronto["righe"]
+                ],
+                fonte=fonte_piani + "; area principale di ogni obiettivo",
+                numeriche=frozenset(range(1, len(aree) + 2)),
                 larghezze=[3] + [0.6] * len(aree) + [0.9],
-                totale=["Totale"] + [str(sum(r["per_area"][i] for r in confronto["righe"])) for i in range(len(aree))] + [str(sum(r["obiettivi"] for r in confronto["righe"]))],
+                totale=["Totale"]
+                + [str(sum(r["per_area"][i] for r in confronto["righe"])) for i in range(len(aree))]
+                + [str(sum(r["obiettivi"] for r in confronto["righe"]))],
             )
         )
         cap.blocchi.append(Elenco([str(a) for a in aree]))
 
     cap = doc.capitolo("Risorse per fondo")
-    fondi = [(i, fondo) for i, fondo in enumerate(confronto["fondi"]) if any(r["per_fondo"][i] for r in confronto["righe"])]
+    fondi = [
+        (i, fondo) for i, fondo in enumerate(confronto["fondi"]) if any(r["per_fondo"][i] for r in confronto["righe"])
+    ]
     if not fondi:
         cap.blocchi.append(_nota("Nessuna risorsa per fondo è registrata negli obiettivi dei piani del triennio."))
     else:
         cap.blocchi.append(
             Tabella(
                 ["Ambito"] + [fondo.label.split(" – ")[0] for _, fondo in fondi] + ["Totale"],
-                [[r["piano"].ambito.nome] + [f.numero(r["per_fondo"][i], 2) for i, _ in fondi] + [f.numero(r["budget"], 2)] for r in confronto["righe"]],
-                fonte=fonte_piani + "; somma delle risorse per fondo degli obiettivi (€)", numeriche=frozenset(range(1, len(fondi) + 2)),
+                [
+                    [r["piano"].ambito.nome]
+                    + [f.numero(r["per_fondo"][i], 2) for i, _ in fondi]
+                    + [f.numero(r["budget"], 2)]
+                    for r in confronto["righe"]
+                ],
+                fonte=fonte_piani + "; somma delle risorse per fondo degli obiettivi (€)",
+                numeriche=frozenset(range(1, len(fondi) + 2)),
                 larghezze=[3] + [1.4] * (len(fondi) + 1),
-                totale=["Totale"] + [f.numero(sum(r["per_fondo"][i] for r in confronto["righe"]), 2) for i, _ in fondi] + [f.numero(sum(r["budget"] for r in confronto["righe"]), 2)],
+                totale=["Totale"]
+                + [f.numero(sum(r["per_fondo"][i] for r in confronto["righe"]), 2) for i, _ in fondi]
+                + [f.numero(sum(r["budget"] for r in confronto["righe"]), 2)],
             )
         )
 
@@ -983,38 +1241,68 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
     doc.sezione(cap, "Obiettivi del Prologo provinciale")
     prologo = Prologo.objects.filter(anno_inizio=anno_inizio).first()
     if prologo is None:
-        cap.blocchi.append(_nota(f"Nessun Prologo provinciale per il triennio che inizia nel {anno_inizio} è registrato in Zona."))
+        cap.blocchi.append(
+            _nota(f"Nessun Prologo provinciale per il triennio che inizia nel {anno_inizio} è registrato in Zona.")
+        )
     else:
         collegati = defaultdict(list)
-        for op_id, codice, ambito in ObiettivoProvinciale.objects.filter(prologo=prologo, obiettivi_di_piano__piano__in=piani).values_list(
-            "pk", "obiettivi_di_piano__codice", "obiettivi_di_piano__piano__ambito__nome"
-        ):
+        for op_id, codice, ambito in ObiettivoProvinciale.objects.filter(
+            prologo=prologo, obiettivi_di_piano__piano__in=piani
+        ).values_list("pk", "obiettivi_di_piano__codice", "obiettivi_di_piano__piano__ambito__nome"):
             collegati[op_id].append(f"{ambito} {codice}")
         cap.blocchi.append(
             Tabella(
                 ["Codice", "Tipo", "Obiettivo", "Obiettivi dei piani collegati"],
-                [[o.codice, o.get_tipo_display(), o.titolo, ", ".join(collegati[o.pk]) or "nessuno"] for o in prologo.obiettivi.all()],
-                fonte=prologo.fonte or prologo.titolo, didascalia=prologo.titolo, larghezze=[0.8, 1.4, 5, 3],
+                [
+                    [o.codice, o.get_tipo_display(), o.titolo, ", ".join(collegati[o.pk]) or "nessuno"]
+                    for o in prologo.obiettivi.all()
+                ],
+                fonte=prologo.fonte or prologo.titolo,
+                didascalia=prologo.titolo,
+                larghezze=[0.8, 1.4, 5, 3],
             )
         )
     doc.sezione(cap, "Obiettivi sovrazonali e premialità")
     esiti, premi = programmazione.premialita(anno_inizio)
     if not esiti:
-        cap.blocchi.append(_nota(f"Nessun obiettivo sovrazonale del triennio che inizia nel {anno_inizio} è registrato in Zona."))
+        cap.blocchi.append(
+            _nota(f"Nessun obiettivo sovrazonale del triennio che inizia nel {anno_inizio} è registrato in Zona.")
+        )
     else:
         cap.blocchi.append(
             Tabella(
                 ["Obiettivo sovrazonale", "Area", "Ambiti", "Premiale", "Motivi"],
-                [[e.obiettivo.titolo, e.obiettivo.area_policy_id, ", ".join(a.nome for a in e.ambiti), "Sì" if e.valido else "No", "; ".join(e.motivi) or f.VUOTO] for e in esiti],
-                fonte="obiettivi sovrazonali in Zona; condizioni delle linee di indirizzo regionali", larghezze=[3, 0.7, 3, 1, 3],
+                [
+                    [
+                        e.obiettivo.titolo,
+                        e.obiettivo.area_policy_id,
+                        ", ".join(a.nome for a in e.ambiti),
+                        "Sì" if e.valido else "No",
+                        "; ".join(e.motivi) or f.VUOTO,
+                    ]
+                    for e in esiti
+                ],
+                fonte="obiettivi sovrazonali in Zona; condizioni delle linee di indirizzo regionali",
+                larghezze=[3, 0.7, 3, 1, 3],
             )
         )
         if premi:
             cap.blocchi.append(
                 Tabella(
                     ["Ambito", "Obiettivi validi", "Quota (€)", "Acconto 20% (€)", "Saldo (€)", "Nota"],
-                    [[p.ambito.nome, str(len(p.obiettivi)), f.numero(p.importo, 2), f.numero(p.acconto, 2), f.numero(p.saldo, 2), p.nota or f.VUOTO] for p in premi],
-                    fonte="calcolo della quota premiale secondo le linee di indirizzo regionali", numeriche=frozenset({1, 2, 3, 4}),
+                    [
+                        [
+                            p.ambito.nome,
+                            str(len(p.obiettivi)),
+                            f.numero(p.importo, 2),
+                            f.numero(p.acconto, 2),
+                            f.numero(p.saldo, 2),
+                            p.nota or f.VUOTO,
+                        ]
+                        for p in premi
+                    ],
+                    fonte="calcolo della quota premiale secondo le linee di indirizzo regionali",
+                    numeriche=frozenset({1, 2, 3, 4}),
                     larghezze=[3, 1.2, 1.4, 1.4, 1.4, 3],
                 )
             )

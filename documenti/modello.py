@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from . import formato
 
-
 # A cell longer than this (characters) may be split across pages.
 LUNGA = 500
 
@@ -199,7 +198,11 @@ class Documento:
         voci = []
         for cap in self.capitoli:
             voci.append(VoceIndice(cap.numero, cap.titolo, cap.ancora, 1))
-            voci += [VoceIndice(b.numero, b.testo, b.ancora, 2) for b in cap.blocchi if isinstance(b, Titolo) and b.livello == 2]
+            voci += [
+                VoceIndice(b.numero, b.testo, b.ancora, 2)
+                for b in cap.blocchi
+                if isinstance(b, Titolo) and b.livello == 2
+            ]
         return voci
 
     @property

@@ -58,7 +58,9 @@ def genera(piano, formato, tipo="piano", oggi=None):
     if formato not in FORMATI:
         raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
     oggi = oggi or datetime.date.today()
-    return memorizza(f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: rendi(documento_di(piano, tipo, oggi), formato))
+    return memorizza(
+        f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: rendi(documento_di(piano, tipo, oggi), formato)
+    )
 
 
 def genera_provinciale(anno_inizio, user, formato, oggi=None):
@@ -68,7 +70,10 @@ def genera_provinciale(anno_inizio, user, formato, oggi=None):
     if formato not in FORMATI:
         raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
     oggi = oggi or datetime.date.today()
-    visibili = ",".join(str(pk) for pk in piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True))
+    visibili = ",".join(
+        str(pk)
+        for pk in piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True)
+    )
     return memorizza(
         f"documento:provinciale:{anno_inizio}:{formato}:{oggi}:{visibili}",
         lambda: rendi(contesto.relazione_provinciale(anno_inizio, user, oggi), formato),

@@ -52,10 +52,20 @@ def attuazione(request, pk: int):
 @router.get("/obiettivi/{obiettivo}/misurazioni", response=list[MisurazioneOut])
 @policy_api(read=PIANO_VISIBILE)
 def misurazioni(request, obiettivo: int):
-    ob = get_object_or_404(piani.obiettivi_con_dettagli().filter(piano__in=piani.piani_visibili(request.user)), pk=obiettivo)
+    ob = get_object_or_404(
+        piani.obiettivi_con_dettagli().filter(piano__in=piani.piani_visibili(request.user)), pk=obiettivo
+    )
     return [
-        {"indicatore": i.pk, "descrizione": i.descrizione, "anno": m.anno, "semestre": m.semestre, "data": m.data,
-         "valore": m.valore, "calcolata": m.calcolata, "fonte": m.fonte}
+        {
+            "indicatore": i.pk,
+            "descrizione": i.descrizione,
+            "anno": m.anno,
+            "semestre": m.semestre,
+            "data": m.data,
+            "valore": m.valore,
+            "calcolata": m.calcolata,
+            "fonte": m.fonte,
+        }
         for i in ob.indicatori.all()
         for m in i.misurazioni.order_by("anno", "semestre")
     ]

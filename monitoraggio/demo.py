@@ -42,7 +42,11 @@ def stato_da_grado(grado, testo):
     """The status of a 2018-2020 objective from its degree of achievement (Tabella 2): 100 % is
     carried out, 0 % not carried out, anything between partly; text grades are read by hand."""
     if grado is None:
-        return StatoAttuazione.NON_ATTUATO if "non" in testo.lower() and "avviat" in testo.lower() else StatoAttuazione.PARZIALMENTE_ATTUATO
+        return (
+            StatoAttuazione.NON_ATTUATO
+            if "non" in testo.lower() and "avviat" in testo.lower()
+            else StatoAttuazione.PARZIALMENTE_ATTUATO
+        )
     if grado >= 100:
         return StatoAttuazione.ATTUATO
     if grado == 0:
@@ -70,11 +74,19 @@ def carica_valutazioni_alto_sebino():
         grado, grado_testo = _percento(r["grado_raggiungimento"])
         coincidenza, coincidenza_testo = _percento(r["coincidenza_risorse"])
         Valutazione.objects.create(
-            obiettivo=ob, grado_raggiungimento=grado, grado_testo=grado_testo, valutazione_utenti=r["valutazione_utenti"],
-            coincidenza_risorse=coincidenza, coincidenza_testo=coincidenza_testo, criticita=r["criticita"],
-            piano_miglioramento=r["piano_miglioramento"], risposto_bisogno=_si_no(r["risposto_bisogno"]),
-            risposto_bisogno_motivo=r["risposto_bisogno_motivo"], continuita_precedente=_si_no(r["continuita_precedente"]),
-            riproposto=_si_no(r["riproposto"]), riproposto_motivo=r["riproposto_motivo"],
+            obiettivo=ob,
+            grado_raggiungimento=grado,
+            grado_testo=grado_testo,
+            valutazione_utenti=r["valutazione_utenti"],
+            coincidenza_risorse=coincidenza,
+            coincidenza_testo=coincidenza_testo,
+            criticita=r["criticita"],
+            piano_miglioramento=r["piano_miglioramento"],
+            risposto_bisogno=_si_no(r["risposto_bisogno"]),
+            risposto_bisogno_motivo=r["risposto_bisogno_motivo"],
+            continuita_precedente=_si_no(r["continuita_precedente"]),
+            riproposto=_si_no(r["riproposto"]),
+            riproposto_motivo=r["riproposto_motivo"],
             fonte=f"{SEED_001}, righe {r['righe']} del testo",
         )
         ob.stato = stato_da_grado(grado, grado_testo)
@@ -94,7 +106,11 @@ def carica_dalmine_2018():
         return None
     cartella = DATA / "dalmine-2018-2020"
     piano = Piano.objects.create(
-        ambito=ambito, anno_inizio=2018, anno_fine=2020, stato=StatoPiano.CHIUSO, titolo="Piano di Zona 2018-2020",
+        ambito=ambito,
+        anno_inizio=2018,
+        anno_fine=2020,
+        stato=StatoPiano.CHIUSO,
+        titolo="Piano di Zona 2018-2020",
         fonte=f"{SEED_004}: esito della programmazione 2018-2020",
     )
     progetti = leggi_csv(cartella / "progetti.csv")
@@ -103,18 +119,29 @@ def carica_dalmine_2018():
         macro[area] = MacroArea.objects.create(piano=piano, codice=f"area-{ordine}", titolo=area, ordine=ordine)
     for n, p in enumerate(progetti, start=1):
         Obiettivo.objects.create(
-            piano=piano, codice=f"D18-{n:02d}", ordine=n, macroarea=macro[p["area"]], titolo=p["titolo"][:400],
+            piano=piano,
+            codice=f"D18-{n:02d}",
+            ordine=n,
+            macroarea=macro[p["area"]],
+            titolo=p["titolo"][:400],
             # The slides list the projects but their status column did not survive: only the
             # projects the text names as not carried out have a status.
-            stato=p["stato"], motivo=_MOTIVI.get(normalizza(p["motivo_categoria"]), ""), motivo_testo=p["motivo"][:300],
+            stato=p["stato"],
+            motivo=_MOTIVI.get(normalizza(p["motivo_categoria"]), ""),
+            motivo_testo=p["motivo"][:300],
             fonte=f"{SEED_004}, riga {p['righe']} del testo",
         )
     for c in leggi_csv(cartella / "conteggi.csv"):
         stampata = re.search(r"\((\d+(?:,\d+)?)%\)", c["testo"])
         ConteggioDichiarato.objects.create(
-            piano=piano, area=c["area"], stato=c["stato"], numero=int(c["numero"]),
+            piano=piano,
+            area=c["area"],
+            stato=c["stato"],
+            numero=int(c["numero"]),
             percentuale_stampata=Decimal(stampata.group(1).replace(",", ".")) if stampata else None,
-            macroarea=macro.get(c["area_progetti"]), testo=c["testo"], fonte=f"{SEED_004}, riga {c['righe']} del testo",
+            macroarea=macro.get(c["area_progetti"]),
+            testo=c["testo"],
+            fonte=f"{SEED_004}, riga {c['righe']} del testo",
         )
     return piano
 
@@ -129,9 +156,13 @@ def carica_misure_dalmine_2024():
     with open(DATI_PROGRAMMAZIONE / "dalmine-2024" / "indicatori.csv", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             Misurazione.objects.create(
-                indicatore=indicatori[r["codice"]], anno=2024, semestre=None,
-                data=datetime.date.fromisoformat(r["data_rilevazione"]), valore=Decimal(r["valore"]),
-                nota=r["valore_testo"], fonte=f"{SEED_003}, righe {r['righe']} del testo",
+                indicatore=indicatori[r["codice"]],
+                anno=2024,
+                semestre=None,
+                data=datetime.date.fromisoformat(r["data_rilevazione"]),
+                valore=Decimal(r["valore"]),
+                nota=r["valore_testo"],
+                fonte=f"{SEED_003}, righe {r['righe']} del testo",
             )
             n += 1
     return n

@@ -11,10 +11,15 @@ from .models import Valutazione
 class MisurazioneForm(Bootstrap, forms.Form):
     anno = forms.TypedChoiceField(label="Anno", coerce=int)
     semestre = forms.TypedChoiceField(
-        label="Periodo", coerce=lambda v: int(v) if v else None, empty_value=None, required=False,
+        label="Periodo",
+        coerce=lambda v: int(v) if v else None,
+        empty_value=None,
+        required=False,
         choices=[("", "Intero anno"), ("1", "1° semestre"), ("2", "2° semestre")],
     )
-    data = forms.DateField(label="Data della rilevazione", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    data = forms.DateField(
+        label="Data della rilevazione", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     valore = forms.DecimalField(label="Valore", max_digits=14, decimal_places=4)
     nota = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -53,11 +58,27 @@ class ValutazioneForm(Bootstrap, forms.ModelForm):
     class Meta:
         model = Valutazione
         fields = [
-            "grado_raggiungimento", "valutazione_utenti", "coincidenza_risorse", "criticita", "piano_miglioramento",
-            "risposto_bisogno", "risposto_bisogno_motivo", "continuita_precedente", "riproposto", "riproposto_motivo",
+            "grado_raggiungimento",
+            "valutazione_utenti",
+            "coincidenza_risorse",
+            "criticita",
+            "piano_miglioramento",
+            "risposto_bisogno",
+            "risposto_bisogno_motivo",
+            "continuita_precedente",
+            "riproposto",
+            "riproposto_motivo",
         ]
         widgets = {
-            **{c: forms.Textarea(attrs={"rows": 3}) for c in (
-                "valutazione_utenti", "criticita", "piano_miglioramento", "risposto_bisogno_motivo", "riproposto_motivo")},
+            **{
+                c: forms.Textarea(attrs={"rows": 3})
+                for c in (
+                    "valutazione_utenti",
+                    "criticita",
+                    "piano_miglioramento",
+                    "risposto_bisogno_motivo",
+                    "riproposto_motivo",
+                )
+            },
             **{c: forms.Select(choices=SI_NO) for c in ("risposto_bisogno", "continuita_precedente", "riproposto")},
         }

@@ -42,11 +42,14 @@ class Misurazione(models.Model):
         constraints = [
             # Two partial constraints: SQLite cannot treat NULL semesters as equal in one.
             models.UniqueConstraint(
-                fields=["indicatore", "anno", "semestre"], condition=Q(semestre__isnull=False),
+                fields=["indicatore", "anno", "semestre"],
+                condition=Q(semestre__isnull=False),
                 name="misurazione_unica_per_semestre",
             ),
             models.UniqueConstraint(
-                fields=["indicatore", "anno"], condition=Q(semestre__isnull=True), name="misurazione_unica_per_anno",
+                fields=["indicatore", "anno"],
+                condition=Q(semestre__isnull=True),
+                name="misurazione_unica_per_anno",
             ),
         ]
 
@@ -94,7 +97,9 @@ class Valutazione(models.Model):
     grado_testo = models.CharField("grado di raggiungimento come scritto nella fonte", max_length=500, blank=True)
     valutazione_utenti = models.TextField("valutazione da parte degli utenti", blank=True)
     coincidenza_risorse = models.PositiveSmallIntegerField(
-        "coincidenza tra risorse stanziate e impegnate/liquidate (%)", null=True, blank=True,
+        "coincidenza tra risorse stanziate e impegnate/liquidate (%)",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Vuoto: Zona la calcola dalle risorse e dagli impegni dell'obiettivo.",
     )
@@ -124,11 +129,17 @@ class ConteggioDichiarato(models.Model):
 
     piano = models.ForeignKey("programmazione.Piano", on_delete=models.CASCADE, related_name="conteggi_dichiarati")
     area = models.CharField(max_length=200, help_text="«TOTALE» per il totale del piano.")
-    stato = models.CharField(max_length=25, choices=StatoAttuazione.choices, blank=True, help_text="Vuoto: tutti gli stati.")
+    stato = models.CharField(
+        max_length=25, choices=StatoAttuazione.choices, blank=True, help_text="Vuoto: tutti gli stati."
+    )
     numero = models.PositiveIntegerField()
     percentuale_stampata = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     macroarea = models.ForeignKey(
-        "programmazione.MacroArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "programmazione.MacroArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="La macroarea del piano i cui obiettivi questo conteggio riassume.",
     )
     testo = models.CharField("testo della fonte", max_length=300, blank=True)

@@ -131,7 +131,9 @@ def attuazione(piano):
                     f"({', '.join(sorted(sotto_aree))})."
                 )
         elif elenco:
-            ris.verifiche.append(f"{area}: {mancano} obiettivi su {len(elenco)} senza stato rilevato e nessun conteggio della fonte.")
+            ris.verifiche.append(
+                f"{area}: {mancano} obiettivi su {len(elenco)} senza stato rilevato e nessun conteggio della fonte."
+            )
 
     tutti_noti = obiettivi and all(o.stato for o in obiettivi)
     tot_dichiarati = [d for d in dichiarati if d.area == TOTALE and d.stato]
@@ -139,7 +141,9 @@ def attuazione(piano):
     for r in ris.righe:
         somma_aree[r.stato] += r.numero
     if tutti_noti or not tot_dichiarati:
-        conteggi, origine = (Counter(o.stato for o in obiettivi), "obiettivi") if tutti_noti else (somma_aree, "dichiarato")
+        conteggi, origine = (
+            (Counter(o.stato for o in obiettivi), "obiettivi") if tutti_noti else (somma_aree, "dichiarato")
+        )
     else:
         conteggi, origine = Counter({d.stato: d.numero for d in tot_dichiarati}), "dichiarato"
     ris.righe += _righe(TOTALE, conteggi, origine)
@@ -208,7 +212,12 @@ def andamento(indicatore):
     """Baseline, targets and measurements of an indicator, in time order, for tables and charts."""
     misure = list(indicatore.misurazioni.select_related("inserita_da").order_by("anno", "semestre"))
     target = {t.anno: t.valore for t in indicatore.target.all()}
-    return {"misure": misure, "target": target, "baseline": indicatore.baseline, "anno_baseline": indicatore.anno_baseline}
+    return {
+        "misure": misure,
+        "target": target,
+        "baseline": indicatore.baseline,
+        "anno_baseline": indicatore.anno_baseline,
+    }
 
 
 # --- calendar ----------------------------------------------------------------------------
@@ -249,15 +258,25 @@ def scadenze(piano, oggi=None):
             fatti = sum(1 for o in con_indicatori if o.pk in misurati[(anno, semestre)])
             esito = FATTO if con_indicatori and fatti == len(con_indicatori) else (mancato if scade < oggi else DA_FARE)
             elenco.append(
-                Scadenza(piano, scade, f"Monitoraggio del {semestre}° semestre {anno}", esito,
-                         f"{fatti} obiettivi misurati su {len(con_indicatori)} con indicatori")
+                Scadenza(
+                    piano,
+                    scade,
+                    f"Monitoraggio del {semestre}° semestre {anno}",
+                    esito,
+                    f"{fatti} obiettivi misurati su {len(con_indicatori)} con indicatori",
+                )
             )
     n = piano.obiettivi.count()
     valutati = piano.obiettivi.filter(valutazione__isnull=False).count()
     scade = datetime.date(piano.anno_fine + 1, 3, 31)
     elenco.append(
-        Scadenza(piano, scade, "Valutazione finale degli obiettivi (Tabella 2)",
-                 FATTO if n and valutati == n else (mancato if scade < oggi else DA_FARE), f"{valutati} schede su {n}")
+        Scadenza(
+            piano,
+            scade,
+            "Valutazione finale degli obiettivi (Tabella 2)",
+            FATTO if n and valutati == n else (mancato if scade < oggi else DA_FARE),
+            f"{valutati} schede su {n}",
+        )
     )
     for a in Azione.objects.filter(obiettivo__piano=piano, scadenza__isnull=False).select_related("obiettivo"):
         esito = FATTO if a.completata_il else (mancato if a.scadenza < oggi else DA_FARE)

@@ -65,10 +65,15 @@ def rileva_da_conoscenza(utente, indicatore, anno):
     if valore is None:
         raise ValidationError(f"La base di conoscenza non ha dati per «{indicatore.indicatore.nome}» nel {anno}.")
     misura, _ = Misurazione.objects.update_or_create(
-        indicatore=indicatore, anno=anno, semestre=None,
+        indicatore=indicatore,
+        anno=anno,
+        semestre=None,
         defaults={
             # The field keeps four decimals: store what will be read back.
-            "data": datetime.date.today(), "valore": valore.quantize(Decimal("0.0001")), "calcolata": True, "inserita_da": utente,
+            "data": datetime.date.today(),
+            "valore": valore.quantize(Decimal("0.0001")),
+            "calcolata": True,
+            "inserita_da": utente,
             "fonte": f"Base di conoscenza di Zona: {indicatore.indicatore.nome}, Ambito {piano.ambito}, {anno}",
         },
     )

@@ -44,16 +44,27 @@ def obiettivo(request, obiettivo):
     for i in ob.indicatori.select_related("indicatore").prefetch_related("target", "misurazioni__inserita_da"):
         dati = selectors.andamento(i)
         grafico = charts.andamento(i.descrizione, dati, i.unita)
-        indicatori.append({
-            "indicatore": i, "dati": dati, "grafico": mark_safe(grafico) if grafico else None,
-            "form": MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni) if modificabile and not i.indicatore_id else None,
-        })
+        indicatori.append(
+            {
+                "indicatore": i,
+                "dati": dati,
+                "grafico": mark_safe(grafico) if grafico else None,
+                "form": MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni)
+                if modificabile and not i.indicatore_id
+                else None,
+            }
+        )
     return render(
         request,
         "monitoraggio/obiettivo.html",
         {
-            "piano": piano, "ob": ob, "indicatori": indicatori, "modificabile": modificabile,
-            "stato_form": StatoForm(initial={"stato": ob.stato, "motivo": ob.motivo, "versione": ob.versione}) if modificabile else None,
+            "piano": piano,
+            "ob": ob,
+            "indicatori": indicatori,
+            "modificabile": modificabile,
+            "stato_form": StatoForm(initial={"stato": ob.stato, "motivo": ob.motivo, "versione": ob.versione})
+            if modificabile
+            else None,
             "impegno_form": ImpegnoForm(anni=piano.anni) if modificabile else None,
             "risorse": selectors.risorse_e_impegni(ob),
             "coincidenza": selectors.coincidenza_risorse(ob),
@@ -75,19 +86,36 @@ def _esito(request, funzione, *args, successo, **kwargs):
 
 @policy(write=PIANO_SCRIVIBILE)
 def misurazione(request, obiettivo, indicatore):
-    ind = get_object_or_404(IndicatoreObiettivo.objects.select_related("obiettivo__piano"), pk=indicatore, obiettivo=obiettivo)
+    ind = get_object_or_404(
+        IndicatoreObiettivo.objects.select_related("obiettivo__piano"), pk=indicatore, obiettivo=obiettivo
+    )
     if request.POST.get("azione") == "calcola":
         anno = request.POST.get("anno", "")
         if anno.isdigit():
-            _esito(request, services.rileva_da_conoscenza, ind, int(anno), successo="Valore calcolato dalla base di conoscenza.")
+            _esito(
+                request,
+                services.rileva_da_conoscenza,
+                ind,
+                int(anno),
+                successo="Valore calcolato dalla base di conoscenza.",
+            )
         else:
             messages.error(request, f"«{anno}» non è un anno.")
     else:
         form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni)
         if form.is_valid():
             d = form.cleaned_data
-            _esito(request, services.registra_misurazione, ind, d["anno"], d["semestre"], d["data"], d["valore"], d["nota"],
-                   successo="Misurazione registrata.")
+            _esito(
+                request,
+                services.registra_misurazione,
+                ind,
+                d["anno"],
+                d["semestre"],
+                d["data"],
+                d["valore"],
+                d["nota"],
+                successo="Misurazione registrata.",
+            )
         else:
             messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("monitoraggio:obiettivo", obiettivo=obiettivo)
@@ -98,8 +126,15 @@ def stato(request, obiettivo):
     ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
     form = StatoForm(request.POST)
     if form.is_valid():
-        _esito(request, services.aggiorna_stato, ob, form.cleaned_data["stato"], form.cleaned_data["motivo"],
-               form.cleaned_data["versione"], successo="Stato aggiornato.")
+        _esito(
+            request,
+            services.aggiorna_stato,
+            ob,
+            form.cleaned_data["stato"],
+            form.cleaned_data["motivo"],
+            form.cleaned_data["versione"],
+            successo="Stato aggiornato.",
+        )
     else:
         messages.error(request, "Stato non valido.")
     return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
@@ -118,7 +153,16 @@ def impegno(request, obiettivo):
     form = ImpegnoForm(request.POST, anni=ob.piano.anni)
     if form.is_valid():
         d = form.cleaned_data
-        _esito(request, services.registra_impegno, ob, d["anno"], d["fondo"], d["impegnato"], d["liquidato"], successo="Impegno registrato.")
+        _esito(
+            request,
+            services.registra_impegno,
+            ob,
+            d["anno"],
+            d["fondo"],
+            d["impegnato"],
+            d["liquidato"],
+            successo="Impegno registrato.",
+        )
     else:
         messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
@@ -137,10 +181,16 @@ def valutazione(request, obiettivo):
         else:
             messages.success(request, "Scheda di valutazione salvata.")
             return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
-    return render(request, "programmazione/modulo.html", {
-        "form": form, "piano": ob.piano, "titolo": f"Valutazione di {ob.codice} (Tabella 2)",
-        "coincidenza_calcolata": selectors.coincidenza_risorse(ob),
-    })
+    return render(
+        request,
+        "programmazione/modulo.html",
+        {
+            "form": form,
+            "piano": ob.piano,
+            "titolo": f"Valutazione di {ob.codice} (Tabella 2)",
+            "coincidenza_calcolata": selectors.coincidenza_risorse(ob),
+        },
+    )
 
 
 @policy(read=PUBBLICO)
@@ -167,5 +217,7 @@ def calendario(request):
     per_ambito = []
     for p in visibili:
         elenco = selectors.scadenze(p)
-        per_ambito.append({"piano": p, "scadenze": elenco, "in_ritardo": sum(1 for s in elenco if s.esito == selectors.IN_RITARDO)})
+        per_ambito.append(
+            {"piano": p, "scadenze": elenco, "in_ritardo": sum(1 for s in elenco if s.esito == selectors.IN_RITARDO)}
+        )
     return render(request, "monitoraggio/calendario.html", {"per_ambito": per_ambito})

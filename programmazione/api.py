@@ -117,23 +117,43 @@ def _breve(p):
 
 def _obiettivo(o):
     return {
-        "id": o.pk, "codice": o.codice, "titolo": o.titolo, "area_policy": o.area_policy_id,
-        "macroarea": o.macroarea.codice if o.macroarea else None, "descrizione": o.descrizione, "target": o.target,
-        "budget_stimato": o.budget_stimato, "aree_trasversali": [a.codice for a in o.aree_trasversali.all()],
-        "integrazione_sociosanitaria": o.integrazione_sociosanitaria, "continuita": o.continuita,
-        "continua": o.continua_id, "coprogettato": o.coprogettato, "stato": o.stato,
+        "id": o.pk,
+        "codice": o.codice,
+        "titolo": o.titolo,
+        "area_policy": o.area_policy_id,
+        "macroarea": o.macroarea.codice if o.macroarea else None,
+        "descrizione": o.descrizione,
+        "target": o.target,
+        "budget_stimato": o.budget_stimato,
+        "aree_trasversali": [a.codice for a in o.aree_trasversali.all()],
+        "integrazione_sociosanitaria": o.integrazione_sociosanitaria,
+        "continuita": o.continuita,
+        "continua": o.continua_id,
+        "coprogettato": o.coprogettato,
+        "stato": o.stato,
         "indicatori": [
             {
-                "id": i.pk, "tipo": i.tipo, "descrizione": i.descrizione, "unita": i.unita, "baseline": i.baseline,
-                "anno_baseline": i.anno_baseline, "indicatore_conoscenza": i.indicatore.codice if i.indicatore else None,
+                "id": i.pk,
+                "tipo": i.tipo,
+                "descrizione": i.descrizione,
+                "unita": i.unita,
+                "baseline": i.baseline,
+                "anno_baseline": i.anno_baseline,
+                "indicatore_conoscenza": i.indicatore.codice if i.indicatore else None,
                 "target": [{"anno": t.anno, "valore": t.valore} for t in i.target.all()],
             }
             for i in o.indicatori.all()
         ],
         "risorse": [{"anno": r.anno, "fondo": r.fondo, "importo": r.importo} for r in o.risorse.all()],
         "azioni": [
-            {"titolo": a.titolo, "responsabile": a.responsabile, "inizio": a.inizio, "scadenza": a.scadenza,
-             "completata_il": a.completata_il, "stato": a.stato}
+            {
+                "titolo": a.titolo,
+                "responsabile": a.responsabile,
+                "inizio": a.inizio,
+                "scadenza": a.scadenza,
+                "completata_il": a.completata_il,
+                "stato": a.stato,
+            }
             for a in o.azioni.all()
         ],
     }
@@ -157,9 +177,16 @@ def piano(request, pk: int):
     p = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
     r = selectors.riepilogo_finanziario(p)
     return {
-        **_breve(p), "titolo": p.titolo, "delibera": p.delibera, "accordo_firmato_il": p.accordo_firmato_il,
-        "in_vigore_dal": p.in_vigore_dal, "chiuso_il": p.chiuso_il, "numero_obiettivi": p.obiettivi.count(),
-        "anni": r.anni, "budget": [{"fondo": f, "nome": n, "importi": i, "totale": t} for f, n, i, t in r.righe], "budget_totale": r.totale,
+        **_breve(p),
+        "titolo": p.titolo,
+        "delibera": p.delibera,
+        "accordo_firmato_il": p.accordo_firmato_il,
+        "in_vigore_dal": p.in_vigore_dal,
+        "chiuso_il": p.chiuso_il,
+        "numero_obiettivi": p.obiettivi.count(),
+        "anni": r.anni,
+        "budget": [{"fondo": f, "nome": n, "importi": i, "totale": t} for f, n, i, t in r.righe],
+        "budget_totale": r.totale,
     }
 
 
@@ -173,7 +200,9 @@ def obiettivi(request, pk: int):
 @router.get("/obiettivi/{obiettivo}", response=ObiettivoOut)
 @policy_api(read=PIANO_VISIBILE)
 def obiettivo(request, obiettivo: int):
-    o = get_object_or_404(selectors.obiettivi_con_dettagli().filter(piano__in=selectors.piani_visibili(request.user)), pk=obiettivo)
+    o = get_object_or_404(
+        selectors.obiettivi_con_dettagli().filter(piano__in=selectors.piani_visibili(request.user)), pk=obiettivo
+    )
     return _obiettivo(o)
 
 
@@ -187,7 +216,13 @@ def riparto(request, importo: Decimal, anno: int, ambiti: Query[list[str]] = Non
     except RipartoNonValido as e:
         raise HttpError(422, str(e)) from None
     return {
-        "importo": r.importo, "anno_popolazione": r.anno, "popolazione": r.popolazione, "totale": r.totale,
+        "importo": r.importo,
+        "anno_popolazione": r.anno,
+        "popolazione": r.popolazione,
+        "totale": r.totale,
         "fonti": [c.fonte for c in r.fonti],
-        "quote": [{"ambito": x.ambito.pk, "nome": x.ambito.nome, "popolazione": x.popolazione, "quota": x.quota} for x in r.righe],
+        "quote": [
+            {"ambito": x.ambito.pk, "nome": x.ambito.nome, "popolazione": x.popolazione, "quota": x.quota}
+            for x in r.righe
+        ],
     }

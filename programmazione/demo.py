@@ -56,7 +56,8 @@ def leggi_csv(percorso):
 def carica_aree_e_leps():
     for r in leggi_csv(DATA / "aree_policy.csv"):
         AreaPolicy.objects.update_or_create(
-            codice=r["codice"], defaults={"titolo": r["titolo"], "punti_chiave": "\n".join(r["punti_chiave"].split("|"))}
+            codice=r["codice"],
+            defaults={"titolo": r["titolo"], "punti_chiave": "\n".join(r["punti_chiave"].split("|"))},
         )
     for r in leggi_csv(DATA / "leps.csv"):
         Leps.objects.update_or_create(codice=r["codice"], defaults={"nome": r["nome"], "riferimento": r["riferimento"]})
@@ -93,13 +94,21 @@ def carica_alto_sebino():
 def _alto_sebino_2018(ambito):
     cartella = DATA / "alto-sebino-2018-2020"
     piano = Piano.objects.create(
-        ambito=ambito, anno_inizio=2018, anno_fine=2020, titolo="Piano di Zona 2018-2020",
+        ambito=ambito,
+        anno_inizio=2018,
+        anno_fine=2020,
+        titolo="Piano di Zona 2018-2020",
         fonte=f"{SEED_001}: valutazione degli obiettivi 2018-2020 (Tabella 2)",
     )
     righe, righe_fonte = [], {}
     for numero, r in enumerate(leggi_csv(cartella / "obiettivi.csv"), start=2):
         area = next(v for k, v in AREE_2018.items() if r["area"].startswith(k))
-        righe.append(Riga(numero, {"codice": r["codice"], "titolo": r["titolo"], "area_policy": area, "descrizione": r["descrizione"]}))
+        righe.append(
+            Riga(
+                numero,
+                {"codice": r["codice"], "titolo": r["titolo"], "area_policy": area, "descrizione": r["descrizione"]},
+            )
+        )
         righe_fonte[r["codice"]] = r["righe"]
     tabella3.importa_obiettivi(None, piano, righe)
     for ob in piano.obiettivi.all():
@@ -122,11 +131,17 @@ def leggi_area(cartella, codice):
 def _alto_sebino_2021(ambito):
     cartella = DATA / "alto-sebino-2021-2023"
     piano = Piano.objects.create(
-        ambito=ambito, anno_inizio=2021, anno_fine=2023, stato=StatoPiano.BOZZA,
-        titolo="Piano di Zona 2021-2023", fonte=SEED_001,
+        ambito=ambito,
+        anno_inizio=2021,
+        anno_fine=2023,
+        stato=StatoPiano.BOZZA,
+        titolo="Piano di Zona 2021-2023",
+        fonte=SEED_001,
     )
     for ordine, r in enumerate(leggi_csv(cartella / "macroaree.csv"), start=1):
-        macro = MacroArea.objects.create(piano=piano, codice=r["codice"].replace("_", "-"), titolo=r["titolo"], ordine=ordine)
+        macro = MacroArea.objects.create(
+            piano=piano, codice=r["codice"].replace("_", "-"), titolo=r["titolo"], ordine=ordine
+        )
         macro.aree_policy.set(r["aree_policy"].split("|"))
     righe_fonte = {}
     righe = _righe(cartella / "obiettivi.csv", righe_fonte)
@@ -139,7 +154,10 @@ def _alto_sebino_2021(ambito):
     for r in leggi_csv(cartella / "indicatori.csv"):
         contatori[r["obiettivo"]] = contatori.get(r["obiettivo"], 0) + 1
         IndicatoreObiettivo.objects.create(
-            obiettivo=obiettivi[r["obiettivo"]], ordine=contatori[r["obiettivo"]], tipo=r["tipo"], descrizione=r["descrizione"][:500]
+            obiettivo=obiettivi[r["obiettivo"]],
+            ordine=contatori[r["obiettivo"]],
+            tipo=r["tipo"],
+            descrizione=r["descrizione"][:500],
         )
     # Approved by the Assemblea dei Sindaci on 15.12.2021 (front page of the plan).
     piano.stato = StatoPiano.APPROVATO
@@ -153,7 +171,9 @@ def _alto_sebino_2021(ambito):
     )
     giorno = datetime.date(2021, 12, 15)
     for app in AppartenenzaComune.objects.valid_on(giorno).filter(ambito=ambito).select_related("comune"):
-        Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.COMUNE, comune=app.comune, nome=f"Comune di {app.comune.nome}")
+        Sottoscrittore.objects.create(
+            accordo=accordo, tipo=TipoSottoscrittore.COMUNE, comune=app.comune, nome=f"Comune di {app.comune.nome}"
+        )
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ATS, nome="ATS di Bergamo")
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ASST, nome="ASST Bergamo Est")
     # 2021-2023 objectives that the plan says continue 2018-2020 work: the sheets do not say
@@ -162,7 +182,13 @@ def _alto_sebino_2021(ambito):
 
 
 CAMPI_PROLOGO = {
-    "descrizione", "finalita", "strumenti", "monitoraggio", "verifica", "governance", "coordinamento_tecnico",
+    "descrizione",
+    "finalita",
+    "strumenti",
+    "monitoraggio",
+    "verifica",
+    "governance",
+    "coordinamento_tecnico",
 }
 
 
@@ -173,7 +199,9 @@ def carica_prologo_2025():
         return None
     ats = ATS.objects.get()
     prologo, creato = Prologo.objects.get_or_create(
-        ats=ats, anno_inizio=2025, defaults={"anno_fine": 2027, "titolo": "Prologo ai Piani di Zona 2025-2027", "fonte": SEED_002}
+        ats=ats,
+        anno_inizio=2025,
+        defaults={"anno_fine": 2027, "titolo": "Prologo ai Piani di Zona 2025-2027", "fonte": SEED_002},
     )
     if not creato:
         return prologo
@@ -181,15 +209,26 @@ def carica_prologo_2025():
     for r in leggi_csv(cartella / "obiettivi.csv"):
         campi = {k: r[k] for k in CAMPI_PROLOGO if k in r}
         altri = {
-            k.replace("_", " "): v for k, v in r.items() if k not in CAMPI_PROLOGO | {"codice", "tipo", "numero", "titolo", "righe"} and v
+            k.replace("_", " "): v
+            for k, v in r.items()
+            if k not in CAMPI_PROLOGO | {"codice", "tipo", "numero", "titolo", "righe"} and v
         }
         obiettivi[r["codice"]] = ObiettivoProvinciale.objects.create(
-            prologo=prologo, codice=r["codice"], tipo=r["tipo"], numero=int(r["numero"]), titolo=r["titolo"],
-            altri_campi=altri, fonte=f"{SEED_002}, righe {r.get('righe', '')}", **campi,
+            prologo=prologo,
+            codice=r["codice"],
+            tipo=r["tipo"],
+            numero=int(r["numero"]),
+            titolo=r["titolo"],
+            altri_campi=altri,
+            fonte=f"{SEED_002}, righe {r.get('righe', '')}",
+            **campi,
         )
     for ordine, r in enumerate(leggi_csv(cartella / "azioni.csv")):
         AzioneProvinciale.objects.create(
-            obiettivo=obiettivi[r["obiettivo"]], anno=int(r["anno"]) if r["anno"] else None, testo=r["testo"], ordine=ordine
+            obiettivo=obiettivi[r["obiettivo"]],
+            anno=int(r["anno"]) if r["anno"] else None,
+            testo=r["testo"],
+            ordine=ordine,
         )
     return prologo
 
@@ -208,25 +247,43 @@ def carica_dalmine_2024():
         return None
     piano = Piano.objects.create(
         # Extended by one year: the triennio runs to 2024, when the sheet measures its indicators.
-        ambito=ambito, anno_inizio=2021, anno_fine=2024, titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
+        ambito=ambito,
+        anno_inizio=2021,
+        anno_fine=2024,
+        titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
         fonte=f"{SEED_003} (il piano è citato come «Piano di Zona 2021-2023(2024)»)",
     )
     scheda = leggi_csv(cartella / "scheda.csv")[0]
     ob = Obiettivo.objects.create(
-        piano=piano, codice=scheda["obiettivo_n"], ordine=1, area_policy=None,
-        titolo=scheda["obiettivo"].capitalize(), descrizione=scheda["descrizione_obiettivo_e_progetto"],
-        risorse_personale=scheda["personale_coinvolto"], risorse_economiche=scheda["risorse_da_utilizzare"],
-        stato="attuato", fonte=f"{SEED_003}, righe {scheda['righe']} del testo",
+        piano=piano,
+        codice=scheda["obiettivo_n"],
+        ordine=1,
+        area_policy=None,
+        titolo=scheda["obiettivo"].capitalize(),
+        descrizione=scheda["descrizione_obiettivo_e_progetto"],
+        risorse_personale=scheda["personale_coinvolto"],
+        risorse_economiche=scheda["risorse_da_utilizzare"],
+        stato="attuato",
+        fonte=f"{SEED_003}, righe {scheda['righe']} del testo",
     )
     for r in leggi_csv(cartella / "fasi.csv"):
         Azione.objects.create(
-            obiettivo=ob, ordine=int(r["numero"]), titolo=r["titolo"][:400], responsabile=r["responsabile"],
-            scadenza=r["scadenza"] or None, completata_il=r["completata_il"] or None,
-            stato="attuato" if r["completata_il"] else "in_corso", note=f"{r['note']}. {r['evaso']}".strip(". "),
+            obiettivo=ob,
+            ordine=int(r["numero"]),
+            titolo=r["titolo"][:400],
+            responsabile=r["responsabile"],
+            scadenza=r["scadenza"] or None,
+            completata_il=r["completata_il"] or None,
+            stato="attuato" if r["completata_il"] else "in_corso",
+            note=f"{r['note']}. {r['evaso']}".strip(". "),
         )
     for ordine, r in enumerate(leggi_csv(cartella / "indicatori.csv"), start=1):
         ind = IndicatoreObiettivo.objects.create(
-            obiettivo=ob, ordine=ordine, tipo=r["tipo"], descrizione=f"{r['codice']} – {r['descrizione']}"[:500], unita=r["unita"],
+            obiettivo=ob,
+            ordine=ordine,
+            tipo=r["tipo"],
+            descrizione=f"{r['codice']} – {r['descrizione']}"[:500],
+            unita=r["unita"],
         )
         if r["target"]:
             Target.objects.create(indicatore=ind, anno=2024, valore=r["target"])

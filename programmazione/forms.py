@@ -139,7 +139,9 @@ class ObiettivoForm(Bootstrap, forms.ModelForm):
     def clean(self):
         dati = super().clean()
         if dati.get("continua") and not dati.get("continuita"):
-            self.add_error("continuita", "Se l'obiettivo ne continua uno precedente, è in continuità: spuntare la casella.")
+            self.add_error(
+                "continuita", "Se l'obiettivo ne continua uno precedente, è in continuità: spuntare la casella."
+            )
         if dati.get("coprogettato") and not (dati.get("partner") or "").strip():
             self.add_error("partner", "Indicare con quali attori della rete è co-progettato.")
         area = dati.get("area_policy")
@@ -172,12 +174,19 @@ class IndicatoreForm(Bootstrap, forms.ModelForm):
         self.fields["indicatore"].label = "Misurato dalla base di conoscenza (facoltativo)"
         for anno in anni:
             self.fields[f"target_{anno}"] = forms.DecimalField(
-                label=f"Valore atteso {anno}", required=False, max_digits=14, decimal_places=4,
+                label=f"Valore atteso {anno}",
+                required=False,
+                max_digits=14,
+                decimal_places=4,
                 widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
             )
 
     def target(self):
-        return {a: self.cleaned_data.get(f"target_{a}") for a in self.anni if self.cleaned_data.get(f"target_{a}") is not None}
+        return {
+            a: self.cleaned_data.get(f"target_{a}")
+            for a in self.anni
+            if self.cleaned_data.get(f"target_{a}") is not None
+        }
 
 
 class RisorsaForm(Bootstrap, forms.ModelForm):
@@ -188,7 +197,10 @@ class RisorsaForm(Bootstrap, forms.ModelForm):
     def __init__(self, *args, anni, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anno"] = forms.TypedChoiceField(
-            label="Anno", choices=[(a, a) for a in anni], coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+            label="Anno",
+            choices=[(a, a) for a in anni],
+            coerce=int,
+            widget=forms.Select(attrs={"class": "form-select"}),
         )
         self.fields["fondo"].choices = Fondo.choices
 
@@ -203,7 +215,9 @@ class SottoscrittoreForm(Bootstrap, forms.Form):
     tipo = forms.ChoiceField(label="Tipo", choices=TipoSottoscrittore.choices)
     comune = forms.ModelChoiceField(label="Comune (se è un Comune)", queryset=Comune.objects.none(), required=False)
     nome = forms.CharField(label="Nome dell'ente (se non è un Comune)", max_length=300, required=False)
-    aderito_il = forms.DateField(label="Aderisce dal", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    aderito_il = forms.DateField(
+        label="Aderisce dal", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, comuni, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,7 +240,16 @@ class SottoscrittoreForm(Bootstrap, forms.Form):
 class SovrazonaleForm(Bootstrap, forms.ModelForm):
     class Meta:
         model = ObiettivoSovrazonale
-        fields = ["titolo", "anno_inizio", "anno_fine", "area_policy", "ambiti", "asst_coinvolta", "coordinamento_ats", "note"]
+        fields = [
+            "titolo",
+            "anno_inizio",
+            "anno_fine",
+            "area_policy",
+            "ambiti",
+            "asst_coinvolta",
+            "coordinamento_ats",
+            "note",
+        ]
         widgets = {"ambiti": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
@@ -237,10 +260,14 @@ class SovrazonaleForm(Bootstrap, forms.ModelForm):
 
 
 class RipartoForm(Bootstrap, forms.Form):
-    importo = forms.DecimalField(label="Importo da ripartire (€)", max_digits=14, decimal_places=2, min_value=0, initial="120000.00")
+    importo = forms.DecimalField(
+        label="Importo da ripartire (€)", max_digits=14, decimal_places=2, min_value=0, initial="120000.00"
+    )
     anno = forms.IntegerField(label="Popolazione al 1° gennaio dell'anno", min_value=1900, max_value=2100)
     ambiti = forms.ModelMultipleChoiceField(
-        queryset=Ambito.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Ambito.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Ambiti (nessuno = tutti)",
     )
 

@@ -122,9 +122,7 @@ class Revisione(models.Model):
         ordering = ["piano", "numero"]
         constraints = [
             models.UniqueConstraint(fields=["piano", "numero"], name="revisione_numero_unico"),
-            models.UniqueConstraint(
-                fields=["piano"], condition=Q(chiusa_il__isnull=True), name="una_revisione_aperta"
-            ),
+            models.UniqueConstraint(fields=["piano"], condition=Q(chiusa_il__isnull=True), name="una_revisione_aperta"),
         ]
 
     def __str__(self):
@@ -245,13 +243,16 @@ class Obiettivo(models.Model):
     piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="obiettivi")
     codice = models.CharField(max_length=20)
     ordine = models.PositiveSmallIntegerField(default=0)
-    macroarea = models.ForeignKey(
-        MacroArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="obiettivi"
-    )
+    macroarea = models.ForeignKey(MacroArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="obiettivi")
     # Empty for system actions (governance, the writing of the plan itself) outside areas A-J.
     area_policy = models.ForeignKey(
-        AreaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="obiettivi",
-        verbose_name="area di policy", help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
+        AreaPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obiettivi",
+        verbose_name="area di policy",
+        help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
     )
     titolo = models.CharField("titolo obiettivo", max_length=400)
     descrizione = models.TextField("descrizione obiettivo", blank=True)
@@ -286,7 +287,11 @@ class Obiettivo(models.Model):
     )
     # Empty when nobody recorded it (e.g. a past plan known only from its printed summary).
     stato = models.CharField(
-        "stato di attuazione", max_length=25, choices=StatoAttuazione.choices, blank=True, default=StatoAttuazione.NON_AVVIATO
+        "stato di attuazione",
+        max_length=25,
+        choices=StatoAttuazione.choices,
+        blank=True,
+        default=StatoAttuazione.NON_AVVIATO,
     )
     motivo = models.CharField(
         "motivo (se non attuato pienamente)", max_length=25, choices=MotivoAttuazione.choices, blank=True

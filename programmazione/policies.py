@@ -39,7 +39,8 @@ PIANO_SCRIVIBILE = Regola(
 )
 UFFICIO_DI_PIANO = Regola(
     "un Ufficio di Piano",
-    lambda user, kwargs: user.is_superuser
-    or (profilo_of(user) is not None and profilo_of(user).ruolo == TipoRuolo.UFFICIO_DI_PIANO),
+    lambda user, kwargs: (
+        user.is_superuser or (profilo_of(user) is not None and profilo_of(user).ruolo == TipoRuolo.UFFICIO_DI_PIANO)
+    ),
     messaggio="Solo un Ufficio di Piano crea il piano del suo Ambito.",
 )

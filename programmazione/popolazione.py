@@ -2,8 +2,8 @@
 
 import csv
 from dataclasses import dataclass, field
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola
@@ -51,11 +51,15 @@ def riparto_per_popolazione(importo, anno, codici=None):
     mancanti = [ambiti[c].nome for c, p in popolazioni.items() if p is None]
     if mancanti:
         raise RipartoNonValido(
-            f"Manca la popolazione al 1° gennaio {anno} di: " + ", ".join(mancanti) + ". Caricare i dati o scegliere un altro anno."
+            f"Manca la popolazione al 1° gennaio {anno} di: "
+            + ", ".join(mancanti)
+            + ". Caricare i dati o scegliere un altro anno."
         )
     quote = riparto(importo, {c: int(p) for c, p in popolazioni.items()})
     r = Riparto(Decimal(str(importo)).quantize(Decimal("0.01")), anno)
-    r.righe = [RigaRiparto(ambiti[c], int(popolazioni[c]), quote[c]) for c in sorted(scelti, key=lambda c: ambiti[c].nome)]
+    r.righe = [
+        RigaRiparto(ambiti[c], int(popolazioni[c]), quote[c]) for c in sorted(scelti, key=lambda c: ambiti[c].nome)
+    ]
     r.fonti = fonti_popolazione(anno)
     return r
 
@@ -63,7 +67,8 @@ def riparto_per_popolazione(importo, anno, codici=None):
 def fonti_popolazione(anno):
     """The active loads that give the residents of `anno` (the terms of the indicator)."""
     ids = (
-        Osservazione.objects.attive().filter(anno=anno, misura__in=_misure_popolazione())
+        Osservazione.objects.attive()
+        .filter(anno=anno, misura__in=_misure_popolazione())
         .values_list("caricamento_id", flat=True)
         .distinct()
     )

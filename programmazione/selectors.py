@@ -70,11 +70,7 @@ ZERO = Decimal("0.00")
 
 
 def riepilogo_finanziario(piano):
-    somme = (
-        Risorsa.objects.filter(obiettivo__piano=piano)
-        .values("fondo", "anno")
-        .annotate(totale=Sum("importo"))
-    )
+    somme = Risorsa.objects.filter(obiettivo__piano=piano).values("fondo", "anno").annotate(totale=Sum("importo"))
     per_fondo = defaultdict(dict)
     for s in somme:
         # Same scale whatever the database returns for a sum.
@@ -93,16 +89,20 @@ def riepilogo_finanziario(piano):
 
 def sinottica(piano):
     """Rows of the synoptic table: macro-area of the Ambito, regional areas, objectives."""
-    obiettivi = list(
-        piano.obiettivi.select_related("area_policy", "macroarea").prefetch_related("aree_trasversali")
-    )
+    obiettivi = list(piano.obiettivi.select_related("area_policy", "macroarea").prefetch_related("aree_trasversali"))
     righe = []
     for macro in piano.macroaree.prefetch_related("aree_policy"):
         dentro = [o for o in obiettivi if o.macroarea_id == macro.pk]
         righe.append({"macroarea": macro, "aree": list(macro.aree_policy.all()), "obiettivi": dentro})
     senza = [o for o in obiettivi if o.macroarea_id is None]
     if senza:
-        righe.append({"macroarea": None, "aree": sorted({o.area_policy for o in senza if o.area_policy}, key=lambda a: a.codice), "obiettivi": senza})
+        righe.append(
+            {
+                "macroarea": None,
+                "aree": sorted({o.area_policy for o in senza if o.area_policy}, key=lambda a: a.codice),
+                "obiettivi": senza,
+            }
+        )
     return righe
 
 
@@ -126,7 +126,9 @@ def confronto_piani(anno_inizio, user):
     for r in Obiettivo.objects.filter(piano__in=ids).values("piano", "area_policy").annotate(n=Count("pk")):
         per_area[r["piano"]][r["area_policy"]] = r["n"]
     per_fondo = defaultdict(dict)
-    for r in Risorsa.objects.filter(obiettivo__piano__in=ids).values("obiettivo__piano", "fondo").annotate(t=Sum("importo")):
+    for r in (
+        Risorsa.objects.filter(obiettivo__piano__in=ids).values("obiettivo__piano", "fondo").annotate(t=Sum("importo"))
+    ):
         per_fondo[r["obiettivo__piano"]][r["fondo"]] = Decimal(r["t"]).quantize(CENTESIMO)
     aree = list(AreaPolicy.objects.all())
     fondi = list(Fondo)
@@ -134,7 +136,15 @@ def confronto_piani(anno_inizio, user):
     for p in piani:
         conteggi = [per_area[p.pk].get(a.pk, 0) for a in aree]
         importi = [per_fondo[p.pk].get(f.value, ZERO) for f in fondi]
-        righe.append({"piano": p, "per_area": conteggi, "obiettivi": sum(conteggi), "per_fondo": importi, "budget": sum(importi, ZERO)})
+        righe.append(
+            {
+                "piano": p,
+                "per_area": conteggi,
+                "obiettivi": sum(conteggi),
+                "per_fondo": importi,
+                "budget": sum(importi, ZERO),
+            }
+        )
     return {"aree": aree, "fondi": fondi, "righe": righe}
 
 
@@ -208,7 +218,10 @@ def premialita(anno_inizio):
         elif n == OBIETTIVI_MINIMI:
             importo, nota = QUOTA_PER_OBIETTIVO * OBIETTIVI_MINIMI, ""
         else:
-            importo, nota = QUOTA_PER_OBIETTIVO * OBIETTIVI_MINIMI + QUOTA_OLTRE_DUE, "quota unica per gli obiettivi oltre il secondo"
+            importo, nota = (
+                QUOTA_PER_OBIETTIVO * OBIETTIVI_MINIMI + QUOTA_OLTRE_DUE,
+                "quota unica per gli obiettivi oltre il secondo",
+            )
         acconto = (importo * ACCONTO).quantize(Decimal("0.01"))
         premi.append(PremioAmbito(ambito, obiettivi, importo, acconto, importo - acconto, nota))
     return esiti, premi

@@ -170,9 +170,13 @@ def avanza_stato(utente, piano, data, delibera="", versione_letta=None):
     if not isinstance(data, datetime.date):
         raise ValidationError("Indicare la data.")
     successivo, campo, _ = PASSAGGI[piano.stato]
-    precedenti = [getattr(piano, c) for c in ("approvato_il", "accordo_firmato_il", "in_vigore_dal") if getattr(piano, c)]
+    precedenti = [
+        getattr(piano, c) for c in ("approvato_il", "accordo_firmato_il", "in_vigore_dal") if getattr(piano, c)
+    ]
     if precedenti and data < max(precedenti):
-        raise ValidationError(f"La data non può precedere quella del passaggio precedente ({max(precedenti):%d/%m/%Y}).")
+        raise ValidationError(
+            f"La data non può precedere quella del passaggio precedente ({max(precedenti):%d/%m/%Y})."
+        )
     if successivo == StatoPiano.APPROVATO:
         if not delibera.strip():
             raise ValidationError("Indicare gli estremi della delibera di approvazione dell'Assemblea dei Sindaci.")

@@ -44,8 +44,15 @@ COLONNE = [
 OBBLIGATORIE = {"titolo", "area_policy"}
 SI_NO = {"integrazione_sociosanitaria", "continuita", "coprogettato"}
 TESTI = {
-    "descrizione", "target", "risorse_economiche", "risorse_personale", "partner",
-    "bisogni", "processo", "output", "outcome",
+    "descrizione",
+    "target",
+    "risorse_economiche",
+    "risorse_personale",
+    "partner",
+    "bisogni",
+    "processo",
+    "output",
+    "outcome",
 }
 _PER_INTESTAZIONE = {etichetta.lower(): chiave for chiave, etichetta in COLONNE} | {c: c for c, _ in COLONNE}
 _ETICHETTA = dict(COLONNE)
@@ -61,10 +68,14 @@ def leggi_file(contenuto, nome_file):
         errori.append(Errore(1, None, "colonne non riconosciute: " + ", ".join(f"«{c}»" for c in sconosciute)))
     mancanti = [_ETICHETTA[k] for k in OBBLIGATORIE if not any(_PER_INTESTAZIONE.get(c) == k for c in intestazione)]
     if mancanti:
-        errori.append(Errore(1, None, "mancano le colonne obbligatorie: " + ", ".join(f"«{c}»" for c in sorted(mancanti))))
+        errori.append(
+            Errore(1, None, "mancano le colonne obbligatorie: " + ", ".join(f"«{c}»" for c in sorted(mancanti)))
+        )
     if errori:
         raise FileRifiutato(errori)
-    return [Riga(r.numero, {_PER_INTESTAZIONE[k]: v for k, v in r.valori.items() if k in _PER_INTESTAZIONE}) for r in righe]
+    return [
+        Riga(r.numero, {_PER_INTESTAZIONE[k]: v for k, v in r.valori.items() if k in _PER_INTESTAZIONE}) for r in righe
+    ]
 
 
 def _si_no(valore):
@@ -243,12 +254,19 @@ def esporta_xlsx(piano, obiettivi):
         ws.append([_cella(valori[k] if k in valori else getattr(o, k)) for k, _ in COLONNE])
     ind = wb.create_sheet("Indicatori")
     anni = piano.anni
-    ind.append(["Obiettivo", "Tipo", "Indicatore", "Unità", "Baseline", "Anno baseline"] + [f"Atteso {a}" for a in anni])
+    ind.append(
+        ["Obiettivo", "Tipo", "Indicatore", "Unità", "Baseline", "Anno baseline"] + [f"Atteso {a}" for a in anni]
+    )
     for o in obiettivi:
         for i in o.indicatori.all():
             target = {t.anno: t.valore for t in i.target.all()}
-            ind.append([_cella(x) for x in [o.codice, i.get_tipo_display(), i.descrizione, i.unita, i.baseline, i.anno_baseline]]
-                       + [_cella(target.get(a)) for a in anni])
+            ind.append(
+                [
+                    _cella(x)
+                    for x in [o.codice, i.get_tipo_display(), i.descrizione, i.unita, i.baseline, i.anno_baseline]
+                ]
+                + [_cella(target.get(a)) for a in anni]
+            )
     ris = wb.create_sheet("Risorse")
     ris.append(["Obiettivo", "Anno", "Fondo", "Importo (€)", "Note"])
     for o in obiettivi:

@@ -16,8 +16,8 @@ from . import selectors, services, tabella3
 from .forms import (
     AzioneForm,
     ChiudiRevisioneForm,
-    IndicatoreForm,
     ImportaObiettiviForm,
+    IndicatoreForm,
     NuovoPianoForm,
     ObiettivoForm,
     PassaggioForm,
@@ -49,7 +49,11 @@ from .riparto import RipartoNonValido
 @policy(read=PUBBLICO)
 def elenco(request):
     piani = selectors.piani_visibili(request.user).order_by("-anno_inizio", "ambito__nome")
-    return render(request, "programmazione/elenco.html", {"piani": piani, "puo_creare": UFFICIO_DI_PIANO.consente(request.user, {})})
+    return render(
+        request,
+        "programmazione/elenco.html",
+        {"piani": piani, "puo_creare": UFFICIO_DI_PIANO.consente(request.user, {})},
+    )
 
 
 @policy(read=UFFICIO_DI_PIANO, write=UFFICIO_DI_PIANO)
@@ -62,7 +66,10 @@ def nuovo_piano(request):
     if request.method == "POST" and form.is_valid():
         try:
             piano = services.crea_piano(
-                request.user, form.cleaned_data["ambito"], form.cleaned_data["anno_inizio"], titolo=form.cleaned_data["titolo"]
+                request.user,
+                form.cleaned_data["ambito"],
+                form.cleaned_data["anno_inizio"],
+                titolo=form.cleaned_data["titolo"],
             )
         except ValidationError as e:
             form.add_error(None, e)
@@ -102,7 +109,9 @@ def piano(request, pk):
             "revisione": revisione,
             "revisioni": piano.revisioni.select_related("aperta_da"),
             "accordo": getattr(piano, "accordo", None),
-            "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune")) if hasattr(piano, "accordo") else [],
+            "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune"))
+            if hasattr(piano, "accordo")
+            else [],
             "macroaree": piano.macroaree.prefetch_related("aree_policy"),
             "sottoscrittore_form": _form_sottoscrittore(piano) if puo_modificare and piano.stato != "bozza" else None,
         },
@@ -144,7 +153,9 @@ def piano_modifica(request, pk):
         else:
             messages.success(request, "Piano salvato.")
             return redirect("programmazione:piano", pk=piano.pk)
-    return render(request, "programmazione/modulo.html", {"form": form, "titolo": f"Modifica – {piano}", "piano": piano})
+    return render(
+        request, "programmazione/modulo.html", {"form": form, "titolo": f"Modifica – {piano}", "piano": piano}
+    )
 
 
 @policy(write=PIANO_SCRIVIBILE)
@@ -157,7 +168,11 @@ def piano_stato(request, pk):
             if not form.is_valid():
                 raise ValidationError("Indicare una data valida.")
             services.avanza_stato(
-                request.user, piano, form.cleaned_data["data"], form.cleaned_data["delibera"], form.cleaned_data["versione"]
+                request.user,
+                piano,
+                form.cleaned_data["data"],
+                form.cleaned_data["delibera"],
+                form.cleaned_data["versione"],
             )
             messages.success(request, f"Stato del piano: {piano.get_stato_display()}.")
         elif azione == "apri_revisione":
@@ -238,7 +253,10 @@ def obiettivo(request, obiettivo):
             "ob": ob,
             "modificabile": modificabile,
             "anni": piano.anni,
-            "indicatori": [(i, [next((t.valore for t in i.target.all() if t.anno == a), None) for a in piano.anni]) for i in ob.indicatori.all()],
+            "indicatori": [
+                (i, [next((t.valore for t in i.target.all() if t.anno == a), None) for a in piano.anni])
+                for i in ob.indicatori.all()
+            ],
             "totale_risorse": sum((r.importo for r in ob.risorse.all()), Decimal(0)),
             "azione_form": AzioneForm(prefix="azione") if modificabile else None,
             "indicatore_form": IndicatoreForm(prefix="indicatore", anni=piano.anni) if modificabile else None,
@@ -256,7 +274,11 @@ def obiettivo_modifica(request, obiettivo):
 def _modulo_obiettivo(request, piano, ob):
     form = ObiettivoForm(request.POST or None, instance=ob, piano=piano, initial={"versione": ob.versione})
     if request.method == "POST" and form.is_valid():
-        m2m = {c: form.cleaned_data[c] for c in ("aree_trasversali", "leps", "obiettivi_provinciali") if c in form.cleaned_data}
+        m2m = {
+            c: form.cleaned_data[c]
+            for c in ("aree_trasversali", "leps", "obiettivi_provinciali")
+            if c in form.cleaned_data
+        }
         ob = form.save(commit=False)
         try:
             services.salva_obiettivo(request.user, ob, form.cleaned_data.get("versione"), m2m=m2m)
@@ -343,9 +365,21 @@ def confronto(request):
     anno = _anno_scelto(request, [a for a, _ in trienni])
     dati = selectors.confronto_piani(anno, request.user) if anno else None
     if dati and request.GET.get("formato") in {"csv", "xlsx"}:
-        intestazione = ["ambito", "stato", "obiettivi"] + [a.codice for a in dati["aree"]] + [f.value for f in dati["fondi"]] + ["budget"]
+        intestazione = (
+            ["ambito", "stato", "obiettivi"]
+            + [a.codice for a in dati["aree"]]
+            + [f.value for f in dati["fondi"]]
+            + ["budget"]
+        )
         righe = [
-            [r["piano"].ambito.nome, r["piano"].get_stato_display(), r["obiettivi"], *r["per_area"], *r["per_fondo"], r["budget"]]
+            [
+                r["piano"].ambito.nome,
+                r["piano"].get_stato_display(),
+                r["obiettivi"],
+                *r["per_area"],
+                *r["per_fondo"],
+                r["budget"],
+            ]
             for r in dati["righe"]
         ]
         return scarica_tabella(f"confronto-piani-{anno}", request.GET["formato"], intestazione, righe)
@@ -360,10 +394,13 @@ def prologo(request):
     obiettivi = []
     if scelto:
         obiettivi = list(
-            ObiettivoProvinciale.objects.filter(prologo=scelto)
-            .prefetch_related("azioni", "obiettivi_di_piano__piano__ambito")
+            ObiettivoProvinciale.objects.filter(prologo=scelto).prefetch_related(
+                "azioni", "obiettivi_di_piano__piano__ambito"
+            )
         )
-    return render(request, "programmazione/prologo.html", {"prologhi": prologhi, "prologo": scelto, "obiettivi": obiettivi})
+    return render(
+        request, "programmazione/prologo.html", {"prologhi": prologhi, "prologo": scelto, "obiettivi": obiettivi}
+    )
 
 
 @policy(read=PUBBLICO)
@@ -373,19 +410,31 @@ def riparto(request):
     if form.is_bound and form.is_valid():
         try:
             risultato = riparto_per_popolazione(
-                form.cleaned_data["importo"], form.cleaned_data["anno"], [a.pk for a in form.cleaned_data["ambiti"]] or None
+                form.cleaned_data["importo"],
+                form.cleaned_data["anno"],
+                [a.pk for a in form.cleaned_data["ambiti"]] or None,
             )
         except RipartoNonValido as e:
             errore = str(e)
         else:
             if request.GET.get("formato") in {"csv", "xlsx"}:
                 righe = [[r.ambito.nome, r.popolazione, r.quota] for r in risultato.righe]
-                return scarica_tabella(f"riparto-{form.cleaned_data['anno']}", request.GET["formato"], ["ambito", "popolazione", "quota"], righe)
+                return scarica_tabella(
+                    f"riparto-{form.cleaned_data['anno']}",
+                    request.GET["formato"],
+                    ["ambito", "popolazione", "quota"],
+                    righe,
+                )
     confronti, somma, scarto = verifica_tabella_prologo_2025()
     return render(
         request,
         "programmazione/riparto.html",
-        {"form": form, "risultato": risultato, "errore": errore, "prologo": {"righe": confronti, "somma": somma, "scarto": scarto}},
+        {
+            "form": form,
+            "risultato": risultato,
+            "errore": errore,
+            "prologo": {"righe": confronti, "somma": somma, "scarto": scarto},
+        },
     )
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 
 from .models import (
+    AliasComune,
     Ambito,
     AmbitoDistretto,
-    AliasComune,
     AppartenenzaComune,
     Capofila,
     Comune,
@@ -23,15 +23,11 @@ PROVINCIA = "BG"
 
 
 def comuni_della_provincia(day, sigla=PROVINCIA):
-    return Comune.objects.filter(sigla_provincia=sigla).filter(
-        Q(soppresso_il__isnull=True) | Q(soppresso_il__gt=day)
-    )
+    return Comune.objects.filter(sigla_provincia=sigla).filter(Q(soppresso_il__isnull=True) | Q(soppresso_il__gt=day))
 
 
 def comuni_non_assegnati(day, sigla=PROVINCIA):
-    return comuni_della_provincia(day, sigla).exclude(
-        pk__in=AppartenenzaComune.objects.valid_on(day).values("comune")
-    )
+    return comuni_della_provincia(day, sigla).exclude(pk__in=AppartenenzaComune.objects.valid_on(day).values("comune"))
 
 
 def distretti_con_ambiti(day):
@@ -124,9 +120,7 @@ def cerca_comuni(testo, limit=50):
     if not chiave:
         return Comune.objects.none()
     da_alias = AliasComune.objects.filter(nome_normalizzato__contains=chiave).values("comune")
-    return Comune.objects.filter(Q(nome_normalizzato__contains=chiave) | Q(pk__in=da_alias)).order_by("nome")[
-        :limit
-    ]
+    return Comune.objects.filter(Q(nome_normalizzato__contains=chiave) | Q(pk__in=da_alias)).order_by("nome")[:limit]
 
 
 COLONNE_EXPORT = ["istat_code", "comune", "ambito", "distretto", "asst", "ats"]
@@ -134,9 +128,7 @@ COLONNE_EXPORT = ["istat_code", "comune", "ambito", "distretto", "asst", "ats"]
 
 def righe_export(day, sigla=PROVINCIA):
     """One row per Comune of the province valid on `day`, with its hierarchy on that day."""
-    ambito_per_comune = dict(
-        AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id")
-    )
+    ambito_per_comune = dict(AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id"))
     ambiti = {a.pk: a for a in Ambito.objects.all()}
     distretto_per_ambito = {
         ad.ambito_id: ad.distretto

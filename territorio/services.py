@@ -15,9 +15,9 @@ from . import istat
 from .models import (
     ASST,
     ATS,
+    AliasComune,
     Ambito,
     AmbitoDistretto,
-    AliasComune,
     AppartenenzaComune,
     Capofila,
     Comune,
@@ -288,9 +288,7 @@ def importa_appartenenze(contenuto: bytes, nome_file: str):
     if "codice_istat" not in colonne and "comune" not in colonne:
         mancanti.insert(0, "codice_istat o comune")
     if mancanti:
-        raise FileRifiutato(
-            [Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti]
-        )
+        raise FileRifiutato([Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti])
     if not righe:
         raise FileRifiutato([Errore(None, None, "Il file non contiene righe di dati.")])
 
@@ -357,7 +355,9 @@ def importa_appartenenze(contenuto: bytes, nome_file: str):
         for altro_n, altro_dal, altro_al in viste.get(comune.pk, []):
             if dal <= (altro_al or datetime.date.max) and altro_dal <= (al or datetime.date.max):
                 errori.append(
-                    Errore(n, "comune", f"{comune.nome} compare già alla riga {altro_n} per un periodo che si sovrappone.")
+                    Errore(
+                        n, "comune", f"{comune.nome} compare già alla riga {altro_n} per un periodo che si sovrappone."
+                    )
                 )
                 break
         else:

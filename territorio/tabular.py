@@ -117,14 +117,10 @@ def controlla_xlsx(contenuto: bytes):
         raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
     nomi = {p.filename for p in parti}
     if not all(n in nomi for n in XLSX_PARTI_OBBLIGATORIE):
-        raise FileRifiutato(
-            [Errore(None, None, "Il file è un archivio compresso ma non un foglio Excel (.xlsx).")]
-        )
+        raise FileRifiutato([Errore(None, None, "Il file è un archivio compresso ma non un foglio Excel (.xlsx).")])
     espanso = sum(p.file_size for p in parti)
     sospette = [
-        p
-        for p in parti
-        if p.file_size > 1024 * 1024 and p.file_size > XLSX_MAX_RAPPORTO * max(p.compress_size, 1)
+        p for p in parti if p.file_size > 1024 * 1024 and p.file_size > XLSX_MAX_RAPPORTO * max(p.compress_size, 1)
     ]
     if len(parti) > XLSX_MAX_PARTI or espanso > XLSX_MAX_ESPANSO or sospette:
         raise FileRifiutato(

@@ -112,7 +112,7 @@ def crea_backup(path, using=DEFAULT_DB_ALIAS):
             intestazione = {
                 "formato": FORMATO,
                 "versione": VERSIONE_FORMATO,
-                "creato_il": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                "creato_il": datetime.datetime.now(datetime.UTC).isoformat(),
                 "database": connection.vendor,
                 "migrazioni": _migrazioni(connection),
                 "righe": conteggi,
@@ -198,9 +198,13 @@ def ripristina_backup(path, using=DEFAULT_DB_ALIAS):
             in_piu = sorted(qui - nel_backup)
             dettagli = []
             if mancanti:
-                dettagli.append("migrazioni del backup non applicate qui: " + ", ".join(".".join(m) for m in mancanti[:5]))
+                dettagli.append(
+                    "migrazioni del backup non applicate qui: " + ", ".join(".".join(m) for m in mancanti[:5])
+                )
             if in_piu:
-                dettagli.append("migrazioni applicate qui ma non nel backup: " + ", ".join(".".join(m) for m in in_piu[:5]))
+                dettagli.append(
+                    "migrazioni applicate qui ma non nel backup: " + ", ".join(".".join(m) for m in in_piu[:5])
+                )
             raise BackupNonValido(
                 "Il backup è di una versione diversa dello schema ("
                 + "; ".join(dettagli)
@@ -235,7 +239,9 @@ def ripristina_backup(path, using=DEFAULT_DB_ALIAS):
                     caricati[modello._meta.label] = modello._base_manager.using(using).count()
                 if caricati != attesi:
                     diversi = sorted(set(caricati.items()) ^ set(attesi.items()))
-                    raise BackupNonValido(f"Il backup è incompleto o alterato: righe diverse dall'intestazione ({diversi[:5]}).")
+                    raise BackupNonValido(
+                        f"Il backup è incompleto o alterato: righe diverse dall'intestazione ({diversi[:5]})."
+                    )
                 with connection.cursor() as cursor:
                     for sql in connection.ops.sequence_reset_sql(no_style(), toccati):
                         cursor.execute(sql)

@@ -6,28 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territorio', '0001_initial'),
+        ("territorio", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Profilo',
+            name="Profilo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ruolo', models.CharField(choices=[('coordinamento', 'Coordinamento provinciale'), ('ufficio_di_piano', 'Ufficio di Piano'), ('comune', 'Comune')], max_length=20)),
-                ('ambito', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='profili', to='territorio.ambito')),
-                ('comune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='profili', to='territorio.comune')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profilo', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ruolo",
+                    models.CharField(
+                        choices=[
+                            ("coordinamento", "Coordinamento provinciale"),
+                            ("ufficio_di_piano", "Ufficio di Piano"),
+                            ("comune", "Comune"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ambito",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profili",
+                        to="territorio.ambito",
+                    ),
+                ),
+                (
+                    "comune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profili",
+                        to="territorio.comune",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profilo", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profilo',
-                'verbose_name_plural': 'profili',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('ambito__isnull', True), ('comune__isnull', True), ('ruolo', 'coordinamento')), models.Q(('ambito__isnull', False), ('comune__isnull', True), ('ruolo', 'ufficio_di_piano')), models.Q(('ambito__isnull', True), ('comune__isnull', False), ('ruolo', 'comune')), _connector='OR'), name='profilo_ambito_coerente_con_ruolo', violation_error_message="L'ambito territoriale non corrisponde al ruolo.")],
+                "verbose_name": "profilo",
+                "verbose_name_plural": "profili",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("ambito__isnull", True), ("comune__isnull", True), ("ruolo", "coordinamento")),
+                            models.Q(
+                                ("ambito__isnull", False), ("comune__isnull", True), ("ruolo", "ufficio_di_piano")
+                            ),
+                            models.Q(("ambito__isnull", True), ("comune__isnull", False), ("ruolo", "comune")),
+                            _connector="OR",
+                        ),
+                        name="profilo_ambito_coerente_con_ruolo",
+                        violation_error_message="L'ambito territoriale non corrisponde al ruolo.",
+                    )
+                ],
             },
         ),
     ]

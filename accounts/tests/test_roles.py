@@ -79,7 +79,9 @@ def test_ufficio_di_piano_cannot_post_to_another_ambito(client, demo_db):
 @pytest.mark.django_db
 def test_comune_edits_its_own_contacts_with_validation(client, demo_db):
     login(client, "comune.lovere")
-    response = client.post("/comuni/016128/modifica/", {"pec": "non-una-pec", "sito_web": "", "telefono": "", "versione": 1})
+    response = client.post(
+        "/comuni/016128/modifica/", {"pec": "non-una-pec", "sito_web": "", "telefono": "", "versione": 1}
+    )
     assert response.status_code == 200
     assert "Indirizzo PEC non valido." in response.content.decode()
     assert Comune.objects.get(pk="016128").pec == ""

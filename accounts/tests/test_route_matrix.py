@@ -111,7 +111,9 @@ def test_role_matrix(demo_db, voce):
                 richieste += 1
                 if not _conforme(esito, response, api):
                     dove = response.get("Location", "")
-                    difformi.append(f"{metodo} {url} as {ruolo}: policy says «{esito}», got {response.status_code} {dove}")
+                    difformi.append(
+                        f"{metodo} {url} as {ruolo}: policy says «{esito}», got {response.status_code} {dove}"
+                    )
     assert richieste
     assert not difformi, f"{nome}: answers that differ from the declared policy:\n  " + "\n  ".join(difformi)
 

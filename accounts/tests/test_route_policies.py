@@ -21,7 +21,11 @@ def _openapi_path(route):
 
 
 def test_every_route_declares_a_policy():
-    senza = [f"{r.name} ({r.route}{' ' + '/'.join(r.methods) if r.methods else ''})" for r in rotte() if not r.esente and r.policy is None]
+    senza = [
+        f"{r.name} ({r.route}{' ' + '/'.join(r.methods) if r.methods else ''})"
+        for r in rotte()
+        if not r.esente and r.policy is None
+    ]
     assert not senza, (
         "Routes without an access policy (decorate the view with accounts.policies.policy, or the "
         "ninja endpoint with policy_api, under its route decorator):\n  " + "\n  ".join(senza)

@@ -45,7 +45,9 @@ def test_enrolment_shows_a_server_drawn_qr_code_and_needs_a_first_code(client):
     client.get("/account/secondo-fattore/")
     assert TOTPDevice.objects.filter(user__username="udp.altosebino").count() == 1
 
-    response = client.post("/account/secondo-fattore/", {"codice": "000000" if _codice(dispositivo) != "000000" else "111111"})
+    response = client.post(
+        "/account/secondo-fattore/", {"codice": "000000" if _codice(dispositivo) != "000000" else "111111"}
+    )
     assert "Codice non valido" in response.content.decode()
     dispositivo.refresh_from_db()
     assert not dispositivo.confirmed

@@ -7,7 +7,12 @@ def test_ambiti_list_with_counts(client, demo_db):
     data = client.get("/api/ambiti").json()
     assert len(data) == 14
     alto = next(a for a in data if a["codice"] == "alto-sebino")
-    assert alto == {"codice": "alto-sebino", "nome": "Alto Sebino", "distretto": "est-cavallina-sebino", "numero_comuni": 10}
+    assert alto == {
+        "codice": "alto-sebino",
+        "nome": "Alto Sebino",
+        "distretto": "est-cavallina-sebino",
+        "numero_comuni": 10,
+    }
 
 
 @pytest.mark.django_db
@@ -48,7 +53,13 @@ def test_audit_api_is_for_the_province_only(client, demo_db):
 
 def test_openapi_schema_lists_the_registry_endpoints(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    assert {"/api/ambiti", "/api/ambiti/{codice}", "/api/comuni", "/api/comuni/{codice_istat}", "/api/distretti"} <= set(paths)
+    assert {
+        "/api/ambiti",
+        "/api/ambiti/{codice}",
+        "/api/comuni",
+        "/api/comuni/{codice_istat}",
+        "/api/distretti",
+    } <= set(paths)
 
 
 @pytest.mark.django_db

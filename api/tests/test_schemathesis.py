@@ -17,9 +17,7 @@ from api.api import api
 ESEMPI = 12
 
 OPERAZIONI = [
-    (metodo.upper(), percorso)
-    for percorso, metodi in api.get_openapi_schema()["paths"].items()
-    for metodo in metodi
+    (metodo.upper(), percorso) for percorso, metodi in api.get_openapi_schema()["paths"].items() for metodo in metodi
 ]
 
 

@@ -6,130 +6,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territorio', '0001_initial'),
+        ("territorio", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicatore',
+            name="Indicatore",
             fields=[
-                ('codice', models.SlugField(max_length=60, primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200)),
-                ('unita', models.CharField(max_length=40, verbose_name='unità di misura')),
-                ('descrizione', models.TextField(help_text="Definizione, come la usa l'ISTAT.")),
-                ('fattore', models.DecimalField(decimal_places=2, default=1, max_digits=12)),
-                ('decimali', models.PositiveSmallIntegerField(default=1)),
-                ('ordine', models.PositiveSmallIntegerField(default=0)),
+                ("codice", models.SlugField(max_length=60, primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200)),
+                ("unita", models.CharField(max_length=40, verbose_name="unità di misura")),
+                ("descrizione", models.TextField(help_text="Definizione, come la usa l'ISTAT.")),
+                ("fattore", models.DecimalField(decimal_places=2, default=1, max_digits=12)),
+                ("decimali", models.PositiveSmallIntegerField(default=1)),
+                ("ordine", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'indicatore',
-                'verbose_name_plural': 'indicatori',
-                'ordering': ['ordine', 'codice'],
+                "verbose_name": "indicatore",
+                "verbose_name_plural": "indicatori",
+                "ordering": ["ordine", "codice"],
             },
         ),
         migrations.CreateModel(
-            name='Misura',
+            name="Misura",
             fields=[
-                ('codice', models.SlugField(max_length=60, primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200)),
-                ('unita', models.CharField(max_length=40, verbose_name='unità di misura')),
-                ('descrizione', models.TextField(help_text='Che cosa si conta, a quale data, da quale fonte.')),
-                ('per_eta', models.BooleanField(default=False, verbose_name='disaggregata per età')),
-                ('per_sesso', models.BooleanField(default=False, verbose_name='disaggregata per sesso')),
-                ('puo_essere_negativa', models.BooleanField(default=False, verbose_name='può essere negativa')),
-                ('categorie', models.CharField(blank=True, help_text='Che cosa indica la colonna categoria (es. area di spesa).', max_length=200)),
+                ("codice", models.SlugField(max_length=60, primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200)),
+                ("unita", models.CharField(max_length=40, verbose_name="unità di misura")),
+                ("descrizione", models.TextField(help_text="Che cosa si conta, a quale data, da quale fonte.")),
+                ("per_eta", models.BooleanField(default=False, verbose_name="disaggregata per età")),
+                ("per_sesso", models.BooleanField(default=False, verbose_name="disaggregata per sesso")),
+                ("puo_essere_negativa", models.BooleanField(default=False, verbose_name="può essere negativa")),
+                (
+                    "categorie",
+                    models.CharField(
+                        blank=True,
+                        help_text="Che cosa indica la colonna categoria (es. area di spesa).",
+                        max_length=200,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'misura',
-                'verbose_name_plural': 'misure',
-                'ordering': ['codice'],
+                "verbose_name": "misura",
+                "verbose_name_plural": "misure",
+                "ordering": ["codice"],
             },
         ),
         migrations.CreateModel(
-            name='Caricamento',
+            name="Caricamento",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nome_file', models.CharField(max_length=300)),
-                ('formato', models.CharField(max_length=20)),
-                ('fonte', models.CharField(max_length=300)),
-                ('creato_il', models.DateTimeField(auto_now_add=True)),
-                ('righe', models.PositiveIntegerField(default=0)),
-                ('sostituito_da', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sostituisce', to='conoscenza.caricamento')),
-                ('utente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nome_file", models.CharField(max_length=300)),
+                ("formato", models.CharField(max_length=20)),
+                ("fonte", models.CharField(max_length=300)),
+                ("creato_il", models.DateTimeField(auto_now_add=True)),
+                ("righe", models.PositiveIntegerField(default=0)),
+                (
+                    "sostituito_da",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sostituisce",
+                        to="conoscenza.caricamento",
+                    ),
+                ),
+                (
+                    "utente",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caricamento',
-                'verbose_name_plural': 'caricamenti',
-                'ordering': ['-creato_il', '-id'],
+                "verbose_name": "caricamento",
+                "verbose_name_plural": "caricamenti",
+                "ordering": ["-creato_il", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Termine',
+            name="Termine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parte', models.CharField(choices=[('num', 'Numeratore'), ('den', 'Denominatore')], max_length=3)),
-                ('peso', models.DecimalField(decimal_places=3, default=1, help_text='−1 per sottrarre, 0,5 per una media', max_digits=6)),
-                ('sfasamento', models.SmallIntegerField(default=0, help_text="Anni dopo l'anno dell'indicatore (1: la popolazione al 1° gennaio dell'anno dopo)")),
-                ('eta_da', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('eta_a', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('sesso', models.CharField(blank=True, choices=[('M', 'Maschi'), ('F', 'Femmine')], max_length=1)),
-                ('categoria', models.CharField(blank=True, max_length=120)),
-                ('indicatore', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='termini', to='conoscenza.indicatore')),
-                ('misura', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='termini', to='conoscenza.misura')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("parte", models.CharField(choices=[("num", "Numeratore"), ("den", "Denominatore")], max_length=3)),
+                (
+                    "peso",
+                    models.DecimalField(
+                        decimal_places=3, default=1, help_text="−1 per sottrarre, 0,5 per una media", max_digits=6
+                    ),
+                ),
+                (
+                    "sfasamento",
+                    models.SmallIntegerField(
+                        default=0,
+                        help_text="Anni dopo l'anno dell'indicatore (1: la popolazione al 1° gennaio dell'anno dopo)",
+                    ),
+                ),
+                ("eta_da", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("eta_a", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("sesso", models.CharField(blank=True, choices=[("M", "Maschi"), ("F", "Femmine")], max_length=1)),
+                ("categoria", models.CharField(blank=True, max_length=120)),
+                (
+                    "indicatore",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="termini", to="conoscenza.indicatore"
+                    ),
+                ),
+                (
+                    "misura",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="termini", to="conoscenza.misura"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'termine di un indicatore',
-                'verbose_name_plural': 'termini degli indicatori',
-                'ordering': ['indicatore', '-parte', 'id'],
+                "verbose_name": "termine di un indicatore",
+                "verbose_name_plural": "termini degli indicatori",
+                "ordering": ["indicatore", "-parte", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ValorePubblicato',
+            name="ValorePubblicato",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attiva', models.BooleanField(default=True)),
-                ('livello', models.CharField(choices=[('comune', 'Comune'), ('ambito', 'Ambito'), ('distretto', 'Distretto'), ('ats', 'ATS'), ('provincia', 'Provincia'), ('regione', 'Regione'), ('italia', 'Italia')], max_length=10)),
-                ('codice_territorio', models.CharField(max_length=60)),
-                ('anno', models.PositiveSmallIntegerField()),
-                ('categoria', models.CharField(blank=True, max_length=120)),
-                ('valore', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('nota', models.CharField(blank=True, max_length=300)),
-                ('caricamento', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='valori_pubblicati', to='conoscenza.caricamento')),
-                ('indicatore', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='valori_pubblicati', to='conoscenza.indicatore')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attiva", models.BooleanField(default=True)),
+                (
+                    "livello",
+                    models.CharField(
+                        choices=[
+                            ("comune", "Comune"),
+                            ("ambito", "Ambito"),
+                            ("distretto", "Distretto"),
+                            ("ats", "ATS"),
+                            ("provincia", "Provincia"),
+                            ("regione", "Regione"),
+                            ("italia", "Italia"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("codice_territorio", models.CharField(max_length=60)),
+                ("anno", models.PositiveSmallIntegerField()),
+                ("categoria", models.CharField(blank=True, max_length=120)),
+                ("valore", models.DecimalField(decimal_places=4, max_digits=20)),
+                ("nota", models.CharField(blank=True, max_length=300)),
+                (
+                    "caricamento",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="valori_pubblicati",
+                        to="conoscenza.caricamento",
+                    ),
+                ),
+                (
+                    "indicatore",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="valori_pubblicati",
+                        to="conoscenza.indicatore",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'valore pubblicato',
-                'verbose_name_plural': 'valori pubblicati',
+                "verbose_name": "valore pubblicato",
+                "verbose_name_plural": "valori pubblicati",
             },
         ),
         migrations.CreateModel(
-            name='Osservazione',
+            name="Osservazione",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attiva', models.BooleanField(default=True)),
-                ('livello', models.CharField(choices=[('comune', 'Comune'), ('ambito', 'Ambito'), ('distretto', 'Distretto'), ('ats', 'ATS'), ('provincia', 'Provincia'), ('regione', 'Regione'), ('italia', 'Italia')], max_length=10)),
-                ('codice_territorio', models.CharField(max_length=60)),
-                ('anno', models.PositiveSmallIntegerField()),
-                ('data_riferimento', models.DateField()),
-                ('eta_da', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('eta_a', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('sesso', models.CharField(blank=True, max_length=1)),
-                ('categoria', models.CharField(blank=True, max_length=120)),
-                ('valore', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('caricamento', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='osservazioni', to='conoscenza.caricamento')),
-                ('comune', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='osservazioni', to='territorio.comune')),
-                ('misura', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='osservazioni', to='conoscenza.misura')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attiva", models.BooleanField(default=True)),
+                (
+                    "livello",
+                    models.CharField(
+                        choices=[
+                            ("comune", "Comune"),
+                            ("ambito", "Ambito"),
+                            ("distretto", "Distretto"),
+                            ("ats", "ATS"),
+                            ("provincia", "Provincia"),
+                            ("regione", "Regione"),
+                            ("italia", "Italia"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("codice_territorio", models.CharField(max_length=60)),
+                ("anno", models.PositiveSmallIntegerField()),
+                ("data_riferimento", models.DateField()),
+                ("eta_da", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("eta_a", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("sesso", models.CharField(blank=True, max_length=1)),
+                ("categoria", models.CharField(blank=True, max_length=120)),
+                ("valore", models.DecimalField(decimal_places=4, max_digits=20)),
+                (
+                    "caricamento",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="osservazioni",
+                        to="conoscenza.caricamento",
+                    ),
+                ),
+                (
+                    "comune",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="osservazioni",
+                        to="territorio.comune",
+                    ),
+                ),
+                (
+                    "misura",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="osservazioni",
+                        to="conoscenza.misura",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'osservazione',
-                'verbose_name_plural': 'osservazioni',
-                'indexes': [models.Index(fields=['misura', 'livello', 'anno', 'attiva'], name='conoscenza__misura__d73440_idx'), models.Index(fields=['comune'], name='osservazione_comune_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('comune__isnull', False), ('livello', 'comune')), models.Q(models.Q(('livello', 'comune'), _negated=True), ('comune__isnull', True)), _connector='OR'), name='osservazione_comune_se_livello_comune'), models.CheckConstraint(condition=models.Q(('eta_a__isnull', True), ('eta_da__isnull', True), ('eta_a__gte', models.F('eta_da')), _connector='OR'), name='osservazione_eta_a_dopo_eta_da')],
+                "verbose_name": "osservazione",
+                "verbose_name_plural": "osservazioni",
+                "indexes": [
+                    models.Index(fields=["misura", "livello", "anno", "attiva"], name="conoscenza__misura__d73440_idx"),
+                    models.Index(fields=["comune"], name="osservazione_comune_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("comune__isnull", False), ("livello", "comune")),
+                            models.Q(models.Q(("livello", "comune"), _negated=True), ("comune__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="osservazione_comune_se_livello_comune",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("eta_a__isnull", True),
+                            ("eta_da__isnull", True),
+                            ("eta_a__gte", models.F("eta_da")),
+                            _connector="OR",
+                        ),
+                        name="osservazione_eta_a_dopo_eta_da",
+                    ),
+                ],
             },
         ),
     ]

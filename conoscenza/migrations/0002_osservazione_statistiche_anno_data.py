@@ -13,7 +13,9 @@ NOME = "conoscenza_osservazione_anno_data_stat"
 
 def crea(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"CREATE STATISTICS IF NOT EXISTS {NOME} (ndistinct, dependencies) ON anno, data_riferimento FROM {TABELLA}")
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {NOME} (ndistinct, dependencies) ON anno, data_riferimento FROM {TABELLA}"
+        )
 
 
 def elimina(apps, schema_editor):

@@ -25,7 +25,8 @@ def test_profile_page_with_charts_and_a_loaded_file(live_demo, browser_page, bro
     expect(page).to_have_url(live_demo.url + "/dati/carica/")
     file = tmp_path / "indice.csv"
     file.write_text(
-        "livello,codice_territorio,anno,misura,valore\nambito,alto-sebino,2023,indice_vecchiaia,210.4\n", encoding="utf-8"
+        "livello,codice_territorio,anno,misura,valore\nambito,alto-sebino,2023,indice_vecchiaia,210.4\n",
+        encoding="utf-8",
     )
     page.get_by_label("File CSV o XLSX").set_input_files(str(file))
     page.get_by_role("button", name="Carica").click()

@@ -28,18 +28,20 @@ def dati_in_piu():
     a load replaced in part."""
     importa_dati(
         (
-            "livello,codice_territorio,anno,misura,categoria,valore\n"
-            "comune,016128,2022,nati_vivi,,30\ncomune,016128,2022,morti,,70\n"
-            "comune,016024,2022,nati_vivi,,800\ncomune,016024,2022,morti,,1300\n"
-            "comune,016128,2022,iscritti,,150\ncomune,016128,2022,cancellati,,120\n"
-            "ambito,alto-sebino,2019,popolazione_residente,,30294\n"
-            "ambito,alto-sebino,2023,popolazione_residente,,99999\n"
-            "italia,IT,2019,popolazione_residente,,59816673\n"
-            "ambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n"
-        ).encode(),
+            b"livello,codice_territorio,anno,misura,categoria,valore\n"
+            b"comune,016128,2022,nati_vivi,,30\ncomune,016128,2022,morti,,70\n"
+            b"comune,016024,2022,nati_vivi,,800\ncomune,016024,2022,morti,,1300\n"
+            b"comune,016128,2022,iscritti,,150\ncomune,016128,2022,cancellati,,120\n"
+            b"ambito,alto-sebino,2019,popolazione_residente,,30294\n"
+            b"ambito,alto-sebino,2023,popolazione_residente,,99999\n"
+            b"italia,IT,2019,popolazione_residente,,59816673\n"
+            b"ambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n"
+        ),
         "in-piu.csv",
     )
-    importa_dati(b"livello,codice_territorio,anno,misura,valore\ncomune,016024,2022,nati_vivi,810\n", "nati-bergamo.csv")
+    importa_dati(
+        b"livello,codice_territorio,anno,misura,valore\ncomune,016024,2022,nati_vivi,810\n", "nati-bergamo.csv"
+    )
 
 
 @pytest.mark.django_db

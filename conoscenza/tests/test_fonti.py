@@ -374,8 +374,11 @@ def test_tab_2_3_testo_par_5_5_comuni_1948285_contro_1948245():
     assert D("1948285") - valore(T24, "spesa_euro", "TOTALE|Comune") == D("40")
     assert sum(v for (a, c), v in celle_2_4().items() if c == "Comune") == D("1948245")
     # The other amounts of the text match the table: 86.073, 50.192, 38.971.
-    for canale, testo in [("Altri enti pubblici", "86073"), ("Altre tipologie entrata", "50192"),
-                          ("Fondo sociale regionale", "38971")]:
+    for canale, testo in [
+        ("Altri enti pubblici", "86073"),
+        ("Altre tipologie entrata", "50192"),
+        ("Fondo sociale regionale", "38971"),
+    ]:
         assert valore(T24, "spesa_euro", f"TOTALE|{canale}") == D(testo)
 
 
@@ -433,10 +436,22 @@ def conteggi_compatibili(quota, n):
 
 def test_tab_3_2_3_3_quote_percentuali_corrispondono_a_numeri_interi_di_utenti():
     attesi = {
-        (T32, "SAD", 2019): {"minorenni": [1], "anziani": [15], "con caregiver": [33],
-                              "solo": [16], "in famiglia": [22], "con altri": [2]},
-        (T32, "SAD", 2020): {"minorenni": [14], "anziani": [43], "con caregiver": [75],
-                              "solo": [27], "in famiglia": [54], "con altri": [0]},
+        (T32, "SAD", 2019): {
+            "minorenni": [1],
+            "anziani": [15],
+            "con caregiver": [33],
+            "solo": [16],
+            "in famiglia": [22],
+            "con altri": [2],
+        },
+        (T32, "SAD", 2020): {
+            "minorenni": [14],
+            "anziani": [43],
+            "con caregiver": [75],
+            "solo": [27],
+            "in famiglia": [54],
+            "con altri": [0],
+        },
         (T33, "ADM", 2019): {"con caregiver": [46], "solo": [0], "in famiglia": [37], "con altri": [9]},
         (T33, "ADM", 2020): {"con caregiver": [42], "solo": [0], "in famiglia": [32], "con altri": [10]},
     }
@@ -448,8 +463,9 @@ def test_tab_3_2_3_3_quote_percentuali_corrispondono_a_numeri_interi_di_utenti()
         assert trovati == quote, (servizio, anno)
         # Family condition: the reconstructed counts add up to the users, the shares to 100%.
         assert sum(trovati[q][0] for q in ("solo", "in famiglia", "con altri")) == n
-        assert sum(valore(nome, "quota_utenti_pct", f"{servizio}|{q}", anno=anno)
-                   for q in ("solo", "in famiglia", "con altri")) == D("100")
+        assert sum(
+            valore(nome, "quota_utenti_pct", f"{servizio}|{q}", anno=anno) for q in ("solo", "in famiglia", "con altri")
+        ) == D("100")
     # SAD 2019: 1 minor out of 40 is 2,5%, printed 3% only with rounding half up.
     assert D(1) / 40 * 100 == D("2.5")
 
@@ -550,8 +566,9 @@ def test_tab_4_2_spesa_per_utente_del_testo_segue_da_spesa_e_utenti():
     calcolati = {a: tonda(valore(T42, "spesa_euro", a) / valore(T42, "utenti", a), UNO) for a in stampati}
     assert calcolati == stampati
     # Emarginazione-povertà: 97.475 / 108 = 902,55…, printed 903.
-    assert tonda(valore(T42, "spesa_euro", "Emarginazione-povertà") / valore(T42, "utenti", "Emarginazione-povertà"),
-                 CENTESIMO) == D("902.55")
+    assert tonda(
+        valore(T42, "spesa_euro", "Emarginazione-povertà") / valore(T42, "utenti", "Emarginazione-povertà"), CENTESIMO
+    ) == D("902.55")
     # Not printed: Disabili 430.411 / 93 = 4.628 €; SVZ sociale professionale has 0 users.
     assert tonda(valore(T42, "spesa_euro", "Disabili") / valore(T42, "utenti", "Disabili"), UNO) == D("4628")
     assert valore(T42, "utenti", "SVZ sociale professionale") == 0
@@ -610,8 +627,10 @@ def test_prologo_spesa_pro_capite_2010_torna_con_la_popolazione_a_inizio_anno():
     assert stampato - tonda(spesa / pop_fine, CENTESIMO) == D("1.26")
     # With the population at 1/1/2010, rebuilt from the printed 2010 balances (natural +2.795,
     # migration +8.741; assumes no other change), it is exactly the printed 119,90 €.
-    pop_inizio = pop_fine - valore(PD, "saldo_naturale", codice="BG", anno=2010) - valore(
-        PD, "saldo_migratorio", codice="BG", anno=2010
+    pop_inizio = (
+        pop_fine
+        - valore(PD, "saldo_naturale", codice="BG", anno=2010)
+        - valore(PD, "saldo_migratorio", codice="BG", anno=2010)
     )
     assert pop_inizio == D("1087204")
     assert tonda(spesa / pop_inizio, CENTESIMO) == stampato == D("119.90")

@@ -40,13 +40,34 @@ def refused(testo, nome="dati.csv", **kwargs):
 @pytest.mark.parametrize(
     "riga, errore",
     [
-        ("comune,999999,2023,utenti,,,,SAD,10", "riga 2, colonna «codice_territorio»: il codice ISTAT «999999» non corrisponde a nessun Comune."),
-        ("comune,Zognio,2023,utenti,,,,SAD,10", "riga 2, colonna «codice_territorio»: il Comune «Zognio» non è nell'elenco ISTAT né tra i nomi alternativi; forse: Zogno (016246), Rogno (016182), Pognano (016167). Correggere il nome o aggiungere un nome alternativo."),
-        ("ambito,atlantide,2023,utenti,,,,SAD,10", "riga 2, colonna «codice_territorio»: «atlantide» non è un territorio di livello ambito in anagrafe."),
-        ("comune,016128,2023,abitanti_felici,,,,,10", "riga 2, colonna «misura»: la misura «abitanti_felici» non è nel catalogo."),
-        ("comune,016128,23,utenti,,,,SAD,10", "riga 2, colonna «anno»: anno «23» non valido: un anno di quattro cifre fino al"),
-        ("comune,016128,2023,utenti,,,,SAD,dieci", "riga 2, colonna «valore»: «dieci» non è un numero (usare il punto per i decimali)."),
-        ("comune,016128,2023,utenti,,,,SAD,-3", "riga 2, colonna «valore»: valore negativo (-3) per una misura che conta (persone)."),
+        (
+            "comune,999999,2023,utenti,,,,SAD,10",
+            "riga 2, colonna «codice_territorio»: il codice ISTAT «999999» non corrisponde a nessun Comune.",
+        ),
+        (
+            "comune,Zognio,2023,utenti,,,,SAD,10",
+            "riga 2, colonna «codice_territorio»: il Comune «Zognio» non è nell'elenco ISTAT né tra i nomi alternativi; forse: Zogno (016246), Rogno (016182), Pognano (016167). Correggere il nome o aggiungere un nome alternativo.",
+        ),
+        (
+            "ambito,atlantide,2023,utenti,,,,SAD,10",
+            "riga 2, colonna «codice_territorio»: «atlantide» non è un territorio di livello ambito in anagrafe.",
+        ),
+        (
+            "comune,016128,2023,abitanti_felici,,,,,10",
+            "riga 2, colonna «misura»: la misura «abitanti_felici» non è nel catalogo.",
+        ),
+        (
+            "comune,016128,23,utenti,,,,SAD,10",
+            "riga 2, colonna «anno»: anno «23» non valido: un anno di quattro cifre fino al",
+        ),
+        (
+            "comune,016128,2023,utenti,,,,SAD,dieci",
+            "riga 2, colonna «valore»: «dieci» non è un numero (usare il punto per i decimali).",
+        ),
+        (
+            "comune,016128,2023,utenti,,,,SAD,-3",
+            "riga 2, colonna «valore»: valore negativo (-3) per una misura che conta (persone).",
+        ),
         ("contea,016128,2023,utenti,,,,SAD,3", "riga 2, colonna «livello»: livello «contea» non valido"),
         ("comune,016128,2023,utenti,,,X,SAD,3", "riga 2, colonna «sesso»: sesso «X» non valido: M, F o vuoto."),
         ("comune,016128,2023,utenti,70,60,,SAD,3", "riga 2, colonna «eta_a»: classe di età non valida."),
@@ -63,7 +84,9 @@ def test_duplicated_rows_and_mixed_totals(demo_db):
     errori = refused(HEADER + "comune,016128,2023,utenti,,,,SAD,10\ncomune,Lovere,2023,utenti,,,,SAD,11\n")
     assert errori == ["riga 3: riga duplicata: stessi territorio, anno, misura e disaggregazione della riga 2."]
     errori = refused(HEADER + "comune,016128,2023,utenti,,,,SAD,10\ncomune,016128,2023,utenti,65,,,SAD,4\n")
-    assert errori == ["riga 3: la riga 2 e questa mescolano totali e dati per età o sesso dello stesso territorio e anno."]
+    assert errori == [
+        "riga 3: la riga 2 e questa mescolano totali e dati per età o sesso dello stesso territorio e anno."
+    ]
 
 
 @pytest.mark.django_db

@@ -29,8 +29,19 @@ def file_istat(comuni=("016128", "016033", "016065"), eta=range(101), totali=Tru
 
 
 def righe_salvate(caricamento):
-    campi = ["misura_id", "livello", "codice_territorio", "comune_id", "anno", "data_riferimento", "eta_da", "eta_a",
-             "sesso", "categoria", "valore"]
+    campi = [
+        "misura_id",
+        "livello",
+        "codice_territorio",
+        "comune_id",
+        "anno",
+        "data_riferimento",
+        "eta_da",
+        "eta_a",
+        "sesso",
+        "categoria",
+        "valore",
+    ]
     return sorted(Osservazione.objects.filter(caricamento=caricamento).values_list(*campi), key=str)
 
 
@@ -82,7 +93,7 @@ def test_an_irregular_but_valid_file_is_read_by_the_general_reader(demo_db):
     caricamento = importa_dati(testo.encode(), "istat.csv")
     salvate = righe_salvate(caricamento)
     assert len(salvate) == 101 * 2
-    assert ("popolazione_residente", "comune", "016128", "016128", 2024) == salvate[0][:5]
+    assert salvate[0][:5] == ("popolazione_residente", "comune", "016128", "016128", 2024)
     assert {(r[6], r[7]) for r in salvate if r[6] == 101} == {(101, 101)}
 
 
@@ -90,12 +101,18 @@ def test_an_irregular_but_valid_file_is_read_by_the_general_reader(demo_db):
 @pytest.mark.parametrize(
     "nuovo, errore",
     [
-        ("999999;X;50;12;12;24", "colonna «codice_territorio»: il codice ISTAT «999999» non corrisponde a nessun Comune."),
+        (
+            "999999;X;50;12;12;24",
+            "colonna «codice_territorio»: il codice ISTAT «999999» non corrisponde a nessun Comune.",
+        ),
         ("Lovre;X;50;12;12;24", "colonna «codice_territorio»: il Comune «Lovre» non è nell'elenco ISTAT"),
         ("016065;X;cinquanta;12;12;24", "colonna «eta_da»: l'età deve essere un numero intero di anni."),
         ("016065;X;50;1l;12;24", "colonna «valore»: «1l» non è un numero (usare il punto per i decimali)."),
         ("016065;X;50;-11;12;1", "colonna «valore»: valore negativo (-11) per una misura che conta"),
-        ("016065;X;49;12;12;24", "riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {prima}."),
+        (
+            "016065;X;49;12;12;24",
+            "riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {prima}.",
+        ),
         ("016065;X;50;12345678901234567;12;24", "colonna «valore»: «12345678901234567» è troppo grande"),
     ],
 )
@@ -107,8 +124,10 @@ def test_bad_lines_get_the_general_message_and_save_nothing(demo_db, nuovo, erro
     # The rows before it were already written when the line is met: they are rolled back.
     errori = refused("".join(linee))
     numero = i + 1
-    atteso = f"riga {numero}" + ("" if errore.startswith("riga duplicata") else ", ") + (
-        ": " + errore.format(prima=numero - 1) if errore.startswith("riga duplicata") else errore
+    atteso = (
+        f"riga {numero}"
+        + ("" if errore.startswith("riga duplicata") else ", ")
+        + (": " + errore.format(prima=numero - 1) if errore.startswith("riga duplicata") else errore)
     )
     assert errori[0].startswith(atteso), errori
     assert len(errori) <= 2  # at most one per sex
@@ -124,20 +143,29 @@ def test_errors_are_all_reported_to_the_end_of_the_file(demo_db):
 @pytest.mark.django_db
 def test_short_lines_are_errors_not_crashes(demo_db):
     errori = refused(file_istat(comuni=("016128",)).replace("016128;X;7;", "016128;X\n016128;X;7;", 1))
-    assert errori[0].startswith("riga 10, colonna «eta_da»") or errori[0].startswith("riga 10, colonna «valore»"), errori
+    assert errori[0].startswith("riga 10, colonna «eta_da»") or errori[0].startswith("riga 10, colonna «valore»"), (
+        errori
+    )
 
 
 @pytest.mark.django_db
 def test_territories_outside_the_role_are_refused_in_istat_files(demo_db):
     errori = refused(file_istat(), consentito=lambda livello, codice: codice == "016128")
-    assert errori[0] == "riga 105, colonna «codice_territorio»: «016033» non è un territorio per cui il tuo ruolo può caricare dati."
-    caricamento = importa_dati(file_istat(comuni=("016128",)).encode(), "istat.csv", consentito=lambda lv, c: c == "016128")
+    assert (
+        errori[0]
+        == "riga 105, colonna «codice_territorio»: «016033» non è un territorio per cui il tuo ruolo può caricare dati."
+    )
+    caricamento = importa_dati(
+        file_istat(comuni=("016128",)).encode(), "istat.csv", consentito=lambda lv, c: c == "016128"
+    )
     assert caricamento.righe == 202
 
 
 @pytest.mark.django_db
 def test_progress_is_reported_up_to_the_rows_written(demo_db):
     chiamate = []
-    caricamento = importa_dati(file_istat(comuni=("016128",) * 1).encode(), "istat.csv", progresso=lambda f, t: chiamate.append((f, t)))
+    caricamento = importa_dati(
+        file_istat(comuni=("016128",) * 1).encode(), "istat.csv", progresso=lambda f, t: chiamate.append((f, t))
+    )
     assert chiamate[-1] == (caricamento.righe, caricamento.righe)
     assert Caricamento.objects.get(pk=caricamento.pk).righe == 202

@@ -84,12 +84,12 @@ def test_density_uses_the_computed_area(demo_db):
 @pytest.mark.django_db
 def test_rates_use_the_mean_population_and_flows(demo_db):
     dati = (
-        "livello,codice_territorio,anno,misura,valore\n"
-        "comune,016128,2022,nati_vivi,30\n"
-        "comune,016128,2022,morti,70\n"
-        "comune,016128,2022,iscritti,150\n"
-        "comune,016128,2022,cancellati,120\n"
-    ).encode()
+        b"livello,codice_territorio,anno,misura,valore\n"
+        b"comune,016128,2022,nati_vivi,30\n"
+        b"comune,016128,2022,morti,70\n"
+        b"comune,016128,2022,iscritti,150\n"
+        b"comune,016128,2022,cancellati,120\n"
+    )
     importa_dati(dati, "movimento.csv")
     v = calcola("comune", anni=[2022], territori=["016128"])
     media = Decimal(5001 + 4964) / 2  # residents at 1/1/2022 and 1/1/2023
@@ -104,10 +104,10 @@ def test_rates_use_the_mean_population_and_flows(demo_db):
 @pytest.mark.django_db
 def test_ambito_level_data_are_used_only_where_comuni_have_none(demo_db):
     dati = (
-        "livello,codice_territorio,anno,misura,valore\n"
-        "ambito,alto-sebino,2023,popolazione_residente,99999\n"
-        "ambito,alto-sebino,2019,popolazione_residente,30294\n"
-    ).encode()
+        b"livello,codice_territorio,anno,misura,valore\n"
+        b"ambito,alto-sebino,2023,popolazione_residente,99999\n"
+        b"ambito,alto-sebino,2019,popolazione_residente,30294\n"
+    )
     importa_dati(dati, "ambito.csv")
     v = calcola("ambito", indicatori=["popolazione"], territori=["alto-sebino"])
     assert v[("alto-sebino", 2023, "popolazione")] == 29688  # from its Comuni, not 99999
@@ -116,7 +116,10 @@ def test_ambito_level_data_are_used_only_where_comuni_have_none(demo_db):
 
 @pytest.mark.django_db
 def test_spending_per_capita(demo_db):
-    importa_dati(b"livello,codice_territorio,anno,misura,categoria,valore\nambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n", "s.csv")
+    importa_dati(
+        b"livello,codice_territorio,anno,misura,categoria,valore\nambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n",
+        "s.csv",
+    )
     v = calcola("ambito", anni=[2022], indicatori=["spesa_sociale_pro_capite"], territori=["alto-sebino"])
     # Spending of 2022 over the residents at 31/12/2022 (= 1/1/2023: 29.688).
     assert v[("alto-sebino", 2022, "spesa_sociale_pro_capite")] == 100

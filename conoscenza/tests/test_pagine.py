@@ -3,10 +3,10 @@
 import io
 
 import pytest
-from openpyxl import load_workbook
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conoscenza.models import Caricamento, Osservazione
 
@@ -18,7 +18,9 @@ def login(client, username):
 
 
 def upload(client, testo, nome="dati.csv"):
-    return client.post(reverse("conoscenza:carica"), {"file": SimpleUploadedFile(nome, testo.encode()), "formato": "auto"})
+    return client.post(
+        reverse("conoscenza:carica"), {"file": SimpleUploadedFile(nome, testo.encode()), "formato": "auto"}
+    )
 
 
 @pytest.mark.django_db

@@ -26,5 +26,11 @@ def leggi_docx(contenuto):
         elif blocco.tag.endswith("}tbl"):
             for riga in blocco.iter():
                 if riga.tag.endswith("}tc"):
-                    parti.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in riga.iter() if p.tag.endswith("}p")))
+                    parti.append(
+                        " ".join(
+                            "".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                            for p in riga.iter()
+                            if p.tag.endswith("}p")
+                        )
+                    )
     return normalizza("\n".join(parti))

@@ -37,7 +37,9 @@ def _controlla(testo):
     assert "29688" not in testo
     # The Tabella 2 sheet of a 2018-2020 objective, with its degree of achievement.
     foglio = testo[testo.index("AS18-01 – CONOSCENZA, INFORMAZIONE, SOCIALIZZAZIONE E PREVENZIONE") :][:1500]
-    assert re.search(r"Grado di raggiungimento dell'obiettivo rispetto a ciò che è stato definito nella programmazione 80%", foglio)
+    assert re.search(
+        r"Grado di raggiungimento dell'obiettivo rispetto a ciò che è stato definito nella programmazione 80%", foglio
+    )
     assert "Livello di coincidenza tra risorse stanziate e risorse impegnate/liquidate 100%" in foglio
     # The status rollup of the previous plan: 12 of 37 carried out = 32,4 %.
     assert "32,4%" in testo

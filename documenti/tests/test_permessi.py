@@ -60,8 +60,9 @@ def test_la_pagina_del_piano_offre_i_documenti(client, approvato):
 
 @pytest.mark.django_db
 def test_relazione_provinciale_conta_solo_i_piani_leggibili(client, bozza):
-    from documenti import contesto
     from django.contrib.auth.models import AnonymousUser
+
+    from documenti import contesto
 
     anonimo = contesto.relazione_provinciale(2024, AnonymousUser())
     ufficio = contesto.relazione_provinciale(2024, utente("udp.altosebino"))

@@ -32,7 +32,13 @@ def test_relazione_di_monitoraggio(approvato):
     doc = contesto.relazione_monitoraggio(approvato, datetime.date(2022, 9, 1))
     testo = _testo(doc)
     assert doc.frontespizio[1] == "Monitoraggio del 1° semestre 2022, situazione al 01/09/2022"
-    assert [c.titolo for c in doc.capitoli] == ["Il piano", "Stato di attuazione", "Misurazioni e valori attesi", "Risorse stanziate e impegnate", "Scadenze"]
+    assert [c.titolo for c in doc.capitoli] == [
+        "Il piano",
+        "Stato di attuazione",
+        "Misurazioni e valori attesi",
+        "Risorse stanziate e impegnate",
+        "Scadenze",
+    ]
     # Measured 12,5 against 10 expected: 2,50 over.
     assert "12,50" in testo and "10,00" in testo and "2,50" in testo
     # The first semester of 2021 and the second were due by 31/07/2021 and 31/01/2022: late.

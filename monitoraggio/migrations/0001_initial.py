@@ -7,99 +7,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmazione', '0003_etichette'),
+        ("programmazione", "0003_etichette"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Valutazione',
+            name="Valutazione",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grado_raggiungimento', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='grado di raggiungimento (%)')),
-                ('grado_testo', models.CharField(blank=True, max_length=500, verbose_name='grado di raggiungimento come scritto nella fonte')),
-                ('valutazione_utenti', models.TextField(blank=True, verbose_name='valutazione da parte degli utenti')),
-                ('coincidenza_risorse', models.PositiveSmallIntegerField(blank=True, help_text="Vuoto: Zona la calcola dalle risorse e dagli impegni dell'obiettivo.", null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='coincidenza tra risorse stanziate e impegnate/liquidate (%)')),
-                ('coincidenza_testo', models.CharField(blank=True, max_length=500, verbose_name='coincidenza come scritta nella fonte')),
-                ('criticita', models.TextField(blank=True, verbose_name='criticità rilevate')),
-                ('piano_miglioramento', models.TextField(blank=True, verbose_name='piano di miglioramento')),
-                ('risposto_bisogno', models.BooleanField(blank=True, null=True, verbose_name='ha risposto adeguatamente a un bisogno')),
-                ('risposto_bisogno_motivo', models.TextField(blank=True, verbose_name='motivazione')),
-                ('continuita_precedente', models.BooleanField(blank=True, null=True, verbose_name='in continuità con la programmazione precedente')),
-                ('riproposto', models.BooleanField(blank=True, null=True, verbose_name='verrà riproposto nella prossima programmazione')),
-                ('riproposto_motivo', models.TextField(blank=True, verbose_name='motivazione della scelta')),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('versione', models.PositiveIntegerField(default=1, editable=False)),
-                ('obiettivo', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='valutazione', to='programmazione.obiettivo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "grado_raggiungimento",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="grado di raggiungimento (%)",
+                    ),
+                ),
+                (
+                    "grado_testo",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="grado di raggiungimento come scritto nella fonte"
+                    ),
+                ),
+                ("valutazione_utenti", models.TextField(blank=True, verbose_name="valutazione da parte degli utenti")),
+                (
+                    "coincidenza_risorse",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Vuoto: Zona la calcola dalle risorse e dagli impegni dell'obiettivo.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="coincidenza tra risorse stanziate e impegnate/liquidate (%)",
+                    ),
+                ),
+                (
+                    "coincidenza_testo",
+                    models.CharField(blank=True, max_length=500, verbose_name="coincidenza come scritta nella fonte"),
+                ),
+                ("criticita", models.TextField(blank=True, verbose_name="criticità rilevate")),
+                ("piano_miglioramento", models.TextField(blank=True, verbose_name="piano di miglioramento")),
+                (
+                    "risposto_bisogno",
+                    models.BooleanField(blank=True, null=True, verbose_name="ha risposto adeguatamente a un bisogno"),
+                ),
+                ("risposto_bisogno_motivo", models.TextField(blank=True, verbose_name="motivazione")),
+                (
+                    "continuita_precedente",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="in continuità con la programmazione precedente"
+                    ),
+                ),
+                (
+                    "riproposto",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="verrà riproposto nella prossima programmazione"
+                    ),
+                ),
+                ("riproposto_motivo", models.TextField(blank=True, verbose_name="motivazione della scelta")),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                ("versione", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "obiettivo",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="valutazione",
+                        to="programmazione.obiettivo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'valutazione',
-                'verbose_name_plural': 'valutazioni',
-                'ordering': ['obiettivo'],
+                "verbose_name": "valutazione",
+                "verbose_name_plural": "valutazioni",
+                "ordering": ["obiettivo"],
             },
         ),
         migrations.CreateModel(
-            name='ConteggioDichiarato',
+            name="ConteggioDichiarato",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(help_text='«TOTALE» per il totale del piano.', max_length=200)),
-                ('stato', models.CharField(blank=True, choices=[('non_avviato', 'Non avviato'), ('in_corso', 'In corso'), ('attuato', 'Attuato'), ('parzialmente_attuato', 'Parzialmente attuato'), ('non_attuato', 'Non attuato')], help_text='Vuoto: tutti gli stati.', max_length=25)),
-                ('numero', models.PositiveIntegerField()),
-                ('percentuale_stampata', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('testo', models.CharField(blank=True, max_length=300, verbose_name='testo della fonte')),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('macroarea', models.ForeignKey(blank=True, help_text='La macroarea del piano i cui obiettivi questo conteggio riassume.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmazione.macroarea')),
-                ('piano', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conteggi_dichiarati', to='programmazione.piano')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("area", models.CharField(help_text="«TOTALE» per il totale del piano.", max_length=200)),
+                (
+                    "stato",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("non_avviato", "Non avviato"),
+                            ("in_corso", "In corso"),
+                            ("attuato", "Attuato"),
+                            ("parzialmente_attuato", "Parzialmente attuato"),
+                            ("non_attuato", "Non attuato"),
+                        ],
+                        help_text="Vuoto: tutti gli stati.",
+                        max_length=25,
+                    ),
+                ),
+                ("numero", models.PositiveIntegerField()),
+                ("percentuale_stampata", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ("testo", models.CharField(blank=True, max_length=300, verbose_name="testo della fonte")),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                (
+                    "macroarea",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="La macroarea del piano i cui obiettivi questo conteggio riassume.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmazione.macroarea",
+                    ),
+                ),
+                (
+                    "piano",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conteggi_dichiarati",
+                        to="programmazione.piano",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conteggio dichiarato',
-                'verbose_name_plural': 'conteggi dichiarati',
-                'ordering': ['piano', 'area', 'stato'],
-                'constraints': [models.UniqueConstraint(fields=('piano', 'area', 'stato'), name='conteggio_unico')],
+                "verbose_name": "conteggio dichiarato",
+                "verbose_name_plural": "conteggi dichiarati",
+                "ordering": ["piano", "area", "stato"],
+                "constraints": [models.UniqueConstraint(fields=("piano", "area", "stato"), name="conteggio_unico")],
             },
         ),
         migrations.CreateModel(
-            name='Impegno',
+            name="Impegno",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anno', models.PositiveSmallIntegerField()),
-                ('fondo', models.CharField(choices=[('fnps', 'FNPS – Fondo nazionale politiche sociali'), ('fna', 'FNA – Fondo non autosufficienza'), ('poverta', 'Fondo Povertà'), ('fsr', 'FSR – Fondo sociale regionale'), ('comuni', 'Risorse dei Comuni'), ('ats_asst', 'ATS / ASST'), ('utenti', 'Compartecipazione degli utenti'), ('altro', 'Altre risorse')], max_length=10)),
-                ('impegnato', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='impegnato (€)')),
-                ('liquidato', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='liquidato (€)')),
-                ('obiettivo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='impegni', to='programmazione.obiettivo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("anno", models.PositiveSmallIntegerField()),
+                (
+                    "fondo",
+                    models.CharField(
+                        choices=[
+                            ("fnps", "FNPS – Fondo nazionale politiche sociali"),
+                            ("fna", "FNA – Fondo non autosufficienza"),
+                            ("poverta", "Fondo Povertà"),
+                            ("fsr", "FSR – Fondo sociale regionale"),
+                            ("comuni", "Risorse dei Comuni"),
+                            ("ats_asst", "ATS / ASST"),
+                            ("utenti", "Compartecipazione degli utenti"),
+                            ("altro", "Altre risorse"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("impegnato", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="impegnato (€)")),
+                (
+                    "liquidato",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="liquidato (€)"),
+                ),
+                (
+                    "obiettivo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="impegni",
+                        to="programmazione.obiettivo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'impegno',
-                'verbose_name_plural': 'impegni',
-                'ordering': ['obiettivo', 'anno', 'fondo'],
-                'constraints': [models.UniqueConstraint(fields=('obiettivo', 'anno', 'fondo'), name='impegno_unico'), models.CheckConstraint(condition=models.Q(('impegnato__gte', 0), ('liquidato__gte', 0)), name='impegno_non_negativo', violation_error_message='Gli importi non possono essere negativi.')],
+                "verbose_name": "impegno",
+                "verbose_name_plural": "impegni",
+                "ordering": ["obiettivo", "anno", "fondo"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("obiettivo", "anno", "fondo"), name="impegno_unico"),
+                    models.CheckConstraint(
+                        condition=models.Q(("impegnato__gte", 0), ("liquidato__gte", 0)),
+                        name="impegno_non_negativo",
+                        violation_error_message="Gli importi non possono essere negativi.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Misurazione',
+            name="Misurazione",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anno', models.PositiveSmallIntegerField()),
-                ('semestre', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1° semestre'), (2, '2° semestre')], help_text="Vuoto: l'intero anno.", null=True)),
-                ('data', models.DateField(verbose_name='data della rilevazione')),
-                ('valore', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('nota', models.TextField(blank=True)),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('calcolata', models.BooleanField(default=False)),
-                ('inserita_il', models.DateTimeField(auto_now=True)),
-                ('versione', models.PositiveIntegerField(default=1, editable=False)),
-                ('indicatore', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='misurazioni', to='programmazione.indicatoreobiettivo')),
-                ('inserita_da', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("anno", models.PositiveSmallIntegerField()),
+                (
+                    "semestre",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "1° semestre"), (2, "2° semestre")],
+                        help_text="Vuoto: l'intero anno.",
+                        null=True,
+                    ),
+                ),
+                ("data", models.DateField(verbose_name="data della rilevazione")),
+                ("valore", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("nota", models.TextField(blank=True)),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                ("calcolata", models.BooleanField(default=False)),
+                ("inserita_il", models.DateTimeField(auto_now=True)),
+                ("versione", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "indicatore",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="misurazioni",
+                        to="programmazione.indicatoreobiettivo",
+                    ),
+                ),
+                (
+                    "inserita_da",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'misurazione',
-                'verbose_name_plural': 'misurazioni',
-                'ordering': ['indicatore', 'anno', 'semestre'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('semestre__isnull', False)), fields=('indicatore', 'anno', 'semestre'), name='misurazione_unica_per_semestre'), models.UniqueConstraint(condition=models.Q(('semestre__isnull', True)), fields=('indicatore', 'anno'), name='misurazione_unica_per_anno')],
+                "verbose_name": "misurazione",
+                "verbose_name_plural": "misurazioni",
+                "ordering": ["indicatore", "anno", "semestre"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("semestre__isnull", False)),
+                        fields=("indicatore", "anno", "semestre"),
+                        name="misurazione_unica_per_semestre",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("semestre__isnull", True)),
+                        fields=("indicatore", "anno"),
+                        name="misurazione_unica_per_anno",
+                    ),
+                ],
             },
         ),
     ]

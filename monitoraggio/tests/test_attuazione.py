@@ -38,7 +38,10 @@ def test_dalmine_2018_2020_reproduces_the_slide_and_computes_the_percentages(dem
     assert per_area[("Minori e famiglia", "attuato")] == 10
     assert per_area[("Disabili", "parzialmente_attuato")] == 3
     # Where the listed projects and the printed counts disagree, Zona says so.
-    assert "Le righe per area sommano a 60 (41 attuato, 13 parzialmente attuato, 6 non attuato), il totale stampato è 65." in avvisi
+    assert (
+        "Le righe per area sommano a 60 (41 attuato, 13 parzialmente attuato, 6 non attuato), il totale stampato è 65."
+        in avvisi
+    )
     assert "TOTALE, attuato: la fonte stampa 70,7%, ma 46 su 65 fa 70,8%." in avvisi
     assert "Interventi generali e trasversali: la fonte elenca 27 progetti ma ne conta 26" in avvisi
 
@@ -80,5 +83,7 @@ def test_api_attuazione_of_dalmine(client, demo_db):
     totale = {r["stato"]: (r["numero"], r["percentuale"]) for r in dati["righe"] if r["area"] == "TOTALE"}
     assert totale["attuato"] == (46, "70.8")
     assert any("il totale stampato è 65" in v for v in dati["verifiche"])
-    misure = client.get(f"/api/obiettivi/{Piano.objects.get(ambito='dalmine', anno_inizio=2021).obiettivi.get().pk}/misurazioni").json()
+    misure = client.get(
+        f"/api/obiettivi/{Piano.objects.get(ambito='dalmine', anno_inizio=2021).obiettivi.get().pk}/misurazioni"
+    ).json()
     assert [(m["descrizione"][:3], m["valore"]) for m in misure][-1] == ("I3b", "36.0000")

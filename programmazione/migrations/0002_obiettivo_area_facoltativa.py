@@ -5,20 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmazione', '0001_initial'),
+        ("programmazione", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='obiettivo',
-            name='area_policy',
-            field=models.ForeignKey(blank=True, help_text='Vuota per le azioni di sistema (governance, redazione del piano).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='obiettivi', to='programmazione.areapolicy'),
+            model_name="obiettivo",
+            name="area_policy",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="obiettivi",
+                to="programmazione.areapolicy",
+            ),
         ),
         migrations.AlterField(
-            model_name='obiettivo',
-            name='stato',
-            field=models.CharField(blank=True, choices=[('non_avviato', 'Non avviato'), ('in_corso', 'In corso'), ('attuato', 'Attuato'), ('parzialmente_attuato', 'Parzialmente attuato'), ('non_attuato', 'Non attuato')], default='non_avviato', max_length=25, verbose_name='stato di attuazione'),
+            model_name="obiettivo",
+            name="stato",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("non_avviato", "Non avviato"),
+                    ("in_corso", "In corso"),
+                    ("attuato", "Attuato"),
+                    ("parzialmente_attuato", "Parzialmente attuato"),
+                    ("non_attuato", "Non attuato"),
+                ],
+                default="non_avviato",
+                max_length=25,
+                verbose_name="stato di attuazione",
+            ),
         ),
     ]

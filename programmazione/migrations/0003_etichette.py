@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmazione', '0002_obiettivo_area_facoltativa'),
+        ("programmazione", "0002_obiettivo_area_facoltativa"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='obiettivo',
-            name='area_policy',
-            field=models.ForeignKey(blank=True, help_text='Vuota per le azioni di sistema (governance, redazione del piano).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='obiettivi', to='programmazione.areapolicy', verbose_name='area di policy'),
+            model_name="obiettivo",
+            name="area_policy",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Vuota per le azioni di sistema (governance, redazione del piano).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="obiettivi",
+                to="programmazione.areapolicy",
+                verbose_name="area di policy",
+            ),
         ),
     ]

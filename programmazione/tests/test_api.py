@@ -14,16 +14,30 @@ pytestmark = pytest.mark.django_db
 def test_plan_objectives_and_budget_through_the_api(client, bozza):
     client.force_login(utente("udp.altosebino"))
     ob = bozza.obiettivi.get()
-    client.post(f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2025, "risorsa-fondo": "fnps", "risorsa-importo": "1500.25"})
-    client.post(f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2026, "risorsa-fondo": "fnps", "risorsa-importo": "1000"})
+    client.post(
+        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2025, "risorsa-fondo": "fnps", "risorsa-importo": "1500.25"}
+    )
+    client.post(
+        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2026, "risorsa-fondo": "fnps", "risorsa-importo": "1000"}
+    )
     client.post(
         f"/obiettivi/{ob.pk}/indicatori/",
-        {"indicatore-tipo": "output", "indicatore-descrizione": "Persone prese in carico", "indicatore-target_2025": "40", "indicatore-target_2026": "55"},
+        {
+            "indicatore-tipo": "output",
+            "indicatore-descrizione": "Persone prese in carico",
+            "indicatore-target_2025": "40",
+            "indicatore-target_2026": "55",
+        },
     )
     dati = client.get(f"/api/piani/{bozza.pk}").json()
     assert dati["stato"] == "bozza" and dati["anni"] == [2024, 2025, 2026]
     assert dati["budget"] == [
-        {"fondo": "fnps", "nome": "FNPS – Fondo nazionale politiche sociali", "importi": ["0.00", "1500.25", "1000.00"], "totale": "2500.25"}
+        {
+            "fondo": "fnps",
+            "nome": "FNPS – Fondo nazionale politiche sociali",
+            "importi": ["0.00", "1500.25", "1000.00"],
+            "totale": "2500.25",
+        }
     ]
     obiettivi = client.get(f"/api/piani/{bozza.pk}/obiettivi").json()
     indicatore = obiettivi[0]["indicatori"][0]

@@ -16,7 +16,12 @@ def test_alto_sebino_2021_2023_has_the_23_objectives_of_its_synoptic_table(demo_
     assert piano.approvato_il.isoformat() == "2021-12-15"
     righe = selectors.sinottica(piano)
     assert [len(r["obiettivi"]) for r in righe] == [9, 7, 6, 1]
-    assert [r["macroarea"].titolo.split(" ")[0] for r in righe] == ["DOMICILIARITÀ", "CONTRASTO", "POLITICHE", "DIGITALIZZAZIONE"]
+    assert [r["macroarea"].titolo.split(" ")[0] for r in righe] == [
+        "DOMICILIARITÀ",
+        "CONTRASTO",
+        "POLITICHE",
+        "DIGITALIZZAZIONE",
+    ]
     assert [a.codice for a in righe[0]["aree"]] == ["C", "D", "E", "J"]
     # Budget printed by five sheets, e.g. 600.000 € for the integrated child-protection system.
     assert piano.obiettivi.get(codice="AS21-17").budget_stimato == Decimal("600000.00")

@@ -68,7 +68,10 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_says_what_changed(cli
     testo = secondo.content.decode()
     assert "Qualcuno ha salvato questa scheda dopo che l&#x27;avete aperta" in testo
     assert "Ultima modifica di udp.altosebino" in testo
-    assert "titolo: «Sportello unico per la disabilità» → «Sportello unico per la disabilità e la non autosufficienza»" in testo
+    assert (
+        "titolo: «Sportello unico per la disabilità» → «Sportello unico per la disabilità e la non autosufficienza»"
+        in testo
+    )
     ob.refresh_from_db()
     assert ob.titolo == "Sportello unico per la disabilità e la non autosufficienza"
 
@@ -90,7 +93,9 @@ def test_every_change_is_in_the_audit_trail_with_its_author(client, bozza):
 
     ob = bozza.obiettivi.get()
     client.force_login(utente("udp.altosebino"))
-    client.post(f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2024, "risorsa-fondo": "fnps", "risorsa-importo": "500"})
+    client.post(
+        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2024, "risorsa-fondo": "fnps", "risorsa-importo": "500"}
+    )
     voce = LogEntry.objects.filter(content_type__model="risorsa").latest("timestamp")
     assert voce.actor.username == "udp.altosebino"
     assert voce.changes_dict["importo"][1] == "500"
@@ -99,7 +104,11 @@ def test_every_change_is_in_the_audit_trail_with_its_author(client, bozza):
 def test_signatories_of_the_accordo_are_added_and_counted(client, approvato):
     client.force_login(utente("udp.altosebino"))
     url = f"/piani/{approvato.pk}/sottoscrittori/"
-    risposta = client.post(url, {"s-tipo": "terzo_settore", "s-nome": "Cooperativa sociale Il Sebino", "s-aderito_il": "2022-03-01"}, follow=True)
+    risposta = client.post(
+        url,
+        {"s-tipo": "terzo_settore", "s-nome": "Cooperativa sociale Il Sebino", "s-aderito_il": "2022-03-01"},
+        follow=True,
+    )
     assert "Cooperativa sociale Il Sebino aggiunto ai sottoscrittori" in risposta.content.decode()
     assert '<strong data-testid="aderenti">13</strong>' in risposta.content.decode()
     again = client.post(url, {"s-tipo": "terzo_settore", "s-nome": "Cooperativa sociale Il Sebino"}, follow=True)

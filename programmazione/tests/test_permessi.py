@@ -44,7 +44,9 @@ def test_only_the_ufficio_di_piano_of_the_ambito_edits_its_draft(client, bozza, 
     _login(client, username)
     ob = bozza.obiettivi.get()
     assert client.get(f"/piani/{bozza.pk}/obiettivi/nuovo/").status_code == 403
-    risposta = client.post(f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2024, "risorsa-fondo": "fnps", "risorsa-importo": "1000"})
+    risposta = client.post(
+        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2024, "risorsa-fondo": "fnps", "risorsa-importo": "1000"}
+    )
     assert risposta.status_code == 403
     assert not Risorsa.objects.filter(obiettivo=ob).exists()
     with pytest.raises(PermissionDenied):
@@ -55,7 +57,9 @@ def test_the_ufficio_di_piano_adds_a_resource_to_its_draft(client, bozza):
     _login(client, "udp.altosebino")
     ob = bozza.obiettivi.get()
     risposta = client.post(
-        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2025, "risorsa-fondo": "fna", "risorsa-importo": "12500.50"}, follow=True
+        f"/obiettivi/{ob.pk}/risorse/",
+        {"risorsa-anno": 2025, "risorsa-fondo": "fna", "risorsa-importo": "12500.50"},
+        follow=True,
     )
     assert "Risorsa aggiunta." in risposta.content.decode()
     assert Risorsa.objects.get(obiettivo=ob).importo == pytest.approx(12500.50)
@@ -65,7 +69,9 @@ def test_negative_resource_is_refused_with_a_message_and_not_saved(client, bozza
     _login(client, "udp.altosebino")
     ob = bozza.obiettivi.get()
     risposta = client.post(
-        f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2025, "risorsa-fondo": "fna", "risorsa-importo": "-3"}, follow=True
+        f"/obiettivi/{ob.pk}/risorse/",
+        {"risorsa-anno": 2025, "risorsa-fondo": "fna", "risorsa-importo": "-3"},
+        follow=True,
     )
     assert "L&#x27;importo non può essere negativo." in risposta.content.decode()
     assert not Risorsa.objects.filter(obiettivo=ob).exists()
@@ -78,7 +84,11 @@ def test_an_approved_plan_is_frozen_until_a_revision_is_opened(client, approvato
     with pytest.raises(ValidationError, match="per modificarlo aprire una revisione"):
         services.salva_obiettivo(udp, ob)
     _login(client, "udp.altosebino")
-    risposta = client.post(f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2022, "risorsa-fondo": "fnps", "risorsa-importo": "10"}, follow=True)
+    risposta = client.post(
+        f"/obiettivi/{ob.pk}/risorse/",
+        {"risorsa-anno": 2022, "risorsa-fondo": "fnps", "risorsa-importo": "10"},
+        follow=True,
+    )
     assert "per modificarlo aprire una revisione" in risposta.content.decode()
     assert not Risorsa.objects.filter(obiettivo=ob).exists()
 

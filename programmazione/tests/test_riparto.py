@@ -15,7 +15,9 @@ from programmazione.riparto import RipartoNonValido, confronta_con_tabella, ripa
 FNPS = Path(__file__).resolve().parents[1] / "data" / "prologo-2025-2027" / "riparto_fnps.csv"
 
 importi = st.decimals(min_value=0, max_value=Decimal("10000000"), places=2, allow_nan=False, allow_infinity=False)
-pesi = st.dictionaries(st.text(min_size=1, max_size=8), st.integers(min_value=0, max_value=5_000_000), min_size=1, max_size=40)
+pesi = st.dictionaries(
+    st.text(min_size=1, max_size=8), st.integers(min_value=0, max_value=5_000_000), min_size=1, max_size=40
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,10 +54,16 @@ def test_hand_checked_example():
     # 100,00 € among three equal weights: 33,34 + 33,33 + 33,33; the extra cent goes to the
     # first key in order, since remainders and weights tie.
     assert riparto(Decimal("100.00"), {"a": 1, "b": 1, "c": 1}) == {
-        "a": Decimal("33.34"), "b": Decimal("33.33"), "c": Decimal("33.33")
+        "a": Decimal("33.34"),
+        "b": Decimal("33.33"),
+        "c": Decimal("33.33"),
     }
     # 10,00 € by 1:2:3 = 1,666… / 3,333… / 5,00: the cent left over goes to the largest remainder.
-    assert riparto(Decimal("10"), {"a": 1, "b": 2, "c": 3}) == {"a": Decimal("1.67"), "b": Decimal("3.33"), "c": Decimal("5.00")}
+    assert riparto(Decimal("10"), {"a": 1, "b": 2, "c": 3}) == {
+        "a": Decimal("1.67"),
+        "b": Decimal("3.33"),
+        "c": Decimal("5.00"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -115,7 +123,9 @@ def test_command_prints_the_split_of_the_demo_population(demo_db):
 @pytest.mark.django_db
 def test_command_with_a_set_of_ambiti_and_its_errors(demo_db):
     out = io.StringIO()
-    call_command("riparto", "--importo", "1000", "--anno-popolazione", "2023", "--ambiti", "dalmine,alto-sebino", stdout=out)
+    call_command(
+        "riparto", "--importo", "1000", "--anno-popolazione", "2023", "--ambiti", "dalmine,alto-sebino", stdout=out
+    )
     righe = list(csv.reader(io.StringIO(out.getvalue())))
     assert [r[0] for r in righe[1:]] == ["alto-sebino", "dalmine"]
     assert sum(Decimal(r[2]) for r in righe[1:]) == Decimal("1000.00")

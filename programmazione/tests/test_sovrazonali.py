@@ -40,9 +40,15 @@ def test_who_qualifies_and_the_amounts(demo_db, client):
     per_ambito = {p.ambito.pk: p for p in premi}
     # Alto Sebino: 3 valid objectives = 2 x 20.000 + a single 50.000.
     assert per_ambito["alto-sebino"].importo == Decimal("90000.00")
-    assert (per_ambito["alto-sebino"].acconto, per_ambito["alto-sebino"].saldo) == (Decimal("18000.00"), Decimal("72000.00"))
+    assert (per_ambito["alto-sebino"].acconto, per_ambito["alto-sebino"].saldo) == (
+        Decimal("18000.00"),
+        Decimal("72000.00"),
+    )
     # Val Cavallina: exactly 2 = 40.000 (8.000 advance, 32.000 balance).
-    assert (per_ambito["val-cavallina"].importo, per_ambito["val-cavallina"].acconto) == (Decimal("40000.00"), Decimal("8000.00"))
+    assert (per_ambito["val-cavallina"].importo, per_ambito["val-cavallina"].acconto) == (
+        Decimal("40000.00"),
+        Decimal("8000.00"),
+    )
     # Basso Sebino and Dalmine: one valid objective, below the minimum of two.
     assert per_ambito["basso-sebino"].importo == 0
     assert per_ambito["dalmine"].nota == "servono almeno 2 obiettivi sovrazonali validi"
@@ -55,8 +61,15 @@ def test_who_qualifies_and_the_amounts(demo_db, client):
 def test_only_the_coordination_records_shared_objectives(client, demo_db):
     from .conftest import utente
 
-    dati = {"titolo": "Dimissioni protette", "anno_inizio": 2025, "anno_fine": 2027, "area_policy": "E",
-            "ambiti": ["alto-sebino", "val-cavallina"], "asst_coinvolta": "on", "coordinamento_ats": "on"}
+    dati = {
+        "titolo": "Dimissioni protette",
+        "anno_inizio": 2025,
+        "anno_fine": 2027,
+        "area_policy": "E",
+        "ambiti": ["alto-sebino", "val-cavallina"],
+        "asst_coinvolta": "on",
+        "coordinamento_ats": "on",
+    }
     client.force_login(utente("udp.altosebino"))
     assert client.post("/sovrazonali/", dati).status_code == 403
     client.force_login(utente("coordinamento"))
@@ -64,4 +77,7 @@ def test_only_the_coordination_records_shared_objectives(client, demo_db):
     assert "Il triennio dura tre anni" in errato.content.decode()
     assert not ObiettivoSovrazonale.objects.exists()
     assert client.post("/sovrazonali/", dati).status_code == 302
-    assert list(ObiettivoSovrazonale.objects.get().ambiti.values_list("pk", flat=True)) == ["alto-sebino", "val-cavallina"]
+    assert list(ObiettivoSovrazonale.objects.get().ambiti.values_list("pk", flat=True)) == [
+        "alto-sebino",
+        "val-cavallina",
+    ]

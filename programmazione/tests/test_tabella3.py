@@ -63,7 +63,17 @@ def test_export_then_import_into_a_new_draft_gives_the_same_objectives(approvato
     assert (creati, aggiornati) == (23, 0)
     for vecchio in approvato.obiettivi.all():
         nuovo = bozza.obiettivi.get(codice=vecchio.codice)
-        for campo in ("titolo", "descrizione", "target", "bisogni", "output", "outcome", "budget_stimato", "coprogettato", "partner"):
+        for campo in (
+            "titolo",
+            "descrizione",
+            "target",
+            "bisogni",
+            "output",
+            "outcome",
+            "budget_stimato",
+            "coprogettato",
+            "partner",
+        ):
             assert getattr(nuovo, campo) == getattr(vecchio, campo), (vecchio.codice, campo)
         assert set(nuovo.aree_trasversali.values_list("codice", flat=True)) == set(
             vecchio.aree_trasversali.values_list("codice", flat=True)
@@ -72,7 +82,19 @@ def test_export_then_import_into_a_new_draft_gives_the_same_objectives(approvato
 
 def test_a_row_with_an_existing_code_updates_that_objective(bozza):
     ob = bozza.obiettivi.get()
-    righe = tabella3.leggi_file(_xlsx([_riga(codice=ob.codice, titolo="Sportello disabilità rinnovato", area_policy="J", budget_stimato="12.345,60")]), "f.xlsx")
+    righe = tabella3.leggi_file(
+        _xlsx(
+            [
+                _riga(
+                    codice=ob.codice,
+                    titolo="Sportello disabilità rinnovato",
+                    area_policy="J",
+                    budget_stimato="12.345,60",
+                )
+            ]
+        ),
+        "f.xlsx",
+    )
     assert tabella3.importa_obiettivi(utente("udp.altosebino"), bozza, righe) == (0, 1)
     ob.refresh_from_db()
     assert ob.titolo == "Sportello disabilità rinnovato"
@@ -95,14 +117,23 @@ def test_a_wrong_file_is_refused_whole_with_row_column_and_reason(bozza):
     with pytest.raises(FileRifiutato) as e:
         tabella3.importa_obiettivi(utente("udp.altosebino"), bozza, tabella3.leggi_file(contenuto, "f.xlsx"))
     messaggi = [str(x) for x in e.value.errori]
-    assert "riga 3, colonna «Area di policy (A-J)»: area di policy «Z» sconosciuta (usare una lettera da A a J)." in messaggi
+    assert (
+        "riga 3, colonna «Area di policy (A-J)»: area di policy «Z» sconosciuta (usare una lettera da A a J)."
+        in messaggi
+    )
     assert "riga 4, colonna «Titolo obiettivo»: campo obbligatorio vuoto." in messaggi
     assert "riga 5, colonna «Importo preventivato (€)»: «mille euro» non è un importo." in messaggi
     assert "riga 6, colonna «Co-progettato con altri attori della rete (SI/NO)»: «forse» non è SI o NO." in messaggi
     assert "riga 7, colonna «Codice»: codice ripetuto (già alla riga 2)." in messaggi
-    assert "riga 7, colonna «Trasversale con le aree di policy»: aree di policy sconosciute: Q (usare le lettere A-J)." in messaggi
+    assert (
+        "riga 7, colonna «Trasversale con le aree di policy»: aree di policy sconosciute: Q (usare le lettere A-J)."
+        in messaggi
+    )
     assert "riga 8, colonna «Macroarea dell'Ambito»: macroarea «inesistente» non definita nel piano." in messaggi
-    assert "riga 8, colonna «Codice dell'obiettivo precedente»: nessun obiettivo «XX-99» nei piani precedenti dell'Ambito." in messaggi
+    assert (
+        "riga 8, colonna «Codice dell'obiettivo precedente»: nessun obiettivo «XX-99» nei piani precedenti dell'Ambito."
+        in messaggi
+    )
     assert list(Obiettivo.objects.filter(piano=bozza).values_list("codice", "titolo")) == prima
 
 
@@ -131,7 +162,9 @@ def test_upload_page_shows_the_errors_and_saves_nothing(client, bozza):
     assert "File rifiutato: non è stato salvato nulla." in testo
     assert "area di policy «K» sconosciuta" in testo
     assert bozza.obiettivi.count() == 1
-    f = SimpleUploadedFile("t.xlsx", _xlsx([_riga(titolo="Casa della comunità", area_policy="D", integrazione_sociosanitaria="sì")]))
+    f = SimpleUploadedFile(
+        "t.xlsx", _xlsx([_riga(titolo="Casa della comunità", area_policy="D", integrazione_sociosanitaria="sì")])
+    )
     risposta = client.post(f"/piani/{bozza.pk}/importa/", {"file": f}, follow=True)
     assert "1 obiettivi aggiunti, 0 aggiornati" in risposta.content.decode()
     assert bozza.obiettivi.get(titolo="Casa della comunità").integrazione_sociosanitaria is True
@@ -139,8 +172,8 @@ def test_upload_page_shows_the_errors_and_saves_nothing(client, bozza):
 
 def test_exported_text_that_looks_like_a_formula_stays_text(bozza):
     ob = bozza.obiettivi.get()
-    ob.descrizione = "=HYPERLINK(\"http://x\")"
+    ob.descrizione = '=HYPERLINK("http://x")'
     ob.save()
     wb = load_workbook(io.BytesIO(tabella3.esporta_xlsx(bozza, list(selectors.obiettivi_del_piano(bozza)))))
     cella = wb["Tabella 3"].cell(row=2, column=5)
-    assert (cella.value, cella.data_type) == ("=HYPERLINK(\"http://x\")", "s")
+    assert (cella.value, cella.data_type) == ('=HYPERLINK("http://x")', "s")

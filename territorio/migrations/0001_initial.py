@@ -5,251 +5,432 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Ambito',
+            name="Ambito",
             fields=[
-                ('codice', models.SlugField(primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200, unique=True)),
+                ("codice", models.SlugField(primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'verbose_name': 'Ambito territoriale sociale',
-                'verbose_name_plural': 'Ambiti territoriali sociali',
-                'ordering': ['nome'],
+                "verbose_name": "Ambito territoriale sociale",
+                "verbose_name_plural": "Ambiti territoriali sociali",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='ATS',
+            name="ATS",
             fields=[
-                ('codice', models.SlugField(primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200, unique=True)),
+                ("codice", models.SlugField(primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'verbose_name': 'ATS',
-                'verbose_name_plural': 'ATS',
-                'ordering': ['nome'],
+                "verbose_name": "ATS",
+                "verbose_name_plural": "ATS",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='Comune',
+            name="Comune",
             fields=[
-                ('codice_istat', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='codice ISTAT')),
-                ('nome', models.CharField(max_length=200)),
-                ('nome_normalizzato', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('sigla_provincia', models.CharField(db_index=True, max_length=2)),
-                ('provincia', models.CharField(max_length=100)),
-                ('codice_catastale', models.CharField(max_length=4, unique=True)),
-                ('soppresso_il', models.DateField(blank=True, null=True)),
-                ('pec', models.EmailField(blank=True, max_length=254, verbose_name='PEC')),
-                ('sito_web', models.URLField(blank=True, verbose_name='sito web')),
-                ('telefono', models.CharField(blank=True, max_length=40)),
+                (
+                    "codice_istat",
+                    models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name="codice ISTAT"),
+                ),
+                ("nome", models.CharField(max_length=200)),
+                ("nome_normalizzato", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("sigla_provincia", models.CharField(db_index=True, max_length=2)),
+                ("provincia", models.CharField(max_length=100)),
+                ("codice_catastale", models.CharField(max_length=4, unique=True)),
+                ("soppresso_il", models.DateField(blank=True, null=True)),
+                ("pec", models.EmailField(blank=True, max_length=254, verbose_name="PEC")),
+                ("sito_web", models.URLField(blank=True, verbose_name="sito web")),
+                ("telefono", models.CharField(blank=True, max_length=40)),
             ],
             options={
-                'verbose_name': 'Comune',
-                'verbose_name_plural': 'Comuni',
-                'ordering': ['nome'],
+                "verbose_name": "Comune",
+                "verbose_name_plural": "Comuni",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='Ente',
+            name="Ente",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nome', models.CharField(max_length=200, unique=True)),
-                ('forma_giuridica', models.CharField(choices=[('comune', 'Comune capofila'), ('azienda_speciale_consortile', 'Azienda speciale consortile'), ('comunita_montana', 'Comunità montana'), ('consorzio', 'Consorzio'), ('societa', 'Società')], max_length=40)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nome", models.CharField(max_length=200, unique=True)),
+                (
+                    "forma_giuridica",
+                    models.CharField(
+                        choices=[
+                            ("comune", "Comune capofila"),
+                            ("azienda_speciale_consortile", "Azienda speciale consortile"),
+                            ("comunita_montana", "Comunità montana"),
+                            ("consorzio", "Consorzio"),
+                            ("societa", "Società"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ente',
-                'verbose_name_plural': 'enti',
-                'ordering': ['nome'],
+                "verbose_name": "ente",
+                "verbose_name_plural": "enti",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='Persona',
+            name="Persona",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nome', models.CharField(max_length=200, unique=True, verbose_name='nome e cognome')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nome", models.CharField(max_length=200, unique=True, verbose_name="nome e cognome")),
             ],
             options={
-                'verbose_name': 'persona',
-                'verbose_name_plural': 'persone',
-                'ordering': ['nome'],
+                "verbose_name": "persona",
+                "verbose_name_plural": "persone",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='Regione',
+            name="Regione",
             fields=[
-                ('codice', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='codice ISTAT')),
-                ('nome', models.CharField(max_length=100, unique=True)),
+                (
+                    "codice",
+                    models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name="codice ISTAT"),
+                ),
+                ("nome", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'verbose_name': 'Regione',
-                'verbose_name_plural': 'Regioni',
-                'ordering': ['nome'],
+                "verbose_name": "Regione",
+                "verbose_name_plural": "Regioni",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='ASST',
+            name="ASST",
             fields=[
-                ('codice', models.SlugField(primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200, unique=True)),
-                ('ats', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='asst', to='territorio.ats')),
+                ("codice", models.SlugField(primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200, unique=True)),
+                (
+                    "ats",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="asst", to="territorio.ats"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ASST',
-                'verbose_name_plural': 'ASST',
-                'ordering': ['nome'],
+                "verbose_name": "ASST",
+                "verbose_name_plural": "ASST",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='AliasComune',
+            name="AliasComune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nome', models.CharField(max_length=200)),
-                ('nome_normalizzato', models.CharField(editable=False, max_length=200, unique=True)),
-                ('nota', models.CharField(blank=True, max_length=300)),
-                ('comune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alias', to='territorio.comune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nome", models.CharField(max_length=200)),
+                ("nome_normalizzato", models.CharField(editable=False, max_length=200, unique=True)),
+                ("nota", models.CharField(blank=True, max_length=300)),
+                (
+                    "comune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alias", to="territorio.comune"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nome alternativo di un Comune',
-                'verbose_name_plural': 'nomi alternativi dei Comuni',
-                'ordering': ['nome'],
+                "verbose_name": "nome alternativo di un Comune",
+                "verbose_name_plural": "nomi alternativi dei Comuni",
+                "ordering": ["nome"],
             },
         ),
         migrations.CreateModel(
-            name='Distretto',
+            name="Distretto",
             fields=[
-                ('codice', models.SlugField(primary_key=True, serialize=False)),
-                ('nome', models.CharField(max_length=200)),
-                ('asst', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='distretti', to='territorio.asst')),
+                ("codice", models.SlugField(primary_key=True, serialize=False)),
+                ("nome", models.CharField(max_length=200)),
+                (
+                    "asst",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="distretti", to="territorio.asst"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Distretto',
-                'verbose_name_plural': 'Distretti',
-                'ordering': ['asst__nome', 'nome'],
+                "verbose_name": "Distretto",
+                "verbose_name_plural": "Distretti",
+                "ordering": ["asst__nome", "nome"],
             },
         ),
         migrations.CreateModel(
-            name='Organo',
+            name="Organo",
             fields=[
-                ('codice', models.SlugField(primary_key=True, serialize=False)),
-                ('tipo', models.CharField(choices=[('collegio_sindaci', 'Collegio dei Sindaci'), ('conferenza_sindaci', 'Conferenza dei Sindaci'), ('assemblea_distretto', 'Assemblea dei Sindaci di Distretto'), ('assemblea_ambito', 'Assemblea dei Sindaci del Piano di Zona'), ('ufficio_di_piano', 'Ufficio di Piano')], max_length=30)),
-                ('nome', models.CharField(max_length=300)),
-                ('indirizzo', models.CharField(blank=True, max_length=300)),
-                ('telefono', models.CharField(blank=True, max_length=100)),
-                ('email', models.CharField(blank=True, max_length=200)),
-                ('sito_web', models.CharField(blank=True, max_length=200)),
-                ('ambito', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organi', to='territorio.ambito')),
-                ('asst', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organi', to='territorio.asst')),
-                ('ats', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organi', to='territorio.ats')),
-                ('distretti', models.ManyToManyField(blank=True, related_name='organi', to='territorio.distretto')),
+                ("codice", models.SlugField(primary_key=True, serialize=False)),
+                (
+                    "tipo",
+                    models.CharField(
+                        choices=[
+                            ("collegio_sindaci", "Collegio dei Sindaci"),
+                            ("conferenza_sindaci", "Conferenza dei Sindaci"),
+                            ("assemblea_distretto", "Assemblea dei Sindaci di Distretto"),
+                            ("assemblea_ambito", "Assemblea dei Sindaci del Piano di Zona"),
+                            ("ufficio_di_piano", "Ufficio di Piano"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("nome", models.CharField(max_length=300)),
+                ("indirizzo", models.CharField(blank=True, max_length=300)),
+                ("telefono", models.CharField(blank=True, max_length=100)),
+                ("email", models.CharField(blank=True, max_length=200)),
+                ("sito_web", models.CharField(blank=True, max_length=200)),
+                (
+                    "ambito",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organi",
+                        to="territorio.ambito",
+                    ),
+                ),
+                (
+                    "asst",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organi",
+                        to="territorio.asst",
+                    ),
+                ),
+                (
+                    "ats",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organi",
+                        to="territorio.ats",
+                    ),
+                ),
+                ("distretti", models.ManyToManyField(blank=True, related_name="organi", to="territorio.distretto")),
             ],
             options={
-                'verbose_name': 'organo',
-                'verbose_name_plural': 'organi',
-                'ordering': ['tipo', 'nome'],
+                "verbose_name": "organo",
+                "verbose_name_plural": "organi",
+                "ordering": ["tipo", "nome"],
             },
         ),
         migrations.CreateModel(
-            name='Incarico',
+            name="Incarico",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ruolo', models.CharField(choices=[('presidente', 'Presidente'), ('vicepresidente', 'Vice Presidente'), ('componente', 'Componente'), ('responsabile', 'Responsabile')], max_length=20)),
-                ('qualifica', models.CharField(blank=True, max_length=300)),
-                ('dal', models.DateField(blank=True, null=True)),
-                ('al', models.DateField(blank=True, null=True)),
-                ('attestato_il', models.DateField(help_text="Data del documento che attesta l'incarico.")),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('comune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incarichi', to='territorio.comune')),
-                ('organo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incarichi', to='territorio.organo')),
-                ('persona', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incarichi', to='territorio.persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ruolo",
+                    models.CharField(
+                        choices=[
+                            ("presidente", "Presidente"),
+                            ("vicepresidente", "Vice Presidente"),
+                            ("componente", "Componente"),
+                            ("responsabile", "Responsabile"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("qualifica", models.CharField(blank=True, max_length=300)),
+                ("dal", models.DateField(blank=True, null=True)),
+                ("al", models.DateField(blank=True, null=True)),
+                ("attestato_il", models.DateField(help_text="Data del documento che attesta l'incarico.")),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                (
+                    "comune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incarichi",
+                        to="territorio.comune",
+                    ),
+                ),
+                (
+                    "organo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="incarichi", to="territorio.organo"
+                    ),
+                ),
+                (
+                    "persona",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="incarichi", to="territorio.persona"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incarico',
-                'verbose_name_plural': 'incarichi',
-                'ordering': ['organo', 'ruolo', 'persona__nome'],
+                "verbose_name": "incarico",
+                "verbose_name_plural": "incarichi",
+                "ordering": ["organo", "ruolo", "persona__nome"],
             },
         ),
         migrations.AddField(
-            model_name='comune',
-            name='regione',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comuni', to='territorio.regione'),
+            model_name="comune",
+            name="regione",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="comuni", to="territorio.regione"
+            ),
         ),
         migrations.AddField(
-            model_name='ats',
-            name='regione',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ats', to='territorio.regione'),
+            model_name="ats",
+            name="regione",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="ats", to="territorio.regione"
+            ),
         ),
         migrations.CreateModel(
-            name='AppartenenzaComune',
+            name="AppartenenzaComune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dal', models.DateField()),
-                ('al', models.DateField(blank=True, null=True)),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('ambito', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appartenenze_comuni', to='territorio.ambito')),
-                ('comune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appartenenze', to='territorio.comune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dal", models.DateField()),
+                ("al", models.DateField(blank=True, null=True)),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                (
+                    "ambito",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appartenenze_comuni",
+                        to="territorio.ambito",
+                    ),
+                ),
+                (
+                    "comune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="appartenenze", to="territorio.comune"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenenza di un Comune a un Ambito',
-                'verbose_name_plural': 'appartenenze dei Comuni agli Ambiti',
-                'ordering': ['comune', 'dal'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('al__isnull', True), ('al__gte', models.F('dal')), _connector='OR'), name='appartenenzacomune_al_dopo_dal', violation_error_message='La data di fine non può precedere la data di inizio.'), models.UniqueConstraint(fields=('comune', 'dal'), name='appartenenzacomune_unico_dal')],
+                "verbose_name": "appartenenza di un Comune a un Ambito",
+                "verbose_name_plural": "appartenenze dei Comuni agli Ambiti",
+                "ordering": ["comune", "dal"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("al__isnull", True), ("al__gte", models.F("dal")), _connector="OR"),
+                        name="appartenenzacomune_al_dopo_dal",
+                        violation_error_message="La data di fine non può precedere la data di inizio.",
+                    ),
+                    models.UniqueConstraint(fields=("comune", "dal"), name="appartenenzacomune_unico_dal"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AmbitoDistretto',
+            name="AmbitoDistretto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dal', models.DateField()),
-                ('al', models.DateField(blank=True, null=True)),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('ambito', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appartenenze', to='territorio.ambito')),
-                ('distretto', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appartenenze', to='territorio.distretto')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dal", models.DateField()),
+                ("al", models.DateField(blank=True, null=True)),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                (
+                    "ambito",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="appartenenze", to="territorio.ambito"
+                    ),
+                ),
+                (
+                    "distretto",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appartenenze",
+                        to="territorio.distretto",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenenza di un Ambito a un Distretto',
-                'verbose_name_plural': 'appartenenze degli Ambiti ai Distretti',
-                'ordering': ['ambito', 'dal'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('al__isnull', True), ('al__gte', models.F('dal')), _connector='OR'), name='ambitodistretto_al_dopo_dal', violation_error_message='La data di fine non può precedere la data di inizio.'), models.UniqueConstraint(fields=('ambito', 'dal'), name='ambitodistretto_unico_dal')],
+                "verbose_name": "appartenenza di un Ambito a un Distretto",
+                "verbose_name_plural": "appartenenze degli Ambiti ai Distretti",
+                "ordering": ["ambito", "dal"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("al__isnull", True), ("al__gte", models.F("dal")), _connector="OR"),
+                        name="ambitodistretto_al_dopo_dal",
+                        violation_error_message="La data di fine non può precedere la data di inizio.",
+                    ),
+                    models.UniqueConstraint(fields=("ambito", "dal"), name="ambitodistretto_unico_dal"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Capofila',
+            name="Capofila",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dal', models.DateField()),
-                ('al', models.DateField(blank=True, null=True)),
-                ('fonte', models.CharField(blank=True, max_length=300)),
-                ('ambito', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='capofila', to='territorio.ambito')),
-                ('ente', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ambiti_gestiti', to='territorio.ente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dal", models.DateField()),
+                ("al", models.DateField(blank=True, null=True)),
+                ("fonte", models.CharField(blank=True, max_length=300)),
+                (
+                    "ambito",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="capofila", to="territorio.ambito"
+                    ),
+                ),
+                (
+                    "ente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ambiti_gestiti", to="territorio.ente"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ente capofila',
-                'verbose_name_plural': 'enti capofila',
-                'ordering': ['ambito', 'dal'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('al__isnull', True), ('al__gte', models.F('dal')), _connector='OR'), name='capofila_al_dopo_dal', violation_error_message='La data di fine non può precedere la data di inizio.'), models.UniqueConstraint(fields=('ambito', 'dal'), name='capofila_unico_dal')],
+                "verbose_name": "ente capofila",
+                "verbose_name_plural": "enti capofila",
+                "ordering": ["ambito", "dal"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("al__isnull", True), ("al__gte", models.F("dal")), _connector="OR"),
+                        name="capofila_al_dopo_dal",
+                        violation_error_message="La data di fine non può precedere la data di inizio.",
+                    ),
+                    models.UniqueConstraint(fields=("ambito", "dal"), name="capofila_unico_dal"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organo',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('tipo__in', ['assemblea_ambito', 'ufficio_di_piano']), _negated=True), ('ambito__isnull', False), _connector='OR'), name='organo_di_ambito_ha_ambito', violation_error_message='Un organo di Ambito deve indicare il suo Ambito.'),
+            model_name="organo",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("tipo__in", ["assemblea_ambito", "ufficio_di_piano"]), _negated=True),
+                    ("ambito__isnull", False),
+                    _connector="OR",
+                ),
+                name="organo_di_ambito_ha_ambito",
+                violation_error_message="Un organo di Ambito deve indicare il suo Ambito.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organo',
-            constraint=models.UniqueConstraint(condition=models.Q(('ambito__isnull', False)), fields=('ambito', 'tipo'), name='organo_unico_per_tipo_e_ambito'),
+            model_name="organo",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ambito__isnull", False)),
+                fields=("ambito", "tipo"),
+                name="organo_unico_per_tipo_e_ambito",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incarico',
-            constraint=models.CheckConstraint(condition=models.Q(('al__isnull', True), ('dal__isnull', True), ('al__gte', models.F('dal')), _connector='OR'), name='incarico_al_dopo_dal', violation_error_message='La data di fine non può precedere la data di inizio.'),
+            model_name="incarico",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("al__isnull", True), ("dal__isnull", True), ("al__gte", models.F("dal")), _connector="OR"
+                ),
+                name="incarico_al_dopo_dal",
+                violation_error_message="La data di fine non può precedere la data di inizio.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comune',
-            constraint=models.CheckConstraint(condition=models.Q(('codice_istat__regex', '^[0-9]{6}$')), name='comune_codice_istat_sei_cifre', violation_error_message='Il codice ISTAT di un Comune ha sei cifre.'),
+            model_name="comune",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("codice_istat__regex", "^[0-9]{6}$")),
+                name="comune_codice_istat_sei_cifre",
+                violation_error_message="Il codice ISTAT di un Comune ha sei cifre.",
+            ),
         ),
     ]

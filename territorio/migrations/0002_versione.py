@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territorio', '0001_initial'),
+        ("territorio", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comune',
-            name='versione',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Aumenta a ogni salvataggio: rifiuta le modifiche fatte su dati vecchi.'),
+            model_name="comune",
+            name="versione",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Aumenta a ogni salvataggio: rifiuta le modifiche fatte su dati vecchi.",
+            ),
         ),
         migrations.AddField(
-            model_name='organo',
-            name='versione',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Aumenta a ogni salvataggio: rifiuta le modifiche fatte su dati vecchi.'),
+            model_name="organo",
+            name="versione",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Aumenta a ogni salvataggio: rifiuta le modifiche fatte su dati vecchi.",
+            ),
         ),
     ]

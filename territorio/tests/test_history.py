@@ -22,7 +22,10 @@ def test_export_has_the_documented_header_and_one_row_per_comune(demo_db):
     lines = export("2026-11-23")
     assert lines[0] == "istat_code,comune,ambito,distretto,asst,ats"
     assert len(lines) == 1 + 243
-    assert "016128,Lovere,Alto Sebino,\"Distretto Val Cavallina, Monte Bronzone-Basso Sebino, Alto Sebino\",ASST Bergamo Est,ATS Bergamo" in lines
+    assert (
+        '016128,Lovere,Alto Sebino,"Distretto Val Cavallina, Monte Bronzone-Basso Sebino, Alto Sebino",ASST Bergamo Est,ATS Bergamo'
+        in lines
+    )
     assert "016215,Torre de' Busi,,,," in lines
     # Official ISTAT names, not the source's misspellings.
     assert any(line.startswith("016222,Urgnano,Dalmine,") for line in lines)

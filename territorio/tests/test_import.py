@@ -37,7 +37,7 @@ def xlsx(rows):
 @pytest.mark.django_db
 def test_csv_assigns_the_unclaimed_comune(demo_db):
     n = importa_appartenenze(
-        "codice_istat,comune,ambito,dal,al\n016215,Torre de' Busi,Isola Bergamasca e Bassa Val San Martino,01/01/2025,\n".encode(),
+        b"codice_istat,comune,ambito,dal,al\n016215,Torre de' Busi,Isola Bergamasca e Bassa Val San Martino,01/01/2025,\n",
         "torre.csv",
     )
     assert n == 1
@@ -68,16 +68,16 @@ def test_reloading_the_same_file_changes_nothing(demo_db):
 @pytest.mark.django_db
 def test_one_bad_row_refuses_the_whole_file(demo_db):
     content = (
-        "codice_istat,comune,ambito,dal,al\n"
-        "016215,,treviglio,2025-01-01,\n"  # fine on its own
-        ",Zognio,treviglio,2025-01-01,\n"
-        "999999,,treviglio,2025-01-01,\n"
-        "016246,,Ambito Inesistente,2025-01-01,\n"
-        "016128,,alto-sebino,32/01/2025,\n"
-        "016128,,alto-sebino,2025-01-01,2024-01-01\n"
-        "016027,Zogno,valle-brembana,2025-01-01,\n"
-        "016001,,,2025-01-01,\n"
-    ).encode()
+        b"codice_istat,comune,ambito,dal,al\n"
+        b"016215,,treviglio,2025-01-01,\n"  # fine on its own
+        b",Zognio,treviglio,2025-01-01,\n"
+        b"999999,,treviglio,2025-01-01,\n"
+        b"016246,,Ambito Inesistente,2025-01-01,\n"
+        b"016128,,alto-sebino,32/01/2025,\n"
+        b"016128,,alto-sebino,2025-01-01,2024-01-01\n"
+        b"016027,Zogno,valle-brembana,2025-01-01,\n"
+        b"016001,,,2025-01-01,\n"
+    )
     errors = refused(content)
     assert errors == [
         "riga 3, colonna «comune»: il Comune «Zognio» non è nell'elenco ISTAT né tra i nomi alternativi; "
@@ -95,7 +95,9 @@ def test_one_bad_row_refuses_the_whole_file(demo_db):
 @pytest.mark.django_db
 def test_duplicated_rows_are_refused(demo_db):
     errors = refused(b"codice_istat,ambito,dal\n016215,treviglio,2025-01-01\n016215,treviglio,2025-01-01\n")
-    assert errors == ["riga 3, colonna «comune»: Torre de' Busi compare già alla riga 2 per un periodo che si sovrappone."]
+    assert errors == [
+        "riga 3, colonna «comune»: Torre de' Busi compare già alla riga 2 per un periodo che si sovrappone."
+    ]
 
 
 @pytest.mark.django_db

@@ -87,9 +87,7 @@ def test_reconcile_command_reports_and_fails_on_unassigned_comune(demo_db):
 
 @pytest.mark.django_db
 def test_reconcile_command_passes_once_the_comune_is_assigned(demo_db):
-    AppartenenzaComune.objects.create(
-        comune_id="016215", ambito_id="isola-bergamasca", dal=datetime.date(2025, 1, 1)
-    )
+    AppartenenzaComune.objects.create(comune_id="016215", ambito_id="isola-bergamasca", dal=datetime.date(2025, 1, 1))
     out = io.StringIO()
     call_command("reconcile_territorio", "--date", "2026-11-23", stdout=out)
     text = out.getvalue()

@@ -34,9 +34,10 @@ def zip_bomb(espanso):
     """A real XLSX-shaped zip bomb: the parts of a spreadsheet, with a sheet of `espanso` bytes
     of one repeated character (it compresses about a thousand times)."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(VALIDO)) as originale, zipfile.ZipFile(
-        buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9
-    ) as bomba:
+    with (
+        zipfile.ZipFile(io.BytesIO(VALIDO)) as originale,
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomba,
+    ):
         for info in originale.infolist():
             if info.filename == "xl/worksheets/sheet1.xml":
                 continue
@@ -98,7 +99,11 @@ def test_zip_bombs_are_refused_before_openpyxl_opens_them(bomba_espansa, bomba_c
     "contenuto,nome,atteso",
     [
         (b"%PDF-1.7\n\x00\x01binary", "dati.xlsx", "ha estensione .xlsx ma non è un foglio Excel."),
-        (b"codice_istat,ambito,dal\n016215,treviglio,2025-01-01\n", "dati.xlsx", "se è un CSV, caricarlo con estensione .csv"),
+        (
+            b"codice_istat,ambito,dal\n016215,treviglio,2025-01-01\n",
+            "dati.xlsx",
+            "se è un CSV, caricarlo con estensione .csv",
+        ),
         (VALIDO, "dati.csv", "ha estensione .csv ma è un foglio Excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "dati.xlsx", "vecchio formato Excel (.xls)"),
         (docx_like(), "dati.xlsx", "archivio compresso ma non un foglio Excel"),
@@ -107,7 +112,17 @@ def test_zip_bombs_are_refused_before_openpyxl_opens_them(bomba_espansa, bomba_c
         ("codice_istat,ambito\nà,è\n".encode("cp1252"), "dati.csv", "non è in codifica UTF-8"),
         (b"x" * (MAX + 1), "dati.csv", "supera la dimensione massima di 5 MB"),
     ],
-    ids=["pdf-rinominato", "csv-rinominato", "xlsx-rinominato", "xls", "docx-rinominato", "zip-rotto", "csv-binario", "csv-cp1252", "troppo-grande"],
+    ids=[
+        "pdf-rinominato",
+        "csv-rinominato",
+        "xlsx-rinominato",
+        "xls",
+        "docx-rinominato",
+        "zip-rotto",
+        "csv-binario",
+        "csv-cp1252",
+        "troppo-grande",
+    ],
 )
 def test_content_must_match_the_extension(contenuto, nome, atteso):
     assert atteso in messaggi(contenuto, nome)

@@ -21,4 +21,3 @@ def test_a_cached_value_is_recomputed_after_an_audited_change(demo_db):
     comune.telefono = "035 000 0000"
     comune.save()  # audited: a new log entry, a new data version
     assert memorizza("prova", calcola) == 2
-

@@ -53,7 +53,13 @@ def test_hostile_names_reach_the_pages_as_text(testi_ostili):
     """The test above proves something only if the hostile text is on the pages: it is, escaped."""
     client = Client()
     escapato = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    for url in ["/", "/ambiti/alto-sebino/", "/comuni/016128/", "/ambiti/alto-sebino/quadro-conoscitivo/", "/cerca/?q=lovere"]:
+    for url in [
+        "/",
+        "/ambiti/alto-sebino/",
+        "/comuni/016128/",
+        "/ambiti/alto-sebino/quadro-conoscitivo/",
+        "/cerca/?q=lovere",
+    ]:
         html = client.get(url).content.decode()
         assert escapato in html or "&lt;script&gt;" in html, url
     assert STRINGHE_OSTILI[0] not in client.get("/api/comuni/016128").content.decode("unicode_escape") or (

@@ -54,8 +54,14 @@ def _altri_comuni(n):
     regione = Regione.objects.get(pk="03")
     caricamento = Caricamento.objects.create(nome_file="sintetico.csv", formato="zona", fonte="test")
     comuni = [
-        Comune(codice_istat=f"9{i:05d}", nome=f"Comune sintetico {i}", sigla_provincia="BG", provincia="Bergamo",
-               regione=regione, codice_catastale=f"Z{i:03d}")
+        Comune(
+            codice_istat=f"9{i:05d}",
+            nome=f"Comune sintetico {i}",
+            sigla_provincia="BG",
+            provincia="Bergamo",
+            regione=regione,
+            codice_catastale=f"Z{i:03d}",
+        )
         for i in range(n)
     ]
     for c in comuni:
@@ -65,9 +71,19 @@ def _altri_comuni(n):
         AppartenenzaComune(comune=c, ambito_id="alto-sebino", dal=datetime.date(2021, 1, 1)) for c in comuni
     )
     Osservazione.objects.bulk_create(
-        Osservazione(caricamento=caricamento, misura_id="popolazione_residente", livello=Livello.COMUNE,
-                     codice_territorio=c.pk, comune=c, anno=2023, data_riferimento=datetime.date(2023, 1, 1),
-                     eta_da=40, eta_a=40, sesso="F", valore=100)
+        Osservazione(
+            caricamento=caricamento,
+            misura_id="popolazione_residente",
+            livello=Livello.COMUNE,
+            codice_territorio=c.pk,
+            comune=c,
+            anno=2023,
+            data_riferimento=datetime.date(2023, 1, 1),
+            eta_da=40,
+            eta_a=40,
+            sesso="F",
+            valore=100,
+        )
         for c in comuni
     )
 

@@ -43,7 +43,11 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
     )
     log = open(tmp_path / "serve.log", "w+")
     proc = subprocess.Popen(
-        ["bash", str(ROOT / "scripts/serve.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ["bash", str(ROOT / "scripts/serve.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:

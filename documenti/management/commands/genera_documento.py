@@ -27,15 +27,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--ambito", action="append", default=[], help="Codice o nome dell'Ambito; ripetibile.")
-        parser.add_argument("--tutti", action="store_true", help="Tutti gli Ambiti che hanno un piano che inizia nel triennio.")
+        parser.add_argument(
+            "--tutti", action="store_true", help="Tutti gli Ambiti che hanno un piano che inizia nel triennio."
+        )
         parser.add_argument("--triennio", required=True, help="Triennio del piano, es. 2021-2023.")
         parser.add_argument("--formato", choices=sorted(services.FORMATI), default="pdf")
         parser.add_argument(
-            "--documento", choices=["piano", "monitoraggio", "provinciale"], default="piano",
+            "--documento",
+            choices=["piano", "monitoraggio", "provinciale"],
+            default="piano",
             help="Il Piano di Zona (predefinito), la relazione semestrale di monitoraggio o la relazione provinciale.",
         )
         parser.add_argument(
-            "--output", required=True,
+            "--output",
+            required=True,
             help="File da scrivere; con più Ambiti o --tutti, la cartella in cui scrivere un file per Ambito.",
         )
         parser.add_argument("--data", help="Data di riferimento AAAA-MM-GG (scadenze, semestre); predefinita oggi.")
@@ -46,10 +51,16 @@ class Command(BaseCommand):
         destinazione = Path(output)
         if documento == "provinciale":
             if ambito or tutti:
-                raise CommandError("La relazione provinciale riguarda tutti gli Ambiti: non indicare --ambito né --tutti.")
+                raise CommandError(
+                    "La relazione provinciale riguarda tutti gli Ambiti: non indicare --ambito né --tutti."
+                )
             # The command runs with the operator's full access, as the provincial coordination.
             operatore = get_user_model()(username="genera_documento", is_superuser=True)
-            self._scrivi(lambda: services.rendi(contesto.relazione_provinciale(inizio, operatore, oggi), formato), destinazione, formato)
+            self._scrivi(
+                lambda: services.rendi(contesto.relazione_provinciale(inizio, operatore, oggi), formato),
+                destinazione,
+                formato,
+            )
             return
         if tutti and ambito:
             raise CommandError("Indicare --ambito oppure --tutti, non entrambi.")
@@ -66,6 +77,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Con più Ambiti --output deve essere una cartella: «{output}» è un file.")
             destinazione.mkdir(parents=True, exist_ok=True)
         for piano in piani:
+
             def genera(piano=piano):
                 return services.rendi(services.documento_di(piano, documento, oggi), formato)
 
@@ -87,4 +99,6 @@ class Command(BaseCommand):
         percorso = destinazione / file.nome if destinazione.is_dir() else destinazione
         percorso.write_bytes(file.contenuto)
         chi = f" ({piano.ambito.nome} {piano.triennio})" if piano else ""
-        self.stdout.write(f"Scritto {percorso}{chi}: {len(file.contenuto) // 1024} KB in {time.perf_counter() - inizio:.1f} s")
+        self.stdout.write(
+            f"Scritto {percorso}{chi}: {len(file.contenuto) // 1024} KB in {time.perf_counter() - inizio:.1f} s"
+        )

@@ -15,14 +15,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--importo", required=True, help="Importo in euro, con il punto decimale (es. 120000.00).")
-        parser.add_argument("--anno-popolazione", type=int, required=True, help="Anno della popolazione (al 1° gennaio).")
+        parser.add_argument(
+            "--anno-popolazione", type=int, required=True, help="Anno della popolazione (al 1° gennaio)."
+        )
         parser.add_argument("--ambiti", default="", help="Codici degli Ambiti separati da virgola (default: tutti).")
 
     def handle(self, *args, importo, anno_popolazione, ambiti, **options):
         try:
             importo = Decimal(importo)
         except InvalidOperation:
-            raise CommandError(f"«{importo}» non è un importo valido (usare il punto decimale, es. 120000.00).") from None
+            raise CommandError(
+                f"«{importo}» non è un importo valido (usare il punto decimale, es. 120000.00)."
+            ) from None
         codici = [c.strip() for c in ambiti.split(",") if c.strip()] or None
         try:
             r = riparto_per_popolazione(importo, anno_popolazione, codici)
