@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from territorio.forms import FileTabellaField
+from zona.lib.forms import FileTabellaField
 
 
 class CaricaDatiForm(forms.Form):

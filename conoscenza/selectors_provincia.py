@@ -7,7 +7,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from territorio.models import Ambito, AppartenenzaComune
-from zona.cache import memorizza
+from zona.lib.cache import memorizza
 
 from .models import Indicatore, Livello
 from .selectors import calcola

@@ -14,8 +14,8 @@ from django.db.models import Q
 
 from territorio.models import ATS, AliasComune, Ambito, Comune, Distretto, Regione
 from territorio.services import Risolutore
-from territorio.tabular import Errore, FileRifiutato, leggi_tabella
-from territorio.text import normalizza
+from zona.lib.tabular import Errore, FileRifiutato, leggi_tabella
+from zona.lib.text import normalizza
 
 from .models import Caricamento, Indicatore, Livello, Misura, Osservazione, Termine, ValorePubblicato
 

@@ -11,9 +11,9 @@ from accounts.permissions import data_scope
 from accounts.policies import CON_RUOLO, PUBBLICO, policy
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
-from territorio.tabular import FileRifiutato
-from zona.cache import memorizza
-from zona.downloads import scarica_tabella
+from zona.lib.cache import memorizza
+from zona.lib.downloads import scarica_tabella
+from zona.lib.tabular import FileRifiutato
 
 from . import charts, selectors, services
 from .forms import CaricaDatiForm

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from accounts.policies import PUBBLICO, policy
-from zona.cache import memorizza
-from zona.downloads import scarica_tabella
+from zona.lib.cache import memorizza
+from zona.lib.downloads import scarica_tabella
 
 from . import charts, charts_provincia, gruppi, mappe
 from . import selectors_provincia as sp

@@ -1,14 +1,14 @@
 """Generating a document: from a plan (or a triennio) and a format to a file.
 
 A document takes seconds to build, and a plan's page, the API and a batch may ask for the same
-one many times: the file is kept in Django's cache per data version (zona.cache: the latest
+one many times: the file is kept in Django's cache per data version (zona.lib.cache: the latest
 audit entry, so any change to the plan, its monitoring or the knowledge base makes a new one)
 and per day (the calendar of deadlines depends on the date)."""
 
 import datetime
 from dataclasses import dataclass
 
-from zona.cache import memorizza
+from zona.lib.cache import memorizza
 
 from . import contesto
 

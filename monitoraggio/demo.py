@@ -21,7 +21,7 @@ from programmazione.models import (
     StatoPiano,
 )
 from territorio.models import Ambito
-from territorio.text import normalizza
+from zona.lib.text import normalizza
 
 from .models import ConteggioDichiarato, Misurazione, Valutazione
 

@@ -2,8 +2,8 @@ import datetime
 
 from django import forms
 
-from programmazione.forms import Bootstrap
 from programmazione.models import Fondo, MotivoAttuazione, StatoAttuazione
+from zona.lib.forms import Bootstrap
 
 from .models import Valutazione
 

@@ -6,9 +6,9 @@ from django.utils.safestring import mark_safe
 from accounts.permissions import can_edit_piano
 from accounts.policies import PUBBLICO, policy
 from programmazione import selectors as piani
-from programmazione.forms import errori_in_breve
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
 from programmazione.policies import PIANO_SCRIVIBILE, PIANO_VISIBILE
+from zona.lib.forms import errori_in_breve
 
 from . import charts, selectors, services
 from .forms import ImpegnoForm, MisurazioneForm, StatoForm, ValutazioneForm

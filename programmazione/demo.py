@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from territorio.models import ATS, Ambito, AppartenenzaComune
-from territorio.tabular import Riga
+from zona.lib.tabular import Riga
 
 from . import tabella3
 from .models import (

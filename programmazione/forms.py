@@ -1,6 +1,7 @@
 from django import forms
 
 from territorio.models import Ambito, Comune
+from zona.lib.forms import Bootstrap
 
 from .models import (
     AreaPolicy,
@@ -13,31 +14,6 @@ from .models import (
     Risorsa,
     TipoSottoscrittore,
 )
-
-
-def errori_in_breve(form):
-    """A form's errors on one line, for a message shown after a redirect."""
-    return "; ".join(
-        f"{form.fields[campo].label}: {' '.join(m)}" if campo in form.fields else " ".join(m)
-        for campo, m in form.errors.items()
-    )
-
-
-class Bootstrap:
-    """Bootstrap Italia classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for campo in self.fields.values():
-            widget = campo.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class NuovoPianoForm(Bootstrap, forms.Form):

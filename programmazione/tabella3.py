@@ -15,7 +15,7 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from territorio.tabular import Errore, FileRifiutato, Riga, leggi_tabella
+from zona.lib.tabular import Errore, FileRifiutato, Riga, leggi_tabella
 
 from . import services
 from .models import AreaPolicy, Obiettivo

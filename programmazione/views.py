@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.permissions import can_edit_piano, is_coordinamento, profilo_of
 from accounts.policies import COORDINAMENTO, PUBBLICO, policy
 from territorio.models import Ambito
-from territorio.tabular import FileRifiutato
-from zona.downloads import XLSX, scarica_tabella
+from zona.lib.downloads import XLSX, scarica_tabella
+from zona.lib.forms import errori_in_breve
+from zona.lib.tabular import FileRifiutato
 
 from . import selectors, services, tabella3
 from .forms import (
@@ -27,7 +28,6 @@ from .forms import (
     RisorsaForm,
     SottoscrittoreForm,
     SovrazonaleForm,
-    errori_in_breve,
 )
 from .models import (
     Azione,

@@ -1,10 +1,9 @@
 from django import forms
-from django.conf import settings
 
-from zona.locking import VersioneForm
+from zona.lib.forms import FileTabellaField
+from zona.lib.locking import VersioneForm
 
 from .models import Comune, Incarico, Organo, Ruolo
-from .tabular import dimensione
 
 
 class DataForm(forms.Form):
@@ -70,24 +69,6 @@ class IncaricoForm(forms.ModelForm):
         if dal and al and al < dal:
             self.add_error("al", "La data di fine non può precedere la data di inizio.")
         return cleaned
-
-
-class FileTabellaField(forms.FileField):
-    """A CSV or XLSX upload, refused by its size before anyone reads it into memory (the
-    content is checked by territorio.tabular.leggi_tabella)."""
-
-    def __init__(self, *, max_bytes=None, **kwargs):
-        self.max_bytes = max_bytes
-        kwargs.setdefault("label", "File CSV o XLSX")
-        kwargs.setdefault("error_messages", {"required": "Scegliere un file da caricare."})
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        f = super().clean(data, initial)
-        limite = self.max_bytes or settings.ZONA_MAX_UPLOAD_BYTES
-        if f is not None and f.size > limite:
-            raise forms.ValidationError(f"Il file pesa {dimensione(f.size)}: il massimo è {dimensione(limite)}.")
-        return f
 
 
 class ImportaAppartenenzeForm(forms.Form):

@@ -9,9 +9,8 @@ law a subdivision of its ASST, and an ASST of its ATS.
 from django.db import models
 from django.db.models import F, Q
 
-from zona.locking import ConVersione
-
-from .text import normalizza
+from zona.lib.locking import ConVersione
+from zona.lib.text import normalizza
 
 
 class ValidityQuerySet(models.QuerySet):

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
+from zona.lib.text import normalizza
+
 from .models import (
     AliasComune,
     Ambito,
@@ -17,7 +19,6 @@ from .models import (
     Organo,
     TipoOrgano,
 )
-from .text import normalizza
 
 PROVINCIA = "BG"
 

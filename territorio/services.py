@@ -9,7 +9,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from zona.locking import salva_con_versione
+from zona.lib.locking import salva_con_versione
+from zona.lib.tabular import Errore, FileRifiutato, leggi_data, leggi_tabella
+from zona.lib.text import normalizza
 
 from . import istat
 from .models import (
@@ -29,8 +31,6 @@ from .models import (
     Regione,
     TipoOrgano,
 )
-from .tabular import Errore, FileRifiutato, leggi_data, leggi_tabella
-from .text import normalizza
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -423,7 +423,7 @@ def _applica_appartenenza(comune, ambito, dal, al, fonte):
 
 def aggiorna_contatti(oggetto, dati, versione_letta):
     """Save the changed contact fields of a Comune or an Ufficio di Piano, if nobody saved them
-    after `versione_letta` (zona.locking; raises ModificaConcorrente otherwise)."""
+    after `versione_letta` (zona.lib.locking; raises ModificaConcorrente otherwise)."""
     cambiati = [k for k, v in dati.items() if getattr(oggetto, k) != v]
     if cambiati:
         salva_con_versione(oggetto, versione_letta, **{k: dati[k] for k in cambiati})

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.permissions import can_edit_ambito, can_edit_comune
 from accounts.policies import COORDINAMENTO, PUBBLICO, ambito_da, comune_da, policy
-from zona.downloads import scarica_tabella
-from zona.locking import ModificaConcorrente
+from zona.lib.downloads import scarica_tabella
+from zona.lib.locking import ModificaConcorrente
+from zona.lib.tabular import FileRifiutato
 
 from . import selectors, services
 from .forms import (
@@ -21,7 +22,6 @@ from .forms import (
     UfficioDiPianoForm,
 )
 from .models import Ambito, Comune, Organo, TipoOrgano
-from .tabular import FileRifiutato
 
 
 def _giorno(request):

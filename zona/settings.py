@@ -120,7 +120,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed page parts (indicator tables, charts, maps) are cached by data version (zona/cache.py).
+# Computed page parts (indicator tables, charts, maps) are cached by data version (zona/lib/cache.py).
 # On disk, so that every gunicorn worker shares what one of them computed.
 CACHES = {
     "default": {

@@ -13,7 +13,7 @@ from conoscenza.demo import csv_istat_popolazione
 from conoscenza.models import Caricamento, Osservazione, ValorePubblicato
 from conoscenza.selectors import calcola
 from conoscenza.services import importa_dati
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 HEADER = "livello,codice_territorio,anno,misura,eta_da,eta_a,sesso,categoria,valore\n"
 

@@ -7,7 +7,7 @@ import pytest
 from conoscenza import services
 from conoscenza.models import Caricamento, Osservazione
 from conoscenza.services import importa_dati
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 from .test_import_dati import stato
 

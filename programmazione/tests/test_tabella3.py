@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from programmazione import selectors, tabella3
 from programmazione.models import Obiettivo
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 from .conftest import utente
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from territorio.models import AppartenenzaComune
 from territorio.services import importa_appartenenze
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 
 def snapshot():

@@ -1,7 +1,7 @@
 import pytest
 
 from territorio.selectors import cerca_comuni
-from territorio.text import normalizza
+from zona.lib.text import normalizza
 
 
 def test_normalizza_forgives_accents_apostrophes_and_case():

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from conoscenza.models import Caricamento, Osservazione
 from territorio.models import AppartenenzaComune
-from territorio.tabular import XLSX_MAX_ESPANSO, FileRifiutato, leggi_tabella
+from zona.lib.tabular import XLSX_MAX_ESPANSO, FileRifiutato, leggi_tabella
 
 MAX = 5 * 1024 * 1024
 
@@ -82,12 +82,12 @@ def test_valid_xlsx_is_read():
 
 
 def test_zip_bombs_are_refused_before_openpyxl_opens_them(bomba_espansa, bomba_compressa, monkeypatch):
-    import territorio.tabular
+    import zona.lib.tabular
 
     def non_aprire(*a, **k):
         raise AssertionError("openpyxl opened a zip bomb")
 
-    monkeypatch.setattr(territorio.tabular, "load_workbook", non_aprire)
+    monkeypatch.setattr(zona.lib.tabular, "load_workbook", non_aprire)
     assert len(bomba_espansa) < MAX and len(bomba_compressa) < MAX
     for bomba in (bomba_espansa, bomba_compressa):
         testo = messaggi(bomba, "dati.xlsx")

@@ -19,7 +19,7 @@ from django.db import connection
 
 from conoscenza.models import Osservazione
 from territorio.models import Comune
-from zona.locking import salva_con_versione
+from zona.lib.locking import salva_con_versione
 from zona.tests.test_deploy import ROOT, SETTINGS_ENV
 
 # Not in a backup: sessions are transient; the migration log differs only by its dates.

@@ -3,7 +3,7 @@
 import pytest
 
 from territorio.models import Comune
-from zona.cache import memorizza
+from zona.lib.cache import memorizza
 
 pytestmark = pytest.mark.django_db
 

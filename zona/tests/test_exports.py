@@ -109,7 +109,7 @@ def test_every_export_neutralises_formulas(nomi_ostili, origine, formato):
         assert neutralizzate, "no hostile name reached this export: the test would prove nothing"
 
 
-# Modules allowed to write CSV/XLSX without zona.downloads, and why.
+# Modules allowed to write CSV/XLSX without zona.lib.downloads, and why.
 SCRITTORI_AMMESSI = {
     "conoscenza/demo.py": "writes the demo's own source files, not user data for a spreadsheet",
 }
@@ -120,19 +120,19 @@ _NEUTRALIZZA = re.compile(r"cella_sicura|scarica_tabella|scrivi_csv")
 
 def test_every_csv_or_xlsx_writer_neutralises_cells():
     """A new export written by hand (csv.writer, openpyxl Workbook) must go through
-    zona.downloads (scarica_tabella, scrivi_csv) or call territorio.tabular.cella_sicura."""
+    zona.lib.downloads (scarica_tabella, scrivi_csv) or call zona.lib.tabular.cella_sicura."""
     sospetti = []
     cartelle = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name not in NON_CODICE]
     for path in sorted(p for d in cartelle for p in d.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         if "/tests/" in rel or "/migrations/" in rel:
             continue
-        if rel in SCRITTORI_AMMESSI or rel in ("zona/downloads.py", "territorio/tabular.py"):
+        if rel in SCRITTORI_AMMESSI or rel in ("zona/lib/downloads.py", "zona/lib/tabular.py"):
             continue
         testo = path.read_text(encoding="utf-8")
         if _SCRITTURA.search(testo) and not _NEUTRALIZZA.search(testo):
             sospetti.append(rel)
     assert not sospetti, (
         f"CSV/XLSX written without neutralising formulas in: {sospetti}; write CSV with "
-        "zona.downloads.scrivi_csv (or scarica_tabella for a download), XLSX cells through cella_sicura"
+        "zona.lib.downloads.scrivi_csv (or scarica_tabella for a download), XLSX cells through cella_sicura"
     )

@@ -1,4 +1,4 @@
-"""Optimistic locking (zona/locking.py): the second of two concurrent edits is refused with a
+"""Optimistic locking (zona/lib/locking.py): the second of two concurrent edits is refused with a
 message saying what changed, and nothing is overwritten."""
 
 import re
@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from territorio.models import Comune
-from zona import locking
-from zona.locking import ModificaConcorrente, salva_con_versione
+from zona.lib import locking
+from zona.lib.locking import ModificaConcorrente, salva_con_versione
 
 URL = "/comuni/016128/modifica/"
 

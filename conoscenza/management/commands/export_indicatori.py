@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
-from zona.downloads import numero_csv, scrivi_csv
+from zona.lib.downloads import numero_csv, scrivi_csv
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from conoscenza.services import importa_dati
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 
 class Command(BaseCommand):

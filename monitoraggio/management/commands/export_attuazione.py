@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from monitoraggio.selectors import attuazione
 from programmazione.models import Piano
 from territorio.models import Ambito
-from territorio.text import normalizza
-from zona.downloads import scrivi_csv
+from zona.lib.downloads import scrivi_csv
+from zona.lib.text import normalizza
 
 
 def trova_piano(ambito, triennio):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programmazione.popolazione import riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
-from zona.downloads import scrivi_csv
+from zona.lib.downloads import scrivi_csv
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from territorio.management.options import add_date_option, date_option
 from territorio.selectors import COLONNE_EXPORT, righe_export
-from zona.downloads import scrivi_csv
+from zona.lib.downloads import scrivi_csv
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from territorio.services import importa_appartenenze
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 
 class Command(BaseCommand):

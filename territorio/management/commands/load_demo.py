@@ -6,7 +6,7 @@ from conoscenza.services import carica_catalogo
 from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
 from territorio import services
-from territorio.tabular import FileRifiutato
+from zona.lib.tabular import FileRifiutato
 
 
 class Command(BaseCommand):

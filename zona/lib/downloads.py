@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from territorio.tabular import cella_sicura
+from .tabular import cella_sicura
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
