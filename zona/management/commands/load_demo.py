@@ -5,27 +5,26 @@ from conoscenza.demo import carica_demo
 from conoscenza.services import carica_catalogo
 from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
-from territorio import services
-from zona.lib.tabular import FileRifiutato
+from territorio.demo import DemoNonCaricata
+from territorio.demo import carica_demo as carica_territorio
 
 
 class Command(BaseCommand):
+    """In the project package because it loads every app's demo module, lowest app first; no
+    app imports the apps above it (zona/tests/test_architettura.py)."""
+
     help = "Carica (in modo idempotente) i dati demo della provincia di Bergamo."
 
     def add_arguments(self, parser):
         parser.add_argument("--senza-utenti", action="store_true", help="Non creare gli utenti demo.")
 
     def handle(self, *args, **options):
-        n = services.carica_comuni_istat(["BG"])
-        self.stdout.write(f"Comuni dall'elenco ISTAT (provincia di Bergamo): {n}")
-        services.carica_struttura()
-        services.carica_alias()
         try:
-            n = services.carica_appartenenze_prologo_2025()
-        except FileRifiutato as e:
-            raise CommandError("Tabella degli Ambiti del Prologo 2025-2027 non caricata:\n" + str(e)) from e
-        self.stdout.write(f"Appartenenze Comune-Ambito dal Prologo 2025-2027: {n}")
-        services.carica_organi()
+            comuni, appartenenze = carica_territorio()
+        except DemoNonCaricata as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(f"Comuni dall'elenco ISTAT (provincia di Bergamo): {comuni}")
+        self.stdout.write(f"Appartenenze Comune-Ambito dal Prologo 2025-2027: {appartenenze}")
         self.stdout.write("Organi di governo e incarichi caricati.")
         carica_catalogo()
         caricamenti = carica_demo()
