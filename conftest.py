@@ -16,6 +16,12 @@ Demo data
     tests, and if a ``demo_db`` test still comes after one (another ordering plugin, a
     selection of tests), the demo is loaded again, committed, before that test starts.
 
+Shared fixtures and helpers
+    Fixtures used by the tests of several apps (``bozza``, ``approvato``, ...) live in
+    ``testsupport/fixtures.py``, declared below as a plugin; helpers that tests import (sample
+    URL arguments, hostile text, document readers, factories) live in ``testsupport/``. A test
+    never imports a conftest.
+
 Logging in
     ``client.force_login(user)`` works as usual. ``client.login(username=..., password=...)``
     does not: django-axes' authentication backend needs the request, and the test client
@@ -46,6 +52,8 @@ from types import SimpleNamespace  # noqa: E402
 
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+
+pytest_plugins = ["testsupport.fixtures"]
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -1,6 +1,6 @@
 """The role matrix, generated: every route (pages and API operations, found by walking the URL
 configuration) x every role x read (GET) and write (POST), for every sample of its URL
-arguments (zona/testing.py: an object of Alto Sebino and one of Dalmine, so that object-level
+arguments (testsupport/rotte.py: an object of Alto Sebino and one of Dalmine, so that object-level
 refusals are exercised). The expected answer is derived from the route's declared policy:
 
     allowed            -> no refusal (not 401/403/405, not the login page) and no server error
@@ -20,7 +20,7 @@ from django.urls import resolve
 
 from accounts.policies import ACCESSO_RICHIESTO, CONSENTITO, METODO_NON_AMMESSO, VIETATO
 from accounts.routes import rotte
-from zona.testing import argomenti_di_esempio, url_di
+from testsupport.rotte import argomenti_di_esempio, url_di
 
 RUOLI = {
     "anonimo": None,

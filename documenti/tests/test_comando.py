@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from .conftest import leggi_docx
+from testsupport.documenti import leggi_docx
 
 
 @pytest.mark.django_db

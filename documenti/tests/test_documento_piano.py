@@ -10,8 +10,7 @@ from docx import Document
 
 from documenti import contesto, services
 from documenti.modello import Tabella
-
-from .conftest import leggi_docx, leggi_pdf
+from testsupport.documenti import leggi_docx, leggi_pdf
 
 OGGI = datetime.date(2025, 1, 15)
 CAPITOLI = [

@@ -8,9 +8,8 @@ import pytest
 from documenti import pdf, services
 from programmazione.models import Obiettivo
 from territorio.models import Ambito
-from zona.testing import STRINGHE_OSTILI
-
-from .conftest import leggi_docx, leggi_pdf
+from testsupport.documenti import leggi_docx, leggi_pdf
+from testsupport.ostile import STRINGHE_OSTILI
 
 TITOLO = "<script>alert(1)</script> <b>Grassetto</b> & «virgolette»"
 

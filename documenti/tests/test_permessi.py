@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -8,8 +8,7 @@ from documenti import contesto
 from documenti.modello import Tabella
 from monitoraggio.models import Misurazione
 from programmazione.models import IndicatoreObiettivo, Piano, Target
-
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 
 def _testo(doc):

@@ -12,8 +12,7 @@ from monitoraggio.models import Misurazione, Valutazione
 from monitoraggio.selectors import IN_RITARDO, coincidenza_risorse, scadenze
 from programmazione import services as piani
 from programmazione.models import IndicatoreObiettivo, Obiettivo, Risorsa
-
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 pytestmark = pytest.mark.django_db
 

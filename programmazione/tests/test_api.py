@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 
 from programmazione.models import Piano
-
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 pytestmark = pytest.mark.django_db
 

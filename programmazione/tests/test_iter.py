@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from programmazione import services
 from programmazione.models import Obiettivo, Piano, StatoPiano
 from territorio.models import Ambito
-
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 pytestmark = pytest.mark.django_db
 G = datetime.date

@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from programmazione import services
 from programmazione.models import Obiettivo, Piano, Risorsa
-
-from .conftest import utente
+from testsupport.fabbriche import utente
 
 pytestmark = pytest.mark.django_db
 

@@ -59,7 +59,7 @@ def test_who_qualifies_and_the_amounts(demo_db, client):
 
 
 def test_only_the_coordination_records_shared_objectives(client, demo_db):
-    from .conftest import utente
+    from testsupport.fabbriche import utente
 
     dati = {
         "titolo": "Dimissioni protette",

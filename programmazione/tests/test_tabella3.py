@@ -7,9 +7,8 @@ from openpyxl import Workbook, load_workbook
 
 from programmazione import selectors, tabella3
 from programmazione.models import Obiettivo
+from testsupport.fabbriche import utente
 from zona.lib.tabular import FileRifiutato
-
-from .conftest import utente
 
 pytestmark = pytest.mark.django_db
 

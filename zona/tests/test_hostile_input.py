@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts.routes import rotte
-from zona.testing import STRINGHE_OSTILI, argomenti_di_esempio, markup_non_escapato, rendi_ostili, url_di
+from testsupport.ostile import STRINGHE_OSTILI, markup_non_escapato, rendi_ostili
+from testsupport.rotte import argomenti_di_esempio, url_di
 
 PAGINE = [r for r in rotte() if not r.esente and r.operation is None and r.policy and r.policy.read]
 

@@ -1,7 +1,7 @@
+"""Readers of the text of generated documents (PDF, DOCX), for the tests that check it."""
+
 import io
 import re
-
-from programmazione.tests.conftest import approvato, bozza, utente  # noqa: F401  (shared fixtures)
 
 
 def normalizza(testo):

@@ -1,1 +1,0 @@
-from programmazione.tests.conftest import approvato, bozza, utente  # noqa: F401  (shared fixtures)
