@@ -22,6 +22,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
+from zona.lib.formato import numero
+
 from .demo import GEOPOP_DATA
 
 PROVINCIA_BERGAMO = 16
@@ -185,8 +187,6 @@ def classi(valori, decimali=1, numero_classi=CLASSI):
     of Comuni (quantiles), so that a few small villages with extreme values do not leave every
     other Comune the same colour. Returns (limits, labels); a value v is in the first class
     whose upper limit is >= v, the last class has no upper limit."""
-    from .templatetags.numeri import numero
-
     ordinati = sorted(float(v) for v in valori if v is not None)
     if not ordinati:
         return [], []

@@ -33,8 +33,8 @@ from programmazione.models import (
 )
 from territorio import selectors as territorio
 from territorio.models import ATS, Ambito, TipoOrgano
+from zona.lib import formato as f
 
-from . import formato as f
 from .modello import Cella, Documento, Elenco, Grafico, Paragrafo, Tabella, Titolo
 
 # The charts of the quadro conoscitivo: the same three as the Ambito's page.

@@ -10,7 +10,7 @@ import base64
 import datetime
 from dataclasses import dataclass, field
 
-from . import formato
+from zona.lib import formato
 
 # A cell longer than this (characters) may be split across pages.
 LUNGA = 500

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 
 from programmazione.models import Azione, Fondo, Obiettivo, Piano, Risorsa, StatoAttuazione, StatoPiano
+from zona.lib.formato import numero
 
 from .models import ConteggioDichiarato, Impegno, Misurazione
 
@@ -77,13 +78,9 @@ def _verifica_percentuali(dichiarati, righe, verifiche):
         if d.percentuale_stampata is not None and r is not None and r.percentuale != d.percentuale_stampata:
             verifiche.append(
                 f"{d.area}, {ETICHETTE_STATI.get(d.stato, d.stato).lower()}: la fonte stampa "
-                f"{numero_it(d.percentuale_stampata)}%, ma {r.numero} su {sum(x.numero for x in righe if x.area == d.area)} "
-                f"fa {numero_it(r.percentuale)}%."
+                f"{numero(d.percentuale_stampata, None)}%, ma {r.numero} su {sum(x.numero for x in righe if x.area == d.area)} "
+                f"fa {numero(r.percentuale, None)}%."
             )
-
-
-def numero_it(numero):
-    return format(numero, "f").replace(".", ",")
 
 
 def attuazione(piano):

@@ -12,9 +12,9 @@ from conoscenza.models import Livello
 from conoscenza.selectors import calcola
 from programmazione.models import StatoAttuazione, StatoPiano
 from programmazione.services import salva_versionato, verifica_permesso
+from zona.lib.formato import numero
 
 from .models import Impegno, Misurazione, Valutazione
-from .selectors import numero_it
 
 
 def verifica_monitorabile(piano):
@@ -108,7 +108,7 @@ def registra_impegno(utente, obiettivo, anno, fondo, impegnato, liquidato):
     _verifica_anno(obiettivo.piano, anno)
     if liquidato > impegnato:
         raise ValidationError(
-            f"Il liquidato ({numero_it(liquidato)} €) non può superare l'impegnato ({numero_it(impegnato)} €)."
+            f"Il liquidato ({numero(liquidato, None)} €) non può superare l'impegnato ({numero(impegnato, None)} €)."
         )
     impegno, _ = Impegno.objects.get_or_create(
         obiettivo=obiettivo, anno=anno, fondo=fondo, defaults={"impegnato": impegnato, "liquidato": liquidato}

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from conoscenza.models import Indicatore, Livello
 from conoscenza.selectors import calcola, nomi_territori
-from conoscenza.templatetags.numeri import numero
+from zona.lib.formato import numero
 
 URL = "/quadro-conoscitivo/"
 

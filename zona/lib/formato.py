@@ -1,7 +1,10 @@
-"""How values read in the documents: Italian numbers (1.234,5), dates (31/12/2024), Sì/No.
+"""How values read for people, everywhere (pages, documents, messages): Italian numbers
+(1.234,5), money (1.234,50 €), percentages (12,5%), dates (31/12/2024), Sì/No.
 
-Independent of the active locale on purpose: a management command or a worker thread may run
-with no language activated, and the same data must print the same in every format."""
+The one Italian formatter: templates use it through the `numeri` template library
+(conoscenza/templatetags/numeri.py), documents and messages call it directly. Independent of
+the active locale on purpose: a management command or a worker thread may run with no language
+activated, and the same data must print the same on the page, in the PDF and in the DOCX."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,11 +23,15 @@ def pulisci(testo):
 
 
 def numero(valore, decimali=0):
-    """1234.5 -> «1.234,5»; rounded half up, as the sources print; None -> «—»."""
+    """1234.5 -> «1.234,5»; rounded half up, as the sources print; None -> «—».
+    `decimali=None` keeps the decimals the value has (Decimal("12.50") -> «12,50»)."""
     if valore is None or valore == "":
         return VUOTO
+    valore = Decimal(str(valore))
+    if decimali is None:
+        decimali = max(0, -valore.as_tuple().exponent) if valore.is_finite() else 0
     decimali = int(decimali)
-    arrotondato = Decimal(str(valore)).quantize(Decimal(1).scaleb(-decimali), rounding=ROUND_HALF_UP)
+    arrotondato = valore.quantize(Decimal(1).scaleb(-decimali), rounding=ROUND_HALF_UP)
     if arrotondato == 0:
         arrotondato = abs(arrotondato)  # no «-0,0»
     testo = f"{arrotondato:,.{decimali}f}"
