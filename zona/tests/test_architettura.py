@@ -56,9 +56,10 @@ ECCEZIONI = {
     ("territorio/views.py", "accounts.policies"),
 }
 
-# Top-level folders with Python that are not part of the application: scripts run by hand or by
-# CI, which may import anything.
-FUORI_ORDINE = {"bench", "scripts"}
+# Top-level folders with Python that are not part of the application: benchmarks and scripts run
+# by hand or by CI, and the tests' helpers (factories, route samples). They may import anything;
+# the application may import none of them.
+FUORI_ORDINE = {"bench", "scripts", "testsupport"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Freccia:
     modulo: str
 
     def __str__(self):
-        return f"{self.file}:{self.riga}: {self.da} imports {self.modulo} ({self.a} comes later in ORDINE)"
+        motivo = "is not part of the application" if self.a in FUORI_ORDINE else "comes later in ORDINE"
+        return f"{self.file}:{self.riga}: {self.da} imports {self.modulo} ({self.a} {motivo})"
 
 
 def pacchetti_del_progetto(root=ROOT):
@@ -142,7 +144,9 @@ def frecce_e_estranei(root=ROOT):
                 if importato.split(".")[0] not in nostri:
                     continue  # the standard library or a third-party package
                 a = strato(nome)
-                if a is None:
+                if importato.split(".")[0] in FUORI_ORDINE:
+                    frecce.append(Freccia(str(rel), riga, da, importato.split(".")[0], importato))
+                elif a is None:
                     estranei.append(f"{importato} (imported by {rel}:{riga})")
                 elif ORDINE.index(a) > ORDINE.index(da):
                     frecce.append(Freccia(str(rel), riga, da, a, importato))
@@ -176,7 +180,9 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     (tmp_path / "territorio" / "views.py").write_text(
         "from . import models\nfrom .models import X\n\n\ndef f():\n    from programmazione.models import Piano\n"
     )
-    (tmp_path / "territorio" / "models.py").write_text("from zona.lib import locking\n")
+    (tmp_path / "territorio" / "models.py").write_text("from zona.lib import locking\nimport testsupport.fabbriche\n")
+    (tmp_path / "testsupport").mkdir()
+    (tmp_path / "testsupport" / "fabbriche.py").write_text("import documenti\n")
     (tmp_path / "territorio" / "tests" / "test_x.py").write_text("import documenti\n")
     (tmp_path / "programmazione").mkdir()
     (tmp_path / "programmazione" / "models.py").write_text("import territorio.models\n")
@@ -187,6 +193,7 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     (tmp_path / "nuova" / "x.py").write_text("")
     frecce, estranei = frecce_e_estranei(tmp_path)
     assert [(f.file, f.riga, f.da, f.a) for f in frecce] == [
+        ("territorio/models.py", 2, "territorio", "testsupport"),
         ("territorio/views.py", 6, "territorio", "programmazione"),
         ("zona/lib/locking.py", 1, "zona.lib", "zona"),
     ]
