@@ -9,9 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from zona.lib import importazione, valori
+from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.locking import salva_con_versione
-from zona.lib.tabular import Errore, FileRifiutato, leggi_data, leggi_tabella
+from zona.lib.tabular import Errore, FileRifiutato
 from zona.lib.text import normalizza
+from zona.lib.valori import mostra
 
 from . import istat
 from .models import (
@@ -79,16 +82,23 @@ class Risolutore:
         chiavi = difflib.get_close_matches(normalizza(nome), list(self.per_nome), n=n, cutoff=0.6)
         return [self.per_nome[k] for k in chiavi]
 
+    # Suggestions compare the name with every Comune (difflib): a file of thousands of wrong
+    # names gets them for the first few only, so that its import stays linear.
+    MAX_SUGGERIMENTI = 50
+
     def errore_nome(self, nome):
-        candidati = self.candidati(nome)
-        suggerimento = (
-            "; forse: " + ", ".join(f"{c.nome} ({c.codice_istat})" for c in candidati)
-            if candidati
-            else "; nessun Comune con un nome simile"
-        )
+        if not hasattr(self, "_suggeriti"):
+            self._suggeriti = {}
+        if nome not in self._suggeriti and len(self._suggeriti) < self.MAX_SUGGERIMENTI and len(nome) <= 100:
+            candidati = self.candidati(nome)
+            self._suggeriti[nome] = (
+                "; forse: " + ", ".join(f"{c.nome} ({c.codice_istat})" for c in candidati)
+                if candidati
+                else "; nessun Comune con un nome simile"
+            )
         return (
-            f"il Comune «{nome}» non è nell'elenco ISTAT né tra i nomi alternativi{suggerimento}. "
-            "Correggere il nome o aggiungere un nome alternativo."
+            f"il Comune «{mostra(nome)}» non è nell'elenco ISTAT né tra i nomi alternativi"
+            f"{self._suggeriti.get(nome, '')}. Correggere il nome o aggiungere un nome alternativo."
         )
 
 
@@ -271,11 +281,19 @@ def carica_organi():
 # ---------------------------------------------------------------------------------------
 # Import of memberships from a user's file
 
-COLONNE_APPARTENENZE = ["codice_istat", "comune", "ambito", "dal", "al"]
+TRACCIATO_APPARTENENZE = Tracciato(
+    Colonna("codice_istat"),
+    Colonna("comune"),
+    Colonna("ambito", obbligatoria=True),
+    Colonna("dal", obbligatoria=True),
+    Colonna("al"),
+    una_tra=[("codice_istat", "comune")],
+)
+COLONNE_APPARTENENZE = [c.nome for c in TRACCIATO_APPARTENENZE.colonne]
 
 
 def importa_appartenenze(contenuto: bytes, nome_file: str):
-    """Load Comune -> Ambito memberships from CSV/XLSX, all or nothing.
+    """Load Comune -> Ambito memberships from CSV/XLSX, all or nothing (zona.lib.importazione).
 
     Layout: columns `codice_istat`, `comune`, `ambito`, `dal`, `al` (one of codice_istat and
     comune is enough; `ambito` is the code or the name; `al` empty while in force). A row
@@ -283,102 +301,62 @@ def importa_appartenenze(contenuto: bytes, nome_file: str):
     before. Loading the same file twice changes nothing.
     Returns the number of memberships created or changed.
     """
-    colonne, righe = leggi_tabella(contenuto, nome_file, settings.ZONA_MAX_UPLOAD_BYTES)
-    mancanti = [c for c in ("ambito", "dal") if c not in colonne]
-    if "codice_istat" not in colonne and "comune" not in colonne:
-        mancanti.insert(0, "codice_istat o comune")
-    if mancanti:
-        raise FileRifiutato([Errore(1, c, "colonna obbligatoria mancante nell'intestazione.") for c in mancanti])
-    if not righe:
-        raise FileRifiutato([Errore(None, None, "Il file non contiene righe di dati.")])
-
+    tabella = importazione.apri(contenuto, nome_file, settings.ZONA_MAX_UPLOAD_BYTES)
     risolutore = Risolutore(Comune.objects.all(), AliasComune.objects.select_related("comune"))
     ambiti = {}
     for a in Ambito.objects.all():
         ambiti[a.codice] = a
         ambiti[normalizza(a.nome)] = a
+    periodi = {}  # comune -> [(row, dal, al)] of the file, for overlaps
+    fonte = f"Importazione file {nome_file}"
+    cambiati = 0
 
-    errori = []
-    validi = []
-    viste = {}
-    for riga in righe:
-        v = riga.valori
-        n = riga.numero
-        codice = str(v.get("codice_istat") or "").strip()
-        nome = str(v.get("comune") or "").strip()
-        comune = None
+    def riga(r):
+        codice, nome = r.testo("codice_istat"), r.testo("comune")
         if codice:
             codice = codice.zfill(6) if codice.isdigit() else codice
             comune = risolutore.per_codice.get(codice)
             if comune is None:
-                errori.append(Errore(n, "codice_istat", f"il codice ISTAT «{codice}» non corrisponde a nessun Comune."))
-                continue
+                raise RigaErrata("codice_istat", f"il codice ISTAT «{mostra(codice)}» non corrisponde a nessun Comune.")
             if nome and risolutore.risolvi(nome) != comune:
-                errori.append(
-                    Errore(n, "comune", f"il nome «{nome}» non corrisponde al codice {codice} ({comune.nome}).")
+                raise RigaErrata(
+                    "comune", f"il nome «{mostra(nome)}» non corrisponde al codice {codice} ({comune.nome})."
                 )
-                continue
         elif nome:
             comune = risolutore.risolvi(nome)
             if comune is None:
-                errori.append(Errore(n, "comune", risolutore.errore_nome(nome)))
-                continue
+                raise RigaErrata("comune", risolutore.errore_nome(nome))
         else:
-            errori.append(Errore(n, "codice_istat", "indicare il codice ISTAT o il nome del Comune."))
-            continue
-
-        valore_ambito = str(v.get("ambito") or "").strip()
-        ambito = ambiti.get(valore_ambito) or ambiti.get(normalizza(valore_ambito))
+            raise RigaErrata("codice_istat", "indicare il codice ISTAT o il nome del Comune.")
+        valore_ambito = r.testo("ambito")
         if not valore_ambito:
-            errori.append(Errore(n, "ambito", "campo obbligatorio vuoto."))
-            continue
+            raise RigaErrata("ambito", "campo obbligatorio vuoto.")
+        ambito = ambiti.get(valore_ambito) or ambiti.get(normalizza(valore_ambito))
         if ambito is None:
-            errori.append(Errore(n, "ambito", f"l'Ambito «{valore_ambito}» non è in anagrafe."))
-            continue
-
-        try:
-            dal = leggi_data(v.get("dal") or "")
-        except ValueError as e:
-            errori.append(Errore(n, "dal", str(e)))
-            continue
-        al = None
-        if str(v.get("al") or "").strip():
-            try:
-                al = leggi_data(v.get("al"))
-            except ValueError as e:
-                errori.append(Errore(n, "al", str(e)))
-                continue
-            if al < dal:
-                errori.append(Errore(n, "al", "la data di fine precede la data di inizio."))
-                continue
-
-        for altro_n, altro_dal, altro_al in viste.get(comune.pk, []):
+            raise RigaErrata("ambito", f"l'Ambito «{mostra(valore_ambito)}» non è in anagrafe.")
+        dal = r.valore("dal", valori.data)
+        al = r.valore("al", valori.data, obbligatorio=False)
+        if dal is None:
+            return None
+        if al is not None and al < dal:
+            raise RigaErrata("al", "la data di fine precede la data di inizio.")
+        # Overlaps are checked among the rows of the same Comune only.
+        for altro_n, altro_dal, altro_al in periodi.get(comune.pk, ()):
             if dal <= (altro_al or datetime.date.max) and altro_dal <= (al or datetime.date.max):
-                errori.append(
-                    Errore(
-                        n, "comune", f"{comune.nome} compare già alla riga {altro_n} per un periodo che si sovrappone."
-                    )
+                raise RigaErrata(
+                    "comune", f"{comune.nome} compare già alla riga {altro_n} per un periodo che si sovrappone."
                 )
-                break
-        else:
-            viste.setdefault(comune.pk, []).append((n, dal, al))
-            validi.append((n, comune, ambito, dal, al))
+        periodi.setdefault(comune.pk, []).append((r.numero, dal, al))
+        return comune, ambito, dal, al
 
-    if errori:
-        raise FileRifiutato(errori)
+    def scrivi(appartenenza):
+        nonlocal cambiati
+        esito = _applica_appartenenza(*appartenenza, fonte)
+        if isinstance(esito, Errore):
+            raise RigaErrata(esito.colonna, esito.motivo)
+        cambiati += esito
 
-    with transaction.atomic():
-        cambiati = 0
-        for n, comune, ambito, dal, al in validi:
-            esito = _applica_appartenenza(comune, ambito, dal, al, f"Importazione file {nome_file}")
-            if isinstance(esito, Errore):
-                errori.append(Errore(n, esito.colonna, esito.motivo))
-            else:
-                cambiati += esito
-        if errori:
-            transaction.set_rollback(True)
-    if errori:
-        raise FileRifiutato(errori)
+    importazione.importa(tabella, TRACCIATO_APPARTENENZE, riga, scrivi=scrivi)
     return cambiati
 
 

@@ -84,7 +84,7 @@ def test_one_bad_row_refuses_the_whole_file(demo_db):
         "forse: Zogno (016246), Rogno (016182), Pognano (016167). Correggere il nome o aggiungere un nome alternativo.",
         "riga 4, colonna «codice_istat»: il codice ISTAT «999999» non corrisponde a nessun Comune.",
         "riga 5, colonna «ambito»: l'Ambito «Ambito Inesistente» non è in anagrafe.",
-        "riga 6, colonna «dal»: «32/01/2025» non è una data valida (usare GG/MM/AAAA o AAAA-MM-GG).",
+        "riga 6, colonna «dal»: «32/01/2025» non è una data del calendario.",
         "riga 7, colonna «al»: la data di fine precede la data di inizio.",
         "riga 8, colonna «comune»: il nome «Zogno» non corrisponde al codice 016027 (Blello).",
         "riga 9, colonna «ambito»: campo obbligatorio vuoto.",
@@ -123,8 +123,9 @@ def test_missing_columns_empty_and_malformed_files(demo_db):
     assert refused(b"") == ["Il file è vuoto."]
     assert refused(b"codice_istat,ambito,dal\n") == ["Il file non contiene righe di dati."]
     assert refused(b"PK\x03\x04 not really a zip", "f.xlsx") == ["Il file non è un foglio Excel (.xlsx) leggibile."]
+    # Not UTF-8: read as Windows-1252/Latin-1 (what Excel writes on Windows), not refused.
     assert refused("codice_istat,ambito,dal\n016128,àèì,2025\n".encode("latin-1")) == [
-        "Il file CSV non è in codifica UTF-8: salvarlo come «CSV UTF-8»."
+        "riga 2, colonna «ambito»: l'Ambito «àèì» non è in anagrafe."
     ]
     assert refused(b"x", "f.ods") == ["Formato non riconosciuto: caricare un file .csv o .xlsx."]
 

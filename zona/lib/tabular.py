@@ -1,5 +1,6 @@
 """Reading the CSV and XLSX files that users upload, with errors that name row and column."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -61,12 +62,50 @@ def dimensione(n):
     return f"{n} byte"
 
 
-def leggi_tabella(contenuto: bytes, nome_file: str, max_bytes: int):
-    """Return (columns, rows) of the first sheet of an XLSX file or of a CSV file.
+# What a file may hold, whatever its size in bytes: a CSV within the upload limit has at most a
+# few hundred thousand rows, but a compressed XLSX within the zip-bomb limits can unpack to
+# millions of cells. Rows are read one at a time and refused above these caps, so that no
+# upload holds a worker for minutes or gigabytes of memory (issue 17).
+MAX_RIGHE = 200_000
+XLSX_MAX_CELLE = 4_000_000
+# The shared strings of an XLSX are loaded whole by openpyxl when the file is opened.
+XLSX_MAX_STRINGHE = 32 * 1024 * 1024
 
-    The content must match the extension (a CSV is UTF-8 text, an XLSX a spreadsheet zip
-    within the expansion limits above); formulas are never evaluated (the values saved in the
-    file are read, as text or numbers). Raises FileRifiutato with an Italian message."""
+
+@dataclass
+class Tabella:
+    """A file opened for reading: the normalised header and an iterator over the data rows as
+    (number, values) pairs, the number as a spreadsheet shows it (the header is row 1), the
+    values a list in the order of the header (text, or numbers and dates of an XLSX). Empty
+    rows are skipped. Rows are read lazily: iterate once."""
+
+    intestazione: list
+    righe: object
+
+
+def decodifica(contenuto: bytes, parziale=False):
+    """The text of a CSV: UTF-8 (with or without BOM), else Windows-1252 (what Excel writes on
+    an Italian Windows as «CSV (delimitato dal separatore di elenco)»), else Latin-1, which
+    decodes any byte. `parziale`: `contenuto` is the beginning of a file, which may end in the
+    middle of a character."""
+    try:
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        return decoder.decode(contenuto, final=not parziale)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return contenuto.decode("cp1252")
+    except UnicodeDecodeError:
+        return contenuto.decode("latin-1")
+
+
+def apri_tabella(contenuto: bytes, nome_file: str, max_bytes: int) -> Tabella:
+    """The first sheet of an XLSX file or a CSV file, as a Tabella read row by row.
+
+    The content must match the extension (a CSV is text, an XLSX a spreadsheet zip within the
+    expansion limits above); formulas are never evaluated (the values saved in the file are
+    read, as text or numbers). Raises FileRifiutato with an Italian message, also while the
+    rows are read (more than MAX_RIGHE rows, a damaged sheet)."""
     if not contenuto:
         raise FileRifiutato([Errore(None, None, "Il file è vuoto.")])
     if len(contenuto) > max_bytes:
@@ -89,6 +128,24 @@ def leggi_tabella(contenuto: bytes, nome_file: str, max_bytes: int):
             )
         return _leggi_csv(contenuto)
     raise FileRifiutato([Errore(None, None, "Formato non riconosciuto: caricare un file .csv o .xlsx.")])
+
+
+def leggi_tabella(contenuto: bytes, nome_file: str, max_bytes: int):
+    """(columns, list of Riga) of apri_tabella, all read: for small files and tests."""
+    tabella = apri_tabella(contenuto, nome_file, max_bytes)
+    return tabella.intestazione, [Riga(n, _zip_riga(tabella.intestazione, v)) for n, v in tabella.righe]
+
+
+def troppe_righe():
+    return FileRifiutato(
+        [
+            Errore(
+                None,
+                None,
+                f"Il file ha più di {MAX_RIGHE:,} righe di dati: dividerlo in più file.".replace(",", "."),
+            )
+        ]
+    )
 
 
 def controlla_xlsx(contenuto: bytes):
@@ -122,13 +179,26 @@ def controlla_xlsx(contenuto: bytes):
     sospette = [
         p for p in parti if p.file_size > 1024 * 1024 and p.file_size > XLSX_MAX_RAPPORTO * max(p.compress_size, 1)
     ]
+    stringhe = sum(p.file_size for p in parti if p.filename.lower().endswith("sharedstrings.xml"))
+    if stringhe > XLSX_MAX_STRINGHE:
+        raise FileRifiutato(
+            [
+                Errore(
+                    None,
+                    None,
+                    f"Il file .xlsx contiene {dimensione(stringhe)} di testi (limite {dimensione(XLSX_MAX_STRINGHE)}): "
+                    "è troppo grande per essere letto. Salvare i dati in più file o come CSV.",
+                )
+            ]
+        )
     if len(parti) > XLSX_MAX_PARTI or espanso > XLSX_MAX_ESPANSO or sospette:
         raise FileRifiutato(
             [
                 Errore(
                     None,
                     None,
-                    f"Il file .xlsx si espande a {dimensione(espanso)} (limite {dimensione(XLSX_MAX_ESPANSO)}, al massimo "
+                    f"Il file .xlsx si espande a {dimensione(espanso)} "
+                    f"(limite {dimensione(XLSX_MAX_ESPANSO)}, al massimo "
                     f"{XLSX_MAX_RAPPORTO} volte la dimensione compressa): è stato rifiutato per sicurezza. "
                     "Salvare i dati in più file o come CSV.",
                 )
@@ -141,49 +211,80 @@ def _normalizza_intestazione(valore):
 
 
 def _leggi_csv(contenuto):
-    try:
-        testo = contenuto.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRifiutato(
-            [Errore(None, None, "Il file CSV non è in codifica UTF-8: salvarlo come «CSV UTF-8».")]
-        ) from None
+    testo = decodifica(contenuto)
     if "\x00" in testo:
         raise FileRifiutato([Errore(None, None, "Il file non è un CSV di testo.")])
-    primo = testo.splitlines()[0] if testo.strip() else ""
+    fine = testo.find("\n")
+    primo = testo[: fine if fine >= 0 else len(testo)]
     delimitatore = ";" if primo.count(";") > primo.count(",") else ","
     reader = csv.reader(io.StringIO(testo), delimiter=delimitatore)
     try:
         intestazione = [_normalizza_intestazione(c) for c in next(reader)]
     except StopIteration:
         raise FileRifiutato([Errore(None, None, "Il file è vuoto.")]) from None
-    righe = []
-    for numero, valori in enumerate(reader, start=2):
-        if not any(v.strip() for v in valori):
-            continue
-        righe.append(Riga(numero, _zip_riga(intestazione, valori)))
-    return intestazione, righe
+    return Tabella(intestazione, _righe_csv(reader))
+
+
+def _righe_csv(reader):
+    letti = 0
+    try:
+        for numero, valori in enumerate(reader, start=2):
+            if not any(v.strip() for v in valori):
+                continue
+            letti += 1
+            if letti > MAX_RIGHE:
+                raise troppe_righe()
+            yield numero, valori
+    except csv.Error as e:
+        raise FileRifiutato([Errore(None, None, f"Il file CSV non è leggibile: {e}.")]) from None
 
 
 def _leggi_xlsx(contenuto):
     try:
-        # Formulas are never evaluated: only the values the file stores are read.
+        # Formulas are never evaluated: only the values the file stores are read. Read-only
+        # mode parses the sheet while it is iterated, so rows are never all in memory.
         wb = load_workbook(io.BytesIO(contenuto), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
         raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
     try:
         foglio = wb.worksheets[0]
-        iteratore = foglio.iter_rows(values_only=True)
-        try:
-            intestazione = [_normalizza_intestazione(c) for c in next(iteratore)]
-        except StopIteration:
-            raise FileRifiutato([Errore(None, None, "Il foglio è vuoto.")]) from None
-        righe = []
-        for numero, valori in enumerate(iteratore, start=2):
+        intestazione = None
+        for valori in foglio.iter_rows(max_row=1, values_only=True):
+            intestazione = [_normalizza_intestazione(c) for c in valori]
+    except (IndexError, KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
+        wb.close()
+        raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
+    if intestazione is None:
+        wb.close()
+        raise FileRifiutato([Errore(None, None, "Il foglio è vuoto.")])
+    while intestazione and not intestazione[-1]:
+        intestazione.pop()
+    return Tabella(intestazione, _righe_xlsx(wb, foglio, max(len(intestazione), 1)))
+
+
+def _righe_xlsx(wb, foglio, larghezza):
+    letti = celle = 0
+    try:
+        # Only the header's columns: a sheet that declares 16.384 columns is not read as such.
+        for numero, valori in enumerate(foglio.iter_rows(min_row=2, max_col=larghezza, values_only=True), start=2):
+            celle += len(valori)
+            if celle > XLSX_MAX_CELLE:
+                raise FileRifiutato(
+                    [
+                        Errore(
+                            None,
+                            None,
+                            f"Il foglio ha più di {XLSX_MAX_CELLE:,} celle: dividerlo in più file.".replace(",", "."),
+                        )
+                    ]
+                )
             valori = ["" if v is None else v for v in valori]
             if not any(str(v).strip() for v in valori):
                 continue
-            righe.append(Riga(numero, _zip_riga(intestazione, valori)))
-        return intestazione, righe
+            letti += 1
+            if letti > MAX_RIGHE:
+                raise troppe_righe()
+            yield numero, valori
     except (IndexError, KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
         # Read-only mode parses the sheet while iterating: a damaged sheet fails here.
         raise FileRifiutato([Errore(None, None, "Il file non è un foglio Excel (.xlsx) leggibile.")]) from None
