@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from territorio.models import ATS, Ambito, AppartenenzaComune
+from zona.lib import importazione
 from zona.lib.tabular import Riga
 
 from . import tabella3
@@ -110,7 +111,7 @@ def _alto_sebino_2018(ambito):
             )
         )
         righe_fonte[r["codice"]] = r["righe"]
-    tabella3.importa_obiettivi(None, piano, righe)
+    tabella3.importa_obiettivi(None, piano, importazione.da_dizionari(righe))
     for ob in piano.obiettivi.all():
         area = leggi_area(cartella, ob.codice)
         ob.fonte = (
@@ -147,7 +148,7 @@ def _alto_sebino_2021(ambito):
     righe = _righe(cartella / "obiettivi.csv", righe_fonte)
     for riga in righe:
         riga.valori["macroarea"] = riga.valori["macroarea"].replace("_", "-")
-    tabella3.importa_obiettivi(None, piano, righe)
+    tabella3.importa_obiettivi(None, piano, importazione.da_dizionari(righe))
     _fonte_obiettivi(piano, righe_fonte, SEED_001)
     obiettivi = {o.codice: o for o in piano.obiettivi.all()}
     contatori = {}

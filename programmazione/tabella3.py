@@ -8,14 +8,16 @@ update that objective; the others are added.
 """
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from zona.lib.tabular import Errore, FileRifiutato, Riga, leggi_tabella
+from zona.lib import importazione, valori
+from zona.lib.importazione import Colonna, RigaErrata, Tracciato
+from zona.lib.tabular import Errore, FileRifiutato
+from zona.lib.valori import mostra
 
 from . import services
 from .models import AreaPolicy, Obiettivo
@@ -54,28 +56,21 @@ TESTI = {
     "output",
     "outcome",
 }
-_PER_INTESTAZIONE = {etichetta.lower(): chiave for chiave, etichetta in COLONNE} | {c: c for c, _ in COLONNE}
-_ETICHETTA = dict(COLONNE)
+TRACCIATO = Tracciato(
+    *(Colonna(chiave, etichetta, obbligatoria=chiave in OBBLIGATORIE) for chiave, etichetta in COLONNE),
+    sconosciute="errore",
+)
 MAX_BYTES = 5 * 1024 * 1024
+# The longest text a field of the Tabella 3 takes from a file (the descriptions of the seeds
+# are a few thousand characters).
+MAX_TESTO = 20_000
 
 
 def leggi_file(contenuto, nome_file):
-    """Rows of an uploaded file with their keys mapped to field names."""
-    intestazione, righe = leggi_tabella(contenuto, nome_file, MAX_BYTES)
-    errori = []
-    sconosciute = [c for c in intestazione if c and c not in _PER_INTESTAZIONE]
-    if sconosciute:
-        errori.append(Errore(1, None, "colonne non riconosciute: " + ", ".join(f"«{c}»" for c in sconosciute)))
-    mancanti = [_ETICHETTA[k] for k in OBBLIGATORIE if not any(_PER_INTESTAZIONE.get(c) == k for c in intestazione)]
-    if mancanti:
-        errori.append(
-            Errore(1, None, "mancano le colonne obbligatorie: " + ", ".join(f"«{c}»" for c in sorted(mancanti)))
-        )
-    if errori:
-        raise FileRifiutato(errori)
-    return [
-        Riga(r.numero, {_PER_INTESTAZIONE[k]: v for k, v in r.valori.items() if k in _PER_INTESTAZIONE}) for r in righe
-    ]
+    """An uploaded file opened for importa_obiettivi; its header is checked at once."""
+    tabella = importazione.apri(contenuto, nome_file, MAX_BYTES)
+    TRACCIATO.indici(tabella.intestazione)
+    return tabella
 
 
 def _si_no(valore):
@@ -84,41 +79,21 @@ def _si_no(valore):
         return True
     if testo in {"no", "n", "false", "0", "falso", ""}:
         return False
-    raise ValueError(f"«{valore}» non è SI o NO.")
-
-
-def _importo(valore):
-    if valore in (None, ""):
-        return None
-    if isinstance(valore, (int, float)):
-        valore = Decimal(str(valore))
-    else:
-        testo = str(valore).replace("€", "").replace(" ", "").strip()
-        if "," in testo:  # Italian: 1.234,56
-            testo = testo.replace(".", "").replace(",", ".")
-        try:
-            valore = Decimal(testo)
-        except InvalidOperation:
-            raise ValueError(f"«{valore}» non è un importo.") from None
-    if valore < 0:
-        raise ValueError("l'importo non può essere negativo.")
-    if valore != valore.quantize(Decimal("0.01")):
-        raise ValueError("l'importo ha più di due decimali.")
-    return valore
+    raise ValueError(f"«{mostra(valore)}» non è SI o NO.")
 
 
 def _lettere(valore, aree):
     lettere = [p.strip().upper().rstrip(".") for p in str(valore or "").replace(",", "|").replace(";", "|").split("|")]
     lettere = [lettera for lettera in lettere if lettera]
-    ignote = [lettera for lettera in lettere if lettera not in aree]
+    ignote = [mostra(lettera, 10) for lettera in lettere if lettera not in aree]
     if ignote:
-        raise ValueError("aree di policy sconosciute: " + ", ".join(ignote) + " (usare le lettere A-J).")
+        raise ValueError("aree di policy sconosciute: " + ", ".join(ignote[:10]) + " (usare le lettere A-J).")
     return [aree[lettera] for lettera in lettere]
 
 
-@transaction.atomic
-def importa_obiettivi(utente, piano, righe, fonte=""):
-    """Create or update the plan's objectives from `righe` (Riga with field-name keys).
+def importa_obiettivi(utente, piano, tabella, fonte=""):
+    """Create or update the plan's objectives from `tabella` (leggi_file, or a Tabella of
+    field-name columns), all or nothing (zona.lib.importazione).
 
     Returns (created, updated). Raises FileRifiutato with every error, having saved nothing."""
     services.verifica_permesso(utente, piano)
@@ -136,74 +111,57 @@ def importa_obiettivi(utente, piano, righe, fonte=""):
         o.codice: o
         for o in Obiettivo.objects.filter(piano__ambito=piano.ambito, piano__anno_inizio__lt=piano.anno_inizio)
     }
-    errori, pronti, visti = [], [], {}
-    for riga in righe:
-        v = riga.valori
-        ok = True
+    conteggi = {"creati": 0, "aggiornati": 0}
 
-        def errore(chiave, motivo):
-            nonlocal ok
-            ok = False
-            errori.append(Errore(riga.numero, _ETICHETTA.get(chiave, chiave), motivo))
-
-        codice = str(v.get("codice") or "").strip()
-        if codice:
-            if codice in visti:
-                errore("codice", f"codice ripetuto (già alla riga {visti[codice]}).")
-            visti[codice] = riga.numero
+    def riga(r):
         campi, m2m = {}, {}
-        for chiave in OBBLIGATORIE:
-            if not str(v.get(chiave) or "").strip():
-                errore(chiave, "campo obbligatorio vuoto.")
-        lettera = str(v.get("area_policy") or "").strip().upper().rstrip(".")
-        if lettera:
-            if lettera in aree:
-                campi["area_policy"] = aree[lettera]
-            else:
-                errore("area_policy", f"area di policy «{lettera}» sconosciuta (usare una lettera da A a J).")
-        nome_macro = str(v.get("macroarea") or "").strip()
+        codice = r.valore("codice", valori.testo, max_lunghezza=20) or ""
+        if codice and (prima := r.gia_vista(codice)):
+            r.errore("codice", f"codice ripetuto (già alla riga {prima}).")
+        titolo = r.valore("titolo", valori.testo, max_lunghezza=400)
+        if titolo == "":
+            r.errore("titolo", "campo obbligatorio vuoto.")
+        campi["titolo"] = titolo
+        lettera = r.testo("area_policy").upper().rstrip(".")
+        if not lettera:
+            r.errore("area_policy", "campo obbligatorio vuoto.")
+        elif lettera in aree:
+            campi["area_policy"] = aree[lettera]
+        else:
+            r.errore("area_policy", f"area di policy «{mostra(lettera)}» sconosciuta (usare una lettera da A a J).")
+        nome_macro = r.testo("macroarea")
         if nome_macro:
             if nome_macro.lower() in macro:
                 campi["macroarea"] = macro[nome_macro.lower()]
             else:
-                errore("macroarea", f"macroarea «{nome_macro}» non definita nel piano.")
+                r.errore("macroarea", f"macroarea «{mostra(nome_macro)}» non definita nel piano.")
         for chiave in SI_NO:
-            if chiave in v:
+            if chiave in r:
                 try:
-                    campi[chiave] = _si_no(v[chiave])
+                    campi[chiave] = _si_no(r[chiave])
                 except ValueError as e:
-                    errore(chiave, str(e))
-        if "budget_stimato" in v:
-            try:
-                campi["budget_stimato"] = _importo(v["budget_stimato"])
-            except ValueError as e:
-                errore("budget_stimato", str(e))
-        if "aree_trasversali" in v:
+                    r.errore(chiave, str(e))
+        if "budget_stimato" in r:
+            campi["budget_stimato"] = r.valore("budget_stimato", valori.importo, max_cifre=12, obbligatorio=False)
+        if "aree_trasversali" in r:
             try:
                 # The sources sometimes list the main area among the cross-cutting ones too.
-                m2m["aree_trasversali"] = [a for a in _lettere(v["aree_trasversali"], aree) if a.codice != lettera]
+                m2m["aree_trasversali"] = [a for a in _lettere(r["aree_trasversali"], aree) if a.codice != lettera]
             except ValueError as e:
-                errore("aree_trasversali", str(e))
-        precedente = str(v.get("continua") or "").strip()
+                r.errore("aree_trasversali", str(e))
+        precedente = r.testo("continua")
         if precedente:
             if precedente in precedenti:
                 campi["continua"] = precedenti[precedente]
             else:
-                errore("continua", f"nessun obiettivo «{precedente}» nei piani precedenti dell'Ambito.")
-        titolo = str(v.get("titolo") or "").strip()
-        if len(titolo) > 400:
-            errore("titolo", "il titolo supera i 400 caratteri.")
-        campi["titolo"] = titolo
+                r.errore("continua", f"nessun obiettivo «{mostra(precedente)}» nei piani precedenti dell'Ambito.")
         for chiave in TESTI:
-            if chiave in v:
-                campi[chiave] = str(v[chiave] or "").strip()
-        if ok:
-            pronti.append((riga.numero, codice, campi, m2m))
-    if errori:
-        raise FileRifiutato(errori)
+            if chiave in r:
+                campi[chiave] = r.valore(chiave, valori.testo, max_lunghezza=MAX_TESTO, multilinea=True)
+        return codice, campi, m2m
 
-    creati = aggiornati = 0
-    for ordine, (numero, codice, campi, m2m) in enumerate(pronti, start=1):
+    def scrivi(pronto):
+        codice, campi, m2m = pronto
         obiettivo = esistenti.get(codice) or Obiettivo(piano=piano, codice=codice)
         nuovo = obiettivo.pk is None
         for campo, valore in campi.items():
@@ -214,10 +172,11 @@ def importa_obiettivi(utente, piano, righe, fonte=""):
         try:
             services.salva_obiettivo(utente, obiettivo, m2m=m2m)
         except ValidationError as e:
-            raise FileRifiutato([Errore(numero, None, m) for m in e.messages]) from None
-        creati += nuovo
-        aggiornati += not nuovo
-    return creati, aggiornati
+            raise RigaErrata(None, " ".join(e.messages)) from None
+        conteggi["creati" if nuovo else "aggiornati"] += 1
+
+    importazione.importa(tabella, TRACCIATO, riga, scrivi=scrivi)
+    return conteggi["creati"], conteggi["aggiornati"]
 
 
 def _cella(valore):

@@ -121,7 +121,10 @@ def test_a_wrong_file_is_refused_whole_with_row_column_and_reason(bozza):
         in messaggi
     )
     assert "riga 4, colonna «Titolo obiettivo»: campo obbligatorio vuoto." in messaggi
-    assert "riga 5, colonna «Importo preventivato (€)»: «mille euro» non è un importo." in messaggi
+    assert (
+        "riga 5, colonna «Importo preventivato (€)»: «mille euro» non è un numero: scrivere solo cifre, "
+        "con la virgola per i decimali (es. 1234,56)." in messaggi
+    )
     assert "riga 6, colonna «Co-progettato con altri attori della rete (SI/NO)»: «forse» non è SI o NO." in messaggi
     assert "riga 7, colonna «Codice»: codice ripetuto (già alla riga 2)." in messaggi
     assert (
@@ -140,8 +143,35 @@ def test_unknown_and_missing_columns_are_named(bozza):
     with pytest.raises(FileRifiutato) as e:
         tabella3.leggi_file(_xlsx([["x", "y"]], intestazione=["Colore", "Descrizione obiettivo"]), "f.xlsx")
     messaggi = [str(x) for x in e.value.errori]
-    assert "riga 1: colonne non riconosciute: «colore»" in messaggi
-    assert "riga 1: mancano le colonne obbligatorie: «Area di policy (A-J)», «Titolo obiettivo»" in messaggi
+    assert messaggi == [
+        "riga 1: colonne non riconosciute: «colore».",
+        "riga 1, colonna «Area di policy (A-J)»: colonna obbligatoria mancante nell'intestazione.",
+        "riga 1, colonna «Titolo obiettivo»: colonna obbligatoria mancante nell'intestazione.",
+    ]
+
+
+def test_odd_values_are_row_errors_not_server_errors(bozza):
+    prima = list(Obiettivo.objects.filter(piano=bozza).values_list("codice", "titolo"))
+    contenuto = _xlsx(
+        [
+            _riga(codice="N1", titolo="Enorme", area_policy="A", budget_stimato="1E+30"),
+            _riga(codice="N2", titolo="Esponente", area_policy="A", budget_stimato="1E+400000"),
+            _riga(codice="N3", titolo="x" * 401, area_policy="B"),
+            _riga(codice="C" * 21, titolo="Codice lungo", area_policy="C", budget_stimato=0.105),
+        ]
+    )
+    with pytest.raises(FileRifiutato) as e:
+        tabella3.importa_obiettivi(utente("udp.altosebino"), bozza, tabella3.leggi_file(contenuto, "f.xlsx"))
+    messaggi = [str(x) for x in e.value.errori]
+    importo = "riga {}, colonna «Importo preventivato (€)»: «{}» è un numero troppo grande: al massimo 10 cifre"
+    assert messaggi == [
+        importo.format(2, "1E+30") + " prima della virgola.",
+        importo.format(3, "1E+400000") + " prima della virgola.",
+        "riga 4, colonna «Titolo obiettivo»: il testo è troppo lungo (401 caratteri): al massimo 400.",
+        "riga 5, colonna «Codice»: il testo è troppo lungo (21 caratteri): al massimo 20.",
+        "riga 5, colonna «Importo preventivato (€)»: «0.105» ha troppi decimali: al massimo 2 dopo la virgola.",
+    ]
+    assert list(Obiettivo.objects.filter(piano=bozza).values_list("codice", "titolo")) == prima
 
 
 def test_import_into_an_approved_plan_is_refused(approvato):
