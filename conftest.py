@@ -1,15 +1,32 @@
 """Shared pytest fixtures of Zona.
 
-Demo data
-    Tests get the Bergamo demo (243 Comuni, 14 Ambiti, demo users with password
-    ``zona-demo-2025``) with ``@pytest.mark.django_db`` plus the ``demo_db`` fixture::
+Reference data, tiny registry, demo
+    The test database is migrated and holds the reference data of every installation
+    (``manage.py carica_riferimenti``: the catalogue of indicators, the policy areas A-J, the
+    LEPS), nothing else. On top of it a test asks for one of:
+
+    ``riferimenti`` (testsupport/fixtures.py): that database alone, for a test that builds all
+    it needs with the factories of ``testsupport/fabbriche.py``.
+
+    ``registro_minimo`` (testsupport/fixtures.py): six Comuni in two Ambiti of one Distretto,
+    ASST and ATS, with their residents of 2022-2023, built in the test's transaction by the
+    factories of ``testsupport/fabbriche.py`` (which build anything else a test needs). For unit
+    tests: the figures follow from the data in the test. These tests (and the ``riferimenti``
+    ones) run first, before the demo is loaded; should one come after the demo was committed, the database is emptied to
+    the reference data before it (and the demo is loaded again for the next demo test).
+
+    ``demo_db``: the Bergamo demo (243 Comuni, 14 Ambiti, plans, demo users with password
+    ``zona-demo-2025``), for browser tests, the route matrix, documents and the tests of the
+    figures of the seeds::
 
         @pytest.mark.django_db
         def test_something(demo_db, client): ...
 
-    The demo is loaded once per session, right after the test database is created
-    (``django_db_setup``), and each test runs inside a transaction that is rolled back, so a
-    test may change anything without affecting the others.
+    The demo is loaded (and committed) once, before the first database test that is not a
+    ``riferimenti``/``registro_minimo`` one, and each test runs inside a transaction that is
+    rolled back, so a test may change anything without affecting the others. Every database test other than a
+    ``riferimenti``/``registro_minimo`` one sees the demo, as before; ask for ``demo_db`` when
+    the test reads it.
 
     Transactional tests (``transactional_db``, ``live_server``, ``django_db(transaction=True)``)
     empty every table when they finish. pytest-django runs them after the ordinary database
@@ -82,6 +99,10 @@ def _load_demo():
     call_command("load_demo", stdout=io.StringIO())
 
 
+def _carica_riferimenti():
+    call_command("carica_riferimenti", stdout=io.StringIO())
+
+
 def _demo_present():
     from django.contrib.auth import get_user_model
 
@@ -95,25 +116,66 @@ def _ensure_demo():
         _load_demo()
 
 
+def _solo_riferimenti():
+    """The database as a new installation has it: the reference data and no registry."""
+    from django.contrib.auth import get_user_model
+
+    from conoscenza.models import Indicatore
+    from territorio.models import Ambito, Comune
+
+    if Ambito.objects.exists() or Comune.objects.exists() or get_user_model().objects.exists():
+        call_command("flush", interactive=False, verbosity=0)
+    if not Indicatore.objects.exists():
+        _carica_riferimenti()
+
+
+def _usa_registro_minimo(item):
+    # `riferimenti` (reference data only), which `registro_minimo` builds on.
+    return "riferimenti" in getattr(item, "fixturenames", ())
+
+
+def _database_non_transazionale(item):
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return False
+    if marker is not None:
+        return not (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return "db" in fixtures
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated, with the demo loaded once for the whole session."""
+    """The test database, migrated, with the reference data; the demo is loaded on demand."""
     with django_db_blocker.unblock():
-        _load_demo()
+        _carica_riferimenti()
     _session["blocker"] = django_db_blocker
     yield
     _session["blocker"] = None
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's order (database tests, then transactional ones, then the rest):
+    # the tiny-registry tests first, while the database holds only the reference data, so
+    # that the demo is loaded at most once, after them.
+    items.sort(key=lambda item: 0 if _usa_registro_minimo(item) and _database_non_transazionale(item) else 1)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    # Before the test's transaction opens: if a transactional test emptied the database,
-    # reload the demo and commit it, so it is loaded once more rather than once per test.
+    # Before the test's transaction opens, commit the data the test starts from: the reference
+    # data alone for a tiny-registry test, the demo for any other database test (loaded once;
+    # again only if a transactional test emptied the database).
     blocker = _session["blocker"]
-    if blocker is None or "demo_db" not in getattr(item, "fixturenames", ()):
+    if blocker is None:
         return
-    with blocker.unblock():
-        _ensure_demo()
+    if _usa_registro_minimo(item):
+        with blocker.unblock():
+            _solo_riferimenti()
+    elif "demo_db" in getattr(item, "fixturenames", ()) or _database_non_transazionale(item):
+        with blocker.unblock():
+            _ensure_demo()
 
 
 @pytest.fixture(autouse=True)

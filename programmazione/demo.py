@@ -17,11 +17,9 @@ from zona.lib.tabular import Riga
 from . import tabella3
 from .models import (
     AccordoDiProgramma,
-    AreaPolicy,
     Azione,
     AzioneProvinciale,
     IndicatoreObiettivo,
-    Leps,
     MacroArea,
     Obiettivo,
     ObiettivoProvinciale,
@@ -52,16 +50,6 @@ AREE_2018 = {
 def leggi_csv(percorso):
     with open(percorso, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
-
-
-def carica_aree_e_leps():
-    for r in leggi_csv(DATA / "aree_policy.csv"):
-        AreaPolicy.objects.update_or_create(
-            codice=r["codice"],
-            defaults={"titolo": r["titolo"], "punti_chiave": "\n".join(r["punti_chiave"].split("|"))},
-        )
-    for r in leggi_csv(DATA / "leps.csv"):
-        Leps.objects.update_or_create(codice=r["codice"], defaults={"nome": r["nome"], "riferimento": r["riferimento"]})
 
 
 def _righe(percorso, righe_fonte):
@@ -294,7 +282,7 @@ def carica_dalmine_2024():
 
 
 def carica_demo():
-    carica_aree_e_leps()
+    """Assumes the reference data (policy areas, LEPS: manage.py carica_riferimenti)."""
     piani = carica_alto_sebino()
     dalmine = carica_dalmine_2024()
     if dalmine:

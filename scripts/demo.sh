@@ -16,6 +16,7 @@ fi
 bash scripts/setup-venv.sh
 export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --no-input -v0
+.venv/bin/python manage.py carica_riferimenti
 .venv/bin/python manage.py load_demo
 echo
 echo "Zona è su http://127.0.0.1:8000/ (Ctrl+C per fermarla)"

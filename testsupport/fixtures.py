@@ -26,3 +26,20 @@ def approvato(demo_db):
     from programmazione.models import Piano
 
     return Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
+
+
+@pytest.fixture
+def riferimenti(db):
+    """The database as a new installation has it after `carica_riferimenti`: the catalogue,
+    the policy areas and the LEPS, no registry, no users, no demo (conftest.py commits that
+    state before the test)."""
+
+
+@pytest.fixture
+def registro_minimo(riferimenti):
+    """Six Comuni in two Ambiti (Lago: 016901-016903, Pianura: 016904-016905) of one Distretto,
+    ASST and ATS, one Comune in no Ambito (016906), their residents of 2022 and 2023 by age band
+    (testsupport.fabbriche.POPOLAZIONE_MINIMA): no demo, only the reference data besides."""
+    from testsupport.fabbriche import crea_registro_minimo
+
+    return crea_registro_minimo()

@@ -1,53 +1,64 @@
-import pytest
-from django.contrib.auth import get_user_model
+import datetime
+
+from territorio.models import Incarico, Organo, Persona, TipoOrgano
+from testsupport.fabbriche import utente_con_ruolo
 
 
-@pytest.mark.django_db
-def test_ambiti_list_with_counts(client, demo_db):
+def test_ambiti_list_with_counts(client, registro_minimo):
     data = client.get("/api/ambiti").json()
-    assert len(data) == 14
-    alto = next(a for a in data if a["codice"] == "alto-sebino")
-    assert alto == {
-        "codice": "alto-sebino",
-        "nome": "Alto Sebino",
-        "distretto": "est-cavallina-sebino",
-        "numero_comuni": 10,
-    }
+    assert [a["codice"] for a in data] == ["lago", "pianura"]
+    assert data[0] == {"codice": "lago", "nome": "Lago", "distretto": "distretto-prova", "numero_comuni": 3}
+    assert data[1]["numero_comuni"] == 2
+    # The list goes by Distretto: before 1/1/2021 the Ambiti belonged to none.
+    assert client.get("/api/ambiti", {"data": "2020-12-31"}).json() == []
 
 
-@pytest.mark.django_db
-def test_ambito_detail(client, demo_db):
-    data = client.get("/api/ambiti/alto-sebino", {"data": "2025-06-01"}).json()
-    assert data["asst"] == "ASST Bergamo Est"
-    assert data["ente_capofila"] == "Comunità Montana dei Laghi Bergamaschi"
-    assert [c["nome"] for c in data["comuni"]][:3] == ["Bossico", "Castro", "Costa Volpino"]
-    presidenti = [i["persona"] for i in data["incarichi"] if i["ruolo"] == "Presidente"]
-    assert presidenti == ["Simona Figaroli"]
+def test_ambito_detail(client, registro_minimo):
+    assemblea = Organo.objects.create(
+        codice="assemblea-lago",
+        tipo=TipoOrgano.ASSEMBLEA_AMBITO,
+        nome="Assemblea del Lago",
+        ambito=registro_minimo.lago,
+    )
+    Incarico.objects.create(
+        organo=assemblea,
+        persona=Persona.objects.create(nome="Anna Rossi"),
+        ruolo="presidente",
+        comune=registro_minimo.comuni["016902"],
+        dal=datetime.date(2024, 12, 2),
+        attestato_il=datetime.date(2025, 1, 1),
+    )
+    data = client.get("/api/ambiti/lago", {"data": "2025-06-01"}).json()
+    assert data["asst"] == "ASST di Prova"
+    assert data["ente_capofila"] == "Comunità del Lago"
+    assert [c["nome"] for c in data["comuni"]] == ["Borgo sul Lago", "Monte Alto", "Sant'Andrea"]
+    assert [i["persona"] for i in data["incarichi"] if i["ruolo"] == "Presidente"] == ["Anna Rossi"]
+    # Not yet in office on 1/12/2024.
+    prima = client.get("/api/ambiti/lago", {"data": "2024-12-01"}).json()
+    assert [i["persona"] for i in prima["incarichi"]] == []
 
 
-@pytest.mark.django_db
-def test_comune_search_and_detail(client, demo_db):
-    assert client.get("/api/comuni", {"q": "Urganò"}).json() == [
-        {"codice_istat": "016222", "nome": "Urgnano", "ambito": "dalmine"}
+def test_comune_search_and_detail(client, registro_minimo):
+    assert client.get("/api/comuni", {"q": "Borgo Lago"}).json() == [
+        {"codice_istat": "016901", "nome": "Borgo sul Lago", "ambito": "lago"}
     ]
-    data = client.get("/api/comuni/016222").json()
-    assert data["nomi_alternativi"] == ["Urganò"]
-    assert data["storia"][0]["ambito"] == "dalmine"
+    data = client.get("/api/comuni/016901").json()
+    assert data["nomi_alternativi"] == ["Borgo Lago"]
+    assert data["storia"][0]["ambito"] == "lago"
+    assert client.get("/api/comuni/016906").json()["storia"] == []  # in no Ambito
 
 
-@pytest.mark.django_db
-def test_unknown_codes_and_bad_dates(client, demo_db):
+def test_unknown_codes_and_bad_dates(client, registro_minimo):
     assert client.get("/api/comuni/999999").status_code == 404
     assert client.get("/api/ambiti/nessuno").status_code == 404
     assert client.get("/api/ambiti", {"data": "31/12/2025"}).status_code == 422
 
 
-@pytest.mark.django_db
-def test_audit_api_is_for_the_province_only(client, demo_db):
+def test_audit_api_is_for_the_province_only(client, registro_minimo):
     assert client.get("/api/modifiche").status_code == 401
-    client.force_login(get_user_model().objects.get(username="udp.dalmine"))
+    client.force_login(utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura))
     assert client.get("/api/modifiche").status_code == 403
-    client.force_login(get_user_model().objects.get(username="coordinamento"))
+    client.force_login(utente_con_ruolo("coordinamento", "coordinamento"))
     assert client.get("/api/modifiche").status_code == 200
 
 
@@ -62,28 +73,26 @@ def test_openapi_schema_lists_the_registry_endpoints(client):
     } <= set(paths)
 
 
-@pytest.mark.django_db
-def test_indicator_values(client, demo_db):
+def test_indicator_values(client, registro_minimo):
     data = client.get(
         "/api/indicatori/valori",
-        {"livello": "ambito", "anno": 2023, "indicatore": "popolazione", "territorio": "alto-sebino"},
+        {"livello": "ambito", "anno": 2023, "indicatore": "popolazione", "territorio": "lago"},
     ).json()
     assert data == [
         {
             "livello": "ambito",
-            "codice_territorio": "alto-sebino",
-            "territorio": "Alto Sebino",
+            "codice_territorio": "lago",
+            "territorio": "Lago",
             "anno": 2023,
             "indicatore": "popolazione",
-            "valore": 29688.0,
+            "valore": 1800.0,  # 1,000 + 500 + 300 residents of its three Comuni
         }
     ]
     assert client.get("/api/indicatori/valori", {"livello": "regione"}).status_code == 422
     assert client.get("/api/indicatori/valori", {"livello": "ambito", "indicatore": "felicita"}).status_code == 404
 
 
-@pytest.mark.django_db
-def test_catalogue(client, demo_db):
+def test_catalogue(client, riferimenti):
     indicatori = {i["codice"]: i for i in client.get("/api/indicatori").json()}
     assert indicatori["indice_vecchiaia"]["formula"] == [
         "Numeratore: +1 × popolazione_residente età 65-…",

@@ -4,18 +4,16 @@ the same numbers as the per-level queries that SQLite uses; the country level (i
 import io
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conoscenza.demo import GEOPOP_DATA
 from conoscenza.models import Livello
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
 from conoscenza.services import importa_dati
 
-from .test_indicatori import close, indici
+from .test_indicatori import attesi, close
 
 solo_postgresql = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="GROUPING SETS: PostgreSQL only; SQLite uses the per-level queries"
@@ -29,24 +27,24 @@ def dati_in_piu():
     importa_dati(
         (
             b"livello,codice_territorio,anno,misura,categoria,valore\n"
-            b"comune,016128,2022,nati_vivi,,30\ncomune,016128,2022,morti,,70\n"
-            b"comune,016024,2022,nati_vivi,,800\ncomune,016024,2022,morti,,1300\n"
-            b"comune,016128,2022,iscritti,,150\ncomune,016128,2022,cancellati,,120\n"
-            b"ambito,alto-sebino,2019,popolazione_residente,,30294\n"
-            b"ambito,alto-sebino,2023,popolazione_residente,,99999\n"
+            b"comune,016901,2022,nati_vivi,,30\ncomune,016901,2022,morti,,70\n"
+            b"comune,016904,2022,nati_vivi,,80\ncomune,016904,2022,morti,,130\n"
+            b"comune,016901,2022,iscritti,,150\ncomune,016901,2022,cancellati,,120\n"
+            b"ambito,lago,2019,popolazione_residente,,1750\n"
+            b"ambito,lago,2023,popolazione_residente,,99999\n"
             b"italia,IT,2019,popolazione_residente,,59816673\n"
-            b"ambito,alto-sebino,2022,spesa_euro,TOTALE,2968800\n"
+            b"ambito,lago,2022,spesa_euro,TOTALE,180000\n"
         ),
         "in-piu.csv",
     )
     importa_dati(
-        b"livello,codice_territorio,anno,misura,valore\ncomune,016024,2022,nati_vivi,810\n", "nati-bergamo.csv"
+        b"livello,codice_territorio,anno,misura,valore\ncomune,016904,2022,nati_vivi,81\n", "nati-campagnola.csv"
     )
 
 
 @pytest.mark.django_db
 @solo_postgresql
-def test_one_query_gives_the_numbers_of_the_per_level_queries(demo_db):
+def test_one_query_gives_the_numbers_of_the_per_level_queries(registro_minimo):
     dati_in_piu()
     with CaptureQueriesContext(connection) as queries:
         insieme = calcola_livelli()
@@ -58,7 +56,7 @@ def test_one_query_gives_the_numbers_of_the_per_level_queries(demo_db):
     assert set(insieme) == set(LIVELLI_CALCOLATI)
     for livello, valori in insieme.items():
         assert valori, livello
-    assert insieme["comune"][("016024", 2022, "tasso_natalita")] is not None
+    assert insieme["comune"][("016904", 2022, "tasso_natalita")] == Decimal(81) * 1000 / 2000
     # The same for some years, some indicators, some levels.
     for kwargs in (
         dict(anni=[2022]),
@@ -70,30 +68,31 @@ def test_one_query_gives_the_numbers_of_the_per_level_queries(demo_db):
 
 @pytest.mark.django_db
 @solo_postgresql
-def test_calcola_of_one_level_uses_the_one_query_and_agrees_with_a_territory(demo_db):
+def test_calcola_of_one_level_uses_the_one_query_and_agrees_with_a_territory(registro_minimo):
     tutti = calcola("ambito")
-    uno = calcola("ambito", territori=["alto-sebino"])  # per-level query, restricted
-    assert uno == {k: v for k, v in tutti.items() if k[0] == "alto-sebino"}
+    uno = calcola("ambito", territori=["lago"])  # per-level query, restricted
+    assert uno == {k: v for k, v in tutti.items() if k[0] == "lago"}
 
 
-@pytest.mark.django_db
-def test_italia_is_every_comune_with_data(demo_db):
+def test_italia_is_every_comune_with_data(registro_minimo):
     dati_in_piu()
     valori = calcola(Livello.ITALIA, anni=[2019, 2023])
-    pop = pd.read_feather(GEOPOP_DATA / "2023_italy_pop.feather")
-    bergamo = pop[pop.municipality_code // 1000 == 16]
-    # Every Comune, Torre de' Busi included although no Ambito claims it in the demo.
-    assert valori[("IT", 2023, "popolazione")] == 1103768 == int(bergamo.tot.sum())
-    for codice, atteso in indici(bergamo).items():
+    # Every Comune, Isolato (in no Ambito) included: by age band at 1/1/2023.
+    giovani, attivi, anziani = (
+        140 + 90 + 40 + 300 + 210 + 10,
+        600 + 300 + 190 + 1300 + 700 + 60,
+        260 + 110 + 70 + 400 + 90 + 30,
+    )
+    assert valori[("IT", 2023, "popolazione")] == 4900
+    for codice, atteso in attesi(giovani, attivi, anziani).items():
         assert close(valori[("IT", 2023, codice)], atteso), codice
     # Data stored for the country count where no Comune has any.
     assert valori[("IT", 2019, "popolazione")] == 59816673
 
 
-@pytest.mark.django_db
-def test_export_indicatori_for_italia(demo_db):
+def test_export_indicatori_for_italia(registro_minimo):
     out = io.StringIO()
     call_command("export_indicatori", "--livello", "italia", "--anno", "2023", stdout=out)
     righe = out.getvalue().splitlines()
     riga = next(r for r in righe if r.startswith("italia,IT,Italia,2023,popolazione,"))
-    assert Decimal(riga.rsplit(",", 1)[1]) == 1103768
+    assert Decimal(riga.rsplit(",", 1)[1]) == 4900

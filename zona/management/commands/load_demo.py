@@ -1,8 +1,8 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
-from conoscenza.services import carica_catalogo
 from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
 from territorio.demo import DemoNonCaricata
@@ -11,7 +11,8 @@ from territorio.demo import carica_demo as carica_territorio
 
 class Command(BaseCommand):
     """In the project package because it loads every app's demo module, lowest app first; no
-    app imports the apps above it (zona/tests/test_architettura.py)."""
+    app imports the apps above it (zona/tests/test_architettura.py). Loads the reference data
+    first (carica_riferimenti), which the demo's plans and data assume."""
 
     help = "Carica (in modo idempotente) i dati demo della provincia di Bergamo."
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--senza-utenti", action="store_true", help="Non creare gli utenti demo.")
 
     def handle(self, *args, **options):
+        call_command("carica_riferimenti", stdout=self.stdout)
         try:
             comuni, appartenenze = carica_territorio()
         except DemoNonCaricata as e:
@@ -26,18 +28,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Comuni dall'elenco ISTAT (provincia di Bergamo): {comuni}")
         self.stdout.write(f"Appartenenze Comune-Ambito dal Prologo 2025-2027: {appartenenze}")
         self.stdout.write("Organi di governo e incarichi caricati.")
-        carica_catalogo()
         caricamenti = carica_demo()
         self.stdout.write(
-            f"Base di conoscenza: catalogo di misure e indicatori, {len(caricamenti)} file di dati caricati "
+            f"Base di conoscenza: {len(caricamenti)} file di dati caricati "
             "(popolazione ISTAT 2022-2023 per età e sesso, superfici, dati delle fonti)."
         )
         piani, prologo = carica_piani()
         self.stdout.write(
-            "Programmazione: aree di policy A-J, LEPS"
-            + "".join(f", {p}" for p in piani)
-            + (f", {prologo}" if prologo else "")
-            + "."
+            "Programmazione: " + ", ".join(str(p) for p in piani) + (f", {prologo}" if prologo else "") + "."
         )
         valutati, dalmine_2018, misure = carica_monitoraggio()
         self.stdout.write(
