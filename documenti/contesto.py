@@ -698,7 +698,7 @@ def _scheda_tabella3(o, piano, precedente):
     risorse_economiche = " ".join(
         x
         for x in (
-            f.euro(o.budget_stimato) + "." if o.budget_stimato is not None else "",
+            f"{f.euro(o.budget_stimato)} {o.get_periodo_budget_display()}." if o.budget_stimato is not None else "",
             f.pulisci(o.risorse_economiche),
         )
         if x
@@ -820,8 +820,8 @@ def _tabella_riepilogo(r, fonte):
 def _risorse(doc, piano, obiettivi):
     cap = doc.capitolo("Le risorse")
     r = programmazione.riepilogo_finanziario(piano)
-    stimati = [o for o in obiettivi if o.budget_stimato is not None]
-    if not r.righe and not stimati:
+    preventivati = programmazione.importi_preventivati(piano, obiettivi)
+    if not r.righe and not preventivati.righe:
         cap.blocchi.append(_nota("Nessuna risorsa economica è registrata negli obiettivi del piano."))
         return
     if r.righe:
@@ -829,16 +829,26 @@ def _risorse(doc, piano, obiettivi):
         cap.blocchi.append(
             _tabella_riepilogo(r, "risorse per anno e fondo delle schede obiettivo del piano in Zona (somma)")
         )
-    if stimati:
+    if preventivati.righe:
         doc.sezione(cap, "Importi preventivati nelle schede obiettivo")
+        # Annual costs and amounts for the whole triennio are added only in triennial terms.
         cap.blocchi.append(
             Tabella(
-                ["Obiettivo", "Importo preventivato (€)"],
-                [[f"{o.codice} – {o.titolo}", f.numero(o.budget_stimato, 2)] for o in stimati],
-                fonte="campo «risorse economiche preventivate» delle schede obiettivo in Zona",
-                numeriche=frozenset({1}),
-                totale=["Totale", f.numero(sum(o.budget_stimato for o in stimati), 2)],
-                larghezze=[4, 1.5],
+                ["Obiettivo", "Importo (€)", "Periodo", f"Nel triennio (€, {preventivati.anni} anni)"],
+                [
+                    [
+                        f"{p.obiettivo.codice} – {p.obiettivo.titolo}",
+                        f.numero(p.importo, 2),
+                        p.obiettivo.get_periodo_budget_display(),
+                        f.numero(p.importo_triennio, 2),
+                    ]
+                    for p in preventivati.righe
+                ],
+                fonte="campo «risorse economiche preventivate» delle schede obiettivo in Zona; "
+                "gli importi annuali contano una volta per ogni anno del piano",
+                numeriche=frozenset({1, 3}),
+                totale=["Totale nel triennio", "", "", f.numero(preventivati.totale_triennio, 2)],
+                larghezze=[3.2, 1.2, 1.2, 1.4],
             )
         )
 

@@ -65,6 +65,8 @@ class ObiettivoOut(Schema):
     descrizione: str
     target: str
     budget_stimato: Decimal | None
+    periodo_budget: str  # annuale, triennio, una_tantum; empty without an amount
+    budget_stimato_triennio: Decimal | None
     aree_trasversali: list[str]
     integrazione_sociosanitaria: bool
     continuita: bool
@@ -125,6 +127,8 @@ def _obiettivo(o):
         "descrizione": o.descrizione,
         "target": o.target,
         "budget_stimato": o.budget_stimato,
+        "periodo_budget": o.periodo_budget,
+        "budget_stimato_triennio": o.budget_nel_triennio(),
         "aree_trasversali": [a.codice for a in o.aree_trasversali.all()],
         "integrazione_sociosanitaria": o.integrazione_sociosanitaria,
         "continuita": o.continuita,

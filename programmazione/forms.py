@@ -62,6 +62,7 @@ class ObiettivoForm(Bootstrap, forms.ModelForm):
             "target",
             "risorse_economiche",
             "budget_stimato",
+            "periodo_budget",
             "risorse_personale",
             "aree_trasversali",
             "integrazione_sociosanitaria",
@@ -120,6 +121,10 @@ class ObiettivoForm(Bootstrap, forms.ModelForm):
             )
         if dati.get("coprogettato") and not (dati.get("partner") or "").strip():
             self.add_error("partner", "Indicare con quali attori della rete è co-progettato.")
+        if dati.get("budget_stimato") is not None and not dati.get("periodo_budget"):
+            self.add_error("periodo_budget", "Indicare se l'importo è all'anno, per il triennio o una tantum.")
+        elif dati.get("budget_stimato") is None:
+            dati["periodo_budget"] = ""
         area = dati.get("area_policy")
         if area and area in (dati.get("aree_trasversali") or []):
             self.add_error("aree_trasversali", "L'area principale non va ripetuta tra le aree trasversali.")

@@ -237,6 +237,26 @@ class MotivoAttuazione(models.TextChoices):
     VALUTAZIONE = "valutazione", "Valutazione necessaria per una decisione futura"
 
 
+class PeriodoImporto(models.TextChoices):
+    """What span an amount covers: totals convert every amount to the triennio before adding."""
+
+    ANNUALE = "annuale", "all'anno"
+    TRIENNIO = "triennio", "per il triennio"
+    UNA_TANTUM = "una_tantum", "una tantum"
+
+
+def importo_nel_triennio(importo, periodo, anni):
+    """`importo` of `periodo` in terms of a plan of `anni` years: an annual amount counts once a
+    year, an amount for the triennio or a one-off amount counts once."""
+    if importo is None:
+        return None
+    if periodo == PeriodoImporto.ANNUALE:
+        return importo * anni
+    if periodo in (PeriodoImporto.TRIENNIO, PeriodoImporto.UNA_TANTUM):
+        return importo
+    raise ValueError(f"periodo dell'importo sconosciuto: {periodo!r}")
+
+
 class Obiettivo(models.Model):
     """An objective of a plan, with the fields of the regional *Tabella 3*."""
 
@@ -260,6 +280,11 @@ class Obiettivo(models.Model):
     risorse_economiche = models.TextField("risorse economiche preventivate", blank=True)
     budget_stimato = models.DecimalField(
         "importo preventivato (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # The sheets print annual costs beside amounts for the whole triennio: an amount without
+    # its period cannot be added to anything.
+    periodo_budget = models.CharField(
+        "periodo dell'importo preventivato", max_length=10, choices=PeriodoImporto.choices, blank=True
     )
     risorse_personale = models.TextField("risorse di personale dedicate", blank=True)
     aree_trasversali = models.ManyToManyField(
@@ -311,10 +336,19 @@ class Obiettivo(models.Model):
                 name="obiettivo_budget_non_negativo",
                 violation_error_message="L'importo preventivato non può essere negativo.",
             ),
+            models.CheckConstraint(
+                condition=Q(budget_stimato__isnull=True) | ~Q(periodo_budget=""),
+                name="obiettivo_budget_con_periodo",
+                violation_error_message="Indicare il periodo dell'importo preventivato (all'anno, per il triennio, "
+                "una tantum).",
+            ),
         ]
 
     def __str__(self):
         return f"{self.codice} – {self.titolo}"
+
+    def budget_nel_triennio(self):
+        return importo_nel_triennio(self.budget_stimato, self.periodo_budget, len(self.piano.anni))
 
     @property
     def trasversale(self):

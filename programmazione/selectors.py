@@ -19,6 +19,7 @@ from .models import (
     Piano,
     Risorsa,
     StatoPiano,
+    importo_nel_triennio,
 )
 
 
@@ -38,7 +39,7 @@ def piani_visibili(user):
 
 def obiettivi_con_dettagli():
     return (
-        Obiettivo.objects.select_related("area_policy", "macroarea", "continua__piano")
+        Obiettivo.objects.select_related("piano", "area_policy", "macroarea", "continua__piano")
         .prefetch_related(
             "aree_trasversali",
             "leps",
@@ -85,6 +86,44 @@ def riepilogo_finanziario(piano):
     r.totali_anno = [sum((riga[2][i] for riga in r.righe), ZERO) for i in range(len(anni))]
     r.totale = sum(r.totali_anno, ZERO)
     return r
+
+
+@dataclass
+class ImportoPreventivato:
+    obiettivo: Obiettivo
+    periodo: str  # PeriodoImporto value
+    importo: Decimal
+    importo_triennio: Decimal
+    fondi: list  # Fondo values of the objective's resources, if any were entered
+
+
+@dataclass
+class Preventivati:
+    """The estimated amounts of the Tabella 3 sheets, each with its period, and their total in
+    terms of the plan's whole triennio (never a sum of annual and three-year figures)."""
+
+    anni: int
+    righe: list
+    totale_triennio: Decimal
+
+
+def importi_preventivati(piano, obiettivi=None):
+    """`obiettivi`: the plan's objectives already read (with their resources prefetched), if any."""
+    if obiettivi is None:
+        obiettivi = obiettivi_del_piano(piano)
+    anni = len(piano.anni)
+    righe = [
+        ImportoPreventivato(
+            obiettivo=o,
+            periodo=o.periodo_budget,
+            importo=o.budget_stimato,
+            importo_triennio=importo_nel_triennio(o.budget_stimato, o.periodo_budget, anni),
+            fondi=sorted({r.fondo for r in o.risorse.all()}),
+        )
+        for o in obiettivi
+        if o.budget_stimato is not None
+    ]
+    return Preventivati(anni=anni, righe=righe, totale_triennio=sum((r.importo_triennio for r in righe), ZERO))
 
 
 def sinottica(piano):

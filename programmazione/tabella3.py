@@ -20,7 +20,7 @@ from zona.lib.tabular import Errore, FileRifiutato
 from zona.lib.valori import mostra
 
 from . import services
-from .models import AreaPolicy, Obiettivo
+from .models import AreaPolicy, Obiettivo, PeriodoImporto
 
 COLONNE = [
     ("codice", "Codice"),
@@ -31,6 +31,7 @@ COLONNE = [
     ("target", "Target"),
     ("risorse_economiche", "Risorse economiche preventivate"),
     ("budget_stimato", "Importo preventivato (€)"),
+    ("periodo_budget", "Periodo dell'importo (annuale, triennio, una tantum)"),
     ("risorse_personale", "Risorse di personale dedicate"),
     ("aree_trasversali", "Trasversale con le aree di policy"),
     ("integrazione_sociosanitaria", "Integrazione sociosanitaria (SI/NO)"),
@@ -80,6 +81,28 @@ def _si_no(valore):
     if testo in {"no", "n", "false", "0", "falso", ""}:
         return False
     raise ValueError(f"«{mostra(valore)}» non è SI o NO.")
+
+
+_PERIODI = {
+    "annuale": PeriodoImporto.ANNUALE,
+    "annuo": PeriodoImporto.ANNUALE,
+    "annua": PeriodoImporto.ANNUALE,
+    "all'anno": PeriodoImporto.ANNUALE,
+    "triennio": PeriodoImporto.TRIENNIO,
+    "triennale": PeriodoImporto.TRIENNIO,
+    "per il triennio": PeriodoImporto.TRIENNIO,
+    "una tantum": PeriodoImporto.UNA_TANTUM,
+    "una_tantum": PeriodoImporto.UNA_TANTUM,
+}
+
+
+def _periodo(valore):
+    testo = " ".join(str(valore or "").replace("’", "'").lower().split())
+    if not testo:
+        return ""
+    if testo in _PERIODI:
+        return _PERIODI[testo]
+    raise ValueError(f"periodo «{mostra(valore)}» sconosciuto (annuale, triennio o una tantum).")
 
 
 def _lettere(valore, aree):
@@ -143,6 +166,14 @@ def importa_obiettivi(utente, piano, tabella, fonte=""):
                     r.errore(chiave, str(e))
         if "budget_stimato" in r:
             campi["budget_stimato"] = r.valore("budget_stimato", valori.importo, max_cifre=12, obbligatorio=False)
+            try:
+                campi["periodo_budget"] = _periodo(r["periodo_budget"])
+            except ValueError as e:
+                r.errore("periodo_budget", str(e))
+            if campi.get("budget_stimato") is None:
+                campi["periodo_budget"] = ""
+            elif campi.get("periodo_budget") == "":
+                r.errore("periodo_budget", "manca il periodo dell'importo: annuale, triennio o una tantum.")
         if "aree_trasversali" in r:
             try:
                 # The sources sometimes list the main area among the cross-cutting ones too.

@@ -97,8 +97,7 @@ def piano(request, pk):
             "per_area": sorted(per_area.items(), key=lambda x: x[0].codice if x[0] else "~"),
             "numero_obiettivi": len(obiettivi),
             # The estimated amount each Tabella 3 sheet gives, apart from the budget per fund.
-            "preventivati": [o.budget_stimato for o in obiettivi if o.budget_stimato is not None],
-            "preventivato": sum((o.budget_stimato for o in obiettivi if o.budget_stimato is not None), Decimal(0)),
+            "preventivati": selectors.importi_preventivati(piano, obiettivi),
             "riepilogo": selectors.riepilogo_finanziario(piano),
             "puo_modificare": puo_modificare,
             "modificabile": puo_modificare and (piano.stato == "bozza" or revisione is not None),

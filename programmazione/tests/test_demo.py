@@ -1,8 +1,10 @@
 """The demo plans are the seeds' own: counts and figures checked against the documents."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from programmazione import selectors
 from programmazione.models import ObiettivoProvinciale, Piano, Prologo
@@ -25,7 +27,16 @@ def test_alto_sebino_2021_2023_has_the_23_objectives_of_its_synoptic_table(demo_
     assert [a.codice for a in righe[0]["aree"]] == ["C", "D", "E", "J"]
     # Budget printed by five sheets, e.g. 600.000 € for the integrated child-protection system.
     assert piano.obiettivi.get(codice="AS21-17").budget_stimato == Decimal("600000.00")
-    assert sum(o.budget_stimato or 0 for o in piano.obiettivi.all()) == Decimal("929000.00")
+    # The sheets print annual costs (AS21-08, AS21-18) beside amounts for the whole triennio.
+    periodi = dict(piano.obiettivi.exclude(budget_stimato=None).values_list("codice", "periodo_budget"))
+    assert periodi == {
+        "AS21-08": "annuale",
+        "AS21-17": "triennio",
+        "AS21-18": "annuale",
+        "AS21-19": "triennio",
+        "AS21-23": "triennio",
+    }
+    assert selectors.importi_preventivati(piano).totale_triennio == Decimal("1107000.00")
 
 
 def test_the_accordo_counts_its_signatories(demo_db, client):
@@ -71,4 +82,27 @@ def test_pages_of_the_demo_plans(demo_db, client):
 def test_plan_page_shows_the_estimated_amounts_of_the_sheets(demo_db, client):
     piano = Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
     pagina = client.get(f"/piani/{piano.pk}/").content.decode()
-    assert '<dd class="col-sm-7" data-testid="preventivati">929.000,00 € (5 obiettivi)</dd>' in pagina
+    # 54.000 and 35.000 a year over three years, plus 600.000, 200.000 and 40.000 for the triennio:
+    # never the 929.000 of the printed figures added as they are.
+    assert '<span data-testid="preventivati">1.107.000,00 € (5 obiettivi)</span>' in pagina
+    assert "<li>AS21-08: 54.000,00 € all&#x27;anno × 3 anni = 162.000,00 €</li>" in pagina
+    assert "<li>AS21-17: 600.000,00 € per il triennio</li>" in pagina
+
+
+def test_export_risorse_piano_gives_each_amount_with_its_period_and_a_triennial_total(demo_db):
+    out = io.StringIO()
+    call_command("export_risorse_piano", ambito="Alto Sebino", triennio="2021-2023", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "obiettivo,periodo,importo,importo_triennio,fondo",
+        "AS21-08,annuale,54000.00,162000.00,",
+        "AS21-17,triennio,600000.00,600000.00,",
+        "AS21-18,annuale,35000.00,105000.00,",
+        "AS21-19,triennio,200000.00,200000.00,",
+        "AS21-23,triennio,40000.00,40000.00,",
+        "TOTALE,triennio,1107000.00,1107000.00,",
+    ]
+
+
+def test_export_risorse_piano_names_an_unknown_plan(demo_db):
+    with pytest.raises(CommandError, match="non ha un piano per il triennio 2030-2032"):
+        call_command("export_risorse_piano", ambito="alto-sebino", triennio="2030-2032", stdout=io.StringIO())

@@ -70,6 +70,7 @@ def test_export_then_import_into_a_new_draft_gives_the_same_objectives(approvato
             "output",
             "outcome",
             "budget_stimato",
+            "periodo_budget",
             "coprogettato",
             "partner",
         ):
@@ -89,6 +90,7 @@ def test_a_row_with_an_existing_code_updates_that_objective(bozza):
                     titolo="Sportello disabilità rinnovato",
                     area_policy="J",
                     budget_stimato="12.345,60",
+                    periodo_budget="Annuale",
                 )
             ]
         ),
@@ -98,6 +100,7 @@ def test_a_row_with_an_existing_code_updates_that_objective(bozza):
     ob.refresh_from_db()
     assert ob.titolo == "Sportello disabilità rinnovato"
     assert str(ob.budget_stimato) == "12345.60"
+    assert ob.periodo_budget == "annuale"
 
 
 def test_a_wrong_file_is_refused_whole_with_row_column_and_reason(bozza):
@@ -111,6 +114,8 @@ def test_a_wrong_file_is_refused_whole_with_row_column_and_reason(bozza):
             _riga(codice="N5", titolo="Si/no", area_policy="D", coprogettato="forse"),
             _riga(codice="N1", titolo="Ripetuto", area_policy="E", aree_trasversali="B|Q"),
             _riga(codice="N6", titolo="Macro", area_policy="E", macroarea="inesistente", continua="XX-99"),
+            _riga(codice="N7", titolo="Senza periodo", area_policy="F", budget_stimato="1000"),
+            _riga(codice="N8", titolo="Ignoto", area_policy="F", budget_stimato="1000", periodo_budget="mensile"),
         ]
     )
     with pytest.raises(FileRifiutato) as e:
@@ -127,6 +132,9 @@ def test_a_wrong_file_is_refused_whole_with_row_column_and_reason(bozza):
     )
     assert "riga 6, colonna «Co-progettato con altri attori della rete (SI/NO)»: «forse» non è SI o NO." in messaggi
     assert "riga 7, colonna «Codice»: codice ripetuto (già alla riga 2)." in messaggi
+    periodo = "colonna «Periodo dell'importo (annuale, triennio, una tantum)»"
+    assert f"riga 9, {periodo}: manca il periodo dell'importo: annuale, triennio o una tantum." in messaggi
+    assert f"riga 10, {periodo}: periodo «mensile» sconosciuto (annuale, triennio o una tantum)." in messaggi
     assert (
         "riga 7, colonna «Trasversale con le aree di policy»: aree di policy sconosciute: Q (usare le lettere A-J)."
         in messaggi

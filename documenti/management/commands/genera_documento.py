@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from documenti import contesto, services
-from monitoraggio.management.commands.export_attuazione import trova_piano
+from programmazione.comandi import trova_piano
 
 
 def _anni(triennio):

@@ -1,28 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from monitoraggio.selectors import attuazione
-from programmazione.models import Piano
-from territorio.models import Ambito
+from programmazione.comandi import trova_piano
 from zona.lib.downloads import scrivi_csv
-from zona.lib.text import normalizza
-
-
-def trova_piano(ambito, triennio):
-    """The plan of an Ambito (code or name, accents and case ignored) for "YYYY-YYYY"."""
-    cercato = normalizza(ambito)
-    trovati = [a for a in Ambito.objects.all() if cercato in {a.pk, normalizza(a.nome)}]
-    if not trovati:
-        raise CommandError(f"Ambito «{ambito}» sconosciuto: indicare il codice (es. dalmine) o il nome.")
-    try:
-        inizio, fine = (int(x) for x in triennio.split("-"))
-    except ValueError:
-        raise CommandError(f"Triennio «{triennio}» non valido: scrivere AAAA-AAAA, es. 2018-2020.") from None
-    piano = Piano.objects.filter(ambito=trovati[0], anno_inizio=inizio).first()
-    if piano is None:
-        raise CommandError(f"L'Ambito {trovati[0]} non ha un piano per il triennio {triennio}.")
-    if piano.anno_fine != fine:
-        raise CommandError(f"Il piano dell'Ambito {trovati[0]} che inizia nel {inizio} è il {piano.triennio}.")
-    return piano
 
 
 class Command(BaseCommand):
