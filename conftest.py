@@ -87,7 +87,7 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "zona-demo-2025"
 
 # The pytest-django database blocker, once the session's test database exists.
-_session = {"blocker": None}
+_session = {"blocker": None, "item": None}
 _reports_key = pytest.StashKey[dict]()
 _errors_key = pytest.StashKey[list]()
 
@@ -144,12 +144,26 @@ def _database_non_transazionale(item):
     return "db" in fixtures
 
 
+def _prepara(item):
+    """Commit the data `item` starts from, before its transaction opens: the reference data
+    alone for a tiny-registry test, the demo for any other database test (loaded once; again
+    only if a transactional test emptied the database)."""
+    with _session["blocker"].unblock():
+        if _usa_registro_minimo(item):
+            _solo_riferimenti()
+        elif "demo_db" in getattr(item, "fixturenames", ()) or _database_non_transazionale(item):
+            _ensure_demo()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated, with the reference data; the demo is loaded on demand."""
     with django_db_blocker.unblock():
         _carica_riferimenti()
     _session["blocker"] = django_db_blocker
+    # The first database test: pytest_runtest_setup came before this database existed.
+    if _session["item"] is not None:
+        _prepara(_session["item"])
     yield
     _session["blocker"] = None
 
@@ -164,18 +178,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    # Before the test's transaction opens, commit the data the test starts from: the reference
-    # data alone for a tiny-registry test, the demo for any other database test (loaded once;
-    # again only if a transactional test emptied the database).
-    blocker = _session["blocker"]
-    if blocker is None:
-        return
-    if _usa_registro_minimo(item):
-        with blocker.unblock():
-            _solo_riferimenti()
-    elif "demo_db" in getattr(item, "fixturenames", ()) or _database_non_transazionale(item):
-        with blocker.unblock():
-            _ensure_demo()
+    # Runs before the test's fixtures: the database exists from the second database test on
+    # (for the first, django_db_setup calls _prepara).
+    _session["item"] = item
+    if _session["blocker"] is not None:
+        _prepara(item)
 
 
 @pytest.fixture(autouse=True)
