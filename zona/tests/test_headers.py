@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 from accounts.policies import PUBBLICO, policy
+from testsupport.fabbriche import utente_con_ruolo
 from zona.tests.test_deploy import manage
 
 
@@ -24,13 +25,13 @@ urlpatterns = [path("errore-di-prova/", _errore), path("", include("zona.urls"))
 # kind of response -> (user or None, method, URL, expected status)
 PAGINE = {
     "pagina pubblica": (None, "get", "/", 200),
-    "pagina di dettaglio": (None, "get", "/ambiti/alto-sebino/", 200),
-    "pagina con grafici SVG": (None, "get", "/ambiti/alto-sebino/quadro-conoscitivo/", 200),
+    "pagina di dettaglio": (None, "get", "/ambiti/lago/", 200),
+    "pagina con grafici SVG": (None, "get", "/ambiti/lago/quadro-conoscitivo/", 200),
     "modulo di accesso": (None, "get", "/account/accedi/", 200),
-    "modulo di modifica": ("comune.lovere", "get", "/comuni/016128/modifica/", 200),
-    "caricamento di file": ("udp.altosebino", "get", "/dati/carica/", 200),
+    "modulo di modifica": ("comune.borgo", "get", "/comuni/016901/modifica/", 200),
+    "caricamento di file": ("udp.lago", "get", "/dati/carica/", 200),
     "rinvio all'accesso": (None, "get", "/importa/", 302),
-    "accesso negato": ("udp.dalmine", "get", "/ambiti/alto-sebino/ufficio-di-piano/modifica/", 403),
+    "accesso negato": ("udp.pianura", "get", "/ambiti/lago/ufficio-di-piano/modifica/", 403),
     "pagina inesistente": (None, "get", "/non-esiste/", 404),
     "metodo non ammesso": (None, "post", "/", 405),
     "errore interno": (None, "get", "/errore-di-prova/", 500),
@@ -81,10 +82,16 @@ def assert_no_inline_script(html):
     assert "javascript:" not in html.lower()
 
 
-@pytest.mark.django_db
+@pytest.fixture
+def utenti(registro_minimo):
+    utente_con_ruolo("comune.borgo", "comune", comune=registro_minimo.comuni["016901"])
+    utente_con_ruolo("udp.lago", "ufficio_di_piano", ambito=registro_minimo.lago)
+    utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura)
+
+
 @override_settings(ROOT_URLCONF=__name__)
 @pytest.mark.parametrize("tipo", list(PAGINE))
-def test_security_headers_on_every_kind_of_response(demo_db, tipo):
+def test_security_headers_on_every_kind_of_response(utenti, tipo):
     utente, metodo, url, stato = PAGINE[tipo]
     client = Client(raise_request_exception=False)
     if utente:
