@@ -58,11 +58,11 @@ def refused(testo, nome="dati.csv", **kwargs):
         ),
         (
             "comune,016128,23,utenti,,,,SAD,10",
-            "riga 2, colonna «anno»: anno «23» non valido: un anno di quattro cifre fino al",
+            "riga 2, colonna «anno»: «23» è troppo piccolo: il minimo è 1.861.",
         ),
         (
             "comune,016128,2023,utenti,,,,SAD,dieci",
-            "riga 2, colonna «valore»: «dieci» non è un numero (usare il punto per i decimali).",
+            "riga 2, colonna «valore»: «dieci» non è un numero: scrivere solo cifre",
         ),
         (
             "comune,016128,2023,utenti,,,,SAD,-3",
@@ -71,6 +71,19 @@ def refused(testo, nome="dati.csv", **kwargs):
         ("contea,016128,2023,utenti,,,,SAD,3", "riga 2, colonna «livello»: livello «contea» non valido"),
         ("comune,016128,2023,utenti,,,X,SAD,3", "riga 2, colonna «sesso»: sesso «X» non valido: M, F o vuoto."),
         ("comune,016128,2023,utenti,70,60,,SAD,3", "riga 2, colonna «eta_a»: classe di età non valida."),
+        # Odd values (issue 17): refused at once as row errors, never a server error.
+        (
+            "comune,016128,2023,utenti,1E+400000,,,SAD,3",
+            "riga 2, colonna «eta_da»: «1E+400000» non è un numero intero",
+        ),
+        (
+            "comune,016128,2023,utenti,,,,SAD,1E+30",
+            "riga 2, colonna «valore»: «1E+30» è un numero troppo grande: al massimo 16 cifre prima della virgola.",
+        ),
+        (
+            "comune,016128,2023,utenti,,,," + "C" * 121 + ",3",
+            "riga 2, colonna «categoria»: il testo è troppo lungo (121 caratteri): al massimo 120.",
+        ),
     ],
 )
 def test_bad_rows_are_refused_with_their_reason(demo_db, riga, errore):
@@ -153,6 +166,25 @@ def test_reload_of_part_of_a_load_keeps_the_rest_in_use(demo_db):
 
 
 @pytest.mark.django_db
+def test_reload_of_many_categories_replaces_exactly_the_pairs_it_brings(demo_db):
+    righe = "".join(
+        f"comune,{c},2023,utenti,,,,Categoria {k:03d},{k}\n" for k in range(300) for c in ("016128", "016024")
+    )
+    primo = importa_dati((HEADER + righe).encode(), "categorie.csv")
+    # Again half of the categories for Lovere only: the other pairs stay in use from the first.
+    righe = "".join(f"comune,016128,2023,utenti,,,,Categoria {k:03d},{k + 1000}\n" for k in range(0, 300, 2))
+    secondo = importa_dati((HEADER + righe).encode(), "categorie-lovere.csv")
+    primo.refresh_from_db()
+    assert primo.sostituito_da is None
+    attive = Osservazione.objects.attive().filter(misura="utenti", anno=2023)
+    assert attive.count() == 600
+    assert attive.filter(caricamento=secondo).count() == 150
+    assert attive.get(codice_territorio="016128", categoria="Categoria 002").valore == 1002
+    assert attive.get(codice_territorio="016128", categoria="Categoria 003").valore == 3
+    assert attive.get(codice_territorio="016024", categoria="Categoria 002").valore == 2
+
+
+@pytest.mark.django_db
 def test_reload_of_other_territories_supersedes_nothing(demo_db):
     primo = importa_dati((HEADER + "comune,016128,2023,utenti,,,,SAD,10\n").encode(), "sad-lovere.csv")
     importa_dati((HEADER + "comune,016024,2023,utenti,,,,SAD,300\n").encode(), "sad-bergamo.csv")
@@ -187,6 +219,18 @@ def test_istat_layout_checks_its_own_totals(demo_db):
     ]
     caricamento = importa_dati(testo.replace("999;21;22;43", "999;21;21;42").encode(), "istat.csv")
     assert caricamento.formato == "istat" and caricamento.righe == 4
+
+
+@pytest.mark.django_db
+def test_an_istat_file_in_latin1_is_recognised_and_read(demo_db):
+    testo = (
+        "Popolazione residente al 1° gennaio 2024 per età e sesso\n"
+        "Codice comune;Comune;Età;Totale maschi;Totale femmine;Totale\n"
+        "016128;Lovere;0;10;12;22\n"
+        "016128;Lovere;999;10;12;22\n"
+    )
+    caricamento = importa_dati(testo.encode("latin-1"), "istat.csv")  # formato automatico
+    assert caricamento.formato == "istat" and caricamento.righe == 2
 
 
 @pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""ISTAT's population file is read by a fast reader when every line is regular and by the
-general validator otherwise: both store the same rows, and every bad line gets the general
-validator's message, with nothing saved."""
+"""ISTAT's population file: regular lines are stored in a few operations each, irregular but
+valid ones are read too, and every bad line gets its message, with nothing saved."""
+
+import datetime
 
 import pytest
 
-from conoscenza import services
 from conoscenza.models import Caricamento, Osservazione
 from conoscenza.services import importa_dati
 from zona.lib.tabular import FileRifiutato
@@ -45,13 +45,6 @@ def righe_salvate(caricamento):
     return sorted(Osservazione.objects.filter(caricamento=caricamento).values_list(*campi), key=str)
 
 
-def senza_lettore_veloce(monkeypatch):
-    def irregolare(self, validatore, scrittore):
-        raise services._Irregolare
-
-    monkeypatch.setattr(services._FileIstat, "leggi_veloce", irregolare)
-
-
 def refused(testo, **kwargs):
     prima = stato()
     with pytest.raises(FileRifiutato) as exc:
@@ -61,27 +54,22 @@ def refused(testo, **kwargs):
 
 
 @pytest.mark.django_db
-def test_fast_and_general_reader_store_the_same_rows(demo_db, monkeypatch):
-    testo = file_istat()
-    veloce = importa_dati(testo.encode(), "veloce.csv")
-    with monkeypatch.context() as m:
-        senza_lettore_veloce(m)
-        generale = importa_dati(testo.encode(), "generale.csv")
-    assert veloce.righe == generale.righe == 3 * 101 * 2
-    assert righe_salvate(veloce) == righe_salvate(generale)
-    assert (0, 0) in {(r[6], r[7]) for r in righe_salvate(veloce)}
-    assert (100, None) in {(r[6], r[7]) for r in righe_salvate(veloce)}  # 100 means "100 and over"
-    veloce.refresh_from_db()
-    assert veloce.sostituito_da == generale
+def test_regular_lines_are_stored_as_two_values_each(demo_db):
+    caricamento = importa_dati(file_istat().encode(), "istat.csv")
+    salvate = righe_salvate(caricamento)
+    assert caricamento.righe == len(salvate) == 3 * 101 * 2
+    assert salvate[0][:6] == ("popolazione_residente", "comune", "016033", "016033", 2024, datetime.date(2024, 1, 1))
+    assert (0, 0) in {(r[6], r[7]) for r in salvate}
+    assert (100, None) in {(r[6], r[7]) for r in salvate}  # 100 means "100 and over"
+    # Loaded again: the second load supersedes the first as a whole.
+    di_nuovo = importa_dati(file_istat().encode(), "istat.csv")
+    caricamento.refresh_from_db()
+    assert caricamento.sostituito_da == di_nuovo
 
 
 @pytest.mark.django_db
-def test_a_regular_file_takes_the_fast_reader(demo_db, monkeypatch):
-    def mai(self, validatore, scrittore):
-        raise AssertionError("the general reader should not be needed")
-
-    monkeypatch.setattr(services._FileIstat, "leggi", mai)
-    # Codes that lost their leading zero (a file opened in a spreadsheet) are still regular.
+def test_codes_without_their_leading_zero_are_read(demo_db):
+    # Codes that lost their leading zero (a file opened in a spreadsheet).
     caricamento = importa_dati(file_istat(comuni=("16128", "16033")).encode(), "istat.csv")
     assert {r[2] for r in righe_salvate(caricamento)} == {"016128", "016033"}
 
@@ -103,17 +91,18 @@ def test_an_irregular_but_valid_file_is_read_by_the_general_reader(demo_db):
     [
         (
             "999999;X;50;12;12;24",
-            "colonna «codice_territorio»: il codice ISTAT «999999» non corrisponde a nessun Comune.",
+            "colonna «Codice comune»: il codice ISTAT «999999» non corrisponde a nessun Comune.",
         ),
-        ("Lovre;X;50;12;12;24", "colonna «codice_territorio»: il Comune «Lovre» non è nell'elenco ISTAT"),
-        ("016065;X;cinquanta;12;12;24", "colonna «eta_da»: l'età deve essere un numero intero di anni."),
-        ("016065;X;50;1l;12;24", "colonna «valore»: «1l» non è un numero (usare il punto per i decimali)."),
-        ("016065;X;50;-11;12;1", "colonna «valore»: valore negativo (-11) per una misura che conta"),
+        ("Lovre;X;50;12;12;24", "colonna «Codice comune»: il Comune «Lovre» non è nell'elenco ISTAT"),
+        ("016065;X;cinquanta;12;12;24", "colonna «Età»: «cinquanta» non è un numero intero"),
+        ("016065;X;1E+400000;12;12;24", "colonna «Età»: «1E+400000» non è un numero intero"),
+        ("016065;X;50;1l;12;24", "colonna «Totale maschi»: «1l» non è un numero intero"),
+        ("016065;X;50;-11;12;1", "colonna «Totale maschi»: «-11» è troppo piccolo: il minimo è 0."),
+        ("016065;X;49;12;12;24", "riga duplicata: stessi Comune ed età della riga {prima}."),
         (
-            "016065;X;49;12;12;24",
-            "riga duplicata: stessi territorio, anno, misura e disaggregazione della riga {prima}.",
+            "016065;X;50;12345678901234567;12;24",
+            "colonna «Totale maschi»: «12345678901234567» è un numero troppo grande",
         ),
-        ("016065;X;50;12345678901234567;12;24", "colonna «valore»: «12345678901234567» è troppo grande"),
     ],
 )
 def test_bad_lines_get_the_general_message_and_save_nothing(demo_db, nuovo, errore):
@@ -130,22 +119,24 @@ def test_bad_lines_get_the_general_message_and_save_nothing(demo_db, nuovo, erro
         + (": " + errore.format(prima=numero - 1) if errore.startswith("riga duplicata") else errore)
     )
     assert errori[0].startswith(atteso), errori
-    assert len(errori) <= 2  # at most one per sex
+    assert len(errori) == 1
 
 
 @pytest.mark.django_db
 def test_errors_are_all_reported_to_the_end_of_the_file(demo_db):
     testo = file_istat().replace("016128;X;3;", "016128;X;tre;").replace("016065;X;99;", "016065;X;novantanove;")
     errori = refused(testo)
-    assert [e.split(":")[0] for e in errori] == ["riga 6, colonna «eta_da»"] * 2 + ["riga 306, colonna «eta_da»"] * 2
+    assert [e.split(":")[0] for e in errori] == ["riga 6, colonna «Età»", "riga 306, colonna «Età»"]
 
 
 @pytest.mark.django_db
 def test_short_lines_are_errors_not_crashes(demo_db):
     errori = refused(file_istat(comuni=("016128",)).replace("016128;X;7;", "016128;X\n016128;X;7;", 1))
-    assert errori[0].startswith("riga 10, colonna «eta_da»") or errori[0].startswith("riga 10, colonna «valore»"), (
-        errori
-    )
+    assert errori == [
+        "riga 10, colonna «Età»: manca il valore: scrivere un numero intero.",
+        "riga 10, colonna «Totale maschi»: manca il valore: scrivere un numero intero.",
+        "riga 10, colonna «Totale femmine»: manca il valore: scrivere un numero intero.",
+    ]
 
 
 @pytest.mark.django_db
@@ -153,7 +144,7 @@ def test_territories_outside_the_role_are_refused_in_istat_files(demo_db):
     errori = refused(file_istat(), consentito=lambda livello, codice: codice == "016128")
     assert (
         errori[0]
-        == "riga 105, colonna «codice_territorio»: «016033» non è un territorio per cui il tuo ruolo può caricare dati."
+        == "riga 105, colonna «Codice comune»: «016033» non è un territorio per cui il tuo ruolo può caricare dati."
     )
     caricamento = importa_dati(
         file_istat(comuni=("016128",)).encode(), "istat.csv", consentito=lambda lv, c: c == "016128"
