@@ -138,7 +138,8 @@ POPOLAZIONE_MINIMA = {
 def crea_registro_minimo():
     """Six Comuni of the province: three in the Ambito «Lago», two in «Pianura» (both in one
     Distretto, ASST and ATS since 2021) and one in no Ambito, with their residents of 2022 and
-    2023 by age band (POPOLAZIONE_MINIMA), one alternative name and an ente capofila."""
+    2023 by age band (POPOLAZIONE_MINIMA), one alternative name, an ente capofila, and the
+    plans of Lago: 2021-2023 approved with two objectives, 2024-2026 a draft with one."""
     from territorio.models import AliasComune, Capofila, Ente, FormaGiuridica
 
     catena = catena_sanitaria()
@@ -162,14 +163,31 @@ def crea_registro_minimo():
     for (codice, anno), fasce in POPOLAZIONE_MINIMA.items():
         righe += popolazione(codice, anno, *fasce)
     caricamento = osservazioni(righe, "popolazione.csv")
-    return SimpleNamespace(**vars(catena), lago=lago, pianura=pianura, comuni=comuni, caricamento=caricamento)
+    approvato = piano(
+        lago,
+        2021,
+        [("Domiciliarità degli anziani", "D"), ("Sportello per la disabilità", "J")],
+        stato="approvato",
+        approvato_il=datetime.date(2021, 3, 15),
+    )
+    bozza = piano(lago, 2024, [("Casa di comunità", "D")])
+    return SimpleNamespace(
+        **vars(catena),
+        lago=lago,
+        pianura=pianura,
+        comuni=comuni,
+        caricamento=caricamento,
+        approvato=approvato,
+        bozza=bozza,
+    )
 
 
 # --- plans ------------------------------------------------------------------------------------
 
 
 def piano(ambito, anno_inizio=2024, obiettivi=(), **campi):
-    """A plan of `ambito` with one objective per (title, policy area code) in `obiettivi`."""
+    """A plan of `ambito` (a draft unless `stato` says otherwise) with one objective per
+    (title, policy area code) in `obiettivi`, coded OB01, OB02, ... in that order."""
     from programmazione.models import Obiettivo, Piano
 
     p = Piano.objects.create(ambito=ambito, anno_inizio=anno_inizio, anno_fine=anno_inizio + 2, **campi)

@@ -39,7 +39,8 @@ def riferimenti(db):
 def registro_minimo(riferimenti):
     """Six Comuni in two Ambiti (Lago: 016901-016903, Pianura: 016904-016905) of one Distretto,
     ASST and ATS, one Comune in no Ambito (016906), their residents of 2022 and 2023 by age band
-    (testsupport.fabbriche.POPOLAZIONE_MINIMA): no demo, only the reference data besides."""
+    (testsupport.fabbriche.POPOLAZIONE_MINIMA), the plans of Lago (`.approvato` 2021-2023 with two
+    objectives, `.bozza` 2024-2026 with one): no demo, only the reference data besides."""
     from testsupport.fabbriche import crea_registro_minimo
 
     return crea_registro_minimo()

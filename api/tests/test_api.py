@@ -99,3 +99,31 @@ def test_catalogue(client, riferimenti):
         "Denominatore: +1 × popolazione_residente età 0-14",
     ]
     assert "popolazione_residente" in {m["codice"] for m in client.get("/api/misure").json()}
+
+
+def test_plans_drafts_only_for_their_ambito(client, registro_minimo):
+    approvato, bozza = registro_minimo.approvato, registro_minimo.bozza
+    assert client.get("/api/piani").json() == [
+        {
+            "id": approvato.pk,
+            "ambito": "lago",
+            "triennio": "2021-2023",
+            "stato": "approvato",
+            "approvato_il": "2021-03-15",
+        }
+    ]
+    client.force_login(utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura))
+    assert [p["id"] for p in client.get("/api/piani").json()] == [approvato.pk]
+    assert client.get(f"/api/piani/{bozza.pk}").status_code == 403  # the route policy refuses
+    client.force_login(utente_con_ruolo("udp.lago", "ufficio_di_piano", ambito=registro_minimo.lago))
+    assert [p["id"] for p in client.get("/api/piani").json()] == [approvato.pk, bozza.pk]
+    assert client.get(f"/api/piani/{bozza.pk}").json()["numero_obiettivi"] == 1
+
+
+def test_objectives_of_a_plan_in_order(client, registro_minimo):
+    obiettivi = client.get(f"/api/piani/{registro_minimo.approvato.pk}/obiettivi").json()
+    assert [(o["codice"], o["titolo"], o["area_policy"]) for o in obiettivi] == [
+        ("OB01", "Domiciliarità degli anziani", "D"),
+        ("OB02", "Sportello per la disabilità", "J"),
+    ]
+    assert client.get(f"/api/piani/{registro_minimo.approvato.pk}").json()["numero_obiettivi"] == 2
