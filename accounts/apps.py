@@ -8,7 +8,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from axes.models import AccessAttempt
+        from axes.signals import user_locked_out
+        from django.db.models.signals import post_delete
 
+        from . import login
         from .models import Profilo
 
         auditlog.register(Profilo)
+        # Locks and unlocks of logins in the audit trail (accounts/login.py).
+        user_locked_out.connect(login.registra_blocco, dispatch_uid="zona-registra-blocco")
+        post_delete.connect(login.registra_sblocco, sender=AccessAttempt, dispatch_uid="zona-registra-sblocco")

@@ -15,13 +15,29 @@ The login is two steps kept apart on purpose:
 Between the two steps the session holds only the pending user's id, backend and time
 (`ACCESSO_IN_ATTESA`), never a logged-in user: until the code is right, the session is
 anonymous. Wrong codes count as failed logins for django-axes and are throttled by django-otp.
+
+Throttling (README, «Accesso»). django-axes counts failures per client address *and* username
+(the address from zona/rete.py), so five wrong passwords lock that username from that address
+only: the owner, elsewhere, still gets in. Against guessing from many addresses, a username
+with `ACCESSO_LIMITE_UTENTE` failures from all addresses in the cool-off window is *protected*:
+a right password is no longer enough, the login needs a second step, the TOTP code if the user
+has a device, otherwise a one-time code sent to the user's email (`CODICE_EMAIL`); without
+either, the password login waits for the window to pass. Every step (password and code) is
+refused while the username is locked from the client's address, and every lock and unlock is
+written to the audit trail (`registra_blocco`, `registra_sblocco`).
 """
 
+import secrets
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.signals import user_login_failed
+from django.core.mail import send_mail
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,6 +47,37 @@ ATTESA_MASSIMA = 300
 # Authentication backends whose logins are strong already (SPID/CIE level 2 is two-factor).
 BACKEND_GIA_FORTI = frozenset()
 NOME_DISPOSITIVO = "App di autenticazione"
+# The second step of a protected username without a TOTP device: a code sent by email.
+CODICE_EMAIL = "email"
+CODICE_TOTP = "totp"
+# Wrong emailed codes before the pending login is dropped (each also counts for django-axes).
+TENTATIVI_CODICE_EMAIL = 5
+
+
+def bloccato(request, username):
+    """Whether django-axes locks `username` from this request's client address."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return not AxesProxyHandler.is_allowed(request, {"username": username})
+
+
+def fallimenti_utente(username):
+    """Failed logins of `username` from every address in django-axes' cool-off window."""
+    from axes.models import AccessAttempt
+
+    tentativi = AccessAttempt.objects.filter(username=username, attempt_time__gte=_inizio_finestra())
+    return tentativi.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
+def _inizio_finestra():
+    from axes.helpers import get_cool_off
+
+    return timezone.now() - get_cool_off()
+
+
+def protetto(username):
+    """Whether `username` was guessed at so often (from anywhere) that a password is not enough."""
+    return fallimenti_utente(username) >= settings.ACCESSO_LIMITE_UTENTE
 
 
 def richiede_secondo_fattore(user):
@@ -45,8 +92,32 @@ def completa_accesso(request, user, dispositivo=None):
     auth_login(request, user, backend=user.backend)
 
 
-def metti_in_attesa(request, user, dopo):
-    request.session[ACCESSO_IN_ATTESA] = {"user": user.pk, "backend": user.backend, "quando": time.time(), "dopo": dopo}
+def metti_in_attesa(request, user, dopo, via=CODICE_TOTP):
+    attesa = {"user": user.pk, "backend": user.backend, "quando": time.time(), "dopo": dopo, "via": via}
+    if via == CODICE_EMAIL:
+        codice = f"{secrets.randbelow(10**6):06d}"
+        attesa["impronta"] = _impronta(codice)
+        attesa["errori"] = 0
+        send_mail(
+            "Zona: codice di accesso",
+            f"Il codice per accedere a Zona è {codice}. Vale {ATTESA_MASSIMA // 60} minuti.\n\n"
+            "Se non stai accedendo tu, qualcuno conosce la tua password: cambiala appena possibile.",
+            None,
+            [user.email],
+        )
+    request.session[ACCESSO_IN_ATTESA] = attesa
+
+
+def _impronta(codice):
+    return salted_hmac("zona.accesso.codice-email", codice).hexdigest()
+
+
+def via_in_attesa(request):
+    return (request.session.get(ACCESSO_IN_ATTESA) or {}).get("via", CODICE_TOTP)
+
+
+def annulla_attesa(request):
+    request.session.pop(ACCESSO_IN_ATTESA, None)
 
 
 def utente_in_attesa(request):
@@ -67,9 +138,11 @@ class CodiceNonValido(Exception):
 
 
 def verifica_codice(request, user, codice):
-    """The device that accepts `codice`; raises CodiceNonValido (with the Italian reason) and
-    records a failed login otherwise."""
+    """The device that accepts `codice` (None for an emailed code); raises CodiceNonValido
+    (with the Italian reason) and records a failed login otherwise."""
     codice = "".join(codice.split())
+    if via_in_attesa(request) == CODICE_EMAIL:
+        return _verifica_codice_email(request, user, codice)
     for dispositivo in devices_for_user(user, confirmed=True):
         consentito, dettagli = dispositivo.verify_is_allowed()
         if not consentito:
@@ -83,6 +156,59 @@ def verifica_codice(request, user, codice):
             return dispositivo
     user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
     raise CodiceNonValido("Codice non valido o scaduto: usare quello che l'app mostra ora.")
+
+
+def _verifica_codice_email(request, user, codice):
+    attesa = request.session[ACCESSO_IN_ATTESA]
+    if constant_time_compare(_impronta(codice), attesa["impronta"]):
+        return None
+    attesa["errori"] += 1
+    request.session.modified = True
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+    if attesa["errori"] >= TENTATIVI_CODICE_EMAIL:
+        annulla_attesa(request)
+        raise CodiceNonValido("Troppi codici sbagliati: accedere di nuovo per riceverne uno nuovo.")
+    raise CodiceNonValido("Codice non valido: usare quello dell'ultima email ricevuta.")
+
+
+# --- audit of locks --------------------------------------------------------------------------
+
+
+def registra_blocco(request, username, ip_address, **kwargs):
+    """django-axes' `user_locked_out`: one audit entry when the lock starts (it is sent again
+    for every refused attempt while locked)."""
+    from axes.helpers import get_failure_limit
+    from axes.models import AccessAttempt
+
+    if getattr(request, "axes_failures_since_start", None) != get_failure_limit(request, {"username": username}):
+        return
+    tentativo = AccessAttempt.objects.filter(username=username, ip_address=ip_address).order_by("-pk").first()
+    if tentativo is not None:
+        _registra(tentativo, "consentito", "bloccato (troppi tentativi falliti)")
+
+
+def registra_sblocco(sender, instance, **kwargs):
+    """A deleted django-axes record that was a lock: the lock is over (the cool-off passed, the
+    owner logged in from that address, or an administrator removed it: then they are the actor)."""
+    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
+        return
+    if instance.attempt_time <= _inizio_finestra():
+        motivo = "consentito (tempo di blocco scaduto)"
+    else:
+        motivo = "consentito (sbloccato)"
+    _registra(instance, "bloccato", motivo)
+
+
+def _registra(tentativo, prima, dopo):
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        tentativo,
+        action=LogEntry.Action.UPDATE,
+        object_repr=f"accesso di «{tentativo.username}» da {tentativo.ip_address}",
+        changes={"accesso": [prima, dopo]},
+        serialized_data=None,
+    )
 
 
 # --- enrolment ------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
@@ -13,6 +14,14 @@ SECONDO_FATTORE = Regola(
     lambda user, kwargs: can_use_second_factor(user),
     messaggio="Il secondo fattore è previsto per il coordinamento provinciale e gli Uffici di Piano.",
     per_oggetto=False,
+)
+
+
+PROTETTO_SENZA_EMAIL = (
+    "Troppi tentativi falliti per questo utente, da più indirizzi: per proteggerlo, per ora la sola "
+    "password non basta. Riprovare tra 30 minuti, oppure chiedere all'amministratore di registrare "
+    "un indirizzo email (per ricevere un codice) o di sbloccare l'accesso; il secondo fattore evita "
+    "questa attesa."
 )
 
 
@@ -32,6 +41,13 @@ def accedi(request):
         if servizio.richiede_secondo_fattore(user):
             servizio.metti_in_attesa(request, user, dopo)
             return redirect("accounts:codice")
+        if servizio.protetto(user.get_username()):
+            # Guessed at from many addresses: the password alone is not enough for now.
+            if not user.email:
+                form.add_error(None, PROTETTO_SENZA_EMAIL)
+                return render(request, "accounts/login.html", {"form": form, "next": dopo}, status=429)
+            servizio.metti_in_attesa(request, user, dopo, via=servizio.CODICE_EMAIL)
+            return redirect("accounts:codice")
         servizio.completa_accesso(request, user)
         return redirect(_dopo(request, dopo))
     return render(request, "accounts/login.html", {"form": form, "next": dopo})
@@ -43,7 +59,15 @@ def codice(request):
     user, dopo = servizio.utente_in_attesa(request)
     if user is None:
         return render(request, "accounts/login_codice.html", {"scaduto": True})
+    credenziali = {"username": user.get_username()}
+    if servizio.bloccato(request, user.get_username()):
+        # Locked since the password step: the code does not finish the login either.
+        servizio.annulla_attesa(request)
+        return get_lockout_response(request, credentials=credenziali)
+    via = servizio.via_in_attesa(request)
     form = CodiceForm(request.POST or None)
+    if via == servizio.CODICE_EMAIL:
+        form.fields["codice"].label = "Codice a 6 cifre ricevuto per email"
     if request.method == "POST" and form.is_valid():
         try:
             dispositivo = servizio.verifica_codice(request, user, form.cleaned_data["codice"])
@@ -52,7 +76,7 @@ def codice(request):
         else:
             servizio.completa_accesso(request, user, dispositivo)
             return redirect(_dopo(request, dopo))
-    return render(request, "accounts/login_codice.html", {"form": form})
+    return render(request, "accounts/login_codice.html", {"form": form, "email": via == servizio.CODICE_EMAIL})
 
 
 @policy(read=SECONDO_FATTORE, write=SECONDO_FATTORE)

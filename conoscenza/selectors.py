@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Sum, When
 
+from accounts.selectors import relazioni_nome
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
 
 from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubblicato
@@ -364,7 +365,7 @@ def caricamenti_attivi(livelli, codici, anni):
         .values_list("caricamento_id", flat=True)
         .distinct()
     )
-    return Caricamento.objects.filter(pk__in=ids).select_related("utente").order_by("creato_il")
+    return Caricamento.objects.filter(pk__in=ids).select_related(*relazioni_nome("utente")).order_by("creato_il")
 
 
 def profilo(livello, codice, confronti):

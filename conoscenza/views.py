@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.permissions import data_scope
 from accounts.policies import CON_RUOLO, PUBBLICO, policy
+from accounts.selectors import relazioni_nome
 from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
@@ -134,7 +135,7 @@ def carica(request):
 def caricamenti(request):
     # A superseded load is marked on the load, not on each value: none of its values is in use.
     voci = (
-        Caricamento.objects.select_related("utente", "sostituito_da")
+        Caricamento.objects.select_related(*relazioni_nome("utente"), "sostituito_da")
         .annotate(
             attive=Case(
                 When(sostituito_da__isnull=False, then=Value(0)),

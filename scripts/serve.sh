@@ -6,13 +6,15 @@
 # (PostgreSQL; SQLite works for a single small installation), usually CSRF_TRUSTED_ORIGINS.
 # Optional: BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (gunicorn workers, default
 # 2 x CPUs + 1), GUNICORN_TIMEOUT (seconds, default 120), FORWARDED_ALLOW_IPS (the proxy's
-# addresses, default 127.0.0.1), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
+# addresses or networks, default 127.0.0.1,::1: gunicorn believes their X-Forwarded-Proto, Zona
+# their X-Forwarded-For, zona/rete.py), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
 # run it once from one of them before starting the others).
 #
 # Refuses to start if `check --deploy` finds anything. Logs: JSON lines on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=false
+export FORWARDED_ALLOW_IPS="${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"
 : "${SECRET_KEY:?SECRET_KEY mancante: 50 o più caratteri casuali}"
 : "${ALLOWED_HOSTS:?ALLOWED_HOSTS mancante: i nomi del sito, separati da virgole}"
 [ -x .venv/bin/python ] || bash scripts/setup-venv.sh
@@ -29,6 +31,6 @@ exec .venv/bin/gunicorn zona.wsgi:application \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "$workers" \
   --timeout "${GUNICORN_TIMEOUT:-120}" \
-  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+  --forwarded-allow-ips "$FORWARDED_ALLOW_IPS" \
   --error-logfile - \
   --capture-output

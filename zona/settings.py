@@ -5,6 +5,7 @@ DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; with DEBUG off every se
 setting below switches to its strict value, so `manage.py check --deploy` passes.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -86,7 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # django-auditlog's, with the client address of zona/rete.py.
+    "zona.rete.AuditlogMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,26 +137,53 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Password rules (README, «Accesso»): at least 12 characters, not like the username, not in
+# Django's list of common passwords, not only digits, not a keyboard walk; Italian messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
+    {"NAME": "accounts.password.LunghezzaMinimaValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password.SequenzaTastieraValidator"},
 ]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "territorio:provincia"
 LOGOUT_REDIRECT_URL = "territorio:provincia"
 
-# Login rate limiting: 5 failures lock the username from that address for 30 minutes.
+# The reverse proxies whose X-Forwarded-For is believed (zona/rete.py): addresses or CIDR
+# blocks, the same variable that scripts/serve.sh gives gunicorn. Anyone else is known by the
+# address of its own connection, whatever header it sends.
+PROXY_FIDATI = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+for _voce in PROXY_FIDATI:
+    try:
+        ipaddress.ip_network(_voce, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: «{_voce}» non è un indirizzo IP né una rete CIDR.") from None
+
+# Login throttling (README, «Accesso»): 5 failures lock that username *from that address* for
+# 30 minutes, so a stranger cannot lock the owner out from elsewhere. Across all addresses a
+# username with ACCESSO_LIMITE_UTENTE failures in the same window needs a second step after the
+# password (the TOTP code, or a one-time code sent by email): accounts/login.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "zona.rete.indirizzo_client"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+ACCESSO_LIMITE_UTENTE = int(os.environ.get("ACCESSO_LIMITE_UTENTE", "10"))
+
+# Mail (the one-time login codes). The demo prints it on the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zona@localhost")
 
 # TOTP: the issuer the authenticator app shows; one wrong code doubles the wait before the next.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Zona")
