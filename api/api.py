@@ -14,10 +14,16 @@ from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
 
+from . import errori
+
 
 class ZonaAPI(NinjaAPI):
     """NinjaAPI whose own pages (schema, docs, root) carry a policy like every other route;
-    the endpoints declare theirs with `policy_api`."""
+    the endpoints declare theirs with `policy_api`; its error answers are in Italian."""
+
+    def set_default_exception_handlers(self):
+        super().set_default_exception_handlers()
+        errori.registra(self)
 
     def _get_urls(self):
         urls = super()._get_urls()

@@ -87,6 +87,11 @@ def _schema_aggiornato(connection):
 
 
 def _apri(path, modo):
+    if modo == "w":
+        # The backup holds every password hash and TOTP secret: only the owner may read it,
+        # from the moment the file exists (0600 at creation, whatever the umask; os.replace
+        # keeps the mode). O_EXCL: never write through a file or link someone placed there.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     if str(path).endswith(".gz"):
         return gzip.open(path, modo + "t", encoding="utf-8")
     return open(path, modo, encoding="utf-8")

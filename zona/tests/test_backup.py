@@ -169,3 +169,23 @@ def test_a_failed_backup_leaves_no_file(tmp_path):
     with pytest.raises(Exception):
         call_command("backup", str(file))  # no database access in this test: it fails
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nome", ["zona.jsonl", "zona.jsonl.gz"])
+def test_the_backup_is_readable_only_by_its_owner(tmp_path, nome):
+    """It holds every password hash and TOTP secret: 0600 whatever the umask, also when it
+    replaces an older, world-readable file."""
+    import stat
+
+    file = tmp_path / nome
+    file.write_text("vecchio")
+    file.chmod(0o644)
+    vecchia = os.umask(0o022)
+    try:
+        call_command("backup", str(file), stdout=open(os.devnull, "w"))
+    finally:
+        os.umask(vecchia)
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    assert file.read_bytes() != b"vecchio"
+    assert [p.name for p in tmp_path.iterdir()] == [nome]  # no temporary file left
