@@ -18,7 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import login as servizio
 from conoscenza.models import Caricamento
-from zona.rete import indirizzo_client
 
 PASSWORD = "zona-demo-2025"
 ATTACCANTE = "198.51.100.7"
@@ -61,12 +60,16 @@ def _codice(dispositivo):
     ],
 )
 def test_client_address_believes_the_forwarded_header_only_from_a_trusted_proxy(remoto, inoltro, atteso):
+    from zona.rete import indirizzo_client
+
     richiesta = RequestFactory().get("/", REMOTE_ADDR=remoto, HTTP_X_FORWARDED_FOR=inoltro)
     assert indirizzo_client(richiesta) == atteso
 
 
 @override_settings(PROXY_FIDATI=["10.0.0.0/8"])
 def test_a_chain_of_trusted_proxies_is_walked_from_the_right():
+    from zona.rete import indirizzo_client
+
     catena = "6.6.6.6, 198.51.100.7, 10.1.1.1"
     richiesta = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=catena)
     assert indirizzo_client(richiesta) == "198.51.100.7"

@@ -3,6 +3,7 @@ new SQLite file, or a new PostgreSQL database in the test cluster) and every tab
 row by row; a restore over existing data, or of another schema, is refused in Italian."""
 
 import gzip
+import io
 import json
 import os
 import secrets
@@ -183,7 +184,7 @@ def test_the_backup_is_readable_only_by_its_owner(tmp_path, nome):
     file.chmod(0o644)
     vecchia = os.umask(0o022)
     try:
-        call_command("backup", str(file), stdout=open(os.devnull, "w"))
+        call_command("backup", str(file), stdout=io.StringIO())
     finally:
         os.umask(vecchia)
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
