@@ -233,6 +233,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session ends after SESSIONE_INATTIVA_MINUTI without requests (4 hours by
+# default), not two weeks after the login; every request moves the expiry forward.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSIONE_INATTIVA_MINUTI", "240")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:

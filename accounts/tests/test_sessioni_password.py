@@ -1,0 +1,63 @@
+"""Secrets at rest, the account side (issue 17, point 8): sessions end after a few idle hours,
+password rules refuse keyboard walks and speak Italian."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+def _errori(password):
+    try:
+        validate_password(password)
+    except ValidationError as e:
+        return e.messages
+    return []
+
+
+def test_the_idle_timeout_is_hours_not_weeks():
+    assert 60 * 60 <= settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends_and_an_active_one_is_extended(client):
+    utente = get_user_model().objects.create_user("prova.sessione", password="Lovere2021sociale")
+    client.force_login(utente)
+    chiave = client.session.session_key
+
+    # Used a while ago: any request moves the expiry a full idle period ahead.
+    Session.objects.filter(pk=chiave).update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    client.get("/")
+    scadenza = Session.objects.get(pk=chiave).expire_date
+    attesa = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert abs((scadenza - attesa).total_seconds()) < 60
+
+    # Idle past the timeout: the session is gone and the user is anonymous again.
+    Session.objects.filter(pk=chiave).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    risposta = client.get("/registro-modifiche/")
+    assert risposta.status_code == 302 and risposta["Location"].startswith("/account/accedi/")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["qwertyuiopasdfgh", "asdfghjkl12345", "poiuytrewq0987", "abcdefgh12345678", "1qaz2wsx3edc4rfv", "aaaaaaaaaaaaaa"],
+)
+def test_keyboard_walks_and_sequences_are_refused(password):
+    assert any("sequenza di tasti" in m for m in _errori(password))
+
+
+@pytest.mark.parametrize("password", ["Lovere2021sociale", "Bergamo-Sebino-2025!", "correct horse battery staple"])
+def test_ordinary_long_passwords_pass(password):
+    assert _errori(password) == []
+
+
+def test_password_messages_are_italian():
+    assert _errori("Ab3$") == ["Password troppo corta: servono almeno 12 caratteri."]
+    assert "Questa password è troppo comune." in _errori("password1234")
+    assert "Questa password è interamente numerica." in _errori("73920518462915")
