@@ -37,10 +37,19 @@ class ContattiComuneForm(VersioneForm):
 
 
 class UfficioDiPianoForm(VersioneForm):
+    sito_web = forms.URLField(
+        label="Sito web",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": "Indirizzo del sito non valido (es. https://www.ambito.esempio.it)."},
+    )
+
     class Meta:
         model = Organo
         fields = ["indirizzo", "telefono", "email", "sito_web"]
-        labels = {"email": "Email", "sito_web": "Sito web"}
+        labels = {"email": "Email"}
+        error_messages = {"email": {"invalid": "Indirizzo email non valido (es. ufficio.piano@comune.esempio.it)."}}
 
 
 class IncaricoForm(forms.ModelForm):

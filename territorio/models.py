@@ -252,8 +252,8 @@ class Organo(ConVersione):
     ambito = models.ForeignKey(Ambito, null=True, blank=True, on_delete=models.PROTECT, related_name="organi")
     indirizzo = models.CharField(max_length=300, blank=True)
     telefono = models.CharField(max_length=100, blank=True)
-    email = models.CharField(max_length=200, blank=True)
-    sito_web = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=200, blank=True)
+    sito_web = models.URLField("sito web", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "organo"

@@ -52,6 +52,13 @@ def _csv_rows(name):
         return list(csv.DictReader(f))
 
 
+def con_schema(sito):
+    """A website as the sources print it ("www.ambitodidalmine.it") as a URL: https:// added
+    when there is no scheme, as the edit form does."""
+    sito = (sito or "").strip()
+    return f"https://{sito}" if sito and "://" not in sito else sito
+
+
 def _data_opzionale(testo):
     return datetime.date.fromisoformat(testo) if testo else None
 
@@ -176,7 +183,7 @@ def carica_struttura():
                 indirizzo=r["udp_indirizzo"],
                 telefono=r["udp_telefono"],
                 email=r["udp_email"],
-                sito_web=r["udp_sito"],
+                sito_web=con_schema(r["udp_sito"]),
             )
 
 
