@@ -60,9 +60,7 @@ class SequenzaTastieraValidator:
         coperti = 0
         inizio = 0
         for i in range(1, len(testo) + 1):
-            fine_run = i == len(testo) or not (
-                (testo[i - 1], testo[i]) in ADIACENTI or testo[i - 1] == testo[i]
-            )
+            fine_run = i == len(testo) or not ((testo[i - 1], testo[i]) in ADIACENTI or testo[i - 1] == testo[i])
             if fine_run:
                 if i - inizio >= self.minimo:
                     coperti += i - inizio

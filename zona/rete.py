@@ -59,7 +59,6 @@ def indirizzo_client(request):
     return str(ip)
 
 
-
 class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
     """django-auditlog's, with the client's address from `indirizzo_client`: its own takes the
     first item of X-Forwarded-For, which any client can write."""
