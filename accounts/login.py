@@ -17,7 +17,7 @@ Between the two steps the session holds only the pending user's id, backend and 
 anonymous. Wrong codes count as failed logins for django-axes and are throttled by django-otp.
 
 Throttling (README, «Accesso»). django-axes counts failures per client address *and* username
-(the address from zona/rete.py), so five wrong passwords lock that username from that address
+(the address from zona/lib/rete.py), so five wrong passwords lock that username from that address
 only: the owner, elsewhere, still gets in. Against guessing from many addresses, a username
 with `ACCESSO_LIMITE_UTENTE` failures from all addresses in the cool-off window is *protected*:
 a right password is no longer enough, the login needs a second step, the TOTP code if the user

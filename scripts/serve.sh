@@ -7,7 +7,7 @@
 # Optional: BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (gunicorn workers, default
 # 2 x CPUs + 1), GUNICORN_TIMEOUT (seconds, default 120), FORWARDED_ALLOW_IPS (the proxy's
 # addresses or networks, default 127.0.0.1,::1: gunicorn believes their X-Forwarded-Proto, Zona
-# their X-Forwarded-For, zona/rete.py), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
+# their X-Forwarded-For, zona/lib/rete.py), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
 # run it once from one of them before starting the others).
 #
 # Refuses to start if `check --deploy` finds anything. Logs: JSON lines on stderr.

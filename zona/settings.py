@@ -87,8 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # django-auditlog's, with the client address of zona/rete.py.
-    "zona.rete.AuditlogMiddleware",
+    # django-auditlog's, with the client address of zona/lib/rete.py.
+    "zona.lib.rete.AuditlogMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,7 +151,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "territorio:provincia"
 LOGOUT_REDIRECT_URL = "territorio:provincia"
 
-# The reverse proxies whose X-Forwarded-For is believed (zona/rete.py): addresses or CIDR
+# The reverse proxies whose X-Forwarded-For is believed (zona/lib/rete.py): addresses or CIDR
 # blocks, the same variable that scripts/serve.sh gives gunicorn. Anyone else is known by the
 # address of its own connection, whatever header it sends.
 PROXY_FIDATI = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
@@ -168,7 +168,7 @@ for _voce in PROXY_FIDATI:
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
-AXES_CLIENT_IP_CALLABLE = "zona.rete.indirizzo_client"
+AXES_CLIENT_IP_CALLABLE = "zona.lib.rete.indirizzo_client"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 ACCESSO_LIMITE_UTENTE = int(os.environ.get("ACCESSO_LIMITE_UTENTE", "10"))

@@ -1,6 +1,6 @@
 """Login throttling that an attacker cannot turn against the owner (issue 17, point 4).
 
-The client address comes from the trusted proxy's X-Forwarded-For (zona/rete.py); django-axes
+The client address comes from the trusted proxy's X-Forwarded-For (zona/lib/rete.py); django-axes
 locks a username from one address; a username guessed at from many addresses needs a second
 step after the password; the code step is refused while locked; locks and unlocks are in the
 audit trail; public pages never show usernames.
@@ -60,7 +60,7 @@ def _codice(dispositivo):
     ],
 )
 def test_client_address_believes_the_forwarded_header_only_from_a_trusted_proxy(remoto, inoltro, atteso):
-    from zona.rete import indirizzo_client
+    from zona.lib.rete import indirizzo_client
 
     richiesta = RequestFactory().get("/", REMOTE_ADDR=remoto, HTTP_X_FORWARDED_FOR=inoltro)
     assert indirizzo_client(richiesta) == atteso
@@ -68,7 +68,7 @@ def test_client_address_believes_the_forwarded_header_only_from_a_trusted_proxy(
 
 @override_settings(PROXY_FIDATI=["10.0.0.0/8"])
 def test_a_chain_of_trusted_proxies_is_walked_from_the_right():
-    from zona.rete import indirizzo_client
+    from zona.lib.rete import indirizzo_client
 
     catena = "6.6.6.6, 198.51.100.7, 10.1.1.1"
     richiesta = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=catena)
