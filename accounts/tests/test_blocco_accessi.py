@@ -211,6 +211,23 @@ def test_the_end_of_the_cool_off_is_audited():
     ]
 
 
+def test_locks_do_not_empty_the_pages_cache():
+    from zona.lib.cache import memorizza
+
+    calcoli = []
+
+    def calcola():
+        calcoli.append(1)
+        return len(calcoli)
+
+    assert memorizza("prova-blocchi", calcola) == 1
+    attaccante = _da(ATTACCANTE)
+    for _ in range(5):
+        _accedi(attaccante, "sbagliata-1234")
+    assert LogEntry.objects.filter(object_repr__startswith="accesso di").exists()
+    assert memorizza("prova-blocchi", calcola) == 1
+
+
 # --- display names ---------------------------------------------------------------------------
 
 

@@ -15,7 +15,11 @@ DURATA = 6 * 60 * 60
 def versione_dati():
     """Id and time of the latest audit entry: the time keeps two databases that happen to have
     the same number of entries (a test run and the next one) from sharing cached values."""
-    ultima = LogEntry.objects.order_by("-pk").values_list("pk", "timestamp").first()
+    # Locks and unlocks of logins (accounts/login.py, on django-axes' records) change no page:
+    # left out, so that failed logins cannot empty the cache of every page.
+    ultima = (
+        LogEntry.objects.exclude(content_type__app_label="axes").order_by("-pk").values_list("pk", "timestamp").first()
+    )
     return f"{ultima[0]}-{ultima[1].timestamp()}" if ultima else "0"
 
 
