@@ -2,7 +2,7 @@
 
 Unit tests build the few objects they need here instead of reading the Bergamo demo, so that
 each test shows its data and its expected figures follow from them by hand. The factories write
-straight to the models (no importer, no audit of what they build is needed); the reference data
+straight to the models (no importer: the importers have tests of their own); the reference data
 (catalogue of indicators, policy areas, LEPS) are in the test database from
 `manage.py carica_riferimenti`.
 """
