@@ -1,19 +1,37 @@
-"""Load of people browsing Zona: Ambito profiles, plans, the province pages and the API.
+"""Load of people browsing Zona: every kind of public page, the API, and (mode `dos`) five
+attackers sending the denial-of-service requests of issue 17 meanwhile.
 
-Run by bench/run_load.sh (50 users, 60 s, against 127.0.0.1 only). Every user is anonymous,
-as the public and the Comuni mostly are; the requests carry X-Forwarded-Proto as the reverse
-proxy in front of gunicorn would, so the production settings serve them without redirect.
+Run by bench/run_load.sh (against 127.0.0.1 only). Visitors are anonymous, as the public and
+the Comuni mostly are; requests carry X-Forwarded-Proto as the reverse proxy in front of
+gunicorn would, so the production settings serve them without redirect.
+
+Page kinds: every public page of the URL configuration and every public API read, with the
+ids and codes of the demo. Left out on purpose: the PDF/DOCX documents (seconds of CPU each,
+measured by bench/documenti.py), pages behind a login (forms, the audit log) and writes.
+
+At the end the visitors' own latencies (not the attackers') go to the JSON file named by the
+environment variable ZONA_LOAD_RIEPILOGO: requests, failures, p50/p95/p99 and the slowest
+pages; run_load.sh reads it for its verdict.
 """
 
+import io
+import itertools
+import json
+import os
 import random
+import re
 
 import requests
 from locust import HttpUser, between, events, task
 from visite import PROXY, scegli_ambiti
 
 AMBITI = []
+COMUNI = ["016128", "016024", "016091", "016189", "016244"]  # Lovere, Bergamo, Dalmine, Seriate, Zogno
 PIANI = []
 OBIETTIVI = []
+# (name, milliseconds, failed) of every visitor request; the attackers' are kept apart.
+VISITE = []
+ATTACCHI = []
 
 
 @events.test_start.add_listener
@@ -28,61 +46,304 @@ def elenchi(environment, **kwargs):
         )
 
 
+@events.request.add_listener
+def registra(request_type, name, response_time, exception, **kwargs):
+    (ATTACCHI if name.startswith("DoS") else VISITE).append((name, response_time, exception is not None))
+
+
+def _percentile(valori, p):
+    if not valori:
+        return 0.0
+    ordinati = sorted(valori)
+    return ordinati[min(len(ordinati) - 1, int(round(p / 100 * (len(ordinati) - 1))))]
+
+
+@events.test_stop.add_listener
+def riepilogo(environment, **kwargs):
+    tempi = [t for _, t, _ in VISITE]
+    per_pagina = {}
+    for nome, t, _ in VISITE:
+        per_pagina.setdefault(nome, []).append(t)
+    dati = {
+        "visitatori": {
+            "richieste": len(VISITE),
+            "errori": sum(1 for *_, errore in VISITE if errore),
+            "p50": _percentile(tempi, 50),
+            "p95": _percentile(tempi, 95),
+            "p99": _percentile(tempi, 99),
+            "pagine": {
+                nome: {"n": len(v), "p95": _percentile(v, 95), "max": max(v)} for nome, v in sorted(per_pagina.items())
+            },
+        },
+        "attacchi": {
+            nome: {"n": len(v), "mediana": _percentile(v, 50), "max": max(v)} for nome, v in _per_nome(ATTACCHI).items()
+        },
+    }
+    percorso = os.environ.get("ZONA_LOAD_RIEPILOGO")
+    if percorso:
+        with open(percorso, "w") as f:
+            json.dump(dati, f, indent=1)
+
+
+def _per_nome(righe):
+    gruppi = {}
+    for nome, t, _ in righe:
+        gruppi.setdefault(nome, []).append(t)
+    return gruppi
+
+
 class Visitatore(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self):
         self.client.headers.update(PROXY)
 
+    def _get(self, url, nome):
+        self.client.get(url, name=nome)
+
     @task(3)
     def profilo_ambito(self):
-        self.client.get(
-            f"/ambiti/{random.choice(AMBITI)}/quadro-conoscitivo/", name="/ambiti/[codice]/quadro-conoscitivo/"
-        )
+        self._get(f"/ambiti/{random.choice(AMBITI)}/quadro-conoscitivo/", "/ambiti/[codice]/quadro-conoscitivo/")
 
     @task(2)
     def ambito(self):
-        self.client.get(f"/ambiti/{random.choice(AMBITI)}/", name="/ambiti/[codice]/")
+        self._get(f"/ambiti/{random.choice(AMBITI)}/", "/ambiti/[codice]/")
+
+    @task(1)
+    def comune(self):
+        self._get(f"/comuni/{random.choice(COMUNI)}/", "/comuni/[codice]/")
+
+    @task(1)
+    def cerca(self):
+        self._get(f"/cerca/?q={random.choice(['urgnano', 'Lovere', 'val', 'sebino', 'Clusone'])}", "/cerca/")
 
     @task(2)
     def piano(self):
-        self.client.get(f"/piani/{random.choice(PIANI)}/", name="/piani/[id]/")
+        self._get(f"/piani/{random.choice(PIANI)}/", "/piani/[id]/")
+
+    @task(1)
+    def piani(self):
+        self._get("/piani/", "/piani/")
 
     @task(1)
     def sinottica(self):
-        self.client.get(f"/piani/{random.choice(PIANI)}/sinottica/", name="/piani/[id]/sinottica/")
+        self._get(f"/piani/{random.choice(PIANI)}/sinottica/", "/piani/[id]/sinottica/")
 
     @task(1)
     def monitoraggio(self):
-        self.client.get(f"/piani/{random.choice(PIANI)}/monitoraggio/", name="/piani/[id]/monitoraggio/")
+        self._get(f"/piani/{random.choice(PIANI)}/monitoraggio/", "/piani/[id]/monitoraggio/")
 
     @task(2)
     def obiettivo(self):
-        self.client.get(f"/obiettivi/{random.choice(OBIETTIVI)}/", name="/obiettivi/[id]/")
+        self._get(f"/obiettivi/{random.choice(OBIETTIVI)}/", "/obiettivi/[id]/")
+
+    @task(1)
+    def monitoraggio_obiettivo(self):
+        self._get(f"/obiettivi/{random.choice(OBIETTIVI)}/monitoraggio/", "/obiettivi/[id]/monitoraggio/")
 
     @task(1)
     def provincia(self):
-        self.client.get("/", name="/")
+        self._get("/", "/")
 
     @task(1)
     def quadro_provinciale(self):
-        self.client.get("/quadro-conoscitivo/", name="/quadro-conoscitivo/")
+        self._get("/quadro-conoscitivo/", "/quadro-conoscitivo/")
+
+    @task(1)
+    def gruppi(self):
+        self._get("/quadro-conoscitivo/gruppi/", "/quadro-conoscitivo/gruppi/")
+
+    @task(1)
+    def caricamenti(self):
+        self._get("/dati/caricamenti/", "/dati/caricamenti/")
 
     @task(1)
     def confronto(self):
-        self.client.get("/piani/confronto/", name="/piani/confronto/")
+        self._get("/piani/confronto/", "/piani/confronto/")
+
+    @task(1)
+    def prologo(self):
+        self._get("/prologo/", "/prologo/")
+
+    @task(1)
+    def riparto(self):
+        self._get(f"/riparto/?importo={random.randint(1000, 500000)}.00&anno=2023", "/riparto/?importo")
+
+    @task(1)
+    def sovrazonali(self):
+        self._get("/sovrazonali/", "/sovrazonali/")
+
+    @task(1)
+    def monitoraggio_provincia(self):
+        self._get("/monitoraggio/", "/monitoraggio/")
+
+    @task(1)
+    def calendario(self):
+        self._get("/monitoraggio/calendario/", "/monitoraggio/calendario/")
+
+    @task(1)
+    def accedi(self):
+        self._get("/account/accedi/", "/account/accedi/")
+
+    @task(1)
+    def esporta(self):
+        formato = random.choice(["csv", "xlsx"])
+        self._get(f"/export/?data=2025-01-01&formato={formato}", "/export/")
+
+    @task(1)
+    def esporta_obiettivi(self):
+        self._get(f"/piani/{random.choice(PIANI)}/obiettivi.xlsx", "/piani/[id]/obiettivi.xlsx")
+
+    @task(1)
+    def modello(self):
+        self._get("/dati/modello.csv", "/dati/modello.csv")
+
+    @task(1)
+    def salute(self):
+        self._get("/salute/", "/salute/")
 
     @task(2)
     def api_piano(self):
-        self.client.get(f"/api/piani/{random.choice(PIANI)}/obiettivi", name="/api/piani/[id]/obiettivi")
+        self._get(f"/api/piani/{random.choice(PIANI)}/obiettivi", "/api/piani/[id]/obiettivi")
+
+    @task(1)
+    def api_piani(self):
+        self._get(f"/api/piani/{random.choice(PIANI)}", "/api/piani/[id]")
+
+    @task(1)
+    def api_attuazione(self):
+        self._get(f"/api/piani/{random.choice(PIANI)}/attuazione", "/api/piani/[id]/attuazione")
+
+    @task(1)
+    def api_obiettivo(self):
+        obiettivo = random.choice(OBIETTIVI)
+        self._get(f"/api/obiettivi/{obiettivo}", "/api/obiettivi/[id]")
+        self._get(f"/api/obiettivi/{obiettivo}/misurazioni", "/api/obiettivi/[id]/misurazioni")
 
     @task(2)
     def api_indicatori(self):
-        self.client.get(
+        self._get(
             f"/api/indicatori/valori?livello=ambito&territorio={random.choice(AMBITI)}&anno=2023",
-            name="/api/indicatori/valori",
+            "/api/indicatori/valori",
         )
 
     @task(1)
-    def api_ambiti(self):
-        self.client.get("/api/ambiti", name="/api/ambiti")
+    def api_registro(self):
+        self._get(random.choice(["/api/ambiti", "/api/distretti", "/api/misure", "/api/indicatori"]), "/api/[elenco]")
+        self._get(f"/api/ambiti/{random.choice(AMBITI)}", "/api/ambiti/[codice]")
+        self._get(f"/api/comuni/{random.choice(COMUNI)}", "/api/comuni/[codice]")
+
+    @task(1)
+    def api_riparto(self):
+        self._get(f"/api/riparto?importo={random.randint(1000, 500000)}.00&anno=2023", "/api/riparto")
+
+    @task(1)
+    def api_schema(self):
+        self._get("/api/openapi.json", "/api/openapi.json")
+
+
+# --- the attackers of mode `dos` -----------------------------------------------------------
+
+
+def _csv(righe):
+    testo = io.StringIO()
+    testo.write("livello,codice_territorio,anno,misura,eta_da,eta_a,sesso,categoria,valore\n")
+    for riga in righe:
+        testo.write(riga + "\n")
+    return testo.getvalue().encode()
+
+
+def _righe_distinte(n):
+    """`n` valid rows of one Comune, all different (year x category x age x sex): ~41 bytes each,
+    4.9 MB for 120,000 as in issue 17."""
+    righe = (
+        f"comune,016128,{anno},utenti,{eta},{eta},{sesso},c{categoria},{(anno + eta) % 1000}"
+        for anno in range(2000, 2030)
+        for categoria in range(20)
+        for eta in range(101)
+        for sesso in "MF"
+    )
+    return list(itertools.islice(righe, n))
+
+
+# Upload payloads of issue 17, point 2. Each ends with an invalid row, so that the importer
+# reads and checks the whole file and then stores nothing: the data (and the pages' cache)
+# do not change under the visitors.
+FINE_NON_VALIDA = "comune,016128,2023,misura-che-non-esiste,,,,,1"
+CARICAMENTI = {
+    "DoS carica: 8.000 categorie": _csv([f"comune,016128,2023,utenti,,,,categoria {i:05d},{i}" for i in range(8000)])
+    + (FINE_NON_VALIDA + "\n").encode(),
+    "DoS carica: CSV 120.000 righe": _csv(_righe_distinte(120_000)) + (FINE_NON_VALIDA + "\n").encode(),
+    "DoS carica: eta 1E+400000": _csv(["comune,016128,2023,utenti,1E+400000,1E+400000,M,x,1"] * 20),
+}
+GET_OSTILI = {
+    "DoS /api/riparto?importo=1E+500000": "/api/riparto?importo=1E%2B500000&anno=2023",
+    "DoS /riparto/?importo=1E+500000": "/riparto/?importo=1E%2B500000&anno=2023",
+}
+TIPI_ATTACCO = sorted(CARICAMENTI) + sorted(GET_OSTILI)
+_PROSSIMO = itertools.count()
+UTENTE_ATTACCANTE = os.environ.get("ZONA_LOAD_UTENTE", "bench.comune")
+PASSWORD_ATTACCANTE = os.environ.get("ZONA_LOAD_PASSWORD", "")
+
+
+def _cookie(risposta, nome):
+    valore = risposta.cookies.get(nome)
+    if valore is None:
+        m = re.search(rf"{nome}=([^;]+)", risposta.headers.get("Set-Cookie", ""))
+        valore = m.group(1) if m else ""
+    return valore
+
+
+class Attaccante(HttpUser):
+    """One of five: each sends one kind of denial-of-service request again and again (the two
+    GETs anonymously, the three uploads as a logged-in Comune). Their answers (422, errors,
+    timeouts) are not the visitors' failures; what is measured is what they do to the others.
+
+    The production settings mark the cookies Secure and the benchmark talks plain HTTP behind
+    X-Forwarded-Proto, so the session and CSRF cookies are sent by hand."""
+
+    fixed_count = 5
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        self.tipo = TIPI_ATTACCO[next(_PROSSIMO) % len(TIPI_ATTACCO)]
+        self.client.headers.update(PROXY)
+        self.biscotti = {}
+        if self.tipo in CARICAMENTI:
+            self._accedi()
+
+    def _intestazioni(self):
+        host = self.host.split("://", 1)[1]
+        return {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.biscotti.items() if v),
+            "Referer": f"https://{host}/",
+            "X-CSRFToken": self.biscotti.get("csrftoken", ""),
+        }
+
+    def _accedi(self):
+        r = self.client.get("/account/accedi/", name="DoS (accesso)")
+        self.biscotti["csrftoken"] = _cookie(r, "csrftoken")
+        r = self.client.post(
+            "/account/accedi/",
+            data={"username": UTENTE_ATTACCANTE, "password": PASSWORD_ATTACCANTE},
+            headers=self._intestazioni(),
+            allow_redirects=False,
+            name="DoS (accesso)",
+        )
+        self.biscotti["sessionid"] = _cookie(r, "sessionid")
+        self.biscotti["csrftoken"] = _cookie(r, "csrftoken") or self.biscotti["csrftoken"]
+
+    @task
+    def attacca(self):
+        with self.client.request(
+            "POST" if self.tipo in CARICAMENTI else "GET",
+            GET_OSTILI.get(self.tipo, "/dati/carica/"),
+            name=self.tipo,
+            headers=self._intestazioni() if self.tipo in CARICAMENTI else None,
+            data={"formato": "zona", "fonte": "prova di carico"} if self.tipo in CARICAMENTI else None,
+            files={"file": ("ostile.csv", CARICAMENTI[self.tipo], "text/csv")} if self.tipo in CARICAMENTI else None,
+            allow_redirects=False,
+            timeout=180,
+            catch_response=True,
+        ) as risposta:
+            risposta.success()  # whatever the answer: the attack is the load, not the result
