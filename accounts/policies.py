@@ -29,6 +29,7 @@ route without one, and `accounts/tests/test_route_matrix.py` requests every rout
 and compares the answer with the declared policy.
 """
 
+import contextlib
 import functools
 import inspect
 import logging
@@ -229,12 +230,10 @@ def policy_api(read=None, write=None):
             return view(request, *args, **kwargs)
 
         wrapper.zona_policy = dichiarata
-        try:
-            # ninja reads the signature of the wrapper: resolve string annotations against the
-            # endpoint's own module, not this one.
+        # ninja reads the signature of the wrapper: resolve string annotations against the
+        # endpoint's own module, not this one.
+        with contextlib.suppress(NameError, TypeError):
             wrapper.__signature__ = inspect.signature(view, eval_str=True)
-        except (NameError, TypeError):
-            pass
         return wrapper
 
     return decorator

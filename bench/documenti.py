@@ -14,6 +14,7 @@ Nothing here changes application code.
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -67,7 +68,7 @@ from territorio.models import Ambito  # noqa: E402
 def prepara():
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
     print(f"database usa e getta con la demo: {time.perf_counter() - t0:.1f} s")
     aree = list(AreaPolicy.objects.all())
     fondi = [Fondo.FNPS, Fondo.FNA, Fondo.FSR, Fondo.COMUNI]
@@ -157,17 +158,18 @@ def main():
     righe = []
     for piano in piani:
         t_doc, doc = misura(lambda piano=piano: contesto.documento_piano(piano))
-        t_pdf, pdf = misura(lambda: services.rendi(doc, "pdf"))
-        t_docx, docx = misura(lambda: services.rendi(doc, "docx"))
+        t_pdf, pdf = misura(lambda doc=doc: services.rendi(doc, "pdf"))
+        t_docx, docx = misura(lambda doc=doc: services.rendi(doc, "docx"))
         n = piano.obiettivi.count()
         righe.append((t_doc, t_pdf, t_docx))
         print(
-            f"{piano.ambito.nome[:45]:<45} {piano.stato:<10} {n:>7} {t_doc:>9.2f}s {t_pdf:>6.2f}s {pagine(pdf.contenuto):>7} {t_docx:>6.2f}s"
+            f"{piano.ambito.nome[:45]:<45} {piano.stato:<10} {n:>7} {t_doc:>9.2f}s {t_pdf:>6.2f}s "
+            f"{pagine(pdf.contenuto):>7} {t_docx:>6.2f}s"
         )
         if uscita:
             for f in (pdf, docx):
                 (uscita / f.nome).write_bytes(f.contenuto)
-    tot = [sum(x) for x in zip(*righe)]
+    tot = [sum(x) for x in zip(*righe, strict=True)]
     print(
         f"\n{len(righe)} documenti del piano: contenuto {tot[0]:.1f} s, PDF {tot[1]:.1f} s, DOCX {tot[2]:.1f} s; "
         f"per documento (contenuto + formato) PDF in media {(tot[0] + tot[1]) / len(righe):.2f} s, "
@@ -192,7 +194,8 @@ def main():
         t_pdf, pdf = misura(lambda doc=doc: services.rendi(doc, "pdf"))
         t_docx, docx = misura(lambda doc=doc: services.rendi(doc, "docx"))
         print(
-            f"{nome:<45} contenuto {t_doc:.2f} s, PDF {t_pdf:.2f} s ({pagine(pdf.contenuto)} pagine), DOCX {t_docx:.2f} s"
+            f"{nome:<45} contenuto {t_doc:.2f} s, PDF {t_pdf:.2f} s ({pagine(pdf.contenuto)} pagine), DOCX "
+            f"{t_docx:.2f} s"
         )
         if uscita:
             for f in (pdf, docx):

@@ -387,7 +387,8 @@ def copia(tabella, path):
 def chiavi_esterne():
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype "
+            "= 'f'",
             [T_OSS],
         )
         return cur.fetchall()
@@ -455,7 +456,8 @@ def misura_calcolo(livelli):
         sql = sum(q[0] for q in reg.query)
         risultati[livello] = dict(secondi=dt, sql=sql, valori=valori)
         say(
-            f"   calcola('{livello}'): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, Python {dt - sql:5.2f} s)"
+            f"   calcola('{livello}'): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, Python "
+            f"{dt - sql:5.2f} s)"
             f"  {len(valori):,} valori, {len({k[0] for k in valori}):,} territori x {len({k[1] for k in valori})} anni"
         )
     return risultati
@@ -550,7 +552,8 @@ def main():
     if anni_copy_reale:
         say(
             f"   per restare nei tempi: {anni_copy_reale[0]}-{anni_copy_reale[-1]} con COPY direttamente nella tabella "
-            f"vera (solo perché il calcolo lavori su tutti gli anni); {anni_importer[0]}-{anni_importer[-1]} con importa_dati"
+            f"vera (solo perché il calcolo lavori su tutti gli anni); {anni_importer[0]}-{anni_importer[-1]} con "
+            "importa_dati"
         )
     file_copy = {}
     tot_righe, tot_secondi, tot_byte = 0, 0.0, 0
@@ -615,7 +618,8 @@ def main():
     )
     t_sup = time.perf_counter() - t
     say(
-        f"   superfici (formato Zona, {len(anni)} file): {righe_sup:,} righe in {t_sup:.1f} s (generazione {t_sup_gen:.1f} s)"
+        f"   superfici (formato Zona, {len(anni)} file): {righe_sup:,} righe in {t_sup:.1f} s (generazione "
+        f"{t_sup_gen:.1f} s)"
     )
     n_oss, byte_oss = dimensione(T_OSS)
     say(f"   {T_OSS}: {n_oss:,} righe, {byte_oss / 2**30:.2f} GiB con gli indici")
@@ -642,7 +646,8 @@ def main():
             dt = copia("bench_copy", file_copy[ultimo])
             varianti[variante] = righe_attese / dt
             say(
-                f"     {variante:12s} {dt:5.1f} s = {fmt_rate(righe_attese, dt):>17s}, {righe_attese / dt / rate_nuda:5.1%} "
+                f"     {variante:12s} {dt:5.1f} s = {fmt_rate(righe_attese, dt):>17s}, "
+                f"{righe_attese / dt / rate_nuda:5.1%} "
                 f"della nuda  ({descrizione})"
             )
     with connection.cursor() as cur:

@@ -20,7 +20,7 @@ def serie_profilo(nome_ambito, dati, confronti, codice):
         return []
     serie = [
         {"territorio": f"Ambito {nome_ambito}", "anno": a, "valore": float(v)}
-        for a, v in zip(dati["anni"], righe[0]["valori"])
+        for a, v in zip(dati["anni"], righe[0]["valori"], strict=True)
         if v is not None
     ]
     for lv, c, nome, *_ in confronti:

@@ -91,7 +91,7 @@ def gruppi_omogenei(indicatori, anno, k=K_PREDEFINITO):
     z = StandardScaler().fit_transform(matrice)
     etichette = KMeans(n_clusters=k, random_state=SEME, n_init=AVVII).fit_predict(z)
     membri = {}
-    for codice, etichetta in zip(completi, etichette):
+    for codice, etichetta in zip(completi, etichette, strict=True):
         membri.setdefault(int(etichetta), []).append(codice)
     if len(membri) < k:  # identical points: k-means cannot make k distinct groups
         raise GruppiNonCalcolabili(f"I valori non bastano a distinguere {k} gruppi: provare con meno gruppi.")

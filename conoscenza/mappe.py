@@ -15,6 +15,7 @@ The chart is plain Vega-Lite: `charts.svg()` for pages, `charts.png()` for docum
 import datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 import altair as alt
 import pandas as pd
@@ -203,7 +204,7 @@ def classi(valori, decimali=1, numero_classi=CLASSI):
     if not limiti:
         return [], [f"{numero(ordinati[0], decimali)}"]
     etichette = [f"fino a {numero(limiti[0], decimali)}"]
-    etichette += [f"{numero(a, decimali)} – {numero(b, decimali)}" for a, b in zip(limiti, limiti[1:])]
+    etichette += [f"{numero(a, decimali)} – {numero(b, decimali)}" for a, b in pairwise(limiti)]
     etichette.append(f"oltre {numero(limiti[-1], decimali)}")
     return limiti, etichette
 
@@ -211,7 +212,8 @@ def classi(valori, decimali=1, numero_classi=CLASSI):
 def classe(valore, limiti, etichette):
     if valore is None or not etichette:
         return None
-    for limite, etichetta in zip(limiti, etichette):
+    # One label more than limits: the last class has no upper limit.
+    for limite, etichetta in zip(limiti, etichette, strict=False):
         if valore <= limite:
             return etichetta
     return etichette[-1]

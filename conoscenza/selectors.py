@@ -79,7 +79,7 @@ def _raccogli(risultato, chiavi, righe, sovrascrivi):
     over data stored at the level unless `sovrascrivi`."""
     for codice, anno, *valori in righe:
         chiave_territorio = (codice, anno)
-        for k, valore in zip(chiavi, valori):
+        for k, valore in zip(chiavi, valori, strict=True):
             if valore is None:
                 continue
             if sovrascrivi:

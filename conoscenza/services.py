@@ -79,7 +79,7 @@ def carica_catalogo():
         # catalogue (and its audit trail) as it is.
         if sorted(Termine.objects.values_list(*campi), key=str) != sorted(nuovi, key=str):
             Termine.objects.all().delete()
-            Termine.objects.bulk_create(Termine(**dict(zip(campi, t))) for t in nuovi)
+            Termine.objects.bulk_create(Termine(**dict(zip(campi, t, strict=True))) for t in nuovi)
 
 
 # ---------------------------------------------------------------------------------------
@@ -679,7 +679,7 @@ class _Orm(_Scrittore):
         self._buffer = []
 
     def scrivi(self, o):
-        self._buffer.append(Osservazione(caricamento=self.caricamento, **dict(zip(_CAMPI, o))))
+        self._buffer.append(Osservazione(caricamento=self.caricamento, **dict(zip(_CAMPI, o, strict=True))))
         if len(self._buffer) >= BATCH:
             self._svuota()
 

@@ -149,7 +149,8 @@ def _premessa(doc, piano, terr):
         nomi = ", ".join(c.nome for c in terr["comuni"])
         cap.blocchi.append(
             Paragrafo(
-                f"Al {f.data(terr['giorno'])} l'Ambito territoriale {ambito.nome} comprende {len(terr['comuni'])} Comuni: {nomi}."
+                f"Al {f.data(terr['giorno'])} l'Ambito territoriale {ambito.nome} comprende {len(terr['comuni'])} "
+                f"Comuni: {nomi}."
             )
         )
     else:
@@ -222,12 +223,14 @@ def _scheda_tabella2(o, successivi, triennio_successivo):
         ["Criticità rilevate", f.oppure(v.criticita)],
         ["Piano di miglioramento", f.oppure(v.piano_miglioramento)],
         [
-            "Questo obiettivo ha adeguatamente risposto ad un bisogno producendo un cambiamento positivo nell'area individuata come problematica?",
+            "Questo obiettivo ha adeguatamente risposto ad un bisogno producendo un cambiamento positivo nell'area "
+            "individuata come problematica?",
             f.si_no(v.risposto_bisogno, v.risposto_bisogno_motivo),
         ],
         ["L'obiettivo era in continuità con la programmazione precedente?", f.si_no(v.continuita_precedente)],
         [
-            f"L'obiettivo verrà riproposto nella prossima programmazione{' ' + triennio_successivo if triennio_successivo else ''}?",
+            "L'obiettivo verrà riproposto nella prossima "
+            f"programmazione{' ' + triennio_successivo if triennio_successivo else ''}?",
             f.si_no(v.riproposto, v.riproposto_motivo),
         ],
     ]
@@ -252,7 +255,8 @@ def _precedente_triennalita(doc, piano, precedente):
         cap = doc.capitolo("La precedente triennalità")
         cap.blocchi.append(
             _nota(
-                f"In Zona non c'è un piano dell'Ambito {piano.ambito.nome} precedente al {piano.triennio}: la sua valutazione non è disponibile."
+                f"In Zona non c'è un piano dell'Ambito {piano.ambito.nome} precedente al {piano.triennio}: la sua "
+                "valutazione non è disponibile."
             )
         )
         return
@@ -264,13 +268,17 @@ def _precedente_triennalita(doc, piano, precedente):
     )
     cap.blocchi.append(
         Paragrafo(
-            f"Il Piano di Zona {precedente.triennio} dell'Ambito contava {len(obiettivi)} obiettivi. Stato del piano: {_stato_piano(precedente)}."
+            f"Il Piano di Zona {precedente.triennio} dell'Ambito contava {len(obiettivi)} obiettivi. Stato del "
+            f"piano: {_stato_piano(precedente)}."
         )
     )
     doc.sezione(cap, "Stato di attuazione degli obiettivi")
     att = monitoraggio.attuazione(precedente)
     if att.righe:
-        fonte = f"stato di attuazione degli obiettivi del piano {precedente.triennio} in Zona, conteggi e percentuali calcolati"
+        fonte = (
+            f"stato di attuazione degli obiettivi del piano {precedente.triennio} in Zona, "
+            "conteggi e percentuali calcolati"
+        )
         if precedente.fonte:
             fonte += f" ({precedente.fonte})"
         cap.blocchi.append(_tabella_attuazione(att, fonte))
@@ -345,7 +353,8 @@ def _quadro_conoscitivo(doc, ambito):
     if not dati["anni"] and not base:
         cap.blocchi.append(
             _nota(
-                f"Nessun dato di base è caricato in Zona per l'Ambito {ambito.nome} né per i suoi Comuni: il quadro conoscitivo non è disponibile."
+                f"Nessun dato di base è caricato in Zona per l'Ambito {ambito.nome} né per i suoi Comuni: il quadro "
+                "conoscitivo non è disponibile."
             )
         )
         return
@@ -356,7 +365,8 @@ def _quadro_conoscitivo(doc, ambito):
         doc.sezione(cap, "Popolazione e indici demografici")
         cap.blocchi.append(
             Paragrafo(
-                f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni, e gli stessi indicatori "
+                f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni, e gli stessi "
+                "indicatori "
                 f"del {ultimo} per " + " e ".join(nome for _, _, nome, _ in confronti) + "."
                 if confronti
                 else f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni."
@@ -387,7 +397,8 @@ def _quadro_conoscitivo(doc, ambito):
         doc.sezione(cap, "Dati dei documenti dell'Ambito")
         cap.blocchi.append(
             Paragrafo(
-                "Dati di base riportati nei documenti di programmazione dell'Ambito, caricati in Zona al livello di Ambito."
+                "Dati di base riportati nei documenti di programmazione dell'Ambito, caricati in Zona al livello di "
+                "Ambito."
             )
         )
         fonti = _fonti_misure(ambito)
@@ -661,7 +672,8 @@ def _condivisi(doc, cap, piano, obiettivi):
     if not provinciali and not sovrazonali:
         cap.blocchi.append(
             _nota(
-                "Nessun obiettivo del piano è collegato a un obiettivo del Prologo provinciale o a un obiettivo sovrazonale."
+                "Nessun obiettivo del piano è collegato a un obiettivo del Prologo provinciale o a un obiettivo "
+                "sovrazonale."
             )
         )
         return
@@ -875,7 +887,8 @@ def _sistema_informativo(doc, piano, ambito, obiettivi):
     ]
     cap.blocchi.append(
         Paragrafo(
-            "Questo documento è generato da Zona, il sistema informativo dei Piani di Zona, dai dati che vi sono registrati. "
+            "Questo documento è generato da Zona, il sistema informativo dei Piani di Zona, dai dati che vi sono "
+            "registrati. "
             "La tabella riassume quali dati del piano e dell'Ambito il sistema contiene."
         )
     )
@@ -897,7 +910,8 @@ def _tabella_scadenze(elenco, didascalia):
     return Tabella(
         ["Data", "Scadenza", "Esito", "Dettaglio"],
         [[f.data(s.data), s.cosa, s.esito.capitalize(), s.dettaglio or f.VUOTO] for s in elenco],
-        fonte="calendario del monitoraggio calcolato da Zona (monitoraggi semestrali entro la fine del mese dopo il semestre, "
+        fonte="calendario del monitoraggio calcolato da Zona "
+        "(monitoraggi semestrali entro la fine del mese dopo il semestre, "
         "valutazione entro il 31 marzo dopo il triennio, scadenze delle azioni)",
         didascalia=didascalia,
         larghezze=[1.2, 4.5, 1.3, 3],
@@ -1191,7 +1205,10 @@ def relazione_provinciale(anno_inizio, user, oggi=None):
             Tabella(
                 ["Ambito"] + [etichetta for _, etichetta in stati] + ["Totale"],
                 righe,
-                fonte="stato di attuazione degli obiettivi di ciascun piano (o conteggi dichiarati dalle fonti dove mancano)",
+                fonte=(
+                    "stato di attuazione degli obiettivi di ciascun piano "
+                    "(o conteggi dichiarati dalle fonti dove mancano)"
+                ),
                 numeriche=frozenset(range(1, len(stati) + 2)),
                 larghezze=[3] + [1.2] * (len(stati) + 1),
                 totale=["Quota sul totale"]

@@ -264,10 +264,10 @@ def _tabella(d, t, larghezza_utile):
     larghezze = [int(larghezza_utile * p / 100) for p in t.percentuali()]
     righe = tabella.rows
     for riga in righe:
-        for cella, w in zip(riga.cells, larghezze):
+        for cella, w in zip(riga.cells, larghezze, strict=False):
             cella.width = w
     if intestazione:
-        for i, (cella, testo) in enumerate(zip(righe[0].cells, t.colonne)):
+        for i, (cella, testo) in enumerate(zip(righe[0].cells, t.colonne, strict=False)):
             _scrivi(cella, testo, grassetto=True, destra=i in t.numeriche)
             _sfondo(cella, SFONDO_INTESTAZIONE)
         _ripeti_intestazione(righe[0])
@@ -284,7 +284,7 @@ def _tabella(d, t, larghezza_utile):
             if c.righe > 1:
                 cella.merge(righe[intestazione + r + c.righe - 1].cells[indice])
     if t.totale:
-        for i, (cella, testo) in enumerate(zip(righe[-1].cells, t.totale)):
+        for i, (cella, testo) in enumerate(zip(righe[-1].cells, t.totale, strict=False)):
             _scrivi(cella, testo, grassetto=True, destra=i in t.numeriche)
             _sfondo(cella, SFONDO_TOTALE)
     _fonte(d, t.fonte)

@@ -109,7 +109,7 @@ class Tabella:
         griglia = []
         for riga in self.righe:
             colonne_libere = [c for c in range(len(self.colonne)) if occupate.get(c, 0) == 0]
-            posizionate = list(zip(colonne_libere, riga))
+            posizionate = list(zip(colonne_libere, riga, strict=False))
             for c in range(len(self.colonne)):
                 if occupate.get(c, 0) > 0:
                     occupate[c] -= 1
@@ -207,4 +207,7 @@ class Documento:
 
     @property
     def nota_generazione(self):
-        return f"Documento generato da Zona il {self.generato_il:%d/%m/%Y} alle {self.generato_il:%H:%M} dai dati del sistema informativo."
+        return (
+            f"Documento generato da Zona il {self.generato_il:%d/%m/%Y} alle {self.generato_il:%H:%M} "
+            "dai dati del sistema informativo."
+        )

@@ -4,6 +4,7 @@ from django import forms
 
 from programmazione.models import Fondo, MotivoAttuazione, StatoAttuazione
 from zona.lib.forms import Bootstrap
+from zona.lib.locking import CampoVersione, VersioneForm
 
 from .models import Valutazione
 
@@ -22,7 +23,10 @@ class MisurazioneForm(Bootstrap, forms.Form):
     )
     valore = forms.DecimalField(label="Valore", max_digits=14, decimal_places=4)
     nota = forms.CharField(label="Nota", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version of the measurement of the chosen period the user saw, 0 when none: a second
+    # measurement for the same indicator and period is a conflict with the first
+    # (monitoraggio.services.registra_misurazione).
+    versione = CampoVersione(initial=0)
 
     def __init__(self, *args, anni, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +39,7 @@ class StatoForm(Bootstrap, forms.Form):
     motivo = forms.ChoiceField(
         label="Motivo (se non attuato pienamente)", choices=[("", "—")] + MotivoAttuazione.choices, required=False
     )
-    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    versione = CampoVersione()
 
 
 class ImpegnoForm(Bootstrap, forms.Form):
@@ -52,9 +56,7 @@ class ImpegnoForm(Bootstrap, forms.Form):
 SI_NO = [(None, "—"), (True, "Sì"), (False, "No")]
 
 
-class ValutazioneForm(Bootstrap, forms.ModelForm):
-    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ValutazioneForm(Bootstrap, VersioneForm):
     class Meta:
         model = Valutazione
         fields = [

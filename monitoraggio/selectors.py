@@ -78,7 +78,8 @@ def _verifica_percentuali(dichiarati, righe, verifiche):
         if d.percentuale_stampata is not None and r is not None and r.percentuale != d.percentuale_stampata:
             verifiche.append(
                 f"{d.area}, {ETICHETTE_STATI.get(d.stato, d.stato).lower()}: la fonte stampa "
-                f"{numero(d.percentuale_stampata, None)}%, ma {r.numero} su {sum(x.numero for x in righe if x.area == d.area)} "
+                f"{numero(d.percentuale_stampata, None)}%, ma {r.numero} su "
+                f"{sum(x.numero for x in righe if x.area == d.area)} "
                 f"fa {numero(r.percentuale, None)}%."
             )
 
@@ -111,7 +112,8 @@ def attuazione(piano):
             ris.righe += _righe(area, noti, "obiettivi")
             if propri and sum(d.numero for d in propri if d.stato) != len(elenco):
                 ris.verifiche.append(
-                    f"{area}: {len(elenco)} obiettivi in Zona, la fonte ne conta {sum(d.numero for d in propri if d.stato)}."
+                    f"{area}: {len(elenco)} obiettivi in Zona, la fonte ne conta "
+                    f"{sum(d.numero for d in propri if d.stato)}."
                 )
             continue
         if propri:
@@ -148,9 +150,10 @@ def attuazione(piano):
     if tot_dichiarati:
         totale_stampato = sum(d.numero for d in tot_dichiarati)
         if sum(somma_aree.values()) != totale_stampato:
+            per_stato = sorted(somma_aree.items(), key=lambda x: ORDINE_STATI.index(x[0]))
             ris.verifiche.append(
                 f"Le righe per area sommano a {sum(somma_aree.values())} "
-                f"({', '.join(f'{n} {ETICHETTE_STATI[s].lower()}' for s, n in sorted(somma_aree.items(), key=lambda x: ORDINE_STATI.index(x[0])))}), "
+                f"({', '.join(f'{n} {ETICHETTE_STATI[s].lower()}' for s, n in per_stato)}), "
                 f"il totale stampato è {totale_stampato}."
             )
         if obiettivi and len(obiettivi) != totale_stampato:

@@ -7,12 +7,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from conoscenza.models import Livello
 from conoscenza.selectors import calcola
 from programmazione.models import StatoAttuazione, StatoPiano
-from programmazione.services import salva_versionato, verifica_permesso
+from programmazione.services import verifica_permesso
+from zona.lib import formato
 from zona.lib.formato import numero
+from zona.lib.locking import ModificaConcorrente, salva_con_versione
 
 from .models import Impegno, Misurazione, Valutazione
 
@@ -28,25 +32,50 @@ def _verifica_anno(piano, anno):
 
 
 @transaction.atomic
-def registra_misurazione(utente, indicatore, anno, semestre, data, valore, nota="", versione_letta=None):
+def registra_misurazione(utente, indicatore, anno, semestre, data, valore, nota="", versione_letta=0):
+    """Record the value of an indicator for a period. `versione_letta` is the version of the
+    measurement of that period the user saw, 0 when there was none: a second measurement for the
+    same indicator and period is a conflict with the first (the message says who recorded what,
+    and when), unless the user saw it and means to replace it."""
     piano = indicatore.obiettivo.piano
     verifica_permesso(utente, piano)
     verifica_monitorabile(piano)
     _verifica_anno(piano, anno)
     if indicatore.indicatore_id:
         raise ValidationError(
-            "Questo indicatore si misura dalla base di conoscenza: usare «Calcola dai dati» invece di scrivere il valore."
+            "Questo indicatore si misura dalla base di conoscenza: usare «Calcola dai dati» invece di scrivere il "
+            "valore."
         )
     if data > datetime.date.today():
         raise ValidationError("La data della rilevazione non può essere nel futuro.")
-    misura = Misurazione.objects.filter(indicatore=indicatore, anno=anno, semestre=semestre).first() or Misurazione(
-        indicatore=indicatore, anno=anno, semestre=semestre
+    # A no-op UPDATE of the indicator takes the write lock first: two first measurements of the
+    # same period run one after the other, and the second sees the first.
+    type(indicatore).objects.filter(pk=indicatore.pk).update(descrizione=F("descrizione"))
+    esistente = (
+        Misurazione.objects.select_related("inserita_da")
+        .filter(indicatore=indicatore, anno=anno, semestre=semestre)
+        .first()
     )
+    letta = int(versione_letta or 0)
+    if esistente is not None and esistente.versione != letta:
+        raise ModificaConcorrente(esistente, letta, esistente.versione, [], messaggio=_gia_registrata(esistente))
+    misura = esistente or Misurazione(indicatore=indicatore, anno=anno, semestre=semestre)
     misura.data, misura.valore, misura.nota = data, valore, nota
     misura.inserita_da = utente
     misura.full_clean(validate_unique=False)
-    salva_versionato(misura, versione_letta)
+    salva_con_versione(misura, letta, valida=False)
     return misura
+
+
+def _gia_registrata(m):
+    periodo = f"{m.get_semestre_display()} {m.anno}" if m.semestre else f"anno {m.anno}"
+    chi = m.inserita_da.get_username() if m.inserita_da else "un altro utente"
+    quando = timezone.localtime(m.inserita_il).strftime("%d/%m/%Y %H:%M")
+    return (
+        f"Per questo indicatore, {periodo}, {chi} ha già registrato il valore {numero(m.valore, None)} "
+        f"il {quando} (rilevazione del {formato.data(m.data)}): non è stato salvato nulla. "
+        "Per sostituirlo con il vostro, controllare i valori e registrare di nuovo."
+    )
 
 
 @transaction.atomic
@@ -95,7 +124,7 @@ def aggiorna_stato(utente, oggetto, stato, motivo="", versione_letta=None):
         oggetto.motivo = motivo if stato in {StatoAttuazione.PARZIALMENTE_ATTUATO, StatoAttuazione.NON_ATTUATO} else ""
     oggetto.full_clean()
     if hasattr(oggetto, "versione"):
-        salva_versionato(oggetto, versione_letta)
+        salva_con_versione(oggetto, versione_letta, valida=False)
     else:
         oggetto.save()
     return oggetto
@@ -128,8 +157,7 @@ def salva_valutazione(utente, valutazione, versione_letta=None):
         raise ValidationError("Motivare la risposta: l'obiettivo ha risposto al bisogno?")
     if valutazione.riproposto is not None and not valutazione.riproposto_motivo.strip():
         raise ValidationError("Motivare la scelta di riproporre o no l'obiettivo.")
-    valutazione.full_clean()
-    salva_versionato(valutazione, versione_letta)
+    salva_con_versione(valutazione, versione_letta)
     return valutazione
 
 

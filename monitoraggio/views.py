@@ -9,6 +9,7 @@ from programmazione import selectors as piani
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
 from programmazione.policies import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from zona.lib.forms import errori_in_breve
+from zona.lib.locking import MANCA_VERSIONE, ModificaConcorrente, mostra_conflitto
 
 from . import charts, selectors, services
 from .forms import ImpegnoForm, MisurazioneForm, StatoForm, ValutazioneForm
@@ -38,6 +39,12 @@ def piano(request, pk):
 @policy(read=PIANO_VISIBILE)
 def obiettivo(request, obiettivo):
     ob = get_object_or_404(Obiettivo.objects.select_related("piano__ambito", "continua__piano"), pk=obiettivo)
+    return _pagina_obiettivo(request, ob)
+
+
+def _pagina_obiettivo(request, ob, moduli_misurazione=None):
+    """The monitoring page of an objective; `moduli_misurazione` (indicator pk -> bound form)
+    shows a refused measurement again, with its message."""
     piano = ob.piano
     modificabile = _monitorabile(request, piano)
     indicatori = []
@@ -49,7 +56,7 @@ def obiettivo(request, obiettivo):
                 "indicatore": i,
                 "dati": dati,
                 "grafico": mark_safe(grafico) if grafico else None,
-                "form": MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni)
+                "form": (moduli_misurazione or {}).get(i.pk) or MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni)
                 if modificabile and not i.indicatore_id
                 else None,
             }
@@ -105,17 +112,20 @@ def misurazione(request, obiettivo, indicatore):
         form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni)
         if form.is_valid():
             d = form.cleaned_data
-            _esito(
-                request,
-                services.registra_misurazione,
-                ind,
-                d["anno"],
-                d["semestre"],
-                d["data"],
-                d["valore"],
-                d["nota"],
-                successo="Misurazione registrata.",
-            )
+            try:
+                services.registra_misurazione(
+                    request.user, ind, d["anno"], d["semestre"], d["data"], d["valore"], d["nota"], d["versione"]
+                )
+            except ModificaConcorrente as e:
+                # The form again, with the message and the version of the measurement it met:
+                # submitting it once more, after reading, replaces that measurement deliberately.
+                mostra_conflitto(form, e)
+                ob = Obiettivo.objects.select_related("piano__ambito", "continua__piano").get(pk=ind.obiettivo_id)
+                return _pagina_obiettivo(request, ob, {ind.pk: form})
+            except ValidationError as e:
+                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+            else:
+                messages.success(request, "Misurazione registrata.")
         else:
             messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
     return redirect("monitoraggio:obiettivo", obiettivo=obiettivo)
@@ -136,7 +146,7 @@ def stato(request, obiettivo):
             successo="Stato aggiornato.",
         )
     else:
-        messages.error(request, "Stato non valido.")
+        messages.error(request, MANCA_VERSIONE if "versione" in form.errors else "Stato non valido.")
     return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)
 
 
@@ -172,12 +182,12 @@ def impegno(request, obiettivo):
 def valutazione(request, obiettivo):
     ob = get_object_or_404(Obiettivo.objects.select_related("piano__ambito"), pk=obiettivo)
     val = services.valutazione_di(ob)
-    form = ValutazioneForm(request.POST or None, instance=val, initial={"versione": val.versione})
+    form = ValutazioneForm(request.POST or None, instance=val)
     if request.method == "POST" and form.is_valid():
         try:
-            services.salva_valutazione(request.user, form.save(commit=False), form.cleaned_data.get("versione"))
+            services.salva_valutazione(request.user, form.save(commit=False), form.cleaned_data["versione"])
         except ValidationError as e:
-            form.add_error(None, e)
+            mostra_conflitto(form, e)
         else:
             messages.success(request, "Scheda di valutazione salvata.")
             return redirect("monitoraggio:obiettivo", obiettivo=ob.pk)

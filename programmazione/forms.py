@@ -2,6 +2,7 @@ from django import forms
 
 from territorio.models import Ambito, Comune
 from zona.lib.forms import Bootstrap
+from zona.lib.locking import CampoVersione, VersioneForm
 
 from .models import (
     AreaPolicy,
@@ -26,9 +27,7 @@ class NuovoPianoForm(Bootstrap, forms.Form):
         self.fields["ambito"].queryset = ambiti
 
 
-class PianoForm(Bootstrap, forms.ModelForm):
-    versione = forms.IntegerField(widget=forms.HiddenInput)
-
+class PianoForm(Bootstrap, VersioneForm):
     class Meta:
         model = Piano
         fields = ["titolo", "premessa"]
@@ -37,7 +36,7 @@ class PianoForm(Bootstrap, forms.ModelForm):
 class PassaggioForm(Bootstrap, forms.Form):
     data = forms.DateField(label="Data", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     delibera = forms.CharField(label="Delibera (estremi)", max_length=200, required=False)
-    versione = forms.IntegerField(widget=forms.HiddenInput)
+    versione = CampoVersione()
 
 
 class RevisioneForm(Bootstrap, forms.Form):
@@ -48,9 +47,7 @@ class ChiudiRevisioneForm(Bootstrap, forms.Form):
     delibera = forms.CharField(label="Delibera che approva la revisione", max_length=200)
 
 
-class ObiettivoForm(Bootstrap, forms.ModelForm):
-    versione = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ObiettivoForm(Bootstrap, VersioneForm):
     class Meta:
         model = Obiettivo
         fields = [

@@ -9,9 +9,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from accounts.permissions import can_edit_piano
+from zona.lib.locking import salva_con_versione
 
 from .models import (
     AccordoDiProgramma,
@@ -52,58 +52,18 @@ def crea_piano(utente, ambito, anno_inizio, anno_fine=None, titolo="", precedent
     return piano
 
 
-def salva_versionato(obj, versione_letta=None):
-    """Optimistic locking: save `obj` (a new one simply) only if nobody saved its row since it
-    was read at `versione_letta` (default: the version the instance holds)."""
-    if obj.pk:
-        letta = obj.versione if versione_letta is None else versione_letta
-        aggiornate = type(obj).objects.filter(pk=obj.pk, versione=letta).update(versione=F("versione") + 1)
-        if not aggiornate:
-            raise ModificaConcorrente(obj)
-        obj.versione = letta + 1
-    obj.save()
-
-
-class ModificaConcorrente(ValidationError):
-    """Someone else saved the same record after it was read: the save is refused."""
-
-    def __init__(self, obj):
-        from auditlog.models import LogEntry
-
-        ultima = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp").first()
-        dettagli = ""
-        if ultima is not None:
-            chi = ultima.actor.get_username() if ultima.actor else "un altro utente"
-            quando = ultima.timestamp.astimezone().strftime("%d/%m/%Y %H:%M")
-            cambi = "; ".join(
-                f"{campo}: «{_breve(vecchio)}» → «{_breve(nuovo)}»"
-                for campo, (vecchio, nuovo) in (ultima.changes_dict or {}).items()
-                if campo != "versione"
-            )
-            dettagli = f" Ultima modifica di {chi} il {quando}" + (f": {cambi}." if cambi else ".")
-        super().__init__(
-            "Qualcuno ha salvato questa scheda dopo che l'avete aperta: le vostre modifiche non sono state "
-            "salvate per non sovrascrivere le sue." + dettagli + " Ricaricare la pagina e ripetere le modifiche."
-        )
-
-
-def _breve(valore, n=80):
-    testo = str(valore)
-    return testo if len(testo) <= n else testo[: n - 1] + "…"
-
-
 @transaction.atomic
 def salva_piano(utente, piano, versione_letta):
     verifica_permesso(utente, piano)
     verifica_modificabile(piano)
-    piano.full_clean()
-    salva_versionato(piano, versione_letta)
+    salva_con_versione(piano, versione_letta)
     return piano
 
 
 @transaction.atomic
 def salva_obiettivo(utente, obiettivo, versione_letta=None, m2m=None):
-    """Save an objective (new when it has no pk) with its many-to-many fields."""
+    """Save an objective (new when it has no pk) with its many-to-many fields; `versione_letta`
+    (the version the user read) is required for an existing one (zona.lib.locking)."""
     piano = obiettivo.piano
     verifica_permesso(utente, piano)
     verifica_modificabile(piano)
@@ -115,8 +75,7 @@ def salva_obiettivo(utente, obiettivo, versione_letta=None, m2m=None):
         raise ValidationError("L'obiettivo precedente deve essere di un triennio precedente.")
     if not obiettivo.codice:
         obiettivo.codice = prossimo_codice(piano)
-    obiettivo.full_clean()
-    salva_versionato(obiettivo, versione_letta)
+    salva_con_versione(obiettivo, versione_letta)
     for campo, valori in (m2m or {}).items():
         getattr(obiettivo, campo).set(valori)
     return obiettivo
@@ -189,7 +148,7 @@ def avanza_stato(utente, piano, data, delibera="", versione_letta=None):
         accordo.save()
     setattr(piano, campo, data)
     piano.stato = successivo
-    salva_versionato(piano, versione_letta)
+    salva_con_versione(piano, versione_letta, valida=False)
     return piano
 
 

@@ -201,7 +201,7 @@ def importa_obiettivi(utente, piano, tabella, fonte=""):
             obiettivo.ordine = piano.obiettivi.count() + 1
             obiettivo.fonte = fonte
         try:
-            services.salva_obiettivo(utente, obiettivo, m2m=m2m)
+            services.salva_obiettivo(utente, obiettivo, obiettivo.versione, m2m=m2m)
         except ValidationError as e:
             raise RigaErrata(None, " ".join(e.messages)) from None
         conteggi["creati" if nuovo else "aggiornati"] += 1

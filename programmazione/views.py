@@ -11,6 +11,7 @@ from accounts.policies import COORDINAMENTO, PUBBLICO, policy
 from territorio.models import Ambito
 from zona.lib.downloads import XLSX, scarica_tabella
 from zona.lib.forms import errori_in_breve
+from zona.lib.locking import MANCA_VERSIONE, mostra_conflitto
 from zona.lib.tabular import FileRifiutato
 
 from . import selectors, services, tabella3
@@ -100,7 +101,7 @@ def piano(request, pk):
             "preventivati": selectors.importi_preventivati(piano, obiettivi),
             "riepilogo": selectors.riepilogo_finanziario(piano),
             "puo_modificare": puo_modificare,
-            "modificabile": puo_modificare and (piano.stato == "bozza" or revisione is not None),
+            "modificabile": puo_modificare and piano.modificabile(),
             "passaggio": passaggio[2] if passaggio else None,
             "passaggio_form": PassaggioForm(initial={"data": datetime.date.today(), "versione": piano.versione}),
             "revisione_form": RevisioneForm(),
@@ -143,12 +144,12 @@ def sottoscrittore(request, pk):
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
 def piano_modifica(request, pk):
     piano = get_object_or_404(Piano, pk=pk)
-    form = PianoForm(request.POST or None, instance=piano, initial={"versione": piano.versione})
+    form = PianoForm(request.POST or None, instance=piano)
     if request.method == "POST" and form.is_valid():
         try:
             services.salva_piano(request.user, form.instance, form.cleaned_data["versione"])
         except ValidationError as e:
-            form.add_error(None, e)
+            mostra_conflitto(form, e)
         else:
             messages.success(request, "Piano salvato.")
             return redirect("programmazione:piano", pk=piano.pk)
@@ -165,7 +166,7 @@ def piano_stato(request, pk):
         if azione == "avanza":
             form = PassaggioForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Indicare una data valida.")
+                raise ValidationError(MANCA_VERSIONE if "versione" in form.errors else "Indicare una data valida.")
             services.avanza_stato(
                 request.user,
                 piano,
@@ -271,7 +272,7 @@ def obiettivo_modifica(request, obiettivo):
 
 
 def _modulo_obiettivo(request, piano, ob):
-    form = ObiettivoForm(request.POST or None, instance=ob, piano=piano, initial={"versione": ob.versione})
+    form = ObiettivoForm(request.POST or None, instance=ob, piano=piano)
     if request.method == "POST" and form.is_valid():
         m2m = {
             c: form.cleaned_data[c]
@@ -280,9 +281,9 @@ def _modulo_obiettivo(request, piano, ob):
         }
         ob = form.save(commit=False)
         try:
-            services.salva_obiettivo(request.user, ob, form.cleaned_data.get("versione"), m2m=m2m)
+            services.salva_obiettivo(request.user, ob, form.cleaned_data["versione"], m2m=m2m)
         except ValidationError as e:
-            form.add_error(None, e)
+            mostra_conflitto(form, e)
         else:
             messages.success(request, f"Obiettivo {ob.codice} salvato.")
             return redirect("programmazione:obiettivo", obiettivo=ob.pk)

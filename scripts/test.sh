@@ -4,8 +4,10 @@
 #      /usr/bin/chromium; it never downloads a browser), pango and harfbuzz's subsetter
 #      (WeasyPrint's PDF documents);
 #   2. .venv with the pinned dependencies (scripts/setup-venv.sh);
-#   3. pytest on SQLite (default settings, in-memory test database), browser tests included;
-#   4. pytest again, browser tests included, on a throwaway PostgreSQL cluster
+#   3. ruff check and ruff format --check on the whole tree (fail fast: no test runs if
+#      they find anything);
+#   4. pytest on SQLite (default settings, in-memory test database), browser tests included;
+#   5. pytest again, browser tests included, on a throwaway PostgreSQL cluster
 #      (scripts/pg-throwaway.sh), removed on exit.
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x -k ambito).
 # Logs and JUnit reports land in test-artifacts/. Exits non-zero if anything fails.
@@ -66,10 +68,22 @@ run_pytest() {
   fi
 }
 
-# --- 3. SQLite ---------------------------------------------------------------------------
+# --- 3. lint: fail fast, before any test runs -------------------------------------------
+# ruff is configured in pyproject.toml; both checks cover the whole tree.
+echo
+echo "== ruff check . && ruff format --check ."
+t0=$SECONDS
+if ! .venv/bin/ruff check . || ! .venv/bin/ruff format --check .; then
+  echo "== summary (total $((SECONDS - t_all))s)"
+  echo "== ruff: FAILED in $((SECONDS - t0))s (tests not run: fix the findings above, or run ruff format)"
+  exit 1
+fi
+summary+=("ruff: OK in $((SECONDS - t0))s (check and format --check)")
+
+# --- 4. SQLite ---------------------------------------------------------------------------
 run_pytest sqlite "$@"
 
-# --- 4. PostgreSQL -----------------------------------------------------------------------
+# --- 5. PostgreSQL -----------------------------------------------------------------------
 pgdir=$(mktemp -d /tmp/zona-pg.XXXXXX)
 trap 'bash scripts/pg-throwaway.sh stop "$pgdir" || true' EXIT
 trap 'exit 130' INT

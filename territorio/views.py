@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.permissions import can_edit_ambito, can_edit_comune
 from accounts.policies import COORDINAMENTO, PUBBLICO, ambito_da, comune_da, policy
 from zona.lib.downloads import scarica_tabella
-from zona.lib.locking import ModificaConcorrente
+from zona.lib.locking import ModificaConcorrente, mostra_conflitto
 from zona.lib.tabular import FileRifiutato
 
 from . import selectors, services
@@ -92,8 +92,7 @@ def ufficio_di_piano_modifica(request, codice):
                 ufficio, {f: form.cleaned_data[f] for f in form.Meta.fields}, form.cleaned_data["versione"]
             )
         except ModificaConcorrente as e:
-            form.add_error(None, e)
-            form.ricarica_versione(e.versione_attuale)
+            mostra_conflitto(form, e)
         else:
             messages.success(request, "Contatti dell'Ufficio di Piano salvati.")
             return redirect("territorio:ambito", codice=ambito.pk)
@@ -164,8 +163,7 @@ def comune_modifica(request, codice_istat):
                 comune, {f: form.cleaned_data[f] for f in form.Meta.fields}, form.cleaned_data["versione"]
             )
         except ModificaConcorrente as e:
-            form.add_error(None, e)
-            form.ricarica_versione(e.versione_attuale)
+            mostra_conflitto(form, e)
         else:
             messages.success(request, "Contatti del Comune salvati.")
             return redirect("territorio:comune", codice_istat=comune.pk)

@@ -93,7 +93,7 @@ def test_formato_csv_intestazione_livelli_codici_valori(nome):
     assert corpo, nome
     for riga in corpo:
         assert len(riga) == len(HEADER), riga
-        r = dict(zip(HEADER, riga))
+        r = dict(zip(HEADER, riga, strict=True))
         assert r["livello"] in CODICI, r
         assert r["codice_territorio"] == CODICI[r["livello"]], r
         assert re.fullmatch(r"(19|20)\d\d", r["anno"]), r
@@ -537,7 +537,7 @@ AREE_42 = [
     "Dipendenze",
 ]
 # The same areas as named in Tabelle 2.4 and 4.1 (4.2 spells out «sociali»).
-AREA_24 = dict(zip(AREE_42, [a if a != AREE_42[3] else AREE_24[3] for a in AREE_42]))
+AREA_24 = dict(zip(AREE_42, [a if a != AREE_42[3] else AREE_24[3] for a in AREE_42], strict=True))
 
 
 def test_tab_4_1_colonne_sommano_a_100():

@@ -46,7 +46,9 @@ def refused(testo, nome="dati.csv", **kwargs):
         ),
         (
             "comune,Zognio,2023,utenti,,,,SAD,10",
-            "riga 2, colonna «codice_territorio»: il Comune «Zognio» non è nell'elenco ISTAT né tra i nomi alternativi; forse: Zogno (016246), Rogno (016182), Pognano (016167). Correggere il nome o aggiungere un nome alternativo.",
+            "riga 2, colonna «codice_territorio»: il Comune «Zognio» non è nell'elenco ISTAT né tra i nomi "
+            "alternativi; forse: Zogno (016246), Rogno (016182), Pognano (016167). Correggere il nome o aggiungere "
+            "un nome alternativo.",
         ),
         (
             "ambito,atlantide,2023,utenti,,,,SAD,10",

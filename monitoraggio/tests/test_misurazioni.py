@@ -30,7 +30,9 @@ def test_the_ufficio_di_piano_records_a_measurement_and_the_page_shows_it(client
     url = f"/obiettivi/{indicatore.obiettivo_id}/monitoraggio/indicatori/{indicatore.pk}/"
     p = f"m{indicatore.pk}-"
     risposta = client.post(
-        url, {p + "anno": 2022, p + "semestre": "1", p + "data": "2022-07-10", p + "valore": "95"}, follow=True
+        url,
+        {p + "anno": 2022, p + "semestre": "1", p + "data": "2022-07-10", p + "valore": "95", p + "versione": "0"},
+        follow=True,
     )
     testo = risposta.content.decode()
     assert "Misurazione registrata." in testo

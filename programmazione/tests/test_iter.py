@@ -18,14 +18,14 @@ def test_the_lifecycle_in_order_with_its_dates(bozza):
     udp = utente("udp.altosebino")
     with pytest.raises(ValidationError, match="delibera di approvazione"):
         services.avanza_stato(udp, bozza, G(2024, 12, 15))
-    services.avanza_stato(udp, bozza, G(2024, 12, 15), "Delibera n. 12 del 15/12/2024")
+    services.avanza_stato(udp, bozza, G(2024, 12, 15), "Delibera n. 12 del 15/12/2024", versione_letta=bozza.versione)
     assert bozza.stato == StatoPiano.APPROVATO and bozza.approvato_il == G(2024, 12, 15)
     with pytest.raises(ValidationError, match="non può precedere quella del passaggio precedente \\(15/12/2024\\)"):
         services.avanza_stato(udp, bozza, G(2024, 12, 1))
-    services.avanza_stato(udp, bozza, G(2024, 12, 20))
+    services.avanza_stato(udp, bozza, G(2024, 12, 20), versione_letta=bozza.versione)
     assert bozza.stato == StatoPiano.ACCORDO and bozza.accordo.firmato_il == G(2024, 12, 20)
-    services.avanza_stato(udp, bozza, G(2025, 1, 1))
-    services.avanza_stato(udp, bozza, G(2026, 12, 31))
+    services.avanza_stato(udp, bozza, G(2025, 1, 1), versione_letta=bozza.versione)
+    services.avanza_stato(udp, bozza, G(2026, 12, 31), versione_letta=bozza.versione)
     assert bozza.stato == StatoPiano.CHIUSO
     with pytest.raises(ValidationError, match="Il piano è chiuso"):
         services.avanza_stato(udp, bozza, G(2027, 1, 1))
@@ -68,8 +68,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_says_what_changed(cli
     assert "Qualcuno ha salvato questa scheda dopo che l&#x27;avete aperta" in testo
     assert "Ultima modifica di udp.altosebino" in testo
     assert (
-        "titolo: «Sportello unico per la disabilità» → «Sportello unico per la disabilità e la non autosufficienza»"
-        in testo
+        "titolo obiettivo: «Sportello unico per la disabilità» → «Sportello unico per la disabilità e la non "
+        "autosufficienza»" in testo
     )
     ob.refresh_from_db()
     assert ob.titolo == "Sportello unico per la disabilità e la non autosufficienza"

@@ -94,7 +94,7 @@ def test_an_approved_plan_is_frozen_until_a_revision_is_opened(client, approvato
     services.apri_revisione(udp, approvato, "Nuove risorse FNA")
     ob.refresh_from_db()
     ob.titolo = "Titolo rivisto"
-    services.salva_obiettivo(udp, ob)
+    services.salva_obiettivo(udp, ob, ob.versione)
     services.chiudi_revisione(udp, approvato, "Delibera n. 3/2022")
     ob.refresh_from_db()
     ob.titolo = "Di nuovo"

@@ -3,6 +3,7 @@
 import csv
 import io
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_a_larger_weight_never_gets_less(importo, pesi):
         return
     quote = riparto(importo, pesi)
     ordinati = sorted(pesi, key=lambda k: pesi[k])
-    for a, b in zip(ordinati, ordinati[1:]):
+    for a, b in pairwise(ordinati):
         if pesi[a] < pesi[b]:
             assert quote[a] <= quote[b]
 

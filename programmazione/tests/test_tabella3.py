@@ -38,7 +38,7 @@ def test_export_of_the_alto_sebino_plan_has_one_row_per_objective_with_the_tabel
     righe = list(ws.iter_rows(values_only=True))
     assert list(righe[0]) == INTESTAZIONE
     assert len(righe) == 24  # 23 objectives
-    prima = dict(zip(INTESTAZIONE, righe[1]))
+    prima = dict(zip(INTESTAZIONE, righe[1], strict=True))
     assert prima["Codice"] == "AS21-01"
     assert prima["Titolo obiettivo"] == "La persona al centro quale parte di una comunità prossima"
     assert prima["Integrazione sociosanitaria (SI/NO)"] == "SI"

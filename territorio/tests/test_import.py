@@ -37,7 +37,8 @@ def xlsx(rows):
 @pytest.mark.django_db
 def test_csv_assigns_the_unclaimed_comune(demo_db):
     n = importa_appartenenze(
-        b"codice_istat,comune,ambito,dal,al\n016215,Torre de' Busi,Isola Bergamasca e Bassa Val San Martino,01/01/2025,\n",
+        b"codice_istat,comune,ambito,dal,al\n016215,Torre de' Busi,Isola Bergamasca e Bassa Val San "
+        b"Martino,01/01/2025,\n",
         "torre.csv",
     )
     assert n == 1
@@ -111,7 +112,8 @@ def test_conflict_with_an_existing_membership_is_refused(demo_db):
     # A period that ends after a later existing membership starts overlaps it.
     errors = refused(b"codice_istat,ambito,dal,al\n016128,treviglio,2020-01-01,2021-06-30\n")
     assert errors == [
-        "riga 2, colonna «dal»: Lovere appartiene dal 01/01/2021 all'Ambito Alto Sebino: il periodo indicato si sovrappone."
+        "riga 2, colonna «dal»: Lovere appartiene dal 01/01/2021 all'Ambito Alto Sebino: il periodo indicato si "
+        "sovrappone."
     ]
 
 

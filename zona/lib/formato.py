@@ -52,10 +52,7 @@ def data(giorno):
 
 def si_no(valore, motivo=""):
     """Yes/no answers of the regional sheets, with their reason when there is one."""
-    if valore is None:
-        risposta = "Non indicato"
-    else:
-        risposta = "Sì" if valore else "No"
+    risposta = "Non indicato" if valore is None else "Sì" if valore else "No"
     motivo = pulisci(motivo).strip()
     return f"{risposta}. {motivo}" if motivo else risposta
 

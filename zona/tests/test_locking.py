@@ -40,9 +40,9 @@ def test_second_save_from_a_stale_page_is_refused_and_shows_what_changed(demo_db
     )
     assert r.status_code == 200
     pagina = r.content.decode()
-    assert "Salvataggio rifiutato" in pagina
-    assert "versione 1, ora 2" in pagina
-    assert "telefono: «» → «035 983611» (comune.lovere," in pagina
+    assert "Qualcuno ha salvato questa scheda dopo che l&#x27;avete aperta" in pagina
+    assert "Ultima modifica di comune.lovere il " in pagina
+    assert "telefono: «» → «035 983611»." in pagina
     lovere = Comune.objects.get(pk="016128")
     assert (lovere.pec, lovere.telefono, lovere.versione) == ("", "035 983611", 2)
 
@@ -92,4 +92,4 @@ def test_without_audit_trail_the_message_shows_current_values(demo_db, monkeypat
     salva_con_versione(Comune.objects.get(pk="016128"), 1, telefono="035 1")
     with pytest.raises(ModificaConcorrente) as e:
         salva_con_versione(Comune.objects.get(pk="016128"), 1, telefono="035 2")
-    assert "telefono: ora «035 1»" in e.value.message
+    assert "Valori attuali: telefono ora «035 1»." in e.value.message

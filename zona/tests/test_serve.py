@@ -41,7 +41,7 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
         BIND=f"127.0.0.1:{porta}",
         WEB_CONCURRENCY="1",
     )
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115 - open for as long as the server runs
     proc = subprocess.Popen(
         ["bash", str(ROOT / "scripts/serve.sh")],
         cwd=ROOT,
@@ -53,7 +53,7 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
     try:
         scadenza = time.monotonic() + 120
         while True:
-            assert proc.poll() is None, open(tmp_path / "serve.log").read()
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             try:
                 stato, _, corpo = _get(porta, "/salute/")
                 break
