@@ -265,7 +265,7 @@ class _FileIstat:
         self.anno = anno
         primo = indice_header + 2  # row numbers as a spreadsheet shows them
         righe = enumerate(csv.reader(linee[indice_header + 1 :], delimiter=delimitatore), primo)
-        self.tabella = Tabella(intestazione, ((n, v) for n, v in righe if any(v)))
+        self.tabella = Tabella(intestazione, righe)  # blank lines: the row function skips them
         self.stima = 2 * (len(linee) - indice_header - 1)
 
     def gruppi(self, validatore):
@@ -300,7 +300,7 @@ class _FileIstat:
             v = r.valori
             if len(v) < larghezza:
                 if not any(x.strip() for x in v):
-                    return None
+                    return None  # a blank line
                 v = v + [""] * (larghezza - len(v))
             codice, eta, m, f = v[i_codice].strip(), v[i_eta].strip(), v[i_m].strip(), v[i_f].strip()
             if eta == "999":

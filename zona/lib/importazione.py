@@ -44,6 +44,7 @@ Rules for the row function (what keeps imports linear and bounded, issue 17):
   scan what earlier rows produced: `r.gia_vista(chiave)` remembers keys in a dict.
 - Return the object to store, or None for a row that stores nothing. A row with an error
   stores nothing, whatever it returns.
+- `r` is one object updated for every row: read from it during the call, never keep it.
 
 The writer (`scrivi`) receives each returned object while the file has no error so far: a
 callable, or a context manager that yields one (entered inside the transaction, for a COPY or
@@ -227,6 +228,10 @@ class Scrittore:
             self._svuota()
 
 
+def _niente(_):
+    pass
+
+
 def apri(contenuto: bytes, nome_file: str, max_bytes: int = MAX_BYTES) -> Tabella:
     """An uploaded CSV or XLSX opened for `importa` (zona.lib.tabular.apri_tabella)."""
     return apri_tabella(contenuto, nome_file, max_bytes)
@@ -259,14 +264,21 @@ def importa(
     with transaction.atomic():
         contesto = scrivi if hasattr(scrivi, "__enter__") else nullcontext(scrivi)
         with contesto as scrivi_uno:
+            if scrivi_uno is None:
+                scrivi_uno = _niente
+            # One Riga for the whole file, updated in place: a national ISTAT file has a
+            # million rows, and the loop must cost little more than the row function.
+            r = Riga(0, (), indici, stato)
             for numero, valori in tabella.righe:
-                r = Riga(numero, valori, indici, stato)
+                r.numero = numero
+                r.valori = valori
                 try:
                     esito = riga(r)
-                    if r.errori is None and esito is not None and not n_errori:
-                        if scrivi_uno is not None:
+                    if esito is not None and r.errori is None:
+                        if not n_errori:
                             scrivi_uno(esito)
-                        scritte += 1
+                        scritte += 1  # after an error only counted: the file is refused anyway
+                        continue
                 except RigaErrata as e:
                     r.errore(e.colonna, e.motivo)
                 if r.errori is not None:
@@ -274,8 +286,7 @@ def importa(
                         n_errori += 1
                         if len(errori) < MAX_ERRORI:
                             errori.append(Errore(numero, etichetta(colonna) if colonna else None, motivo))
-                elif esito is not None and n_errori:
-                    scritte += 1  # counted, not written: the file is refused anyway
+                    r.errori = None
         finali = list(concludi() or []) if concludi is not None else []
         if finali or n_errori:
             altri = n_errori - len(errori)
