@@ -6,7 +6,7 @@ Runs in a throwaway SQLite database (a temporary file, removed at the end): migr
 Bergamo demo, then a draft plan of the triennio for every Ambito that has none (the demo has
 plans for Alto Sebino and Dalmine only), with a few objectives across the areas A-J, each with
 indicators, yearly targets and resources per fund, so that every chapter has something to
-print. Then, for each Ambito, the document is built (documenti.contesto) and rendered
+print. Then, for each Ambito, the document is built (documenti.piano) and rendered
 (documenti.services.rendi, bypassing the cache of the pages), and the times are printed: the
 content, the PDF and the DOCX. Also the monitoring report and the provincial report.
 
@@ -51,7 +51,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from documenti import contesto, services  # noqa: E402
+from documenti import services  # noqa: E402
+from documenti.monitoraggio import relazione_monitoraggio  # noqa: E402
+from documenti.piano import documento_piano  # noqa: E402
+from documenti.provinciale import relazione_provinciale  # noqa: E402
 from programmazione.models import (  # noqa: E402
     AreaPolicy,
     Fondo,
@@ -62,6 +65,7 @@ from programmazione.models import (  # noqa: E402
     Target,
     TipoIndicatore,
 )
+from programmazione.selectors import piani_del_triennio  # noqa: E402
 from territorio.models import Ambito  # noqa: E402
 
 
@@ -153,11 +157,11 @@ def main():
     charts.svg(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
     print(f"avvio di vl-convert (una volta per processo): {time.perf_counter() - t0:.1f} s\n")
 
-    piani = list(contesto.piani_del_triennio(ARGS.triennio))
+    piani = list(piani_del_triennio(ARGS.triennio))
     print(f"{'Ambito':<45} {'piano':<10} {'obiett.':>7} {'contenuto':>10} {'PDF':>7} {'pagine':>7} {'DOCX':>7}")
     righe = []
     for piano in piani:
-        t_doc, doc = misura(lambda piano=piano: contesto.documento_piano(piano))
+        t_doc, doc = misura(lambda piano=piano: documento_piano(piano))
         t_pdf, pdf = misura(lambda doc=doc: services.rendi(doc, "pdf"))
         t_docx, docx = misura(lambda doc=doc: services.rendi(doc, "docx"))
         n = piano.obiettivi.count()
@@ -181,13 +185,11 @@ def main():
     for nome, costruisci in (
         (
             "relazione di monitoraggio (Alto Sebino)",
-            lambda: contesto.relazione_monitoraggio(Piano.objects.get(ambito="alto-sebino", anno_inizio=ARGS.triennio)),
+            lambda: relazione_monitoraggio(Piano.objects.get(ambito="alto-sebino", anno_inizio=ARGS.triennio)),
         ),
         (
             "relazione provinciale",
-            lambda: contesto.relazione_provinciale(
-                ARGS.triennio, get_user_model().objects.get(username="coordinamento")
-            ),
+            lambda: relazione_provinciale(ARGS.triennio, get_user_model().objects.get(username="coordinamento")),
         ),
     ):
         t_doc, doc = misura(costruisci)

@@ -33,6 +33,16 @@ def serie_profilo(nome_ambito, dati, confronti, codice):
     return serie
 
 
+def grafici_profilo(nome_ambito, dati, confronti, indicatori):
+    """The charts of an Ambito profile, one per indicator with data: [(Indicatore, chart)]."""
+    grafici = []
+    for ind in indicatori:
+        serie = serie_profilo(nome_ambito, dati, confronti, ind.codice)
+        if serie:
+            grafici.append((ind, serie_confronto(ind.nome, serie, ind.unita)))
+    return grafici
+
+
 def serie_confronto(titolo, righe, unita):
     """A line per territory over the years. `righe`: dicts with territorio, anno, valore."""
     df = pd.DataFrame(righe)

@@ -13,13 +13,17 @@ plan) count only where no Comune data exist for that territory, term and year, s
 counted twice. The few sums per territory and year are then combined with the formula.
 """
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Sum, When
 
 from accounts.selectors import relazioni_nome
+from territorio import selectors as territorio
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
 
 from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubblicato
@@ -377,11 +381,11 @@ def profilo(livello, codice, confronti):
     # Each territory is computed once, for every year: the table, the gaps and the charts
     # all read from these.
     calcolati = {(livello, codice): valori}
-    for lv, c, _ in confronti:
+    for lv, c, *_ in confronti:
         calcolati[(lv, c)] = calcola(lv, territori=[c])
     pubblicati = list(
         valori_pubblicati(
-            [(livello, codice)] + [(lv, c) for lv, c, _ in confronti] + [("regione", "03"), ("italia", "IT")]
+            [(livello, codice)] + [(lv, c) for lv, c, *_ in confronti] + [("regione", "03"), ("italia", "IT")]
         )
     )
     righe = []
@@ -393,7 +397,7 @@ def profilo(livello, codice, confronti):
             {
                 "indicatore": ind,
                 "valori": [serie[a] for a in anni],
-                "confronti": [calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, _ in confronti],
+                "confronti": [calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, *_ in confronti],
             }
         )
     confronto_pubblicati = []
@@ -409,3 +413,127 @@ def profilo(livello, codice, confronti):
             differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
         confronto_pubblicati.append({"pubblicato": p, "calcolato": calcolato, "differenza": differenza})
     return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati, "calcolati": calcolati}
+
+
+# --- the quadro conoscitivo of an Ambito: one read model for its page and its document ------
+
+# The charts of an Ambito's quadro conoscitivo, on the page and in the Piano di Zona.
+GRAFICI = ["indice_vecchiaia", "dipendenza_strutturale", "indice_invecchiamento"]
+# Columns of the document's table of the Comuni of the Ambito.
+INDICATORI_COMUNI = ["popolazione", "indice_vecchiaia", "dipendenza_strutturale", "densita"]
+
+
+class Confronto(NamedTuple):
+    """A comparison territory of an Ambito. `etichetta` is the short column label of the
+    document («Distretto», «ATS»), where the columns are narrow; the page prints `nome`."""
+
+    livello: str
+    codice: str
+    nome: str
+    etichetta: str
+
+
+def confronti_ambito(ambito, giorno):
+    """The Distretto and the ATS of `ambito` on `giorno`, to compare its indicators with."""
+    distretto = territorio.distretto_di(ambito, giorno)
+    if distretto is None:
+        return []
+    ats = distretto.asst.ats
+    return [
+        Confronto(Livello.DISTRETTO, distretto.pk, distretto.nome, "Distretto"),
+        Confronto(Livello.ATS, ats.pk, ats.nome, "ATS"),
+    ]
+
+
+def indicatori(codici):
+    """The catalogue's indicators with these codes, in the order given (unknown codes left out)."""
+    per_codice = {i.codice: i for i in Indicatore.objects.filter(codice__in=codici)}
+    return [per_codice[c] for c in codici if c in per_codice]
+
+
+@dataclass
+class ComuniAmbito:
+    """The document's table of the Comuni of an Ambito in one year."""
+
+    anno: int
+    indicatori: list  # Indicatore, in the order of INDICATORI_COMUNI
+    righe: list  # (Comune, [value per indicator])
+    totale: list  # the Ambito's value per indicator
+
+
+@dataclass
+class ProfiloAmbito:
+    """An Ambito's quadro conoscitivo. The page shows `dati`, `grafici` and `dati_di_base`;
+    the document (`documento=True`) also the sources per measure and the Comuni's table."""
+
+    confronti: list  # Confronto
+    dati: dict  # `profilo`
+    grafici: list  # (Indicatore, Altair chart), one per GRAFICI with data
+    caricamenti: list  # the active loads the indicators come from
+    dati_di_base: list  # `dati_di_base`
+    fonti_misure: dict = field(default_factory=dict)  # misura code -> sources (document only)
+    comuni: ComuniAmbito | None = None  # document only
+
+
+def profilo_ambito(ambito, giorno, documento=False):
+    from .charts import grafici_profilo
+
+    confronti = confronti_ambito(ambito, giorno)
+    dati = profilo(Livello.AMBITO, ambito.pk, confronti)
+    anni = dati["anni"]
+    grafici = grafici_profilo(ambito.nome, dati, confronti, indicatori(GRAFICI)) if anni else []
+    risultato = ProfiloAmbito(
+        confronti=confronti,
+        dati=dati,
+        grafici=grafici,
+        caricamenti=list(caricamenti_attivi([Livello.AMBITO], [ambito.pk], anni or [0])),
+        dati_di_base=dati_di_base(Livello.AMBITO, ambito.pk),
+    )
+    if documento:
+        risultato.fonti_misure = fonti_misure(Livello.AMBITO, ambito.pk)
+        if anni:
+            risultato.comuni = comuni_ambito(ambito, anni[-1])
+    return risultato
+
+
+def comuni_ambito(ambito, anno):
+    """The INDICATORI_COMUNI of each Comune of `ambito` on 1 January of `anno`, with the
+    Ambito's own; None when the Ambito has no Comuni then or they have no data."""
+    comuni = list(territorio.comuni_di(ambito, datetime.date(anno, 1, 1)))
+    if not comuni:
+        return None
+    elenco = indicatori(INDICATORI_COMUNI)
+    codici = [i.codice for i in elenco]
+    valori = calcola(Livello.COMUNE, anni=[anno], indicatori=codici, territori=[c.pk for c in comuni])
+    if not valori:
+        return None
+    totali = calcola(Livello.AMBITO, anni=[anno], indicatori=codici, territori=[ambito.pk])
+    return ComuniAmbito(
+        anno=anno,
+        indicatori=elenco,
+        righe=[(c, [valori.get((c.pk, anno, i)) for i in codici]) for c in comuni],
+        totale=[totali.get((ambito.pk, anno, i)) for i in codici],
+    )
+
+
+def fonti_misure(livello, codice):
+    """The sources of each measure stored at this level for this territory (its active
+    loads): {misura code: «source (file «name»); ...»}."""
+    per_misura = defaultdict(list)
+    righe = (
+        Osservazione.objects.attive()
+        .filter(livello=livello, codice_territorio=codice)
+        .values_list("misura_id", "caricamento__fonte", "caricamento__nome_file")
+        .distinct()
+    )
+    for misura, fonte, nome_file in righe:
+        voce = f"{fonte} (file «{nome_file}»)"
+        if voce not in per_misura[misura]:
+            per_misura[misura].append(voce)
+    return {m: "; ".join(v) for m, v in per_misura.items()}
+
+
+def osservazioni_caricate(livello, codice):
+    """(active observations, distinct measures) stored at this level for this territory."""
+    osservazioni = Osservazione.objects.attive().filter(livello=livello, codice_territorio=codice)
+    return osservazioni.count(), osservazioni.values("misura").distinct().count()

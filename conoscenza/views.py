@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from accounts.permissions import data_scope
 from accounts.policies import CON_RUOLO, PUBBLICO, policy
 from accounts.selectors import relazioni_nome
-from territorio import selectors as territorio_selectors
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
@@ -20,67 +19,51 @@ from . import charts, selectors, services
 from .forms import CaricaDatiForm
 from .models import Caricamento, Indicatore, Livello, Misura
 
-GRAFICI = ["indice_vecchiaia", "dipendenza_strutturale", "indice_invecchiamento"]
-
-
-def _confronti(ambito, giorno):
-    distretto = territorio_selectors.distretto_di(ambito, giorno)
-    if distretto is None:
-        return []
-    ats = distretto.asst.ats
-    return [(Livello.DISTRETTO, distretto.pk, distretto.nome), (Livello.ATS, ats.pk, ats.nome)]
-
 
 @policy(read=PUBBLICO)
 def profilo_ambito(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
     giorno = datetime.date.today()
-    confronti = _confronti(ambito, giorno)
     if request.GET.get("formato") in ("csv", "xlsx"):
+        confronti = selectors.confronti_ambito(ambito, giorno)
         dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
         return _tabella(ambito, dati, confronti, request.GET["formato"])
     # Computing the indicators and drawing the charts takes most of a second: once per data version.
-    dati, grafici, fonti = memorizza(f"profilo:{ambito.pk}:{giorno}", lambda: _profilo(ambito, confronti))
+    # (The key names the shape of the value: the read model and the SVG texts.)
+    profilo, grafici = memorizza(f"profilo-ambito:{ambito.pk}:{giorno}", lambda: _profilo(ambito, giorno))
     return render(
         request,
         "conoscenza/profilo.html",
         {
             "ambito": ambito,
-            "dati": dati,
-            "confronti": confronti,
+            "dati": profilo.dati,
+            "confronti": profilo.confronti,
             # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
             "grafici": [mark_safe(g) for g in grafici],
-            "fonti": fonti,
-            "dati_di_base": selectors.dati_di_base(Livello.AMBITO, ambito.pk),
+            "fonti": profilo.caricamenti,
+            "dati_di_base": profilo.dati_di_base,
         },
     )
 
 
-def _profilo(ambito, confronti):
-    """Indicators, charts (SVG text) and sources of an Ambito's quadro conoscitivo."""
-    dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
-    grafici = []
-    if dati["anni"]:
-        for codice_ind in GRAFICI:
-            ind = Indicatore.objects.filter(pk=codice_ind).first()
-            serie = charts.serie_profilo(ambito.nome, dati, confronti, codice_ind)
-            if ind is None or not serie:
-                continue
-            grafico = charts.serie_confronto(ind.nome, serie, ind.unita)
-            grafici.append(charts.svg(grafico))
-    fonti = selectors.caricamenti_attivi([Livello.AMBITO], [ambito.pk], dati["anni"] or [0])
+def _profilo(ambito, giorno):
+    """The read model of the Ambito's quadro conoscitivo (shared with the Piano di Zona
+    document), with its charts as SVG text, for the cache: the Altair charts are not kept."""
+    profilo = selectors.profilo_ambito(ambito, giorno)
+    grafici = [charts.svg(grafico) for _, grafico in profilo.grafici]
+    profilo.grafici = []
     nomi = {Livello.REGIONE: "Regione Lombardia", Livello.ITALIA: "Italia", Livello.AMBITO: f"Ambito {ambito.nome}"}
-    nomi.update({lv: nome for lv, _, nome in confronti})
-    for p in dati["pubblicati"]:
+    nomi.update({c.livello: c.nome for c in profilo.confronti})
+    for p in profilo.dati["pubblicati"]:
         p["territorio"] = nomi.get(p["pubblicato"].livello, p["pubblicato"].codice_territorio)
-    return dati, grafici, list(fonti)
+    return profilo, grafici
 
 
 def _tabella(ambito, dati, confronti, formato):
     """The indicator table of the page as CSV (full precision, dot) or XLSX (numbers)."""
     intestazione = ["indicatore", "unita"] + [str(a) for a in dati["anni"]]
     if dati["anni"]:
-        intestazione += [f"{nome} {dati['anni'][-1]}" for _, _, nome in confronti]
+        intestazione += [f"{c.nome} {dati['anni'][-1]}" for c in confronti]
     righe = [
         [r["indicatore"].nome, r["indicatore"].unita] + [v for v in r["valori"] + r["confronti"]] for r in dati["righe"]
     ]

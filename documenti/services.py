@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from zona.lib.cache import memorizza
 
-from . import contesto
+from .monitoraggio import relazione_monitoraggio
+from .piano import documento_piano
+from .provinciale import relazione_provinciale
 
 FORMATI = {
     "pdf": "application/pdf",
@@ -50,8 +52,8 @@ def rendi(documento, formato):
 def documento_di(piano, tipo="piano", oggi=None):
     """The document of a plan: the Piano di Zona itself or its monitoring report."""
     if tipo == "monitoraggio":
-        return contesto.relazione_monitoraggio(piano, oggi)
-    return contesto.documento_piano(piano, oggi)
+        return relazione_monitoraggio(piano, oggi)
+    return documento_piano(piano, oggi)
 
 
 def genera(piano, formato, tipo="piano", oggi=None):
@@ -65,18 +67,15 @@ def genera(piano, formato, tipo="piano", oggi=None):
 
 def genera_provinciale(anno_inizio, user, formato, oggi=None):
     """The provincial report as `user` may see it: the cache key names the plans it counts."""
-    from programmazione.selectors import piani_visibili
+    from programmazione.selectors import chiavi_piani_visibili
 
     if formato not in FORMATI:
         raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
     oggi = oggi or datetime.date.today()
-    visibili = ",".join(
-        str(pk)
-        for pk in piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True)
-    )
+    visibili = ",".join(str(pk) for pk in chiavi_piani_visibili(user, anno_inizio))
     return memorizza(
         f"documento:provinciale:{anno_inizio}:{formato}:{oggi}:{visibili}",
-        lambda: rendi(contesto.relazione_provinciale(anno_inizio, user, oggi), formato),
+        lambda: rendi(relazione_provinciale(anno_inizio, user, oggi), formato),
     )
 
 

@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from accounts.policies import PUBBLICO, policy
-from programmazione.models import Piano
 from programmazione.policies import PIANO_VISIBILE
+from programmazione.selectors import piani
 
 from . import services
 
@@ -28,13 +28,13 @@ def _formato(request):
 
 @policy(read=PIANO_VISIBILE)
 def documento_piano(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = get_object_or_404(piani(), pk=pk)
     return scarica(services.genera(piano, _formato(request)))
 
 
 @policy(read=PIANO_VISIBILE)
 def relazione_monitoraggio(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = get_object_or_404(piani(), pk=pk)
     return scarica(services.genera(piano, _formato(request), tipo="monitoraggio"))
 
 

@@ -7,10 +7,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
-from programmazione.models import Azione, Fondo, Obiettivo, Piano, Risorsa, StatoAttuazione, StatoPiano
+from conoscenza.models import Livello
+from conoscenza.selectors import osservazioni_caricate
+from programmazione.models import (
+    Azione,
+    Fondo,
+    IndicatoreObiettivo,
+    Obiettivo,
+    Piano,
+    Risorsa,
+    StatoAttuazione,
+    StatoPiano,
+    Target,
+)
 from zona.lib.formato import numero
 
-from .models import ConteggioDichiarato, Impegno, Misurazione
+from .models import ConteggioDichiarato, Impegno, Misurazione, Valutazione
 
 TOTALE = "TOTALE"
 ORDINE_STATI = [s.value for s in StatoAttuazione]
@@ -205,6 +217,23 @@ def risorse_e_impegni(obiettivo):
     return [(anno, etichette[fondo], *valori) for (anno, fondo), valori in sorted(righe.items())]
 
 
+@dataclass
+class ImpegniObiettivo:
+    obiettivo: Obiettivo
+    righe: list  # `risorse_e_impegni`
+    coincidenza: Decimal | None
+
+
+def impegni_del_piano(obiettivi):
+    """Allocated, committed and paid resources of the objectives that have commitments."""
+    elenco = []
+    for o in obiettivi:
+        righe = risorse_e_impegni(o)
+        if any(imp or liq for *_, imp, liq in righe):
+            elenco.append(ImpegniObiettivo(o, righe, coincidenza_risorse(o)))
+    return elenco
+
+
 # --- indicators --------------------------------------------------------------------------
 
 
@@ -220,7 +249,88 @@ def andamento(indicatore):
     }
 
 
+def misurazioni_del_piano(piano):
+    """{IndicatoreObiettivo pk: [Misurazione in time order]} of a plan."""
+    misure = defaultdict(list)
+    for m in Misurazione.objects.filter(indicatore__obiettivo__piano=piano).order_by("anno", "semestre"):
+        misure[m.indicatore_id].append(m)
+    return misure
+
+
+# --- evaluation (Tabella 2) ----------------------------------------------------------------
+
+
+@dataclass
+class EsitoObiettivo:
+    """An objective of a plan with its evaluation sheet (None if it has none)."""
+
+    obiettivo: Obiettivo
+    valutazione: Valutazione | None
+    coincidenza_calcolata: Decimal | None  # from the resources, where the sheet gives none
+    successivi: list  # the objectives of `successivo` that continue it
+
+
+def esiti_del_piano(piano, successivo=None):
+    """The objectives of `piano` (ordered as the plan lists them) with their evaluation."""
+    obiettivi = (
+        piano.obiettivi.select_related("macroarea", "area_policy", "valutazione")
+        .prefetch_related("continuato_da__piano")
+        .order_by("ordine", "codice")
+    )
+    esiti = []
+    for o in obiettivi:
+        v = getattr(o, "valutazione", None)
+        calcolata = coincidenza_risorse(o) if v is not None and v.coincidenza_risorse is None else None
+        successivi = [s for s in o.continuato_da.all() if successivo is not None and s.piano_id == successivo.pk]
+        esiti.append(EsitoObiettivo(o, v, calcolata, successivi))
+    return esiti
+
+
+@dataclass
+class Consistenza:
+    """How much of a plan and its Ambito the information system holds (counts)."""
+
+    indicatori: int
+    indicatori_della_base: int  # measured from the knowledge base
+    target: int
+    misurazioni: int
+    misurazioni_calcolate: int
+    impegni: int
+    valutazioni: int
+    osservazioni: int  # base data stored at the Ambito level
+    misure: int
+
+
+def consistenza(piano):
+    indicatori = IndicatoreObiettivo.objects.filter(obiettivo__piano=piano)
+    misure = Misurazione.objects.filter(indicatore__obiettivo__piano=piano)
+    osservazioni, con_dati = osservazioni_caricate(Livello.AMBITO, piano.ambito_id)
+    return Consistenza(
+        indicatori=indicatori.count(),
+        indicatori_della_base=indicatori.filter(indicatore__isnull=False).count(),
+        target=Target.objects.filter(indicatore__obiettivo__piano=piano).count(),
+        misurazioni=misure.count(),
+        misurazioni_calcolate=misure.filter(calcolata=True).count(),
+        impegni=Impegno.objects.filter(obiettivo__piano=piano).count(),
+        valutazioni=Valutazione.objects.filter(obiettivo__piano=piano).count(),
+        osservazioni=osservazioni,
+        misure=con_dati,
+    )
+
+
 # --- calendar ----------------------------------------------------------------------------
+
+
+def semestre_di_riferimento(oggi):
+    """The last semester ended by `oggi`: (anno, semestre)."""
+    return (oggi.year, 1) if oggi.month > 6 else (oggi.year - 1, 2)
+
+
+def semestre_della_relazione(piano, oggi):
+    """The semester a monitoring report asked on `oggi` is about: the last one ended, within
+    the plan's triennio (after the end of the plan, its last semester)."""
+    return min(max(semestre_di_riferimento(oggi), (piano.anno_inizio, 1)), (piano.anno_fine, 2))
+
 
 FATTO, IN_RITARDO, DA_FARE, NON_REGISTRATO = "fatto", "in ritardo", "da fare", "non registrato"
 

@@ -11,21 +11,44 @@ from accounts.permissions import TipoRuolo, is_coordinamento, profilo_of
 from territorio.models import AmbitoDistretto, AppartenenzaComune
 
 from .models import (
+    AccordoDiProgramma,
     AreaPolicy,
     Fondo,
     IndicatoreObiettivo,
     Obiettivo,
+    ObiettivoProvinciale,
     ObiettivoSovrazonale,
     Piano,
+    Prologo,
     Risorsa,
     StatoPiano,
     importo_nel_triennio,
 )
 
 
+def piani():
+    return Piano.objects.select_related("ambito")
+
+
+def piani_del_triennio(anno_inizio):
+    """The plans starting in `anno_inizio`, one per Ambito (for batches)."""
+    return piani().filter(anno_inizio=anno_inizio).order_by("ambito__nome")
+
+
+def piano_precedente(piano):
+    """The Ambito's plan before this one; drafts never became plans, so they do not count."""
+    return (
+        piani()
+        .filter(ambito=piano.ambito_id, anno_inizio__lt=piano.anno_inizio)
+        .exclude(stato=StatoPiano.BOZZA)
+        .order_by("-anno_inizio")
+        .first()
+    )
+
+
 def piani_visibili(user):
     """The plans `user` may read: every non-draft plan, plus the drafts of its own Ambito."""
-    qs = Piano.objects.select_related("ambito")
+    qs = piani()
     if is_coordinamento(user):
         return qs
     visibili = ~Q(stato=StatoPiano.BOZZA)
@@ -35,6 +58,11 @@ def piani_visibili(user):
     elif profilo is not None and profilo.ruolo == TipoRuolo.COMUNE:
         visibili |= Q(ambito__in=AppartenenzaComune.objects.filter(comune=profilo.comune_id).values("ambito"))
     return qs.filter(visibili)
+
+
+def chiavi_piani_visibili(user, anno_inizio):
+    """The keys of the plans of a triennio `user` may read, in order (for cache keys)."""
+    return list(piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True))
 
 
 def obiettivi_con_dettagli():
@@ -54,6 +82,92 @@ def obiettivi_con_dettagli():
 
 def obiettivi_del_piano(piano):
     return obiettivi_con_dettagli().filter(piano=piano)
+
+
+@dataclass
+class IndicatoreConTarget:
+    indicatore: IndicatoreObiettivo
+    target: dict  # anno -> expected value
+
+
+@dataclass
+class SchedaObiettivo:
+    """An objective with everything its Tabella 3 sheet prints, as lists."""
+
+    obiettivo: Obiettivo
+    aree_trasversali: list
+    leps: list
+    provinciali: list  # ObiettivoProvinciale
+    indicatori: list  # IndicatoreConTarget
+    azioni: list
+    risorse: list
+
+
+def schede_del_piano(piano):
+    return [
+        SchedaObiettivo(
+            obiettivo=o,
+            aree_trasversali=list(o.aree_trasversali.all()),
+            leps=list(o.leps.all()),
+            provinciali=list(o.obiettivi_provinciali.all()),
+            indicatori=[IndicatoreConTarget(i, {t.anno: t.valore for t in i.target.all()}) for i in o.indicatori.all()],
+            azioni=list(o.azioni.all()),
+            risorse=list(o.risorse.all()),
+        )
+        for o in obiettivi_del_piano(piano)
+    ]
+
+
+@dataclass
+class Accordo:
+    accordo: AccordoDiProgramma
+    sottoscrittori: list
+
+
+def accordo_di(piano):
+    """The plan's accordo di programma with its signatories, or None."""
+    accordo = getattr(piano, "accordo", None)
+    if accordo is None:
+        return None
+    return Accordo(accordo, list(accordo.sottoscrittori.select_related("comune")))
+
+
+@dataclass
+class SovrazonaleDelPiano:
+    sovrazonale: ObiettivoSovrazonale
+    ambiti: list
+    obiettivi: list  # the plan's own objectives linked to it
+
+
+def sovrazonali_del_piano(piano):
+    elenco = (
+        ObiettivoSovrazonale.objects.filter(obiettivi__piano=piano).prefetch_related("ambiti", "obiettivi").distinct()
+    )
+    return [
+        SovrazonaleDelPiano(s, list(s.ambiti.all()), [o for o in s.obiettivi.all() if o.piano_id == piano.pk])
+        for s in elenco
+    ]
+
+
+@dataclass
+class PrologoDelTriennio:
+    prologo: Prologo
+    obiettivi: list  # ObiettivoProvinciale
+    collegati: dict  # ObiettivoProvinciale pk -> [(Ambito name, objective code)] of `piani`
+
+
+def prologo_del_triennio(anno_inizio, piani):
+    """The provincial Prologo of the triennio, with the objectives of `piani` linked to each of
+    its objectives; None when there is none."""
+    prologo = Prologo.objects.filter(anno_inizio=anno_inizio).first()
+    if prologo is None:
+        return None
+    collegati = defaultdict(list)
+    for op_id, codice, ambito in ObiettivoProvinciale.objects.filter(
+        prologo=prologo, obiettivi_di_piano__piano__in=piani
+    ).values_list("pk", "obiettivi_di_piano__codice", "obiettivi_di_piano__piano__ambito__nome"):
+        collegati[op_id].append((ambito, codice))
+    return PrologoDelTriennio(prologo, list(prologo.obiettivi.all()), dict(collegati))
 
 
 @dataclass

@@ -87,6 +87,7 @@ def piano(request, pk):
     passaggio = services.PASSAGGI.get(piano.stato)
     revisione = piano.revisione_aperta()
     obiettivi = list(selectors.obiettivi_del_piano(piano))
+    accordo = selectors.accordo_di(piano)
     per_area = {}
     for o in obiettivi:
         per_area.setdefault(o.area_policy, []).append(o)
@@ -108,10 +109,8 @@ def piano(request, pk):
             "chiudi_revisione_form": ChiudiRevisioneForm(),
             "revisione": revisione,
             "revisioni": piano.revisioni.select_related("aperta_da"),
-            "accordo": getattr(piano, "accordo", None),
-            "sottoscrittori": list(piano.accordo.sottoscrittori.select_related("comune"))
-            if hasattr(piano, "accordo")
-            else [],
+            "accordo": accordo.accordo if accordo else None,
+            "sottoscrittori": accordo.sottoscrittori if accordo else [],
             "macroaree": piano.macroaree.prefetch_related("aree_policy"),
             "sottoscrittore_form": _form_sottoscrittore(piano) if puo_modificare and piano.stato != "bozza" else None,
         },

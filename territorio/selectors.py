@@ -1,5 +1,6 @@
 """Read queries of the registry. Every query takes the day it describes."""
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from zona.lib.text import normalizza
 
 from .models import (
+    ATS,
     AliasComune,
     Ambito,
     AmbitoDistretto,
@@ -75,6 +77,51 @@ def incarichi_in_carica(organi, day):
         .select_related("persona", "comune", "organo")
         .order_by("organo", "ruolo", "persona__nome")
     )
+
+
+@dataclass
+class TerritorioAmbito:
+    """An Ambito on a day: its Comuni, Distretto (with ASST and ATS) and ente capofila."""
+
+    giorno: datetime.date
+    comuni: list
+    distretto: Distretto | None
+    capofila: Capofila | None
+
+
+def territorio_di(ambito, day):
+    """The Ambito on `day`, or today when the registry has no memberships on that day (it
+    records them from 2021)."""
+    comuni = list(comuni_di(ambito, day))
+    if not comuni:
+        day = datetime.date.today()
+        comuni = list(comuni_di(ambito, day))
+    return TerritorioAmbito(day, comuni, distretto_di(ambito, day), capofila_di(ambito, day))
+
+
+@dataclass
+class OrganoInCarica:
+    organo: Organo
+    incarichi: list  # Incarico in office, with persona and comune
+
+
+# The bodies an Ambito's own documents describe (the Piano di Zona's governance chapter).
+ORGANI_DELL_AMBITO = (TipoOrgano.UFFICIO_DI_PIANO, TipoOrgano.ASSEMBLEA_AMBITO)
+
+
+def organi_in_carica(ambito, day, tipi=ORGANI_DELL_AMBITO):
+    """The Ambito's bodies of the given kinds with their office holders on `day`."""
+    organi = [o for o in organi_di(ambito) if o.tipo in tipi]
+    incarichi = list(incarichi_in_carica(organi, day))
+    return [OrganoInCarica(o, [i for i in incarichi if i.organo_id == o.pk]) for o in organi]
+
+
+def ambiti():
+    return list(Ambito.objects.all())
+
+
+def nomi_ats():
+    return [a.nome for a in ATS.objects.all()]
 
 
 def organi_provinciali(day):

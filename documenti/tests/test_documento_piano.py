@@ -8,8 +8,9 @@ import re
 import pytest
 from docx import Document
 
-from documenti import contesto, services
+from documenti import services
 from documenti.modello import Tabella
+from documenti.piano import documento_piano
 from testsupport.documenti import leggi_docx, leggi_pdf
 
 OGGI = datetime.date(2025, 1, 15)
@@ -73,7 +74,7 @@ def test_docx_del_piano_alto_sebino(approvato):
 @pytest.mark.django_db
 def test_pdf_e_docx_dicono_le_stesse_cose(approvato):
     """Both formats come from one Documento: same chapters, sections and tables."""
-    doc = contesto.documento_piano(approvato, OGGI)
+    doc = documento_piano(approvato, OGGI)
     assert [c.etichetta for c in doc.capitoli] == CAPITOLI
     tabelle = [b for c in doc.capitoli for b in c.blocchi if isinstance(b, Tabella)]
     assert tabelle and all(t.fonte for t in tabelle)
@@ -81,7 +82,7 @@ def test_pdf_e_docx_dicono_le_stesse_cose(approvato):
 
 @pytest.mark.django_db
 def test_capitoli_senza_dati_lo_dicono(bozza):
-    doc = contesto.documento_piano(bozza, OGGI)
+    doc = documento_piano(bozza, OGGI)
     testi = {c.titolo: " ".join(getattr(b, "testo", "") for b in c.blocchi) for c in doc.capitoli}
     assert "Il piano non ha una premessa registrata in Zona." in testi["Premessa"]
     assert "Nessuna risorsa economica è registrata negli obiettivi del piano." in testi["Le risorse"]

@@ -62,10 +62,10 @@ def test_la_pagina_del_piano_offre_i_documenti(client, approvato):
 def test_relazione_provinciale_conta_solo_i_piani_leggibili(client, bozza):
     from django.contrib.auth.models import AnonymousUser
 
-    from documenti import contesto
+    from documenti.provinciale import relazione_provinciale
 
-    anonimo = contesto.relazione_provinciale(2024, AnonymousUser())
-    ufficio = contesto.relazione_provinciale(2024, utente("udp.altosebino"))
+    anonimo = relazione_provinciale(2024, AnonymousUser())
+    ufficio = relazione_provinciale(2024, utente("udp.altosebino"))
     assert "Nessun Piano di Zona che inizi nel 2024" in anonimo.capitoli[0].blocchi[0].testo
     assert ufficio.capitoli[0].blocchi[0].righe[0][0].testo == "Alto Sebino"
     r = client.get(reverse("documenti:provinciale") + "?anno=2024&formato=docx")

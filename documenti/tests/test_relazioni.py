@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 
-from documenti import contesto
 from documenti.modello import Tabella
+from documenti.monitoraggio import relazione_monitoraggio
+from documenti.piano import documento_piano
+from documenti.provinciale import relazione_provinciale
 from monitoraggio.models import Misurazione
 from programmazione.models import IndicatoreObiettivo, Piano, Target
 from testsupport.fabbriche import utente
@@ -28,7 +30,7 @@ def test_relazione_di_monitoraggio(approvato):
     ind = IndicatoreObiettivo.objects.filter(obiettivo__piano=approvato, obiettivo__codice="AS21-17").first()
     Target.objects.create(indicatore=ind, anno=2022, valore=10)
     Misurazione.objects.create(indicatore=ind, anno=2022, semestre=1, data=datetime.date(2022, 7, 10), valore="12.5")
-    doc = contesto.relazione_monitoraggio(approvato, datetime.date(2022, 9, 1))
+    doc = relazione_monitoraggio(approvato, datetime.date(2022, 9, 1))
     testo = _testo(doc)
     assert doc.frontespizio[1] == "Monitoraggio del 1° semestre 2022, situazione al 01/09/2022"
     assert [c.titolo for c in doc.capitoli] == [
@@ -43,13 +45,13 @@ def test_relazione_di_monitoraggio(approvato):
     # The first semester of 2021 and the second were due by 31/07/2021 and 31/01/2022: late.
     assert "Monitoraggio del 1° semestre 2021" in testo and "In ritardo" in testo
     # Asked after the end of the triennio: the report is about its last semester.
-    tardi = contesto.relazione_monitoraggio(approvato, datetime.date(2026, 11, 1))
+    tardi = relazione_monitoraggio(approvato, datetime.date(2026, 11, 1))
     assert tardi.frontespizio[1] == "Monitoraggio del 2° semestre 2023, situazione al 01/11/2026"
 
 
 @pytest.mark.django_db
 def test_relazione_provinciale_2018(demo_db):
-    doc = contesto.relazione_provinciale(2018, utente("coordinamento"), datetime.date(2025, 1, 1))
+    doc = relazione_provinciale(2018, utente("coordinamento"), datetime.date(2025, 1, 1))
     assert doc.orizzontale
     attuazione = next(b for b in doc.capitoli[1].blocchi if isinstance(b, Tabella))
     righe = {r[0].testo: [c.testo for c in r[1:]] for r in attuazione.righe}
@@ -68,4 +70,4 @@ def test_relazione_provinciale_2018(demo_db):
 def test_piano_del_triennio_precedente_in_bozza_non_conta(demo_db):
     piano = Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
     Piano.objects.filter(ambito="alto-sebino", anno_inizio=2018).update(stato="bozza")
-    assert contesto.documento_piano(piano).capitoli[1].titolo == "La precedente triennalità"
+    assert documento_piano(piano).capitoli[1].titolo == "La precedente triennalità"

@@ -5,8 +5,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from documenti import contesto, services
+from documenti import services
+from documenti.provinciale import relazione_provinciale
 from programmazione.comandi import trova_piano
+from programmazione.selectors import piani_del_triennio
 
 
 def _anni(triennio):
@@ -57,7 +59,7 @@ class Command(BaseCommand):
             # The command runs with the operator's full access, as the provincial coordination.
             operatore = get_user_model()(username="genera_documento", is_superuser=True)
             self._scrivi(
-                lambda: services.rendi(contesto.relazione_provinciale(inizio, operatore, oggi), formato),
+                lambda: services.rendi(relazione_provinciale(inizio, operatore, oggi), formato),
                 destinazione,
                 formato,
             )
@@ -65,7 +67,7 @@ class Command(BaseCommand):
         if tutti and ambito:
             raise CommandError("Indicare --ambito oppure --tutti, non entrambi.")
         if tutti:
-            piani = list(contesto.piani_del_triennio(inizio))
+            piani = list(piani_del_triennio(inizio))
             if not piani:
                 raise CommandError(f"Nessun Ambito ha un piano che inizia nel {inizio}.")
         elif ambito:
