@@ -47,8 +47,11 @@ def elenchi(environment, **kwargs):
 
 
 @events.request.add_listener
-def registra(request_type, name, response_time, exception, **kwargs):
-    (ATTACCHI if name.startswith("DoS") else VISITE).append((name, response_time, exception is not None))
+def registra(request_type, name, response_time, exception, response=None, **kwargs):
+    if name.startswith("DoS"):
+        ATTACCHI.append((name, response_time, getattr(response, "status_code", None)))
+    else:
+        VISITE.append((name, response_time, exception is not None))
 
 
 def _percentile(valori, p):
@@ -76,7 +79,13 @@ def riepilogo(environment, **kwargs):
             },
         },
         "attacchi": {
-            nome: {"n": len(v), "mediana": _percentile(v, 50), "max": max(v)} for nome, v in _per_nome(ATTACCHI).items()
+            nome: {
+                "n": len(v),
+                "mediana": _percentile(v, 50),
+                "max": max(v),
+                "stati": sorted({str(stato) for n, _, stato in ATTACCHI if n == nome}),
+            }
+            for nome, v in _per_nome(ATTACCHI).items()
         },
     }
     percorso = os.environ.get("ZONA_LOAD_RIEPILOGO")
