@@ -19,3 +19,9 @@ class AccountsConfig(AppConfig):
         # Locks and unlocks of logins in the audit trail (accounts/login.py).
         user_locked_out.connect(login.registra_blocco, dispatch_uid="zona-registra-blocco")
         post_delete.connect(login.registra_sblocco, sender=AccessAttempt, dispatch_uid="zona-registra-sblocco")
+
+        from zona.lib.policies import registra_fatti
+
+        from .permissions import fatti_di
+
+        registra_fatti(fatti_di)

@@ -1,5 +1,6 @@
-from .permissions import profilo_of
+from .permissions import PermessiUtente, profilo_of
 
 
 def profilo(request):
-    return {"profilo": profilo_of(request.user)}
+    """`profilo` (who the user is, for display) and `permessi` (what they may do)."""
+    return {"profilo": profilo_of(request.user), "permessi": PermessiUtente(request.user)}

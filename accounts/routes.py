@@ -1,13 +1,16 @@
 """Every route of the site with its declared policy: what the policy tests walk.
 
-Kept outside the tests so that a management command or a page listing who may do what could
-use it too."""
+Pages carry their policy on the view (`zona.lib.policies.policy`); each django-ninja operation
+is its own URL pattern (ninja's documented behaviour: one pattern, named after the operation,
+per operation), whose view carries the operation's `OperazioneApi` (policy and methods), set by
+`ZonaAPI.urls`. Kept outside the tests so that a management command or a page listing who may
+do what could use it too."""
 
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .policies import NAMESPACES_ESENTI, ninja_path_view
+from zona.lib.policies import NAMESPACES_ESENTI
 
 
 @dataclass
@@ -16,13 +19,14 @@ class Rotta:
     name: str  # "namespace:name", or the route when unnamed
     callback: object
     namespaces: tuple
-    methods: tuple | None  # ninja operations: the methods of this operation; pages: None
-    operation: object | None  # ninja Operation, or None
+    methods: tuple | None  # API operations: the methods of this operation; pages: None
+    operation: object | None  # zona.lib.policies.OperazioneApi, or None for a page
 
     @property
     def policy(self):
-        owner = self.operation.view_func if self.operation is not None else self.callback
-        return getattr(owner, "zona_policy", None)
+        if self.operation is not None:
+            return self.operation.policy
+        return getattr(self.callback, "zona_policy", None)
 
     @property
     def esente(self):
@@ -39,14 +43,11 @@ def _walk(patterns, prefix="", namespaces=()):
 
 
 def rotte(urlconf=None):
-    """All routes, ninja paths expanded into one Rotta per operation."""
+    """All routes: one Rotta per page and one per API operation."""
     risultato = []
     for route, pattern, namespaces in _walk(get_resolver(urlconf).url_patterns):
         name = ":".join(namespaces + (pattern.name,)) if pattern.name else route
-        path_view = ninja_path_view(pattern.callback)
-        if path_view is None:
-            risultato.append(Rotta(route, name, pattern.callback, namespaces, None, None))
-            continue
-        for operation in path_view.operations:
-            risultato.append(Rotta(route, name, pattern.callback, namespaces, tuple(operation.methods), operation))
+        operazione = getattr(pattern.callback, "zona_operazione", None)
+        metodi = operazione.metodi if operazione is not None else None
+        risultato.append(Rotta(route, name, pattern.callback, namespaces, metodi, operazione))
     return risultato

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from zona.lib.policies import PUBBLICO, policy
+
 from . import views
-from .policies import PUBBLICO, policy
 
 app_name = "accounts"
 

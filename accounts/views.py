@@ -4,10 +4,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from zona.lib.policies import PUBBLICO, Regola, policy
+
 from . import login as servizio
 from .forms import CodiceForm
 from .permissions import can_use_second_factor
-from .policies import PUBBLICO, Regola, policy
 
 SECONDO_FATTORE = Regola(
     "il coordinamento provinciale e gli Uffici di Piano",

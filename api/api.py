@@ -4,36 +4,28 @@ import datetime
 
 from auditlog.models import LogEntry
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
-from accounts.policies import COORDINAMENTO, PUBBLICO, policy, policy_api
 from conoscenza.models import Indicatore, Livello, Misura
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, ZonaAPI, policy, policy_api
 
 from . import errori
 
 
-class ZonaAPI(NinjaAPI):
-    """NinjaAPI whose own pages (schema, docs, root) carry a policy like every other route;
-    the endpoints declare theirs with `policy_api`; its error answers are in Italian."""
+class ApiZona(ZonaAPI):
+    """The Zona API (routers, policies: zona.lib.policies.ZonaAPI) with its error answers in
+    Italian."""
 
     def set_default_exception_handlers(self):
         super().set_default_exception_handlers()
         errori.registra(self)
 
-    def _get_urls(self):
-        urls = super()._get_urls()
-        root = urls[-1]  # ninja appends the API root last
-        if root.name == "api-root" and not hasattr(root.callback, "zona_policy"):
-            root.callback = policy(read=PUBBLICO)(root.callback)
-        return urls
 
-
-api = ZonaAPI(
+api = ApiZona(
     title="Zona API",
     version="1",
     description="Anagrafe territoriale degli Ambiti sociali (provincia di Bergamo). Dati pubblici in sola lettura.",
@@ -117,8 +109,7 @@ def _day(data):
     return data or datetime.date.today()
 
 
-@api.get("/distretti", response=list[DistrettoOut], tags=["territorio"])
-@policy_api(read=PUBBLICO)
+@api.get("/distretti", response=list[DistrettoOut], tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def distretti(request, data: datetime.date | None = None):
     return [
         {
@@ -132,8 +123,7 @@ def distretti(request, data: datetime.date | None = None):
     ]
 
 
-@api.get("/ambiti", response=list[AmbitoBreve], tags=["territorio"])
-@policy_api(read=PUBBLICO)
+@api.get("/ambiti", response=list[AmbitoBreve], tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def ambiti(request, data: datetime.date | None = None):
     righe = []
     for d in selectors.distretti_con_ambiti(_day(data)):
@@ -142,8 +132,7 @@ def ambiti(request, data: datetime.date | None = None):
     return sorted(righe, key=lambda r: r["nome"])
 
 
-@api.get("/ambiti/{codice}", response=AmbitoOut, tags=["territorio"])
-@policy_api(read=PUBBLICO)
+@api.get("/ambiti/{codice}", response=AmbitoOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def ambito(request, codice: str, data: datetime.date | None = None):
     ambito = get_object_or_404(Ambito, pk=codice)
     day = _day(data)
@@ -177,8 +166,7 @@ def _incarico(i):
     }
 
 
-@api.get("/comuni", response=list[ComuneBreve], tags=["territorio"])
-@policy_api(read=PUBBLICO)
+@api.get("/comuni", response=list[ComuneBreve], tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def comuni(request, q: str = "", data: datetime.date | None = None):
     day = _day(data)
     qs = selectors.cerca_comuni(q, limit=300) if q else selectors.comuni_della_provincia(day).order_by("nome")
@@ -186,8 +174,7 @@ def comuni(request, q: str = "", data: datetime.date | None = None):
     return [{"codice_istat": c.codice_istat, "nome": c.nome, "ambito": ambito_per_comune.get(c.pk)} for c in qs]
 
 
-@api.get("/comuni/{codice_istat}", response=ComuneOut, tags=["territorio"])
-@policy_api(read=PUBBLICO)
+@api.get("/comuni/{codice_istat}", response=ComuneOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def comune(request, codice_istat: str, data: datetime.date | None = None):
     comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
     day = _day(data)
@@ -209,8 +196,9 @@ def comune(request, codice_istat: str, data: datetime.date | None = None):
     }
 
 
-@api.get("/modifiche", response=list[ModificaOut], auth=django_auth, tags=["registro delle modifiche"])
-@policy_api(read=COORDINAMENTO)
+@api.get(
+    "/modifiche", response=list[ModificaOut], tags=["registro delle modifiche"], auth=policy_api(read=COORDINAMENTO)
+)
 def modifiche(request, limite: int = 100):
     voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[: max(1, min(limite, 1000))]
     return [
@@ -249,14 +237,12 @@ class ValoreOut(Schema):
     valore: float | None
 
 
-@api.get("/misure", response=list[MisuraOut], tags=["conoscenza"])
-@policy_api(read=PUBBLICO)
+@api.get("/misure", response=list[MisuraOut], tags=["conoscenza"], auth=policy_api(read=PUBBLICO))
 def misure(request):
     return list(Misura.objects.values("codice", "nome", "unita", "descrizione"))
 
 
-@api.get("/indicatori", response=list[IndicatoreOut], tags=["conoscenza"])
-@policy_api(read=PUBBLICO)
+@api.get("/indicatori", response=list[IndicatoreOut], tags=["conoscenza"], auth=policy_api(read=PUBBLICO))
 def indicatori(request):
     return [
         {
@@ -270,8 +256,7 @@ def indicatori(request):
     ]
 
 
-@api.get("/indicatori/valori", response=list[ValoreOut], tags=["conoscenza"])
-@policy_api(read=PUBBLICO)
+@api.get("/indicatori/valori", response=list[ValoreOut], tags=["conoscenza"], auth=policy_api(read=PUBBLICO))
 def valori_indicatori(
     request, livello: Livello, anno: int | None = None, indicatore: str | None = None, territorio: str | None = None
 ):
@@ -302,7 +287,7 @@ def valori_indicatori(
 
 
 def _aggiungi_router():
-    # Imported here: the plan router imports accounts.policies, like this module.
+    # Imported here: the routers of the apps import this module's api only through zona.lib.
     from documenti.api import router as documenti
     from monitoraggio.api import router as monitoraggio
     from programmazione.api import router as programmazione

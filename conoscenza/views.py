@@ -7,17 +7,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
-from accounts.permissions import data_scope
-from accounts.policies import CON_RUOLO, PUBBLICO, policy
 from accounts.selectors import relazioni_nome
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
+from zona.lib.policies import CON_RUOLO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
 from . import charts, selectors, services
 from .forms import CaricaDatiForm
 from .models import Caricamento, Indicatore, Livello, Misura
+from .permessi import territori_caricabili
 
 
 @policy(read=PUBBLICO)
@@ -100,7 +100,7 @@ def carica(request):
                 anno=form.cleaned_data["anno"],
                 fonte=form.cleaned_data["fonte"],
                 utente=request.user,
-                consentito=data_scope(request.user),
+                consentito=territori_caricabili(request.user),
             )
         except FileRifiutato as e:
             errori = e.errori

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from accounts.policies import PUBBLICO, policy
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
+from zona.lib.policies import PUBBLICO, policy
 
 from . import charts, charts_provincia, gruppi, mappe
 from . import selectors_provincia as sp

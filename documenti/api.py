@@ -3,16 +3,16 @@
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query
 
-from accounts.policies import PUBBLICO, policy_api
-from programmazione import selectors
-from programmazione.policies import PIANO_VISIBILE
+from programmazione.models import Piano
+from programmazione.permessi import PIANO_VISIBILE
+from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import services
 from .views import scarica
 
-router = Router(tags=["documenti"])
+router = RouterZona(tags=["documenti"])
 
 Formato = Literal["pdf", "docx"]
 # The OpenAPI description of a file answer: ninja has no schema for it.
@@ -26,25 +26,22 @@ RISPOSTA_FILE = {
 }
 
 
-@router.get("/piani/{pk}/documento", openapi_extra=RISPOSTA_FILE)
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/piani/{pk}/documento", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
 def documento_piano(request, pk: int, formato: Formato = "pdf"):
     """The Piano di Zona document of a plan, generated from the data (drafts: only for the
     Ambito and the provincial coordination)."""
-    piano = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     return scarica(services.genera(piano, formato))
 
 
-@router.get("/piani/{pk}/relazione-monitoraggio", openapi_extra=RISPOSTA_FILE)
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/piani/{pk}/relazione-monitoraggio", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
 def relazione_monitoraggio(request, pk: int, formato: Formato = "pdf"):
     """The six-monthly monitoring report of a plan."""
-    piano = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     return scarica(services.genera(piano, formato, tipo="monitoraggio"))
 
 
-@router.get("/relazione-provinciale", openapi_extra=RISPOSTA_FILE)
-@policy_api(read=PUBBLICO)
+@router.get("/relazione-provinciale", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PUBBLICO))
 def relazione_provinciale(
     request, anno: int = Query(..., ge=services.ANNI.start, le=services.ANNI.stop - 1), formato: Formato = "pdf"
 ):

@@ -6,9 +6,9 @@ have only the plan as URL argument."""
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from accounts.policies import PUBBLICO, policy
-from programmazione.policies import PIANO_VISIBILE
+from programmazione.permessi import PIANO_VISIBILE
 from programmazione.selectors import piani
+from zona.lib.policies import PUBBLICO, policy
 
 from . import services
 
@@ -28,13 +28,13 @@ def _formato(request):
 
 @policy(read=PIANO_VISIBILE)
 def documento_piano(request, pk):
-    piano = get_object_or_404(piani(), pk=pk)
+    piano = get_object_or_404(piani().visibili_a(request.user), pk=pk)
     return scarica(services.genera(piano, _formato(request)))
 
 
 @policy(read=PIANO_VISIBILE)
 def relazione_monitoraggio(request, pk):
-    piano = get_object_or_404(piani(), pk=pk)
+    piano = get_object_or_404(piani().visibili_a(request.user), pk=pk)
     return scarica(services.genera(piano, _formato(request), tipo="monitoraggio"))
 
 

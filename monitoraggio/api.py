@@ -4,15 +4,16 @@ import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Schema
 
-from accounts.policies import policy_api
 from programmazione import selectors as piani
-from programmazione.policies import PIANO_VISIBILE
+from programmazione.models import Piano
+from programmazione.permessi import PIANO_VISIBILE
+from zona.lib.policies import RouterZona, policy_api
 
 from . import selectors
 
-router = Router(tags=["monitoraggio"])
+router = RouterZona(tags=["monitoraggio"])
 
 
 class RigaAttuazioneOut(Schema):
@@ -40,21 +41,17 @@ class MisurazioneOut(Schema):
     fonte: str
 
 
-@router.get("/piani/{pk}/attuazione", response=AttuazioneOut)
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/piani/{pk}/attuazione", response=AttuazioneOut, auth=policy_api(read=PIANO_VISIBILE))
 def attuazione(request, pk: int):
     """Objectives per status, per area and in total (percentages with one decimal)."""
-    piano = get_object_or_404(piani.piani_visibili(request.user), pk=pk)
+    piano = get_object_or_404(Piano.objects.visibili_a(request.user), pk=pk)
     a = selectors.attuazione(piano)
     return {"piano": piano.pk, "righe": [r.__dict__ for r in a.righe], "verifiche": a.verifiche}
 
 
-@router.get("/obiettivi/{obiettivo}/misurazioni", response=list[MisurazioneOut])
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/obiettivi/{obiettivo}/misurazioni", response=list[MisurazioneOut], auth=policy_api(read=PIANO_VISIBILE))
 def misurazioni(request, obiettivo: int):
-    ob = get_object_or_404(
-        piani.obiettivi_con_dettagli().filter(piano__in=piani.piani_visibili(request.user)), pk=obiettivo
-    )
+    ob = get_object_or_404(piani.obiettivi_con_dettagli().visibili_a(request.user), pk=obiettivo)
     return [
         {
             "indicatore": i.pk,

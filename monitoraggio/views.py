@@ -3,25 +3,24 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
-from accounts.permissions import can_edit_piano
-from accounts.policies import PUBBLICO, policy
-from programmazione import selectors as piani
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
-from programmazione.policies import PIANO_SCRIVIBILE, PIANO_VISIBILE
+from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from zona.lib.forms import errori_in_breve
 from zona.lib.locking import MANCA_VERSIONE, ModificaConcorrente, mostra_conflitto
+from zona.lib.policies import PUBBLICO, policy
 
 from . import charts, selectors, services
 from .forms import ImpegnoForm, MisurazioneForm, StatoForm, ValutazioneForm
+from .permessi import puo_monitorare
 
 
 def _monitorabile(request, piano):
-    return can_edit_piano(request.user, piano) and piano.stato != StatoPiano.BOZZA
+    return puo_monitorare(request.user, piano)
 
 
 @policy(read=PIANO_VISIBILE)
 def piano(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     obiettivi = list(piano.obiettivi.select_related("macroarea", "area_policy").order_by("ordine", "codice"))
     return render(
         request,
@@ -38,7 +37,9 @@ def piano(request, pk):
 
 @policy(read=PIANO_VISIBILE)
 def obiettivo(request, obiettivo):
-    ob = get_object_or_404(Obiettivo.objects.select_related("piano__ambito", "continua__piano"), pk=obiettivo)
+    ob = get_object_or_404(
+        Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito", "continua__piano"), pk=obiettivo
+    )
     return _pagina_obiettivo(request, ob)
 
 
@@ -205,7 +206,7 @@ def valutazione(request, obiettivo):
 
 @policy(read=PUBBLICO)
 def provincia(request):
-    visibili = list(piani.piani_visibili(request.user).order_by("ambito__nome"))
+    visibili = list(Piano.objects.visibili_a(request.user).select_related("ambito").order_by("ambito__nome"))
     trienni = sorted({p.anno_inizio for p in visibili}, reverse=True)
     try:
         anno = int(request.GET.get("triennio", ""))
@@ -220,7 +221,8 @@ def provincia(request):
 @policy(read=PUBBLICO)
 def calendario(request):
     visibili = (
-        piani.piani_visibili(request.user)
+        Piano.objects.visibili_a(request.user)
+        .select_related("ambito")
         .exclude(stato__in=[StatoPiano.BOZZA, StatoPiano.CHIUSO])
         .order_by("ambito__nome", "-anno_inizio")
     )

@@ -4,17 +4,18 @@ import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Schema
 from ninja.errors import HttpError
 
-from accounts.policies import PUBBLICO, policy_api
+from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import selectors
-from .policies import PIANO_VISIBILE
+from .models import Piano
+from .permessi import PIANO_VISIBILE
 from .popolazione import riparto_per_popolazione
 from .riparto import RipartoNonValido
 
-router = Router(tags=["programmazione"])
+router = RouterZona(tags=["programmazione"])
 
 
 class PianoBreve(Schema):
@@ -163,11 +164,10 @@ def _obiettivo(o):
     }
 
 
-@router.get("/piani", response=list[PianoBreve])
-@policy_api(read=PUBBLICO)
+@router.get("/piani", response=list[PianoBreve], auth=policy_api(read=PUBBLICO))
 def piani(request, ambito: str | None = None, triennio: int | None = None):
     """The plans the caller may see (approved plans for everybody, drafts for their Ambito)."""
-    qs = selectors.piani_visibili(request.user).order_by("ambito__nome", "anno_inizio")
+    qs = Piano.objects.visibili_a(request.user).select_related("ambito").order_by("ambito__nome", "anno_inizio")
     if ambito:
         qs = qs.filter(ambito=ambito)
     if triennio:
@@ -175,10 +175,9 @@ def piani(request, ambito: str | None = None, triennio: int | None = None):
     return [_breve(p) for p in qs]
 
 
-@router.get("/piani/{pk}", response=PianoOut)
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/piani/{pk}", response=PianoOut, auth=policy_api(read=PIANO_VISIBILE))
 def piano(request, pk: int):
-    p = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     r = selectors.riepilogo_finanziario(p)
     return {
         **_breve(p),
@@ -194,24 +193,19 @@ def piano(request, pk: int):
     }
 
 
-@router.get("/piani/{pk}/obiettivi", response=list[ObiettivoOut])
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/piani/{pk}/obiettivi", response=list[ObiettivoOut], auth=policy_api(read=PIANO_VISIBILE))
 def obiettivi(request, pk: int):
-    p = get_object_or_404(selectors.piani_visibili(request.user), pk=pk)
+    p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     return [_obiettivo(o) for o in selectors.obiettivi_del_piano(p)]
 
 
-@router.get("/obiettivi/{obiettivo}", response=ObiettivoOut)
-@policy_api(read=PIANO_VISIBILE)
+@router.get("/obiettivi/{obiettivo}", response=ObiettivoOut, auth=policy_api(read=PIANO_VISIBILE))
 def obiettivo(request, obiettivo: int):
-    o = get_object_or_404(
-        selectors.obiettivi_con_dettagli().filter(piano__in=selectors.piani_visibili(request.user)), pk=obiettivo
-    )
+    o = get_object_or_404(selectors.obiettivi_con_dettagli().visibili_a(request.user), pk=obiettivo)
     return _obiettivo(o)
 
 
-@router.get("/riparto", response=RipartoOut)
-@policy_api(read=PUBBLICO)
+@router.get("/riparto", response=RipartoOut, auth=policy_api(read=PUBBLICO))
 def riparto(request, importo: Decimal, anno: int, ambiti: Query[list[str]] = None):
     """Split `importo` among the Ambiti (all, or those listed) by residents on 1 January of `anno`;
     the quotas add up exactly to the amount."""

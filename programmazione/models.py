@@ -10,6 +10,27 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from . import permessi
+
+
+class VisibiliQuerySet(models.QuerySet):
+    """`visibili_a(user)`: the rows a user may see, by the one rule of programmazione.permessi.
+    `CAMPO_PIANO` is the path from the model to its plan ("" for the plan itself)."""
+
+    CAMPO_PIANO = ""
+
+    def visibili_a(self, user):
+        filtro = permessi.q_visibili(user, self.CAMPO_PIANO)
+        return self if filtro is None else self.filter(filtro)
+
+
+class PianoQuerySet(VisibiliQuerySet):
+    pass
+
+
+class ObiettivoQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "piano__"
+
 
 class AreaPolicy(models.Model):
     """A regional policy area (macro-area A-J of the Lombardy guidelines)."""
@@ -68,6 +89,8 @@ class Piano(models.Model):
     chiuso_il = models.DateField("chiuso il", null=True, blank=True)
     fonte = models.CharField(max_length=300, blank=True)
     versione = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PianoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Piano di Zona"
@@ -324,6 +347,8 @@ class Obiettivo(models.Model):
     motivo_testo = models.CharField("motivo come scritto nella fonte", max_length=300, blank=True)
     fonte = models.CharField(max_length=300, blank=True)
     versione = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ObiettivoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "obiettivo"

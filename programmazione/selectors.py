@@ -1,14 +1,14 @@
-"""Reads of plans: what a user may see, and the tables computed from objectives and budgets."""
+"""Reads of plans: the tables computed from objectives and budgets. What a user may see is
+`Piano.objects.visibili_a(user)` / `Obiettivo.objects.visibili_a(user)` (rule in permessi.py)."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Sum
 
-from accounts.permissions import TipoRuolo, is_coordinamento, profilo_of
-from territorio.models import AmbitoDistretto, AppartenenzaComune
+from territorio.models import AmbitoDistretto
 
 from .models import (
     AccordoDiProgramma,
@@ -46,23 +46,11 @@ def piano_precedente(piano):
     )
 
 
-def piani_visibili(user):
-    """The plans `user` may read: every non-draft plan, plus the drafts of its own Ambito."""
-    qs = piani()
-    if is_coordinamento(user):
-        return qs
-    visibili = ~Q(stato=StatoPiano.BOZZA)
-    profilo = profilo_of(user)
-    if profilo is not None and profilo.ruolo == TipoRuolo.UFFICIO_DI_PIANO:
-        visibili |= Q(ambito=profilo.ambito_id)
-    elif profilo is not None and profilo.ruolo == TipoRuolo.COMUNE:
-        visibili |= Q(ambito__in=AppartenenzaComune.objects.filter(comune=profilo.comune_id).values("ambito"))
-    return qs.filter(visibili)
-
-
 def chiavi_piani_visibili(user, anno_inizio):
     """The keys of the plans of a triennio `user` may read, in order (for cache keys)."""
-    return list(piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True))
+    return list(
+        Piano.objects.visibili_a(user).filter(anno_inizio=anno_inizio).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def obiettivi_con_dettagli():
@@ -273,7 +261,9 @@ def matrice_aree(piano):
 
 def confronto_piani(anno_inizio, user):
     """Per Ambito: objectives per regional area and budget per fund, for one triennio."""
-    piani = list(piani_visibili(user).filter(anno_inizio=anno_inizio).order_by("ambito__nome"))
+    piani = list(
+        Piano.objects.visibili_a(user).select_related("ambito").filter(anno_inizio=anno_inizio).order_by("ambito__nome")
+    )
     ids = [p.pk for p in piani]
     per_area = defaultdict(dict)
     for r in Obiettivo.objects.filter(piano__in=ids).values("piano", "area_policy").annotate(n=Count("pk")):
@@ -301,8 +291,10 @@ def confronto_piani(anno_inizio, user):
     return {"aree": aree, "fondi": fondi, "righe": righe}
 
 
-def trienni_disponibili():
-    return sorted(set(Piano.objects.values_list("anno_inizio", "anno_fine")), reverse=True)
+def trienni_disponibili(user=None):
+    """The trienni with a plan (that `user` may see, when given), latest first."""
+    piani = Piano.objects.all() if user is None else Piano.objects.visibili_a(user)
+    return sorted(set(piani.values_list("anno_inizio", "anno_fine")), reverse=True)
 
 
 # --- obiettivi sovrazonali e criterio premiale ------------------------------------------------

@@ -3,18 +3,18 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.permissions import can_edit_piano, is_coordinamento, profilo_of
-from accounts.policies import COORDINAMENTO, PUBBLICO, policy
 from territorio.models import Ambito
 from zona.lib.downloads import XLSX, scarica_tabella
 from zona.lib.forms import errori_in_breve
 from zona.lib.locking import MANCA_VERSIONE, mostra_conflitto
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, fatti, policy
 from zona.lib.tabular import FileRifiutato
 
-from . import selectors, services, tabella3
+from . import permessi, selectors, services, tabella3
 from .forms import (
     AzioneForm,
     ChiudiRevisioneForm,
@@ -40,20 +40,30 @@ from .models import (
     Risorsa,
     Target,
 )
-from .policies import PIANO_SCRIVIBILE, PIANO_VISIBILE, UFFICIO_DI_PIANO
+from .permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE, UFFICIO_DI_PIANO
 from .popolazione import riparto_per_popolazione, verifica_tabella_prologo_2025
 from .riparto import RipartoNonValido
 
 # --- plans -------------------------------------------------------------------------------
 
 
+def _piano(request, pk):
+    """The plan of the URL, through the one visibility rule (the policy already answered 404
+    for a plan the user may not see; this keeps the view honest on its own)."""
+    return get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+
+
+def _obiettivo(request, obiettivo):
+    return get_object_or_404(Obiettivo.objects.visibili_a(request.user).select_related("piano"), pk=obiettivo)
+
+
 @policy(read=PUBBLICO)
 def elenco(request):
-    piani = selectors.piani_visibili(request.user).order_by("-anno_inizio", "ambito__nome")
+    piani = Piano.objects.visibili_a(request.user).select_related("ambito").order_by("-anno_inizio", "ambito__nome")
     return render(
         request,
         "programmazione/elenco.html",
-        {"piani": piani, "puo_creare": UFFICIO_DI_PIANO.consente(request.user, {})},
+        {"piani": piani, "puo_creare": permessi.puo_creare(request.user)},
     )
 
 
@@ -62,7 +72,7 @@ def nuovo_piano(request):
     if request.user.is_superuser:
         ambiti = Ambito.objects.all()
     else:
-        ambiti = Ambito.objects.filter(pk=profilo_of(request.user).ambito_id)
+        ambiti = Ambito.objects.filter(pk=fatti(request.user).ufficio_di_piano)
     form = NuovoPianoForm(request.POST or None, ambiti=ambiti, initial={"ambito": ambiti.first()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,8 +92,8 @@ def nuovo_piano(request):
 
 @policy(read=PIANO_VISIBILE)
 def piano(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
-    puo_modificare = can_edit_piano(request.user, piano)
+    piano = _piano(request, pk)
+    puo_modificare = permessi.puo_modificare(request.user, piano)
     passaggio = services.PASSAGGI.get(piano.stato)
     revisione = piano.revisione_aperta()
     obiettivi = list(selectors.obiettivi_del_piano(piano))
@@ -112,7 +122,7 @@ def piano(request, pk):
             "accordo": accordo.accordo if accordo else None,
             "sottoscrittori": accordo.sottoscrittori if accordo else [],
             "macroaree": piano.macroaree.prefetch_related("aree_policy"),
-            "sottoscrittore_form": _form_sottoscrittore(piano) if puo_modificare and piano.stato != "bozza" else None,
+            "sottoscrittore_form": _form_sottoscrittore(piano) if puo_modificare and piano.pubblico else None,
         },
     )
 
@@ -125,7 +135,7 @@ def _form_sottoscrittore(piano, dati=None):
 
 @policy(write=PIANO_SCRIVIBILE)
 def sottoscrittore(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = _piano(request, pk)
     form = _form_sottoscrittore(piano, request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -142,7 +152,7 @@ def sottoscrittore(request, pk):
 
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
 def piano_modifica(request, pk):
-    piano = get_object_or_404(Piano, pk=pk)
+    piano = _piano(request, pk)
     form = PianoForm(request.POST or None, instance=piano)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +169,7 @@ def piano_modifica(request, pk):
 
 @policy(write=PIANO_SCRIVIBILE)
 def piano_stato(request, pk):
-    piano = get_object_or_404(Piano, pk=pk)
+    piano = _piano(request, pk)
     azione = request.POST.get("azione")
     try:
         if azione == "avanza":
@@ -190,7 +200,7 @@ def piano_stato(request, pk):
 
 @policy(read=PIANO_VISIBILE)
 def sinottica(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = _piano(request, pk)
     return render(
         request,
         "programmazione/sinottica.html",
@@ -200,7 +210,7 @@ def sinottica(request, pk):
 
 @policy(read=PIANO_VISIBILE)
 def esporta_obiettivi(request, pk):
-    piano = get_object_or_404(Piano.objects.select_related("ambito"), pk=pk)
+    piano = _piano(request, pk)
     contenuto = tabella3.esporta_xlsx(piano, list(selectors.obiettivi_del_piano(piano)))
     risposta = HttpResponse(contenuto, content_type=XLSX)
     risposta["Content-Disposition"] = f'attachment; filename="obiettivi-{piano.ambito_id}-{piano.triennio}.xlsx"'
@@ -209,7 +219,7 @@ def esporta_obiettivi(request, pk):
 
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
 def importa_obiettivi(request, pk):
-    piano = get_object_or_404(Piano, pk=pk)
+    piano = _piano(request, pk)
     form = ImportaObiettiviForm(request.POST or None, request.FILES or None)
     errori = []
     if request.method == "POST" and form.is_valid():
@@ -234,16 +244,17 @@ def importa_obiettivi(request, pk):
 
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
 def obiettivo_nuovo(request, pk):
-    piano = get_object_or_404(Piano, pk=pk)
+    piano = _piano(request, pk)
     return _modulo_obiettivo(request, piano, Obiettivo(piano=piano))
 
 
 @policy(read=PIANO_VISIBILE)
 def obiettivo(request, obiettivo):
-    ob = get_object_or_404(selectors.obiettivi_con_dettagli().select_related("piano__ambito"), pk=obiettivo)
+    ob = get_object_or_404(
+        selectors.obiettivi_con_dettagli().visibili_a(request.user).select_related("piano__ambito"), pk=obiettivo
+    )
     piano = ob.piano
-    puo_modificare = can_edit_piano(request.user, piano)
-    modificabile = puo_modificare and piano.modificabile()
+    modificabile = permessi.modificabile(request.user, piano)
     return render(
         request,
         "programmazione/obiettivo.html",
@@ -266,7 +277,7 @@ def obiettivo(request, obiettivo):
 
 @policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
 def obiettivo_modifica(request, obiettivo):
-    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    ob = _obiettivo(request, obiettivo)
     return _modulo_obiettivo(request, ob.piano, ob)
 
 
@@ -292,7 +303,7 @@ def _modulo_obiettivo(request, piano, ob):
 
 def _aggiungi(request, obiettivo, form_class, nome, prefix, con_anni=False):
     """Add an action, indicator or resource; `nome` is the message's subject ("Azione aggiunta")."""
-    ob = get_object_or_404(Obiettivo.objects.select_related("piano"), pk=obiettivo)
+    ob = _obiettivo(request, obiettivo)
     form = form_class(request.POST, prefix=prefix, **({"anni": ob.piano.anni} if con_anni else {}))
     if form.is_valid():
         oggetto = form.save(commit=False)
@@ -333,7 +344,7 @@ _DETTAGLI = {"azione": Azione, "indicatore": IndicatoreObiettivo, "risorsa": Ris
 
 @policy(write=PIANO_SCRIVIBILE)
 def dettaglio_elimina(request, obiettivo, tipo, id):
-    ob = get_object_or_404(Obiettivo, pk=obiettivo)
+    ob = _obiettivo(request, obiettivo)
     modello = _DETTAGLI.get(tipo)
     if modello is None:
         return HttpResponse(status=404)
@@ -360,7 +371,7 @@ def _anno_scelto(request, disponibili):
 
 @policy(read=PUBBLICO)
 def confronto(request):
-    trienni = selectors.trienni_disponibili()
+    trienni = selectors.trienni_disponibili(request.user)
     anno = _anno_scelto(request, [a for a, _ in trienni])
     dati = selectors.confronto_piani(anno, request.user) if anno else None
     if dati and request.GET.get("formato") in {"csv", "xlsx"}:
@@ -392,9 +403,11 @@ def prologo(request):
     scelto = next((p for p in prologhi if p.anno_inizio == anno), None)
     obiettivi = []
     if scelto:
+        # Only the plan objectives the user may see: drafts of other Ambiti are not listed.
+        collegati = Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito")
         obiettivi = list(
             ObiettivoProvinciale.objects.filter(prologo=scelto).prefetch_related(
-                "azioni", "obiettivi_di_piano__piano__ambito"
+                "azioni", Prefetch("obiettivi_di_piano", queryset=collegati)
             )
         )
     return render(
@@ -440,10 +453,10 @@ def riparto(request):
 @policy(read=PUBBLICO, write=COORDINAMENTO)
 def sovrazonali(request):
     """The shared objectives of a triennio and the reward; the coordination records them."""
-    trienni = sorted({a for a, _ in selectors.trienni_disponibili()} | {2021, 2025}, reverse=True)
+    trienni = sorted({a for a, _ in selectors.trienni_disponibili(request.user)} | {2021, 2025}, reverse=True)
     anno = _anno_scelto(request, trienni)
     form = None
-    if is_coordinamento(request.user):
+    if fatti(request.user).coordinamento:
         form = SovrazonaleForm(request.POST or None, initial={"anno_inizio": anno, "anno_fine": anno + 2})
         if request.method == "POST" and form.is_valid():
             ob = form.save()

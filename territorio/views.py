@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.permissions import can_edit_ambito, can_edit_comune
-from accounts.policies import COORDINAMENTO, PUBBLICO, ambito_da, comune_da, policy
 from zona.lib.downloads import scarica_tabella
 from zona.lib.locking import ModificaConcorrente, mostra_conflitto
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
 from . import selectors, services
@@ -22,6 +21,7 @@ from .forms import (
     UfficioDiPianoForm,
 )
 from .models import Ambito, Comune, Organo, TipoOrgano
+from .permessi import ambito_da, comune_da, puo_modificare_ambito, puo_modificare_comune
 
 
 def _giorno(request):
@@ -76,7 +76,7 @@ def ambito_detail(request, codice):
             "capofila": selectors.capofila_di(ambito, giorno),
             "ufficio": next((o for o in organi if o.tipo == TipoOrgano.UFFICIO_DI_PIANO), None),
             "assemblea": next((o for o in organi if o.tipo == TipoOrgano.ASSEMBLEA_AMBITO), None),
-            "puo_modificare": can_edit_ambito(request.user, ambito),
+            "puo_modificare": puo_modificare_ambito(request.user, ambito),
         },
     )
 
@@ -148,7 +148,7 @@ def comune_detail(request, codice_istat):
             "distretto": selectors.distretto_di(ambito, giorno) if ambito else None,
             "storia": selectors.storia_di(comune),
             "alias": comune.alias.all(),
-            "puo_modificare": can_edit_comune(request.user, comune),
+            "puo_modificare": puo_modificare_comune(request.user, comune),
         },
     )
 

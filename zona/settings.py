@@ -80,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Refuses any route that declares no access policy (accounts/policies.py).
-    "accounts.policies.PolicyRequiredMiddleware",
+    # Refuses any route that declares no access policy (zona/lib/policies.py).
+    "zona.lib.policies.PolicyRequiredMiddleware",
     # request.user.is_verified(): logged in with the second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

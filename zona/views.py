@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from accounts.policies import PUBBLICO, policy
+from zona.lib.policies import PUBBLICO, policy
 
 from . import salute as servizio_salute
 

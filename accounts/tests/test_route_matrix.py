@@ -7,6 +7,8 @@ refusals are exercised). The expected answer is derived from the route's declare
     login needed       -> pages: redirect to the login page; API: 401
     refused            -> 403
     method not declared-> 405
+    not found          -> 404: the object rule does not find the object, or the user may not
+                          see it (a draft plan of another Ambito looks exactly like a missing one)
 
 Routes added later are picked up automatically; a route whose URL arguments have no sample
 fails with a message saying where to add one."""
@@ -15,12 +17,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.http import Http404
 from django.test import Client
 from django.urls import resolve
 
-from accounts.policies import ACCESSO_RICHIESTO, CONSENTITO, METODO_NON_AMMESSO, VIETATO
 from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
+from zona.lib.policies import ACCESSO_RICHIESTO, CONSENTITO, METODO_NON_AMMESSO, NON_TROVATO, VIETATO
 
 RUOLI = {
     "anonimo": None,
@@ -56,13 +59,13 @@ VOCI = _voci()
 
 def _atteso(voce, user, metodo, kwargs):
     _, rotta, per_metodo = voce
-    if rotta.operation is None:
-        policy = rotta.policy
-        return policy.esito(user, metodo, kwargs) if policy else "senza policy"
-    policy = per_metodo.get(metodo)
+    policy = rotta.policy if rotta.operation is None else per_metodo.get(metodo)
     if policy is None:
-        return METODO_NON_AMMESSO
-    return policy.esito(user, metodo, kwargs)
+        return "senza policy" if rotta.operation is None else METODO_NON_AMMESSO
+    try:
+        return policy.esito(user, metodo, kwargs)
+    except Http404:
+        return NON_TROVATO
 
 
 def _policies(voce):
@@ -81,6 +84,8 @@ def _conforme(esito, response, api):
         return stato == 403
     if esito == METODO_NON_AMMESSO:
         return stato == 405
+    if esito == NON_TROVATO:
+        return stato == 404
     return False
 
 

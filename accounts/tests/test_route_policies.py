@@ -1,18 +1,19 @@
-"""Every route declares who may read and write it (accounts/policies.py), and the site refuses
+"""Every route declares who may read and write it (zona/lib/policies.py), and the site refuses
 a route that does not."""
 
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 from ninja import NinjaAPI
 
-from accounts.policies import AUTENTICATO, COORDINAMENTO, PUBBLICO, policy, policy_api
 from accounts.routes import rotte
 from api.api import api
+from zona.lib.policies import AUTENTICATO, COORDINAMENTO, PUBBLICO, RouterZona, ZonaAPI, policy, policy_api
 
 
 def _openapi_path(route):
@@ -27,8 +28,8 @@ def test_every_route_declares_a_policy():
         if not r.esente and r.policy is None
     ]
     assert not senza, (
-        "Routes without an access policy (decorate the view with accounts.policies.policy, or the "
-        "ninja endpoint with policy_api, under its route decorator):\n  " + "\n  ".join(senza)
+        "Routes without an access policy (decorate the view with zona.lib.policies.policy, or give the "
+        "ninja operation auth=policy_api(...)):\n  " + "\n  ".join(senza)
     )
 
 
@@ -66,22 +67,24 @@ def _con_policy(request):
     return HttpResponse("dichiarata")
 
 
-_api_di_prova = NinjaAPI(urls_namespace="prova-policy")
+# A plain NinjaAPI mounted by mistake: its views carry no policy, the middleware closes them.
+_api_estranea = NinjaAPI(urls_namespace="prova-estranea")
 
 
-@_api_di_prova.get("/senza")
+@_api_estranea.get("/senza")
 def _api_senza(request):
     return {"aperta": True}
 
 
-@_api_di_prova.get("/con")
-@policy_api(read=COORDINAMENTO)
+_api_di_prova = ZonaAPI(urls_namespace="prova-policy", docs_decorator=policy(read=PUBBLICO))
+
+
+@_api_di_prova.get("/con", auth=policy_api(read=COORDINAMENTO))
 def _api_con(request, limite: int = 1):
     return {"limite": limite}
 
 
-@_api_di_prova.post("/scrivi")
-@policy_api(write=AUTENTICATO)
+@_api_di_prova.post("/scrivi", auth=policy_api(write=AUTENTICATO))
 def _api_scrivi(request):
     return {"scritto": True}
 
@@ -90,7 +93,23 @@ urlpatterns = [
     path("senza/", _senza_policy),
     path("con/", _con_policy),
     path("api-prova/", _api_di_prova.urls),
+    path("api-estranea/", _api_estranea.urls),
 ]
+
+
+def test_an_api_operation_without_policy_is_refused_when_declared():
+    router = RouterZona()
+    with pytest.raises(ImproperlyConfigured, match="declares no policy"):
+
+        @router.get("/aperta")
+        def aperta(request):
+            return {}
+
+    with pytest.raises(ImproperlyConfigured, match="declares no policy"):
+
+        @router.get("/altra", auth=None)
+        def altra(request):
+            return {}
 
 
 @pytest.mark.django_db
@@ -101,7 +120,7 @@ def test_middleware_refuses_routes_without_policy(client):
     assert "senza regola di accesso" in response.content.decode()
     assert client.get("/con/").content == b"dichiarata"
     assert client.post("/con/").status_code == 405
-    assert client.get("/api-prova/senza").status_code == 403
+    assert client.get("/api-estranea/senza").status_code == 403
 
 
 @pytest.mark.django_db

@@ -12,17 +12,16 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.mark.django_db
 def test_anonimo_non_scarica_il_documento_di_una_bozza(client, bozza):
     for nome in ("documenti:piano", "documenti:monitoraggio"):
-        r = client.get(reverse(nome, args=[bozza.pk]))
-        assert r.status_code == 302 and r["Location"].startswith(reverse("accounts:login"))
-    assert client.get(f"/api/piani/{bozza.pk}/documento").status_code == 401
+        assert client.get(reverse(nome, args=[bozza.pk])).status_code == 404  # as if it did not exist
+    assert client.get(f"/api/piani/{bozza.pk}/documento").status_code == 404
 
 
 @pytest.mark.django_db
 def test_un_altro_ufficio_di_piano_non_scarica_la_bozza(client, bozza):
     client.force_login(utente("udp.dalmine"))
-    assert client.get(reverse("documenti:piano", args=[bozza.pk])).status_code == 403
-    assert client.get(reverse("documenti:monitoraggio", args=[bozza.pk]) + "?formato=docx").status_code == 403
-    assert client.get(f"/api/piani/{bozza.pk}/documento?formato=docx").status_code == 403
+    assert client.get(reverse("documenti:piano", args=[bozza.pk])).status_code == 404
+    assert client.get(reverse("documenti:monitoraggio", args=[bozza.pk]) + "?formato=docx").status_code == 404
+    assert client.get(f"/api/piani/{bozza.pk}/documento?formato=docx").status_code == 404
 
 
 @pytest.mark.django_db

@@ -56,8 +56,8 @@ def test_api_riparto_for_two_ambiti(client, demo_db):
 def test_api_hides_other_ambiti_drafts(client, bozza):
     client.force_login(utente("udp.dalmine"))
     assert bozza.pk not in [p["id"] for p in client.get("/api/piani").json()]
-    assert client.get(f"/api/piani/{bozza.pk}/obiettivi").status_code == 403
+    assert client.get(f"/api/piani/{bozza.pk}/obiettivi").status_code == 404
     ob = bozza.obiettivi.get()
-    assert client.get(f"/api/obiettivi/{ob.pk}").status_code == 403
+    assert client.get(f"/api/obiettivi/{ob.pk}").status_code == 404
     approvato = Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
     assert client.get(f"/api/piani/{approvato.pk}/obiettivi").status_code == 200

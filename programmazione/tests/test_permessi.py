@@ -18,13 +18,15 @@ def test_public_sees_approved_plans_and_not_drafts(client, bozza, approvato):
     elenco = client.get("/piani/").content.decode()
     assert "2021-2023" in elenco and "2024-2026" not in elenco
     assert client.get(f"/piani/{approvato.pk}/").status_code == 200
-    risposta = client.get(f"/piani/{bozza.pk}/")
-    assert risposta.status_code == 302 and "/account/accedi/" in risposta["Location"]
-    assert client.get(f"/piani/{bozza.pk}/sinottica/").status_code == 302
+    # A draft does not exist for who may not see it: 404 like a missing id, not a login page
+    # (which would tell that the id exists).
+    assert client.get(f"/piani/{bozza.pk}/").status_code == 404
+    assert client.get(f"/piani/{bozza.pk}/sinottica/").status_code == 404
     ob = bozza.obiettivi.get()
-    assert client.get(f"/obiettivi/{ob.pk}/").status_code == 302
+    assert client.get(f"/obiettivi/{ob.pk}/").status_code == 404
     assert [p["triennio"] for p in client.get("/api/piani?ambito=alto-sebino").json()] == ["2018-2020", "2021-2023"]
-    assert client.get(f"/api/piani/{bozza.pk}").status_code == 401
+    assert client.get(f"/api/piani/{bozza.pk}").status_code == 404
+    assert client.get(f"/api/obiettivi/{ob.pk}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -33,20 +35,21 @@ def test_public_sees_approved_plans_and_not_drafts(client, bozza, approvato):
 )
 def test_draft_is_seen_by_its_ambito_and_the_coordination_only(client, bozza, username, vede):
     _login(client, username)
-    assert client.get(f"/piani/{bozza.pk}/").status_code == (200 if vede else 403)
-    assert client.get(f"/api/piani/{bozza.pk}").status_code == (200 if vede else 403)
+    assert client.get(f"/piani/{bozza.pk}/").status_code == (200 if vede else 404)
+    assert client.get(f"/api/piani/{bozza.pk}").status_code == (200 if vede else 404)
     assert ("2024-2026" in client.get("/piani/").content.decode()) is vede
 
 
-@pytest.mark.parametrize("username", ["udp.dalmine", "comune.lovere", "coordinamento"])
-def test_only_the_ufficio_di_piano_of_the_ambito_edits_its_draft(client, bozza, username):
+@pytest.mark.parametrize("username,stato", [("udp.dalmine", 404), ("comune.lovere", 403), ("coordinamento", 403)])
+def test_only_the_ufficio_di_piano_of_the_ambito_edits_its_draft(client, bozza, username, stato):
+    """Who sees the draft but may not write it gets 403; another Ambito does not see it: 404."""
     _login(client, username)
     ob = bozza.obiettivi.get()
-    assert client.get(f"/piani/{bozza.pk}/obiettivi/nuovo/").status_code == 403
+    assert client.get(f"/piani/{bozza.pk}/obiettivi/nuovo/").status_code == stato
     risposta = client.post(
         f"/obiettivi/{ob.pk}/risorse/", {"risorsa-anno": 2024, "risorsa-fondo": "fnps", "risorsa-importo": "1000"}
     )
-    assert risposta.status_code == 403
+    assert risposta.status_code == stato
     assert not Risorsa.objects.filter(obiettivo=ob).exists()
     with pytest.raises(PermissionDenied):
         services.salva_obiettivo(utente(username), Obiettivo(piano=bozza, titolo="x", area_policy_id="A"))

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import include, path
 
-from accounts.policies import PUBBLICO, policy
 from testsupport.fabbriche import utente_con_ruolo
+from zona.lib.policies import PUBBLICO, policy
 from zona.tests.test_deploy import manage
 
 

@@ -20,9 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 
-from accounts.policies import CONSENTITO
 from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
+from zona.lib.policies import CONSENTITO
 
 pytestmark = pytest.mark.django_db
 
