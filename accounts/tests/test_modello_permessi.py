@@ -70,7 +70,7 @@ def test_facts_of_the_demo_roles(demo_db):
     "username,vede",
     [(None, False), ("udp.altosebino", True), ("comune.lovere", True), ("udp.dalmine", False), ("coordinamento", True)],
 )
-def test_the_queryset_and_the_object_rule_agree(bozza, username, vede):  # noqa: F811
+def test_the_queryset_and_the_object_rule_agree(bozza, username, vede):
     """`visibili_a` (database filter) and `puo_vedere` (one plan) are the same rule: for every
     plan and objective of the demo plus a draft of Alto Sebino."""
     user = get_user_model().objects.get(username=username) if username else AnonymousUser()

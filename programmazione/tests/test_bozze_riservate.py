@@ -26,7 +26,6 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from zona.testing import _ARGOMENTO, argomenti_di_esempio, campi_di_testo, url_di
 
 from accounts.routes import rotte
 from monitoraggio.models import Misurazione, Valutazione
@@ -43,6 +42,8 @@ from programmazione.models import (
     Target,
 )
 from territorio.models import Ambito
+from testsupport.ostile import campi_di_testo
+from testsupport.rotte import _ARGOMENTO, argomenti_di_esempio, url_di
 
 MARCA = "Qzx7bozzariservata"
 ANNO = 2025

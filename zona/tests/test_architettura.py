@@ -47,14 +47,7 @@ ORDINE = [
 
 # Arrows that still run back up, each with the reason and the work that removes it. The list
 # may only shrink: an entry that no longer matches an import fails the test.
-ECCEZIONI = {
-    # The registry's pages declare their route policies with the rules of accounts (roles,
-    # Ufficio di Piano of the Ambito), while accounts' profiles point at Ambiti and Comuni.
-    # Removed by the permission model of issue 11 point 3 (rules about an object in the app that
-    # owns it, the user's facts asked through a public interface that territorio can import).
-    ("territorio/views.py", "accounts.permissions"),
-    ("territorio/views.py", "accounts.policies"),
-}
+ECCEZIONI = set()  # none left: keep it that way
 
 # Top-level folders with Python that are not part of the application: benchmarks and scripts run
 # by hand or by CI, and the tests' helpers (factories, route samples). They may import anything;
