@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from programmazione.tests.conftest import bozza  # noqa: F401, F811  (shared fixture)
 
 from programmazione import permessi as piani
 from programmazione.models import Obiettivo, Piano
