@@ -289,10 +289,12 @@ def valori_indicatori(
 def _aggiungi_router():
     # Imported here: the routers of the apps import this module's api only through zona.lib.
     from documenti.api import router as documenti
+    from fondi.api import router as fondi
     from monitoraggio.api import router as monitoraggio
     from programmazione.api import router as programmazione
 
     api.add_router("/", programmazione)
+    api.add_router("/", fondi)
     api.add_router("/", monitoraggio)
     api.add_router("/", documenti)
 

@@ -1,15 +1,18 @@
 """The split of an amount among Ambiti by their resident population, from the knowledge base."""
 
 import csv
+import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+from django.db.models import Count
 
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola
 from territorio.models import Ambito
 
-from .riparto import RipartoNonValido, confronta_con_tabella, in_centesimi, riparto
+from .riparto import RipartoNonValido, in_centesimi, riparto
 
 TABELLA_PROLOGO_2025 = Path(__file__).resolve().parent / "data" / "prologo-2025-2027" / "riparto_fnps.csv"
 
@@ -79,10 +82,86 @@ def _misure_popolazione():
     return Termine.objects.filter(indicatore__codice="popolazione").values("misura")
 
 
-def verifica_tabella_prologo_2025():
-    """The FNPS table of the Prologo 2025-2027 (120.000 € a year) against Zona's split with the
-    printed parts as weights (the Prologo prints no population): (comparisons, printed sum,
-    difference from 120.000,00)."""
+@dataclass
+class ConfrontoProlog:
+    """One Ambito of the Prologo's FNPS table beside Zona's split by population."""
+
+    ambito: Ambito
+    nome_stampato: str
+    popolazione: int
+    comuni: int
+    stampata: Decimal
+    calcolata: Decimal
+    # The population the printed quota implies, at the same provincial total.
+    popolazione_implicita: int
+
+    @property
+    def differenza(self):
+        return self.stampata - self.calcolata
+
+
+@dataclass
+class VerificaPrologo:
+    anno: int
+    righe: list
+    fonti: list
+    popolazione: int
+
+    @property
+    def somma_stampata(self):
+        return sum((r.stampata for r in self.righe), Decimal(0))
+
+    @property
+    def scarto(self):
+        """Printed sum minus the printed total (120.000,00)."""
+        return self.somma_stampata - IMPORTO_PROLOGO_2025
+
+    @property
+    def differenti(self):
+        return [r for r in self.righe if r.differenza]
+
+
+IMPORTO_PROLOGO_2025 = Decimal("120000.00")
+
+
+def verifica_tabella_prologo_2025(anno=None):
+    """The FNPS table of the Prologo 2025-2027 (120.000 € a year "in proportion to the
+    inhabitants", no population printed) against the split that Zona recomputes from the residents
+    of each Ambito's Comuni on 1 January of `anno`. Default: the latest year up to 2024 (the
+    Prologo was approved in December 2024) with the population of every Ambito. None when no
+    such year is loaded."""
+    from territorio.models import AppartenenzaComune
+
     with open(TABELLA_PROLOGO_2025, encoding="utf-8") as f:
-        righe = [(r["ambito"], int(Decimal(r["quota"]) * 100), r["quota"]) for r in csv.DictReader(f)]
-    return confronta_con_tabella(Decimal("120000.00"), righe)
+        stampate = [(r["codice"], r["ambito"], Decimal(r["quota"])) for r in csv.DictReader(f)]
+    codici = [c for c, _, _ in stampate]
+    anni = [anno] if anno is not None else range(2024, 2014, -1)
+    for a in anni:
+        try:
+            r = riparto_per_popolazione(IMPORTO_PROLOGO_2025, a, codici)
+        except RipartoNonValido:
+            continue
+        per_codice = {x.ambito.pk: x for x in r.righe}
+        giorno = datetime.date(a, 1, 1)
+        comuni = dict(
+            AppartenenzaComune.objects.valid_on(giorno)
+            .filter(ambito__in=codici)
+            .values_list("ambito")
+            .annotate(n=Count("comune"))
+        )
+        righe = [
+            ConfrontoProlog(
+                ambito=per_codice[c].ambito,
+                nome_stampato=nome,
+                popolazione=per_codice[c].popolazione,
+                comuni=comuni.get(c, 0),
+                stampata=q,
+                calcolata=per_codice[c].quota,
+                popolazione_implicita=int(
+                    (q * r.popolazione / IMPORTO_PROLOGO_2025).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                ),
+            )
+            for c, nome, q in stampate
+        ]
+        return VerificaPrologo(anno=a, righe=righe, fonti=r.fonti, popolazione=r.popolazione)
+    return None

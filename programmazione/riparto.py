@@ -5,7 +5,6 @@ The Prologo 2025-2027 splits 120.000 € a year by inhabitants and prints parts 
 in whole cents with the largest-remainder method, so the parts always add up to the amount.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 
@@ -55,26 +54,3 @@ def riparto(importo, pesi: dict) -> dict:
     for *_, chiave in sorted(resti)[:avanzo]:
         quote[chiave] += 1
     return {chiave: Decimal(q).scaleb(-2) for chiave, q in quote.items()}
-
-
-@dataclass
-class Confronto:
-    chiave: str
-    peso: int
-    stampata: Decimal
-    calcolata: Decimal
-
-    @property
-    def differenza(self):
-        return self.stampata - self.calcolata
-
-
-def confronta_con_tabella(importo, righe):
-    """Compare a printed split (`righe`: (key, weight, printed quota)) with Zona's.
-
-    Returns (comparisons, sum of the printed quotas, difference from the amount)."""
-    importo = Decimal(str(importo))
-    calcolate = riparto(importo, {chiave: peso for chiave, peso, _ in righe})
-    confronti = [Confronto(chiave, peso, Decimal(str(q)), calcolate[chiave]) for chiave, peso, q in righe]
-    somma = sum((c.stampata for c in confronti), Decimal(0))
-    return confronti, somma, somma - importo

@@ -437,16 +437,10 @@ def riparto(request):
                     ["ambito", "popolazione", "quota"],
                     righe,
                 )
-    confronti, somma, scarto = verifica_tabella_prologo_2025()
     return render(
         request,
         "programmazione/riparto.html",
-        {
-            "form": form,
-            "risultato": risultato,
-            "errore": errore,
-            "prologo": {"righe": confronti, "somma": somma, "scarto": scarto},
-        },
+        {"form": form, "risultato": risultato, "errore": errore, "prologo": verifica_tabella_prologo_2025()},
     )
 
 

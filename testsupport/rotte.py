@@ -77,6 +77,7 @@ def _di_obiettivo(modello, argomento, **fissi):
 
 ESEMPI = {
     "codice": ["alto-sebino", "dalmine"],
+    "fondo": ["fnps", "fna-b2"],
     "codice_istat": lambda: ["016128"] + _comune_di("dalmine")(),  # Lovere, and a Comune of Dalmine
     "conoscenza:modello.formato": ["csv", "xlsx"],
     "pk": _piani,

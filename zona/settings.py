@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "territorio",
     "conoscenza",
     "programmazione",
+    "fondi",
     "monitoraggio",
     "documenti",
     "api",

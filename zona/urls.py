@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("territorio.urls")),
     path("", include("conoscenza.urls")),
     path("", include("programmazione.urls")),
+    path("", include("fondi.urls")),
     path("", include("monitoraggio.urls")),
     path("", include("documenti.urls")),
     path("account/", include("accounts.urls")),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
+from fondi.demo import carica_demo as carica_fondi
 from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
 from territorio.demo import DemoNonCaricata
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         piani, prologo = carica_piani()
         self.stdout.write(
             "Programmazione: " + ", ".join(str(p) for p in piani) + (f", {prologo}" if prologo else "") + "."
+        )
+        fondi, movimenti = carica_fondi()
+        self.stdout.write(
+            f"Fondi: catalogo di {fondi} fondi; {movimenti} movimenti del registro 2025 di Alto Sebino e Dalmine "
+            "(illustrativi, tranne le quote FNPS del Prologo 2025-2027)."
         )
         valutati, dalmine_2018, misure = carica_monitoraggio()
         self.stdout.write(

@@ -1,0 +1,92 @@
+from django import forms
+
+from programmazione.models import AreaPolicy, Obiettivo
+from territorio.models import Ambito
+from zona.lib.forms import Bootstrap, FileTabellaField
+
+from .models import Fondo, Movimento, Scenario, TipoMovimento
+from .riparto import CRITERI
+
+TIPI_MODULO = [
+    (t.value, t.label) for t in TipoMovimento if t not in (TipoMovimento.RIPORTO, TipoMovimento.RIPORTO_FUORI)
+]
+
+
+class MovimentoForm(Bootstrap, forms.Form):
+    fondo = forms.ModelChoiceField(Fondo.objects.all(), label="Fondo")
+    anno = forms.IntegerField(label="Anno di competenza", min_value=1990, max_value=2100)
+    tipo = forms.ChoiceField(choices=TIPI_MODULO, label="Tipo di movimento")
+    numero = forms.CharField(label="Numero dell'atto", max_length=100)
+    data = forms.DateField(label="Data dell'atto", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    importo = forms.DecimalField(label="Importo (€)", min_value=0, max_digits=14, decimal_places=2)
+    obiettivo = forms.ModelChoiceField(Obiettivo.objects.none(), required=False, label="Obiettivo del piano")
+    servizio = forms.CharField(label="Servizio o intervento", max_length=200, required=False)
+    area = forms.ModelChoiceField(AreaPolicy.objects.all(), required=False, label="Area di policy")
+    beneficiario = forms.CharField(max_length=200, required=False, help_text="Impegni, liquidazioni, economie.")
+    periodo_dal = forms.DateField(
+        label="Periodo rendicontato dal", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    periodo_al = forms.DateField(label="al", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    utenti = forms.IntegerField(label="Utenti serviti", min_value=0, max_value=10_000_000, required=False)
+    corregge = forms.ModelChoiceField(
+        Movimento.objects.none(),
+        required=False,
+        label="Corregge il movimento",
+        help_text="La correzione sostituisce il movimento scelto (stesso fondo, anno e tipo); nulla si cancella.",
+    )
+    descrizione = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, ambito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obiettivo"].queryset = Obiettivo.objects.filter(piano__ambito=ambito).select_related("piano")
+        self.fields["obiettivo"].label_from_instance = lambda o: f"{o.piano.triennio} · {o.codice} – {o.titolo[:80]}"
+        self.fields["corregge"].queryset = (
+            Movimento.objects.filter(esercizio__ambito=ambito, corretto_da__isnull=True)
+            .select_related("esercizio__fondo")
+            .order_by("-data", "-pk")
+        )
+        self.fields["corregge"].label_from_instance = lambda m: (
+            f"{m.esercizio.fondo.codice} {m.esercizio.anno} · {m.get_tipo_display()} {m.numero} "
+            f"del {m.data:%d/%m/%Y}: {m.importo} €"
+        )
+
+
+class RiportoForm(Bootstrap, forms.Form):
+    fondo = forms.ModelChoiceField(Fondo.objects.all(), label="Fondo")
+    anno = forms.IntegerField(label="Dall'anno", min_value=1990, max_value=2099)
+    importo = forms.DecimalField(
+        label="Residuo da riportare all'anno dopo (€)", min_value=0.01, max_digits=14, decimal_places=2
+    )
+    numero = forms.CharField(label="Numero dell'atto", max_length=100)
+    data = forms.DateField(label="Data dell'atto", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class ImportaForm(forms.Form):
+    file = FileTabellaField(max_bytes=5 * 1024 * 1024, label="File CSV o XLSX dei movimenti")
+
+
+class ScenarioForm(Bootstrap, forms.Form):
+    base = forms.ModelChoiceField(
+        Scenario.objects.all(),
+        required=False,
+        label="Confronta con",
+        empty_label="il riparto del Prologo 2025-2027 (120.000 € per residenti, ultimo anno caricato)",
+    )
+    importo = forms.DecimalField(label="Importo da ripartire (€)", min_value=0, max_digits=14, decimal_places=2)
+    anno = forms.IntegerField(label="Anno della popolazione (1° gennaio)", min_value=1990, max_value=2100)
+    criterio_comuni = forms.ChoiceField(
+        label="Criterio tra i Comuni di ogni Ambito", choices=[(k, v) for k, v in CRITERI.items() if k != "quote_fisse"]
+    )
+    eta_da = forms.IntegerField(label="Fascia d'età: da", min_value=0, max_value=120, required=False)
+    eta_a = forms.IntegerField(label="a", min_value=0, max_value=120, required=False)
+    quota_uguale = forms.IntegerField(
+        label="Parte in quote uguali (%)", min_value=0, max_value=100, required=False, help_text="Per la formula."
+    )
+    ambito = forms.ModelChoiceField(
+        Ambito.objects.all(), required=False, label="Comuni dell'Ambito", empty_label="tutti gli Ambiti"
+    )
+
+
+class SalvaScenarioForm(Bootstrap, forms.Form):
+    nome = forms.CharField(label="Nome dello scenario", max_length=200)
+    note = forms.CharField(max_length=300, required=False)

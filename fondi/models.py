@@ -1,0 +1,191 @@
+"""The money of the plan: the fund catalogue and the ledger of each Ambito.
+
+The ledger is kept per Ambito, fund and year of competence (an `Esercizio`); every change of
+money is a `Movimento`, an act with number, date, amount and who recorded it. Nothing is edited
+in place: a correction is a new movement that `corregge` the old one and replaces it in every
+sum (the audit trail shows both). Derived figures (available, committed not paid, ...) are
+never stored: selectors compute them in SQL from the movements that no later one corrects.
+
+The chain every Esercizio keeps (services refuse a movement that would break it):
+
+    0 <= rendicontato <= liquidato <= impegnato <= programmato <= assegnato + riportato - riportato_fuori
+
+where programmato and impegnato are net of economie (a saving frees a commitment and the
+programming behind it, so that it can be carried over to the next year as a residuo).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class FonteFondo(models.TextChoices):
+    STATO = "stato", "Stato"
+    REGIONE = "regione", "Regione"
+    UE = "ue", "Unione europea (PNRR)"
+    COMUNI = "comuni", "Comuni"
+    SANITA = "ats_asst", "ATS / ASST"
+    UTENTI = "utenti", "Utenti"
+    ALTRI_ENTI = "altri_enti", "Altri enti pubblici"
+    ALTRO = "altro", "Altre entrate"
+
+
+class Fondo(models.Model):
+    """A fund of the catalogue (reference data, loaded from fondi/data/fondi.csv)."""
+
+    codice = models.SlugField(primary_key=True, max_length=20)
+    nome = models.CharField(max_length=200)
+    fonte = models.CharField(max_length=12, choices=FonteFondo.choices)
+    riferimento = models.CharField("riferimento normativo", max_length=300, blank=True)
+    # Empty: the fund may finance every area.
+    aree = models.ManyToManyField(
+        "programmazione.AreaPolicy", blank=True, related_name="fondi", verbose_name="aree di policy finanziabili"
+    )
+    anni_utilizzo = models.PositiveSmallIntegerField(
+        "anni per l'utilizzo", null=True, blank=True, help_text="Da usare entro il 31/12 dell'anno di competenza + N."
+    )
+    mesi_rendicontazione = models.PositiveSmallIntegerField(
+        "mesi per la rendicontazione", null=True, blank=True, help_text="Da rendicontare entro N mesi dall'utilizzo."
+    )
+    ordine = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "fondo"
+        verbose_name_plural = "fondi"
+        ordering = ["ordine", "codice"]
+
+    def __str__(self):
+        return self.nome
+
+
+class Esercizio(models.Model):
+    """The ledger key: one Ambito, one fund, one year of competence. Services lock this row
+    (select_for_update) before checking and adding a movement, so two concurrent writes to the
+    same ledger are serialised; a closed year takes no movement."""
+
+    ambito = models.ForeignKey("territorio.Ambito", on_delete=models.PROTECT, related_name="esercizi_fondi")
+    fondo = models.ForeignKey(Fondo, on_delete=models.PROTECT, related_name="esercizi")
+    anno = models.PositiveSmallIntegerField("anno di competenza")
+    chiuso_il = models.DateField("chiuso il", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "esercizio di un fondo"
+        verbose_name_plural = "esercizi dei fondi"
+        ordering = ["ambito", "anno", "fondo"]
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "fondo", "anno"], name="esercizio_unico"),
+            models.CheckConstraint(condition=Q(anno__gte=1990) & Q(anno__lte=2100), name="esercizio_anno_plausibile"),
+        ]
+
+    def __str__(self):
+        return f"{self.fondo} {self.anno} – {self.ambito}"
+
+    @property
+    def chiuso(self):
+        return self.chiuso_il is not None
+
+
+class TipoMovimento(models.TextChoices):
+    ASSEGNAZIONE = "assegnazione", "Assegnazione"
+    RIPORTO = "riporto", "Residuo riportato dall'anno prima"
+    PROGRAMMAZIONE = "programmazione", "Programmazione"
+    IMPEGNO = "impegno", "Impegno"
+    LIQUIDAZIONE = "liquidazione", "Liquidazione"
+    RENDICONTAZIONE = "rendicontazione", "Rendicontazione"
+    ECONOMIA = "economia", "Economia"
+    RIPORTO_FUORI = "riporto_fuori", "Residuo riportato all'anno dopo"
+
+
+class Movimento(models.Model):
+    esercizio = models.ForeignKey(Esercizio, on_delete=models.PROTECT, related_name="movimenti")
+    tipo = models.CharField(max_length=16, choices=TipoMovimento.choices)
+    numero = models.CharField("numero dell'atto", max_length=100)
+    data = models.DateField("data dell'atto")
+    importo = models.DecimalField("importo (€)", max_digits=14, decimal_places=2)
+    descrizione = models.CharField(max_length=300, blank=True)
+    # What the money goes to (programmazione, impegno, rendicontazione).
+    obiettivo = models.ForeignKey(
+        "programmazione.Obiettivo", on_delete=models.PROTECT, null=True, blank=True, related_name="movimenti"
+    )
+    servizio = models.CharField("servizio o intervento", max_length=200, blank=True)
+    area = models.ForeignKey(
+        "programmazione.AreaPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movimenti",
+        verbose_name="area di policy",
+    )
+    beneficiario = models.CharField(max_length=200, blank=True)
+    # Rendicontazione: the period reported and the users served.
+    periodo_dal = models.DateField("periodo dal", null=True, blank=True)
+    periodo_al = models.DateField("periodo al", null=True, blank=True)
+    utenti = models.PositiveIntegerField("utenti", null=True, blank=True)
+    corregge = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corretto_da",
+        verbose_name="corregge il movimento",
+    )
+    # A carried-over residuo points to the movement that took it out of the previous year.
+    origine = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="destinazione")
+    fonte = models.CharField(max_length=300, blank=True)
+    registrato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registrato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "movimento"
+        verbose_name_plural = "movimenti"
+        ordering = ["esercizio", "data", "pk"]
+        indexes = [models.Index(fields=["esercizio", "tipo"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(importo__gte=0),
+                name="movimento_importo_non_negativo",
+                violation_error_message="L'importo non può essere negativo.",
+            ),
+            models.CheckConstraint(
+                condition=Q(periodo_dal__isnull=True)
+                | Q(periodo_al__isnull=True)
+                | Q(periodo_al__gte=F("periodo_dal")),
+                name="movimento_periodo_ordinato",
+                violation_error_message="Il periodo finisce prima di cominciare.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.numero} del {self.data:%d/%m/%Y}: {self.importo} €"
+
+
+class Scenario(models.Model):
+    """A what-if split, saved with a name: an amount shared among the Ambiti by their residents on
+    1 January of `anno`, then within each Ambito among its Comuni by `criterio_comuni`. Only the
+    parameters are stored: the figures are recomputed from them (and from the population then
+    loaded) whenever the scenario is shown."""
+
+    nome = models.CharField(max_length=200, unique=True)
+    importo = models.DecimalField("importo da ripartire (€)", max_digits=14, decimal_places=2)
+    anno = models.PositiveSmallIntegerField("anno della popolazione")
+    criterio_comuni = models.CharField("criterio tra i Comuni", max_length=20, default="popolazione")
+    eta_da = models.PositiveSmallIntegerField(null=True, blank=True)
+    eta_a = models.PositiveSmallIntegerField(null=True, blank=True)
+    quota_uguale = models.PositiveSmallIntegerField("parte in quote uguali (%)", null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    creato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "scenario di riparto"
+        verbose_name_plural = "scenari di riparto"
+        ordering = ["-creato_il"]
+        constraints = [
+            models.CheckConstraint(condition=Q(importo__gte=0), name="scenario_importo_non_negativo"),
+        ]
+
+    def __str__(self):
+        return self.nome

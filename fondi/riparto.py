@@ -1,0 +1,115 @@
+"""Splitting an amount among the Comuni of an Ambito (the Accordo's quota capitaria).
+
+Criteria: by resident population, by the residents of an age band, by a weighted formula (a
+share in equal parts, the rest by population) or by fixed shares. Every criterion only makes
+integer weights; the cents come from programmazione.riparto (largest remainder), so the parts
+always add up to the amount, to the cent."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from conoscenza.models import Livello, Osservazione
+from programmazione.riparto import RipartoNonValido, in_centesimi, riparto
+from territorio.selectors import comuni_di
+
+CRITERI = {
+    "popolazione": "in proporzione ai residenti",
+    "fascia_eta": "in proporzione ai residenti di una fascia d'età",
+    "formula": "una parte in quote uguali, il resto per residenti",
+    "quote_fisse": "quote fisse (percentuali per Comune)",
+}
+MISURA = "popolazione_residente"
+
+
+@dataclass
+class QuotaComune:
+    comune: object
+    peso: int
+    quota: Decimal
+
+
+@dataclass
+class RipartoComuni:
+    importo: Decimal
+    criterio: str
+    anno: int | None
+    descrizione: str
+    righe: list = field(default_factory=list)
+
+    @property
+    def totale(self):
+        return sum((r.quota for r in self.righe), Decimal(0))
+
+
+def residenti(codici, anno, eta_da=None, eta_a=None):
+    """{codice ISTAT: residents on 1 January of `anno`} (only Comuni with data)."""
+    qs = Osservazione.objects.attive().filter(
+        livello=Livello.COMUNE, anno=anno, misura_id=MISURA, categoria="", codice_territorio__in=codici
+    )
+    if eta_da is not None:
+        qs = qs.filter(eta_da__gte=eta_da)
+    if eta_a is not None:
+        qs = qs.filter(eta_a__isnull=False, eta_a__lte=eta_a)
+    return {
+        c: int(v)
+        for c, v in qs.values("codice_territorio").annotate(v=Sum("valore")).values_list("codice_territorio", "v")
+    }
+
+
+def riparto_tra_comuni(ambito, importo, criterio, anno=None, eta_da=None, eta_a=None, quota_uguale=None, quote=None):
+    """Split `importo` among the Comuni of `ambito` on 1 January of `anno` by `criterio`.
+
+    quota_uguale: percent (0-100) shared in equal parts (criterio "formula");
+    quote: {codice ISTAT: percent} summing to 100 (criterio "quote_fisse")."""
+    in_centesimi(importo)
+    if criterio not in CRITERI:
+        raise RipartoNonValido(f"Criterio sconosciuto: usare {', '.join(CRITERI)}.")
+    giorno = datetime.date(anno, 1, 1) if anno else datetime.date.today()
+    comuni = list(comuni_di(ambito, giorno))
+    if not comuni:
+        raise RipartoNonValido(f"L'Ambito {ambito.nome} non ha Comuni al {giorno:%d/%m/%Y}.")
+    codici = [c.pk for c in comuni]
+    descrizione = CRITERI[criterio]
+    if criterio == "quote_fisse":
+        quote = quote or {}
+        ignoti = sorted(set(quote) - set(codici))
+        if ignoti:
+            raise RipartoNonValido("Comuni non dell'Ambito: " + ", ".join(ignoti) + ".")
+        if sum(quote.values(), Decimal(0)) != 100:
+            raise RipartoNonValido(f"Le quote fisse sommano a {sum(quote.values(), Decimal(0))}%, non a 100%.")
+        # Percent with up to 4 decimals -> integer weights.
+        pesi = {c: int(Decimal(quote.get(c, 0)) * 10_000) for c in codici}
+    else:
+        if anno is None:
+            raise RipartoNonValido("Indicare l'anno della popolazione.")
+        if criterio == "fascia_eta":
+            if eta_da is None and eta_a is None:
+                raise RipartoNonValido("Indicare la fascia d'età (da, a).")
+            if eta_da is not None and eta_a is not None and eta_a < eta_da:
+                raise RipartoNonValido("La fascia d'età finisce prima di cominciare.")
+            pop = residenti(codici, anno, eta_da, eta_a)
+            descrizione += f" ({eta_da or 0}-{eta_a if eta_a is not None else '…'} anni)"
+        else:
+            pop = residenti(codici, anno)
+        mancanti = [c.nome for c in comuni if c.pk not in pop]
+        if mancanti:
+            raise RipartoNonValido(
+                f"Manca la popolazione al 1° gennaio {anno} di: " + ", ".join(mancanti) + ". Caricare i dati."
+            )
+        if criterio == "formula":
+            if quota_uguale is None or not 0 <= quota_uguale <= 100:
+                raise RipartoNonValido("La parte in quote uguali è una percentuale da 0 a 100.")
+            quota_uguale = int(quota_uguale)
+            totale = sum(pop.values())
+            # share_i = u/100 · 1/N + (1-u/100) · pop_i/P, times 100·N·P: integers, same proportions.
+            pesi = {c: quota_uguale * totale + (100 - quota_uguale) * pop[c] * len(codici) for c in codici}
+            descrizione = f"{quota_uguale}% in quote uguali, {100 - quota_uguale}% per residenti"
+        else:
+            pesi = pop
+    parti = riparto(importo, pesi)
+    r = RipartoComuni(Decimal(str(importo)).quantize(Decimal("0.01")), criterio, anno, descrizione)
+    r.righe = [QuotaComune(c, pesi[c.pk], parti[c.pk]) for c in comuni]
+    return r

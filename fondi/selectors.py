@@ -1,0 +1,226 @@
+"""Reads of the ledger: balances computed in SQL from the movements, never stored.
+
+A movement counts unless a later one corrects it (`corretto_da` empty). Every figure is a
+conditional SUM over those movements, grouped by what the page needs (fund, Ambito, year)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import Esercizio, Fondo, Movimento, TipoMovimento
+
+ZERO = Decimal("0.00")
+T = TipoMovimento
+
+# Net figures: an economia frees both the commitment and the programming behind it.
+_SOMME = {
+    "assegnato": [(T.ASSEGNAZIONE, 1)],
+    "riportato": [(T.RIPORTO, 1)],
+    "riportato_fuori": [(T.RIPORTO_FUORI, 1)],
+    "programmato": [(T.PROGRAMMAZIONE, 1), (T.ECONOMIA, -1)],
+    "impegnato": [(T.IMPEGNO, 1), (T.ECONOMIA, -1)],
+    "liquidato": [(T.LIQUIDAZIONE, 1)],
+    "rendicontato": [(T.RENDICONTAZIONE, 1)],
+    "economie": [(T.ECONOMIA, 1)],
+}
+
+
+def _somma(tipo, prefisso):
+    return Coalesce(
+        Sum(f"{prefisso}importo", filter=Q(**{f"{prefisso}tipo": tipo})),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def _annotazioni(prefisso=""):
+    tipi = {t for parti in _SOMME.values() for t, _ in parti}
+    return {f"s_{t}": _somma(t, prefisso) for t in tipi}
+
+
+@dataclass
+class Saldo:
+    assegnato: Decimal = ZERO
+    riportato: Decimal = ZERO
+    riportato_fuori: Decimal = ZERO
+    programmato: Decimal = ZERO
+    impegnato: Decimal = ZERO
+    liquidato: Decimal = ZERO
+    rendicontato: Decimal = ZERO
+    economie: Decimal = ZERO
+
+    @classmethod
+    def da_somme(cls, somme):
+        valori = {}
+        for nome, parti in _SOMME.items():
+            valori[nome] = sum((Decimal(somme[f"s_{t}"] or 0) * segno for t, segno in parti), ZERO).quantize(ZERO)
+        return cls(**valori)
+
+    def __add__(self, altro):
+        return Saldo(**{k: getattr(self, k) + getattr(altro, k) for k in _SOMME})
+
+    @property
+    def risorse(self):
+        """What the year can use: assigned plus carried in, less what went on to the next year."""
+        return self.assegnato + self.riportato - self.riportato_fuori
+
+    @property
+    def disponibile(self):
+        return self.risorse - self.programmato
+
+    @property
+    def impegnato_non_liquidato(self):
+        return self.impegnato - self.liquidato
+
+    @property
+    def liquidato_non_rendicontato(self):
+        return self.liquidato - self.rendicontato
+
+    @property
+    def residuo(self):
+        """Not yet paid out of the year's resources (committed or not)."""
+        return self.risorse - self.liquidato
+
+    @property
+    def percentuale_utilizzo(self):
+        """Paid out of the year's resources, one decimal; None without resources."""
+        if self.risorse <= 0:
+            return None
+        return (self.liquidato * 100 / self.risorse).quantize(Decimal("0.1"))
+
+    def violazione(self):
+        """The first link of the chain that does not hold, as an Italian sentence, or None."""
+        from zona.lib.formato import numero
+
+        def e(v):
+            return numero(v, 2) + " €"
+
+        if self.riportato_fuori > self.assegnato + self.riportato:
+            return f"il residuo riportato all'anno dopo ({e(self.riportato_fuori)}) supera le risorse dell'anno."
+        if self.programmato > self.risorse:
+            return (
+                f"il programmato ({e(self.programmato)}) supererebbe le risorse disponibili ({e(self.risorse)}: "
+                f"assegnato {e(self.assegnato)} + riportato {e(self.riportato)} − riportato all'anno dopo "
+                f"{e(self.riportato_fuori)})."
+            )
+        if self.impegnato < 0:
+            return f"le economie supererebbero gli impegni (impegnato netto {e(self.impegnato)})."
+        if self.impegnato > self.programmato:
+            return f"l'impegnato ({e(self.impegnato)}) supererebbe il programmato ({e(self.programmato)})."
+        if self.liquidato > self.impegnato:
+            return f"il liquidato ({e(self.liquidato)}) supererebbe l'impegnato ({e(self.impegnato)})."
+        if self.rendicontato > self.liquidato:
+            return f"il rendicontato ({e(self.rendicontato)}) supererebbe il liquidato ({e(self.liquidato)})."
+        return None
+
+
+def movimenti_validi():
+    """Movements that count: those no later movement corrects."""
+    return Movimento.objects.filter(corretto_da__isnull=True)
+
+
+def saldo_esercizio(esercizio):
+    return Saldo.da_somme(movimenti_validi().filter(esercizio=esercizio).aggregate(**_annotazioni()))
+
+
+@dataclass
+class RigaFondo:
+    fondo: Fondo
+    anno: int
+    saldo: Saldo
+    chiuso: bool
+
+
+def fondi_ambito(ambito_id, anno):
+    """One row per fund with movements for the Ambito and year (catalogue order), and the total."""
+    qs = (
+        movimenti_validi()
+        .filter(esercizio__ambito=ambito_id, esercizio__anno=anno)
+        .values("esercizio__fondo")
+        .annotate(**_annotazioni())
+    )
+    per_fondo = {r["esercizio__fondo"]: Saldo.da_somme(r) for r in qs}
+    chiusi = set(
+        Esercizio.objects.filter(ambito=ambito_id, anno=anno, chiuso_il__isnull=False).values_list("fondo", flat=True)
+    )
+    righe = [
+        RigaFondo(fondo=f, anno=anno, saldo=per_fondo[f.pk], chiuso=f.pk in chiusi)
+        for f in Fondo.objects.filter(pk__in=per_fondo)
+    ]
+    return righe, sum((r.saldo for r in righe), Saldo())
+
+
+def fondi_provincia(anno, ambiti=None):
+    """{ambito code: Saldo} for every Ambito with movements in `anno` (one grouped query)."""
+    qs = movimenti_validi().filter(esercizio__anno=anno)
+    if ambiti is not None:
+        qs = qs.filter(esercizio__ambito__in=ambiti)
+    qs = qs.values("esercizio__ambito").annotate(**_annotazioni())
+    return {r["esercizio__ambito"]: Saldo.da_somme(r) for r in qs}
+
+
+def storia_fondo(ambito_id, fondo_id):
+    """[(year, Saldo, closed)] of one fund of the Ambito, every year with movements."""
+    qs = (
+        movimenti_validi()
+        .filter(esercizio__ambito=ambito_id, esercizio__fondo=fondo_id)
+        .values("esercizio__anno")
+        .annotate(**_annotazioni())
+        .order_by("esercizio__anno")
+    )
+    chiusi = set(
+        Esercizio.objects.filter(ambito=ambito_id, fondo=fondo_id, chiuso_il__isnull=False).values_list(
+            "anno", flat=True
+        )
+    )
+    return [(r["esercizio__anno"], Saldo.da_somme(r), r["esercizio__anno"] in chiusi) for r in qs]
+
+
+def registro(ambito_id, anno=None, fondo=None, tipo=None, corretti=True):
+    """The Ambito's movements, newest act first; with `corretti` also the corrected ones."""
+    qs = Movimento.objects.filter(esercizio__ambito=ambito_id).select_related(
+        "esercizio__fondo", "obiettivo", "area", "registrato_da", "corregge", "corretto_da"
+    )
+    if anno is not None:
+        qs = qs.filter(esercizio__anno=anno)
+    if fondo:
+        qs = qs.filter(esercizio__fondo=fondo)
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    if not corretti:
+        qs = qs.filter(corretto_da__isnull=True)
+    return qs.order_by("-data", "-pk")
+
+
+def anni_con_movimenti(ambito_id=None):
+    qs = Esercizio.objects.all()
+    if ambito_id is not None:
+        qs = qs.filter(ambito=ambito_id)
+    return sorted(set(qs.values_list("anno", flat=True)), reverse=True)
+
+
+def fuori_area(ambito_id, anno):
+    """Programmed or reported movements on an area the fund may not finance (flagged, not refused)."""
+    aree = {}
+    for f in Fondo.objects.prefetch_related("aree"):
+        aree[f.pk] = {a.pk for a in f.aree.all()}
+    qs = (
+        movimenti_validi()
+        .filter(esercizio__ambito=ambito_id, esercizio__anno=anno, area__isnull=False)
+        .select_related("esercizio__fondo", "area")
+    )
+    return [m for m in qs if aree[m.esercizio.fondo_id] and m.area_id not in aree[m.esercizio.fondo_id]]
+
+
+def fonti(ambito_id, anno):
+    """Where the year's movements come from (an illustrative demo says so here)."""
+    return sorted(
+        set(
+            movimenti_validi()
+            .filter(esercizio__ambito=ambito_id, esercizio__anno=anno)
+            .exclude(fonte="")
+            .values_list("fonte", flat=True)
+        )
+    )

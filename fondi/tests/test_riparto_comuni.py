@@ -1,0 +1,87 @@
+"""Split among the Comuni of an Ambito (cent-exact, every criterion), the Prologo's FNPS table
+recomputed from population, and the what-if page."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fondi.models import Scenario
+from fondi.riparto import residenti, riparto_tra_comuni
+from programmazione.popolazione import verifica_tabella_prologo_2025
+from programmazione.riparto import RipartoNonValido
+from territorio.models import Ambito
+from testsupport.fabbriche import utente
+
+pytestmark = pytest.mark.django_db
+LOVERE = "016128"
+
+
+@pytest.fixture
+def alto_sebino(demo_db):
+    return Ambito.objects.get(pk="alto-sebino")
+
+
+def test_by_population_every_cent_and_the_nearest_share(alto_sebino):
+    r = riparto_tra_comuni(alto_sebino, "10000.00", "popolazione", 2023)
+    assert len(r.righe) == 10 and r.totale == Decimal("10000.00")
+    totale = sum(q.peso for q in r.righe)
+    assert totale == 29688  # ISTAT, 1 January 2023 (the same as the split among Ambiti)
+    for q in r.righe:
+        assert abs(q.quota - Decimal(10000) * q.peso / totale) < Decimal("0.01")
+
+
+def test_age_band_formula_and_fixed_shares(alto_sebino):
+    anziani = residenti([LOVERE], 2023, eta_da=65)[LOVERE]
+    tutti = residenti([LOVERE], 2023)[LOVERE]
+    assert 0 < anziani < tutti
+    r = riparto_tra_comuni(alto_sebino, "5000", "fascia_eta", 2023, eta_da=65)
+    assert r.totale == Decimal("5000.00") and next(q for q in r.righe if q.comune.pk == LOVERE).peso == anziani
+    r = riparto_tra_comuni(alto_sebino, "10000", "formula", 2023, quota_uguale=30)
+    # 30% in equal parts: nobody gets less than 300 € of the 10.000.
+    assert r.totale == Decimal("10000.00") and min(q.quota for q in r.righe) >= Decimal("300.00")
+    quote = {q.comune.pk: Decimal(10) for q in r.righe}
+    r = riparto_tra_comuni(alto_sebino, "1000.01", "quote_fisse", quote=quote)
+    assert sorted(q.quota for q in r.righe)[-1] == Decimal("100.01") and r.totale == Decimal("1000.01")
+    with pytest.raises(RipartoNonValido, match="sommano a 90%"):
+        riparto_tra_comuni(alto_sebino, "1000", "quote_fisse", quote=quote | {LOVERE: Decimal(0)})
+    with pytest.raises(RipartoNonValido, match="Manca la popolazione al 1° gennaio 2024 di: Bossico"):
+        riparto_tra_comuni(alto_sebino, "1000", "popolazione", 2024)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(centesimi=st.integers(min_value=0, max_value=10**11), uguale=st.integers(min_value=0, max_value=100))
+def test_any_split_adds_up_to_the_amount(alto_sebino, centesimi, uguale):
+    importo = Decimal(centesimi).scaleb(-2)
+    r = riparto_tra_comuni(alto_sebino, importo, "formula", 2023, quota_uguale=uguale)
+    assert r.totale == importo
+
+
+def test_the_prologo_table_recomputed_from_population(demo_db, client):
+    v = verifica_tabella_prologo_2025()
+    assert v.anno == 2023  # the latest population year loaded up to 2024
+    assert len(v.righe) == 14 and sum(r.calcolata for r in v.righe) == Decimal("120000.00")
+    assert v.somma_stampata == Decimal("120000.01") and v.scarto == Decimal("0.01")
+    alto = next(r for r in v.righe if r.ambito.pk == "alto-sebino")
+    assert (alto.popolazione, alto.comuni, alto.stampata) == (29688, 10, Decimal("3212.88"))
+    assert abs(alto.calcolata - Decimal(120000) * 29688 / v.popolazione) < Decimal("0.01")
+    assert alto.differenza == alto.stampata - alto.calcolata
+    # The printed table does not follow from the 2023 population: more than cents apart.
+    assert max(abs(r.differenza) for r in v.righe) > Decimal("1.00")
+    pagina = client.get("/riparto/").content.decode()
+    assert "Residenti 1/1/2023" in pagina and 'data-testid="esito-prologo"' in pagina
+
+
+def test_what_if_side_by_side_then_saved_by_the_coordination(demo_db, client):
+    client.force_login(utente("coordinamento"))
+    parametri = {"importo": "240000.00", "anno": "2023", "criterio_comuni": "popolazione", "ambito": "alto-sebino"}
+    pagina = client.get("/fondi/scenari/", parametri).content.decode()
+    assert 'data-testid="scenario-ambiti"' in pagina and "Lovere" in pagina and "Dalmine" in pagina
+    assert Scenario.objects.count() == 0  # nothing saved by looking
+    r = client.post("/fondi/scenari/", parametri | {"s-nome": "Doppio FNPS"})
+    assert r.status_code == 302
+    s = Scenario.objects.get(nome="Doppio FNPS")
+    assert (s.importo, s.anno, s.creato_da.username) == (Decimal("240000.00"), 2023, "coordinamento")
+    client.force_login(utente("udp.altosebino"))
+    assert client.post("/fondi/scenari/", parametri | {"s-nome": "Altro"}).status_code == 403

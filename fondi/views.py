@@ -1,0 +1,352 @@
+"""Pages of the funds: thin over selectors (reads) and services (writes)."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
+from programmazione.policies import UFFICIO_DI_PIANO
+from territorio.models import Ambito
+from zona.lib import valori
+from zona.lib.downloads import scarica_tabella
+from zona.lib.tabular import FileRifiutato
+
+from . import importa, permessi, selectors, services
+from . import scenari as scenari_mod
+from .forms import ImportaForm, MovimentoForm, RiportoForm, SalvaScenarioForm, ScenarioForm
+from .models import Fondo, Scenario, TipoMovimento
+from .policies import FONDI_DETTAGLIO, FONDI_SCRITTURA
+
+COLONNE = ["assegnato", "programmato", "impegnato", "liquidato", "rendicontato"]
+ETICHETTE = {"assegnato": "Assegnato e riportato"}
+# What the public sees: the approved programming and the reported totals.
+COLONNE_PUBBLICHE = ["programmato", "rendicontato"]
+
+
+def _anno(request, anni):
+    """The year asked for (?anno=), else the latest with movements, else the current one."""
+    try:
+        return valori.anno(request.GET.get("anno"), minimo=1990, massimo=2100)
+    except valori.ValoreNonValido:
+        return anni[0] if anni else datetime.date.today().year
+
+
+def _formato(request):
+    formato = request.GET.get("formato")
+    return formato if formato in {"csv", "xlsx"} else None
+
+
+def _valore(saldo, colonna):
+    """As export_fondi: «assegnato» includes the residui carried over (net of those carried on)."""
+    return saldo.risorse if colonna == "assegnato" else getattr(saldo, colonna)
+
+
+def _etichette(colonne):
+    return [ETICHETTE.get(c, c.capitalize()) for c in colonne]
+
+
+def _barre(saldo, colonne):
+    """Bars of a fund as percentages of the largest figure shown (never of a figure the user may
+    not see: the public's bars must not reveal the assigned amount)."""
+    base = max(_valore(saldo, c) for c in colonne) or 1
+    return [(c, _valore(saldo, c), float(_valore(saldo, c) * 100 / base)) for c in colonne]
+
+
+@policy(read=PUBBLICO)
+def ambito(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    anni = selectors.anni_con_movimenti(ambito.pk)
+    anno = _anno(request, anni)
+    dettaglio = permessi.puo_leggere_dettaglio(request.user, ambito.pk)
+    colonne = COLONNE if dettaglio else COLONNE_PUBBLICHE
+    righe, totale = selectors.fondi_ambito(ambito.pk, anno)
+    formato = _formato(request)
+    if formato:
+        intestazione = ["fondo", "anno"] + colonne + (["residuo", "percentuale_utilizzo"] if dettaglio else [])
+        dati = [
+            [r.fondo.codice, anno]
+            + [_valore(r.saldo, c) for c in colonne]
+            + ([r.saldo.residuo, r.saldo.percentuale_utilizzo] if dettaglio else [])
+            for r in righe
+        ]
+        return scarica_tabella(f"fondi-{ambito.pk}-{anno}", formato, intestazione, dati, foglio="Fondi")
+    return render(
+        request,
+        "fondi/ambito.html",
+        {
+            "ambito": ambito,
+            "anno": anno,
+            "anni": sorted(set(anni) | {anno}, reverse=True),
+            "righe": [(r, _barre(r.saldo, colonne)) for r in righe],
+            "totale": [_valore(totale, c) for c in colonne],
+            "saldo_totale": totale,
+            "colonne": colonne,
+            "etichette": _etichette(colonne),
+            "dettaglio": dettaglio,
+            "puo_scrivere": permessi.puo_scrivere(request.user, ambito.pk),
+            "fuori_area": selectors.fuori_area(ambito.pk, anno) if dettaglio else [],
+            "fonti": selectors.fonti(ambito.pk, anno),
+        },
+    )
+
+
+@policy(read=PUBBLICO)
+def provincia(request):
+    anni = selectors.anni_con_movimenti()
+    anno = _anno(request, anni)
+    visibili = permessi.ambiti_in_dettaglio(request.user)
+    per_ambito = selectors.fondi_provincia(anno)
+    righe = []
+    for a in Ambito.objects.order_by("nome"):
+        saldo = per_ambito.get(a.pk)
+        dettaglio = visibili is None or a.pk in visibili
+        righe.append((a, saldo, dettaglio))
+    colonne = COLONNE if visibili is None else COLONNE_PUBBLICHE
+    formato = _formato(request)
+    if formato:
+        dati = [[a.pk, a.nome, anno] + [_valore(s, c) if s else None for c in colonne] for a, s, _ in righe]
+        return scarica_tabella(f"fondi-provincia-{anno}", formato, ["ambito", "nome", "anno"] + colonne, dati)
+    totale = sum((s for _, s, _ in righe if s), selectors.Saldo())
+    return render(
+        request,
+        "fondi/provincia.html",
+        {
+            "anno": anno,
+            "anni": sorted(set(anni) | {anno}, reverse=True),
+            "righe": [
+                (a, [_valore(s, c) for c in colonne] if s else None, s.percentuale_utilizzo if s and d else None, d)
+                for a, s, d in righe
+            ],
+            "colonne": colonne,
+            "etichette": _etichette(colonne),
+            "totale": [_valore(totale, c) for c in colonne],
+            "catalogo": Fondo.objects.prefetch_related("aree"),
+        },
+    )
+
+
+@policy(read=FONDI_DETTAGLIO)
+def storia(request, codice, fondo):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    fondo = get_object_or_404(Fondo, pk=fondo)
+    anni = selectors.storia_fondo(ambito.pk, fondo.pk)
+    formato = _formato(request)
+    if formato:
+        dati = [[fondo.codice, a] + [_valore(s, c) for c in COLONNE] + [s.residuo] for a, s, _ in anni]
+        return scarica_tabella(
+            f"fondo-{fondo.codice}-{ambito.pk}", formato, ["fondo", "anno"] + COLONNE + ["residuo"], dati
+        )
+    return render(
+        request,
+        "fondi/storia.html",
+        {
+            "ambito": ambito,
+            "fondo": fondo,
+            "anni": [(a, [_valore(s, c) for c in COLONNE], s, chiuso) for a, s, chiuso in anni],
+            "colonne": COLONNE,
+            "etichette": _etichette(COLONNE),
+        },
+    )
+
+
+@policy(read=FONDI_DETTAGLIO)
+def registro(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    anni = selectors.anni_con_movimenti(ambito.pk)
+    anno = None
+    if request.GET.get("anno"):
+        anno = _anno(request, anni)
+    fondo = request.GET.get("fondo") or None
+    if fondo and not Fondo.objects.filter(pk=fondo).exists():
+        fondo = None
+    tipo = request.GET.get("tipo") if request.GET.get("tipo") in TipoMovimento.values else None
+    movimenti = selectors.registro(ambito.pk, anno=anno, fondo=fondo, tipo=tipo)
+    formato = _formato(request)
+    if formato:
+        intestazione = [
+            "fondo", "anno", "tipo", "numero", "data", "importo", "obiettivo", "servizio", "area",
+            "beneficiario", "periodo_dal", "periodo_al", "utenti", "corregge", "corretto_da", "registrato_da",
+        ]  # fmt: skip
+        dati = [
+            [
+                m.esercizio.fondo.codice,
+                m.esercizio.anno,
+                m.tipo,
+                m.numero,
+                m.data.isoformat(),
+                m.importo,
+                m.obiettivo.codice if m.obiettivo else "",
+                m.servizio,
+                m.area_id or "",
+                m.beneficiario,
+                m.periodo_dal.isoformat() if m.periodo_dal else "",
+                m.periodo_al.isoformat() if m.periodo_al else "",
+                m.utenti,
+                m.corregge.numero if m.corregge else "",
+                m.corretto_da.numero if hasattr(m, "corretto_da") else "",
+                m.registrato_da.username if m.registrato_da else "",
+            ]
+            for m in movimenti
+        ]
+        return scarica_tabella(f"registro-fondi-{ambito.pk}", formato, intestazione, dati, foglio="Registro")
+    return render(
+        request,
+        "fondi/registro.html",
+        {
+            "ambito": ambito,
+            "movimenti": movimenti[:500],
+            "numero": movimenti.count(),
+            "anni": anni,
+            "anno": anno,
+            "fondi": Fondo.objects.all(),
+            "fondo": fondo,
+            "tipi": TipoMovimento.choices,
+            "tipo": tipo,
+            "puo_scrivere": permessi.puo_scrivere(request.user, ambito.pk),
+        },
+    )
+
+
+@policy(read=FONDI_SCRITTURA, write=FONDI_SCRITTURA)
+def movimento(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    iniziale = {"anno": datetime.date.today().year, "data": datetime.date.today()}
+    form = MovimentoForm(
+        request.POST if request.POST.get("azione") != "riporto" else None, ambito=ambito, initial=iniziale
+    )
+    riporto = RiportoForm(request.POST if request.POST.get("azione") == "riporto" else None, initial=iniziale)
+    if request.method == "POST":
+        scelto = riporto if request.POST.get("azione") == "riporto" else form
+        if scelto.is_valid():
+            d = scelto.cleaned_data
+            try:
+                if scelto is riporto:
+                    services.riporta_residuo(
+                        request.user, ambito.pk, d["fondo"].pk, d["anno"], d["importo"], d["numero"], d["data"]
+                    )
+                    messages.success(request, f"Residuo del {d['anno']} riportato al {d['anno'] + 1}.")
+                else:
+                    extra = {k: d[k] for k in services.CAMPI_PER_TIPO[d["tipo"]] if d.get(k) not in (None, "")}
+                    m = services.registra_movimento(
+                        request.user,
+                        ambito.pk,
+                        d["fondo"].pk,
+                        d["anno"],
+                        d["tipo"],
+                        d["importo"],
+                        d["numero"],
+                        d["data"],
+                        corregge=d["corregge"],
+                        descrizione=d["descrizione"],
+                        **extra,
+                    )
+                    messages.success(request, f"Registrato: {m}.")
+            except ValidationError as e:
+                scelto.add_error(None, e)
+            except PermissionDenied as e:
+                scelto.add_error(None, str(e))
+            else:
+                return redirect("fondi:registro", codice=ambito.pk)
+    return render(request, "fondi/movimento.html", {"ambito": ambito, "form": form, "riporto": riporto})
+
+
+@policy(read=UFFICIO_DI_PIANO, write=UFFICIO_DI_PIANO)
+def importa_movimenti(request):
+    form = ImportaForm(request.POST or None, request.FILES or None)
+    errori = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            n = importa.importa(request.user, importa.leggi_file(f.read(), f.name))
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File caricato: {n} movimenti registrati.")
+            return redirect("fondi:provincia")
+    return render(request, "fondi/importa.html", {"form": form, "errori": errori, "colonne": importa.COLONNE})
+
+
+@policy(read=PUBBLICO)
+def modello(request):
+    response = HttpResponse(importa.modello_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modello-movimenti.csv"'
+    return response
+
+
+def _anno_popolazione_recente():
+    from programmazione.popolazione import verifica_tabella_prologo_2025
+
+    v = verifica_tabella_prologo_2025()
+    return v.anno if v else datetime.date.today().year - 1
+
+
+@policy(read=CON_RUOLO, write=COORDINAMENTO)
+def scenari(request):
+    """What-if: change the amount, the population year or the criterion among the Comuni and see
+    every Ambito and Comune beside the current split; nothing is saved unless asked."""
+    anno_recente = _anno_popolazione_recente()
+    iniziali = {"importo": Decimal("120000.00"), "anno": anno_recente, "criterio_comuni": "popolazione"}
+    dati = request.POST if request.method == "POST" else (request.GET if "importo" in request.GET else None)
+    form = ScenarioForm(dati, initial=iniziali)
+    salva = SalvaScenarioForm(request.POST if request.method == "POST" else None, prefix="s")
+    confronto = errore = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        nuovi = scenari_mod.Parametri(
+            d["importo"], d["anno"], d["criterio_comuni"], d["eta_da"], d["eta_a"], d["quota_uguale"]
+        )
+        attuali = (
+            scenari_mod.Parametri.da_scenario(d["base"])
+            if d["base"]
+            else scenari_mod.Parametri(Decimal("120000.00"), anno_recente)
+        )
+        try:
+            ambiti, comuni = scenari_mod.confronta(attuali, nuovi)
+        except scenari_mod.RipartoNonValido as e:
+            errore = str(e)
+        else:
+            if d["ambito"]:
+                comuni = [c for c in comuni if c.ambito == d["ambito"].pk]
+            confronto = {"ambiti": ambiti, "comuni": comuni, "attuali": attuali, "nuovi": nuovi}
+            if request.method == "POST" and salva.is_valid():
+                nome = salva.cleaned_data["nome"]
+                if Scenario.objects.filter(nome=nome).exists():
+                    salva.add_error("nome", "Esiste già uno scenario con questo nome.")
+                else:
+                    Scenario.objects.create(
+                        nome=nome,
+                        note=salva.cleaned_data["note"],
+                        importo=nuovi.importo,
+                        anno=nuovi.anno,
+                        criterio_comuni=nuovi.criterio_comuni,
+                        eta_da=nuovi.eta_da,
+                        eta_a=nuovi.eta_a,
+                        quota_uguale=nuovi.quota_uguale,
+                        creato_da=request.user,
+                    )
+                    messages.success(request, f"Scenario «{nome}» salvato.")
+                    return redirect("fondi:scenari")
+            formato = _formato(request)
+            if formato:
+                return scarica_tabella(
+                    "scenario-comuni",
+                    formato,
+                    ["comune", "ambito", "attuale", "scenario", "differenza"],
+                    [[c.nome, c.ambito, c.attuale, c.scenario, c.differenza] for c in comuni],
+                )
+    return render(
+        request,
+        "fondi/scenari.html",
+        {
+            "form": form,
+            "salva": salva,
+            "confronto": confronto,
+            "errore": errore,
+            "salvati": Scenario.objects.select_related("creato_da"),
+            "puo_salvare": COORDINAMENTO.consente(request.user, {}),
+        },
+    )
