@@ -15,3 +15,5 @@ class FondiConfig(AppConfig):
         auditlog.register(models.Esercizio)
         auditlog.register(models.Movimento)
         auditlog.register(models.Scenario)
+        auditlog.register(models.ProgettoPnrr)
+        auditlog.register(models.Traguardo)

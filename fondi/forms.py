@@ -4,7 +4,7 @@ from programmazione.models import AreaPolicy, Obiettivo
 from territorio.models import Ambito
 from zona.lib.forms import Bootstrap, FileTabellaField
 
-from .models import Fondo, Movimento, Scenario, TipoMovimento
+from .models import Fondo, Movimento, ProgettoPnrr, Scenario, TipoMovimento, Traguardo
 from .riparto import CRITERI
 
 TIPI_MODULO = [
@@ -90,3 +90,37 @@ class ScenarioForm(Bootstrap, forms.Form):
 class SalvaScenarioForm(Bootstrap, forms.Form):
     nome = forms.CharField(label="Nome dello scenario", max_length=200)
     note = forms.CharField(max_length=300, required=False)
+
+
+class ProgettoPnrrForm(Bootstrap, forms.ModelForm):
+    class Meta:
+        model = ProgettoPnrr
+        fields = ["linea", "titolo", "cup", "importo", "stato"]
+
+    def clean_cup(self):
+        return self.cleaned_data["cup"].strip().upper()
+
+
+class TraguardoForm(Bootstrap, forms.ModelForm):
+    class Meta:
+        model = Traguardo
+        fields = ["progetto", "tipo", "descrizione", "scadenza", "raggiunto_il"]
+        widgets = {
+            "scadenza": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "raggiunto_il": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, ambito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progetto"].queryset = ProgettoPnrr.objects.filter(ambito=ambito)
+
+
+class RipartoComuniForm(Bootstrap, forms.Form):
+    importo = forms.DecimalField(label="Importo da ripartire (€)", min_value=0, max_digits=14, decimal_places=2)
+    criterio = forms.ChoiceField(label="Criterio", choices=[(k, v) for k, v in CRITERI.items() if k != "quote_fisse"])
+    anno = forms.IntegerField(label="Anno della popolazione (1° gennaio)", min_value=1990, max_value=2100)
+    eta_da = forms.IntegerField(label="Fascia d'età: da", min_value=0, max_value=120, required=False)
+    eta_a = forms.IntegerField(label="a", min_value=0, max_value=120, required=False)
+    quota_uguale = forms.IntegerField(
+        label="Parte in quote uguali (%)", min_value=0, max_value=100, required=False, help_text="Per la formula."
+    )

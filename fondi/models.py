@@ -15,6 +15,7 @@ programming behind it, so that it can be carried over to the next year as a resi
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -189,3 +190,70 @@ class Scenario(models.Model):
 
     def __str__(self):
         return self.nome
+
+
+class LineaPnrr(models.TextChoices):
+    L111 = "1.1.1", "M5C2 1.1.1 Sostegno alle capacità genitoriali e prevenzione della vulnerabilità delle famiglie"
+    L112 = "1.1.2", "M5C2 1.1.2 Autonomia degli anziani non autosufficienti"
+    L113 = "1.1.3", "M5C2 1.1.3 Servizi sociali domiciliari per la dimissione anticipata assistita"
+    L114 = "1.1.4", "M5C2 1.1.4 Rafforzamento dei servizi sociali e prevenzione del burn out degli operatori"
+    L12 = "1.2", "M5C2 1.2 Percorsi di autonomia per persone con disabilità"
+    L131 = "1.3.1", "M5C2 1.3.1 Povertà estrema: Housing First"
+    L132 = "1.3.2", "M5C2 1.3.2 Povertà estrema: stazioni di posta"
+
+
+class StatoProgetto(models.TextChoices):
+    AMMESSO = "ammesso", "Ammesso a finanziamento"
+    AVVIATO = "avviato", "Avviato"
+    CONCLUSO = "concluso", "Concluso"
+    RENDICONTATO = "rendicontato", "Rendicontato"
+    REVOCATO = "revocato", "Revocato"
+
+
+# The Codice Unico di Progetto: 15 characters, a letter, two digits, a letter, eleven digits.
+CUP = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
+
+
+class ProgettoPnrr(models.Model):
+    ambito = models.ForeignKey("territorio.Ambito", on_delete=models.PROTECT, related_name="progetti_pnrr")
+    linea = models.CharField("linea di investimento", max_length=6, choices=LineaPnrr.choices)
+    titolo = models.CharField(max_length=300)
+    cup = models.CharField(
+        "CUP",
+        max_length=15,
+        unique=True,
+        validators=[RegexValidator(CUP, "Il CUP ha 15 caratteri: una lettera, due cifre, una lettera, undici cifre.")],
+    )
+    importo = models.DecimalField("importo finanziato (€)", max_digits=14, decimal_places=2)
+    stato = models.CharField(max_length=12, choices=StatoProgetto.choices, default=StatoProgetto.AMMESSO)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "progetto PNRR"
+        verbose_name_plural = "progetti PNRR"
+        ordering = ["ambito", "linea", "cup"]
+        constraints = [
+            models.CheckConstraint(condition=Q(importo__gte=0), name="progetto_pnrr_importo_non_negativo"),
+            models.CheckConstraint(condition=Q(cup__regex=CUP), name="progetto_pnrr_cup_valido"),
+        ]
+
+    def __str__(self):
+        return f"{self.cup} – {self.titolo}"
+
+
+class Traguardo(models.Model):
+    """A milestone (qualitative) or target (quantitative) of a PNRR project, with its due date."""
+
+    progetto = models.ForeignKey(ProgettoPnrr, on_delete=models.CASCADE, related_name="traguardi")
+    tipo = models.CharField(max_length=10, choices=[("milestone", "Milestone"), ("target", "Target")])
+    descrizione = models.CharField(max_length=300)
+    scadenza = models.DateField()
+    raggiunto_il = models.DateField("raggiunto il", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "traguardo PNRR"
+        verbose_name_plural = "traguardi PNRR"
+        ordering = ["progetto", "scadenza"]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.scadenza:%d/%m/%Y}: {self.descrizione}"

@@ -13,4 +13,6 @@ urlpatterns = [
     path("ambiti/<slug:codice>/fondi/registro/", views.registro, name="registro"),
     path("ambiti/<slug:codice>/fondi/movimento/", views.movimento, name="movimento"),
     path("ambiti/<slug:codice>/fondi/fondo/<slug:fondo>/", views.storia, name="storia"),
+    path("ambiti/<slug:codice>/pnrr/", views.pnrr, name="pnrr"),
+    path("ambiti/<slug:codice>/fondi/riparto-comuni/", views.riparto_comuni, name="riparto_comuni"),
 ]

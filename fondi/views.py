@@ -17,9 +17,19 @@ from zona.lib.tabular import FileRifiutato
 
 from . import importa, permessi, selectors, services
 from . import scenari as scenari_mod
-from .forms import ImportaForm, MovimentoForm, RiportoForm, SalvaScenarioForm, ScenarioForm
-from .models import Fondo, Scenario, TipoMovimento
+from .forms import (
+    ImportaForm,
+    MovimentoForm,
+    ProgettoPnrrForm,
+    RipartoComuniForm,
+    RiportoForm,
+    SalvaScenarioForm,
+    ScenarioForm,
+    TraguardoForm,
+)
+from .models import Fondo, ProgettoPnrr, Scenario, TipoMovimento
 from .policies import FONDI_DETTAGLIO, FONDI_SCRITTURA
+from .riparto import riparto_tra_comuni
 
 COLONNE = ["assegnato", "programmato", "impegnato", "liquidato", "rendicontato"]
 ETICHETTE = {"assegnato": "Assegnato e riportato"}
@@ -349,4 +359,76 @@ def scenari(request):
             "salvati": Scenario.objects.select_related("creato_da"),
             "puo_salvare": COORDINAMENTO.consente(request.user, {}),
         },
+    )
+
+
+@policy(read=PUBBLICO, write=FONDI_SCRITTURA)
+def pnrr(request, codice):
+    """The Ambito's PNRR projects (M5C2) with their milestones and targets; the Ufficio di Piano
+    adds projects and milestones (the deadlines go to the monitoring calendar)."""
+    ambito = get_object_or_404(Ambito, pk=codice)
+    puo_scrivere = permessi.puo_scrivere(request.user, ambito.pk)
+    azione = request.POST.get("azione")
+    progetto_form = ProgettoPnrrForm(request.POST if azione == "progetto" else None, prefix="p")
+    traguardo_form = TraguardoForm(request.POST if azione == "traguardo" else None, prefix="t", ambito=ambito)
+    if request.method == "POST":
+        form = progetto_form if azione == "progetto" else traguardo_form
+        if form.is_valid():
+            oggetto = form.save(commit=False)
+            if azione == "progetto":
+                oggetto.ambito = ambito
+            try:
+                oggetto.full_clean()
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                oggetto.save()
+                messages.success(request, f"Registrato: {oggetto}.")
+                return redirect("fondi:pnrr", codice=ambito.pk)
+    progetti = ProgettoPnrr.objects.filter(ambito=ambito).prefetch_related("traguardi")
+    return render(
+        request,
+        "fondi/pnrr.html",
+        {
+            "ambito": ambito,
+            "progetti": progetti,
+            "oggi": datetime.date.today(),
+            "puo_scrivere": puo_scrivere,
+            "progetto_form": progetto_form,
+            "traguardo_form": traguardo_form,
+        },
+    )
+
+
+@policy(read=PUBBLICO)
+def riparto_comuni(request, codice):
+    """An amount split among the Comuni of the Ambito (quota capitaria), cent-exact."""
+    ambito = get_object_or_404(Ambito, pk=codice)
+    form = RipartoComuniForm(request.GET if "importo" in request.GET else None)
+    risultato = errore = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        try:
+            risultato = riparto_tra_comuni(
+                ambito,
+                d["importo"],
+                d["criterio"],
+                d["anno"],
+                eta_da=d["eta_da"],
+                eta_a=d["eta_a"],
+                quota_uguale=d["quota_uguale"],
+            )
+        except scenari_mod.RipartoNonValido as e:
+            errore = str(e)
+        else:
+            formato = _formato(request)
+            if formato:
+                righe = [[q.comune.pk, q.comune.nome, q.peso, q.quota] for q in risultato.righe]
+                return scarica_tabella(
+                    f"riparto-comuni-{ambito.pk}", formato, ["codice_istat", "comune", "peso", "quota"], righe
+                )
+    return render(
+        request,
+        "fondi/riparto_comuni.html",
+        {"ambito": ambito, "form": form, "risultato": risultato, "errore": errore},
     )

@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from conoscenza.models import Livello
 from conoscenza.selectors import osservazioni_caricate
+from fondi.models import Traguardo
 from programmazione.models import (
     Azione,
     Fondo,
@@ -392,4 +393,12 @@ def scadenze(piano, oggi=None):
         esito = FATTO if a.completata_il else (mancato if a.scadenza < oggi else DA_FARE)
         dettaglio = f"completata il {a.completata_il:%d/%m/%Y}" if a.completata_il else ""
         elenco.append(Scadenza(piano, a.scadenza, f"{a.obiettivo.codice}: {a.titolo}", esito, dettaglio))
+    # The milestones and targets of the Ambito's PNRR projects that fall in the plan's years.
+    for t in Traguardo.objects.filter(
+        progetto__ambito=piano.ambito_id, scadenza__year__gte=piano.anno_inizio, scadenza__year__lte=piano.anno_fine
+    ).select_related("progetto"):
+        esito = FATTO if t.raggiunto_il else (mancato if t.scadenza < oggi else DA_FARE)
+        dettaglio = f"raggiunto il {t.raggiunto_il:%d/%m/%Y}" if t.raggiunto_il else ""
+        cosa = f"PNRR {t.progetto.cup}, {t.get_tipo_display().lower()}: {t.descrizione}"
+        elenco.append(Scadenza(piano, t.scadenza, cosa, esito, dettaglio))
     return sorted(elenco, key=lambda s: s.data)
