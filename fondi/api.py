@@ -111,6 +111,14 @@ def _saldo(s, dettaglio):
     }
 
 
+def _ambito(codice):
+    """The Ambito of the URL; a malformed code (NUL, spaces, 10.000 characters) is simply absent."""
+    try:
+        return get_object_or_404(Ambito, pk=valori.codice(codice, campo="ambito"))
+    except valori.ValoreNonValido:
+        raise HttpError(404, "Ambito non trovato.") from None
+
+
 def _anno(anno):
     try:
         return valori.anno(anno, minimo=1990, massimo=2100)
@@ -150,7 +158,7 @@ def provincia(request, anno: int):
 @router.get("/ambiti/{codice}/fondi", response=list[FondoAmbitoOut])
 @policy_api(read=PUBBLICO)
 def fondi_ambito(request, codice: str, anno: int):
-    ambito = get_object_or_404(Ambito, pk=codice)
+    ambito = _ambito(codice)
     anno = _anno(anno)
     dettaglio = permessi.puo_leggere_dettaglio(request.user, ambito.pk)
     righe, _ = selectors.fondi_ambito(ambito.pk, anno)
@@ -183,9 +191,13 @@ def _movimento(m):
 @policy_api(read=FONDI_DETTAGLIO)
 def movimenti(request, codice: str, anno: int | None = None, fondo: str | None = None, tipo: str | None = None):
     """The Ambito's ledger, newest first (at most 5.000 movements; filter by year or fund)."""
-    ambito = get_object_or_404(Ambito, pk=codice)
+    ambito = _ambito(codice)
     if anno is not None:
         anno = _anno(anno)
+    try:
+        fondo = valori.codice(fondo, campo="fondo", obbligatorio=False)
+    except valori.ValoreNonValido as e:
+        raise HttpError(422, str(e)) from None
     if tipo is not None and tipo not in TipoMovimento.values:
         raise HttpError(422, f"Tipo sconosciuto: usare uno di {', '.join(TipoMovimento.values)}.")
     return [_movimento(m) for m in selectors.registro(ambito.pk, anno=anno, fondo=fondo, tipo=tipo)[:5000]]
@@ -195,7 +207,7 @@ def movimenti(request, codice: str, anno: int | None = None, fondo: str | None =
 @policy_api(read=FONDI_DETTAGLIO, write=FONDI_SCRITTURA)
 def registra(request, codice: str, dati: MovimentoIn):
     """Record one movement (the same checks as the page: 422 with the reason when refused)."""
-    ambito = get_object_or_404(Ambito, pk=codice)
+    ambito = _ambito(codice)
     campi = {"servizio": dati.servizio, "beneficiario": dati.beneficiario}
     try:
         if dati.obiettivo is not None:

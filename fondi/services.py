@@ -90,6 +90,10 @@ def registra_movimento(utente, ambito_id, fondo_id, anno, tipo, importo, numero,
         raise ValidationError("Campi sconosciuti: " + ", ".join(sorted(set(campi) - CAMPI_FACOLTATIVI)))
     if estranei:
         raise ValidationError(f"Un movimento di {T(tipo).label.lower()} non ha: " + ", ".join(estranei) + ".")
+    try:
+        fondo_id = valori.codice(fondo_id, campo="fondo", max_lunghezza=20)
+    except valori.ValoreNonValido as e:
+        raise ValidationError(str(e)) from None
     if not Fondo.objects.filter(pk=fondo_id).exists():
         raise ValidationError(f"Fondo «{valori.mostra(fondo_id)}» non presente nel catalogo.")
     obiettivo = campi.get("obiettivo")

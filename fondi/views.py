@@ -170,7 +170,10 @@ def registro(request, codice):
     anno = None
     if request.GET.get("anno"):
         anno = _anno(request, anni)
-    fondo = request.GET.get("fondo") or None
+    try:
+        fondo = valori.codice(request.GET.get("fondo"), campo="fondo", max_lunghezza=20, obbligatorio=False)
+    except valori.ValoreNonValido:
+        fondo = None
     if fondo and not Fondo.objects.filter(pk=fondo).exists():
         fondo = None
     tipo = request.GET.get("tipo") if request.GET.get("tipo") in TipoMovimento.values else None
