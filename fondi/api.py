@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ValidationError as PydanticError
 
 from accounts.policies import PUBBLICO, policy_api
 from programmazione.models import AreaPolicy, Obiettivo
@@ -203,10 +204,23 @@ def movimenti(request, codice: str, anno: int | None = None, fondo: str | None =
     return [_movimento(m) for m in selectors.registro(ambito.pk, anno=anno, fondo=fondo, tipo=tipo)[:5000]]
 
 
-@router.post("/ambiti/{codice}/movimenti", response={201: MovimentoOut})
+@router.post(
+    "/ambiti/{codice}/movimenti",
+    response={201: MovimentoOut},
+    # The body is read after the access check (ninja would validate it first and answer 422
+    # to people who may not write at all); the schema is still published.
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": MovimentoIn.model_json_schema()}}}
+    },
+)
 @policy_api(read=FONDI_DETTAGLIO, write=FONDI_SCRITTURA)
-def registra(request, codice: str, dati: MovimentoIn):
+def registra(request, codice: str):
     """Record one movement (the same checks as the page: 422 with the reason when refused)."""
+    try:
+        dati = MovimentoIn.model_validate_json(request.body)
+    except PydanticError as e:
+        campi = ", ".join(sorted({".".join(str(x) for x in err["loc"]) or "corpo" for err in e.errors()}))
+        raise HttpError(422, f"Dati del movimento non validi: {campi}.") from None
     ambito = _ambito(codice)
     campi = {"servizio": dati.servizio, "beneficiario": dati.beneficiario}
     try:
