@@ -4,13 +4,13 @@ public (programmed and reported only), the ledger is the Ambito's and the coordi
 import datetime
 from decimal import Decimal
 
+from accounts.policies import PUBBLICO, policy_api
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ValidationError as PydanticError
 
-from accounts.policies import PUBBLICO, policy_api
 from programmazione.models import AreaPolicy, Obiettivo
 from territorio.models import Ambito
 from zona.lib import valori

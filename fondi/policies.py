@@ -1,8 +1,8 @@
 """Who may read and write the funds pages and endpoints (see accounts.policies, fondi.permessi)."""
 
+from accounts.policies import Regola
 from django.shortcuts import get_object_or_404
 
-from accounts.policies import Regola
 from territorio.models import Ambito
 
 from . import permessi
