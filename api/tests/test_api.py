@@ -114,7 +114,7 @@ def test_plans_drafts_only_for_their_ambito(client, registro_minimo):
     ]
     client.force_login(utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura))
     assert [p["id"] for p in client.get("/api/piani").json()] == [approvato.pk]
-    assert client.get(f"/api/piani/{bozza.pk}").status_code == 403  # the route policy refuses
+    assert client.get(f"/api/piani/{bozza.pk}").status_code == 404  # hidden: as if it did not exist
     client.force_login(utente_con_ruolo("udp.lago", "ufficio_di_piano", ambito=registro_minimo.lago))
     assert [p["id"] for p in client.get("/api/piani").json()] == [approvato.pk, bozza.pk]
     assert client.get(f"/api/piani/{bozza.pk}").json()["numero_obiettivi"] == 1
