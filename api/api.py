@@ -1,6 +1,7 @@
 """The REST API: read access to the registry, over the same selectors as the pages."""
 
 import datetime
+from typing import Literal
 
 from auditlog.models import LogEntry
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,8 @@ from conoscenza.models import Indicatore, Livello, Misura
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
-from zona.lib.policies import COORDINAMENTO, PUBBLICO, ZonaAPI, policy, policy_api
+from zona.lib.ingressi import ERRORE, Anno, Codice, Giorno, Testo, intero_api, risposta_errore
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, PolicyApi, ZonaAPI, policy, policy_api
 
 from . import errori
 
@@ -23,6 +25,37 @@ class ApiZona(ZonaAPI):
     def set_default_exception_handlers(self):
         super().set_default_exception_handlers()
         errori.registra(self)
+
+    def get_openapi_schema(self, **kwargs):
+        """The schema with the error answers each operation can give, so that clients (and
+        the schemathesis test) know them: 422 when it takes parameters (ninja's validation,
+        zona.lib.ingressi's limits, a NUL in the query), 404 when its path names an object,
+        401 and 403 unless its policy lets everybody read."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Errore"] = ERRORE
+        operazioni = {}
+        for _, router in self._routers:
+            for path_view in router.path_operations.values():
+                for op in path_view.operations:
+                    operazioni[op.operation_id or self.get_openapi_operation_id(op)] = op
+        for metodi in schema["paths"].values():
+            for metodo, voce in metodi.items():
+                op = operazioni.get(voce.get("operationId"))
+                policy = next((a for a in getattr(op, "auth_callbacks", []) if isinstance(a, PolicyApi)), None)
+                regola = policy.regola(metodo.upper()) if policy else None
+                parametri = voce.get("parameters", [])
+                risposte = voce.setdefault("responses", {})
+                errori_possibili = {}
+                if regola is not PUBBLICO or voce.get("security"):
+                    errori_possibili[401] = "Accesso richiesto."
+                    errori_possibili[403] = "Il ruolo non permette l'operazione."
+                if any(p.get("in") == "path" for p in parametri):
+                    errori_possibili[404] = "Oggetto non trovato (o non visibile)."
+                if parametri:
+                    errori_possibili[422] = "Parametri non validi: il messaggio dice quale e perché."
+                for stato, descrizione in errori_possibili.items():
+                    risposte.setdefault(stato, risposta_errore(descrizione))
+        return schema
 
 
 api = ApiZona(
@@ -110,7 +143,7 @@ def _day(data):
 
 
 @api.get("/distretti", response=list[DistrettoOut], tags=["territorio"], auth=policy_api(read=PUBBLICO))
-def distretti(request, data: datetime.date | None = None):
+def distretti(request, data: Giorno | None = None):
     return [
         {
             "codice": d.codice,
@@ -124,7 +157,7 @@ def distretti(request, data: datetime.date | None = None):
 
 
 @api.get("/ambiti", response=list[AmbitoBreve], tags=["territorio"], auth=policy_api(read=PUBBLICO))
-def ambiti(request, data: datetime.date | None = None):
+def ambiti(request, data: Giorno | None = None):
     righe = []
     for d in selectors.distretti_con_ambiti(_day(data)):
         for a in d.ambiti_attuali:
@@ -132,8 +165,8 @@ def ambiti(request, data: datetime.date | None = None):
     return sorted(righe, key=lambda r: r["nome"])
 
 
-@api.get("/ambiti/{codice}", response=AmbitoOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
-def ambito(request, codice: str, data: datetime.date | None = None):
+@api.get("/ambiti/{codice:codice}", response=AmbitoOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
+def ambito(request, codice: str, data: Giorno | None = None):
     ambito = get_object_or_404(Ambito, pk=codice)
     day = _day(data)
     distretto = selectors.distretto_di(ambito, day)
@@ -167,15 +200,15 @@ def _incarico(i):
 
 
 @api.get("/comuni", response=list[ComuneBreve], tags=["territorio"], auth=policy_api(read=PUBBLICO))
-def comuni(request, q: str = "", data: datetime.date | None = None):
+def comuni(request, q: Testo = "", data: Giorno | None = None):
     day = _day(data)
     qs = selectors.cerca_comuni(q, limit=300) if q else selectors.comuni_della_provincia(day).order_by("nome")
     ambito_per_comune = dict(selectors.AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id"))
     return [{"codice_istat": c.codice_istat, "nome": c.nome, "ambito": ambito_per_comune.get(c.pk)} for c in qs]
 
 
-@api.get("/comuni/{codice_istat}", response=ComuneOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
-def comune(request, codice_istat: str, data: datetime.date | None = None):
+@api.get("/comuni/{istat:codice_istat}", response=ComuneOut, tags=["territorio"], auth=policy_api(read=PUBBLICO))
+def comune(request, codice_istat: str, data: Giorno | None = None):
     comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
     day = _day(data)
     ambito = selectors.ambito_di(comune, day)
@@ -199,8 +232,8 @@ def comune(request, codice_istat: str, data: datetime.date | None = None):
 @api.get(
     "/modifiche", response=list[ModificaOut], tags=["registro delle modifiche"], auth=policy_api(read=COORDINAMENTO)
 )
-def modifiche(request, limite: int = 100):
-    voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[: max(1, min(limite, 1000))]
+def modifiche(request, limite: intero_api(1, 1000) = 100):
+    voci = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:limite]
     return [
         {
             "quando": v.timestamp,
@@ -256,14 +289,27 @@ def indicatori(request):
     ]
 
 
-@api.get("/indicatori/valori", response=list[ValoreOut], tags=["conoscenza"], auth=policy_api(read=PUBBLICO))
+# The levels computed from the base data: only these are valid, and the schema says so.
+LivelloCalcolato = Literal[tuple(str(v) for v in LIVELLI_CALCOLATI)]
+
+
+@api.get(
+    "/indicatori/valori",
+    response=list[ValoreOut],
+    tags=["conoscenza"],
+    auth=policy_api(read=PUBBLICO),
+    openapi_extra={"responses": {404: risposta_errore("Indicatore non nel catalogo.")}},
+)
 def valori_indicatori(
-    request, livello: Livello, anno: int | None = None, indicatore: str | None = None, territorio: str | None = None
+    request,
+    livello: LivelloCalcolato,
+    anno: Anno | None = None,
+    indicatore: Codice | None = None,
+    territorio: Codice | None = None,
 ):
     """Indicators computed from the base data, for one level (comune, ambito, distretto, ats,
     italia: every Comune with data)."""
-    if livello not in LIVELLI_CALCOLATI:
-        raise HttpError(422, f"Livello «{livello}» non calcolato: usare comune, ambito, distretto, ats o italia.")
+    livello = Livello(livello)
     if indicatore and not Indicatore.objects.filter(pk=indicatore).exists():
         raise HttpError(404, f"Indicatore «{indicatore}» non nel catalogo.")
     valori = calcola(

@@ -2,9 +2,10 @@ from django import forms
 from django.conf import settings
 
 from zona.lib.forms import FileTabellaField
+from zona.lib.ingressi import Limitato
 
 
-class CaricaDatiForm(forms.Form):
+class CaricaDatiForm(Limitato, forms.Form):
     # ISTAT's population files are larger than the Zona layout: their own limit is checked
     # by the importer; this one only keeps absurd uploads out of memory.
     file = FileTabellaField(max_bytes=settings.ZONA_MAX_UPLOAD_BYTES * 20)

@@ -26,7 +26,7 @@ RISPOSTA_FILE = {
 }
 
 
-@router.get("/piani/{pk}/documento", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/piani/{id:pk}/documento", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
 def documento_piano(request, pk: int, formato: Formato = "pdf"):
     """The Piano di Zona document of a plan, generated from the data (drafts: only for the
     Ambito and the provincial coordination)."""
@@ -34,7 +34,7 @@ def documento_piano(request, pk: int, formato: Formato = "pdf"):
     return scarica(services.genera(piano, formato))
 
 
-@router.get("/piani/{pk}/relazione-monitoraggio", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/piani/{id:pk}/relazione-monitoraggio", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
 def relazione_monitoraggio(request, pk: int, formato: Formato = "pdf"):
     """The six-monthly monitoring report of a plan."""
     piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)

@@ -5,7 +5,7 @@ from . import views
 app_name = "documenti"
 
 urlpatterns = [
-    path("piani/<int:pk>/documento/", views.documento_piano, name="piano"),
-    path("piani/<int:pk>/relazione-monitoraggio/", views.relazione_monitoraggio, name="monitoraggio"),
+    path("piani/<id:pk>/documento/", views.documento_piano, name="piano"),
+    path("piani/<id:pk>/relazione-monitoraggio/", views.relazione_monitoraggio, name="monitoraggio"),
     path("piani/relazione-provinciale/", views.relazione_provinciale, name="provinciale"),
 ]

@@ -41,7 +41,7 @@ class MisurazioneOut(Schema):
     fonte: str
 
 
-@router.get("/piani/{pk}/attuazione", response=AttuazioneOut, auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/piani/{id:pk}/attuazione", response=AttuazioneOut, auth=policy_api(read=PIANO_VISIBILE))
 def attuazione(request, pk: int):
     """Objectives per status, per area and in total (percentages with one decimal)."""
     piano = get_object_or_404(Piano.objects.visibili_a(request.user), pk=pk)
@@ -49,7 +49,9 @@ def attuazione(request, pk: int):
     return {"piano": piano.pk, "righe": [r.__dict__ for r in a.righe], "verifiche": a.verifiche}
 
 
-@router.get("/obiettivi/{obiettivo}/misurazioni", response=list[MisurazioneOut], auth=policy_api(read=PIANO_VISIBILE))
+@router.get(
+    "/obiettivi/{id:obiettivo}/misurazioni", response=list[MisurazioneOut], auth=policy_api(read=PIANO_VISIBILE)
+)
 def misurazioni(request, obiettivo: int):
     ob = get_object_or_404(piani.obiettivi_con_dettagli().visibili_a(request.user), pk=obiettivo)
     return [

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Schema
 from ninja.errors import HttpError
 
+from zona.lib.ingressi import Anno, Codice, Importo, risposta_errore
 from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import selectors
 from .models import Piano
 from .permessi import PIANO_VISIBILE
 from .popolazione import riparto_per_popolazione
-from .riparto import RipartoNonValido
+from .riparto import DatiMancanti, RipartoNonValido
 
 router = RouterZona(tags=["programmazione"])
 
@@ -165,7 +166,7 @@ def _obiettivo(o):
 
 
 @router.get("/piani", response=list[PianoBreve], auth=policy_api(read=PUBBLICO))
-def piani(request, ambito: str | None = None, triennio: int | None = None):
+def piani(request, ambito: Codice | None = None, triennio: Anno | None = None):
     """The plans the caller may see (approved plans for everybody, drafts for their Ambito)."""
     qs = Piano.objects.visibili_a(request.user).select_related("ambito").order_by("ambito__nome", "anno_inizio")
     if ambito:
@@ -175,7 +176,7 @@ def piani(request, ambito: str | None = None, triennio: int | None = None):
     return [_breve(p) for p in qs]
 
 
-@router.get("/piani/{pk}", response=PianoOut, auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/piani/{id:pk}", response=PianoOut, auth=policy_api(read=PIANO_VISIBILE))
 def piano(request, pk: int):
     p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     r = selectors.riepilogo_finanziario(p)
@@ -193,24 +194,31 @@ def piano(request, pk: int):
     }
 
 
-@router.get("/piani/{pk}/obiettivi", response=list[ObiettivoOut], auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/piani/{id:pk}/obiettivi", response=list[ObiettivoOut], auth=policy_api(read=PIANO_VISIBILE))
 def obiettivi(request, pk: int):
     p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     return [_obiettivo(o) for o in selectors.obiettivi_del_piano(p)]
 
 
-@router.get("/obiettivi/{obiettivo}", response=ObiettivoOut, auth=policy_api(read=PIANO_VISIBILE))
+@router.get("/obiettivi/{id:obiettivo}", response=ObiettivoOut, auth=policy_api(read=PIANO_VISIBILE))
 def obiettivo(request, obiettivo: int):
     o = get_object_or_404(selectors.obiettivi_con_dettagli().visibili_a(request.user), pk=obiettivo)
     return _obiettivo(o)
 
 
-@router.get("/riparto", response=RipartoOut, auth=policy_api(read=PUBBLICO))
-def riparto(request, importo: Decimal, anno: int, ambiti: Query[list[str]] = None):
+@router.get(
+    "/riparto",
+    response=RipartoOut,
+    auth=policy_api(read=PUBBLICO),
+    openapi_extra={"responses": {404: risposta_errore("Ambito sconosciuto o popolazione dell'anno mancante.")}},
+)
+def riparto(request, importo: Importo, anno: Anno, ambiti: Query[list[Codice]] = None):
     """Split `importo` among the Ambiti (all, or those listed) by residents on 1 January of `anno`;
     the quotas add up exactly to the amount."""
     try:
         r = riparto_per_popolazione(importo, anno, ambiti or None)
+    except DatiMancanti as e:
+        raise HttpError(404, str(e)) from None
     except RipartoNonValido as e:
         raise HttpError(422, str(e)) from None
     return {

@@ -2,6 +2,7 @@ from django import forms
 
 from territorio.models import Ambito, Comune
 from zona.lib.forms import Bootstrap
+from zona.lib.ingressi import CampoAnno, CampoImporto
 from zona.lib.locking import CampoVersione, VersioneForm
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Risorsa,
     TipoSottoscrittore,
 )
+from .riparto import IMPORTO_MAX
 
 
 class NuovoPianoForm(Bootstrap, forms.Form):
@@ -238,10 +240,9 @@ class SovrazonaleForm(Bootstrap, forms.ModelForm):
 
 
 class RipartoForm(Bootstrap, forms.Form):
-    importo = forms.DecimalField(
-        label="Importo da ripartire (€)", max_digits=14, decimal_places=2, min_value=0, initial="120000.00"
-    )
-    anno = forms.IntegerField(label="Popolazione al 1° gennaio dell'anno", min_value=1900, max_value=2100)
+    # The same limits as the API and the command (zona.lib.valori): 12 digits and the cents.
+    importo = CampoImporto(label="Importo da ripartire (€)", massimo=IMPORTO_MAX, initial="120000.00")
+    anno = CampoAnno(label="Popolazione al 1° gennaio dell'anno", minimo=1900, massimo=2100)
     ambiti = forms.ModelMultipleChoiceField(
         queryset=Ambito.objects.all(),
         required=False,

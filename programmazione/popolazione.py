@@ -12,7 +12,7 @@ from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola
 from territorio.models import Ambito
 
-from .riparto import RipartoNonValido, in_centesimi, riparto
+from .riparto import DatiMancanti, RipartoNonValido, in_centesimi, riparto
 
 TABELLA_PROLOGO_2025 = Path(__file__).resolve().parent / "data" / "prologo-2025-2027" / "riparto_fnps.csv"
 
@@ -48,12 +48,12 @@ def riparto_per_popolazione(importo, anno, codici=None):
     scelti = sorted(codici or ambiti)
     ignoti = [c for c in scelti if c not in ambiti]
     if ignoti:
-        raise RipartoNonValido("Ambiti sconosciuti: " + ", ".join(ignoti) + ".")
+        raise DatiMancanti("Ambiti sconosciuti: " + ", ".join(ignoti) + ".")
     valori = calcola(Livello.AMBITO, anni=[anno], indicatori=["popolazione"], territori=scelti)
     popolazioni = {c: valori.get((c, anno, "popolazione")) for c in scelti}
     mancanti = [ambiti[c].nome for c, p in popolazioni.items() if p is None]
     if mancanti:
-        raise RipartoNonValido(
+        raise DatiMancanti(
             f"Manca la popolazione al 1° gennaio {anno} di: "
             + ", ".join(mancanti)
             + ". Caricare i dati o scegliere un altro anno."

@@ -5,26 +5,31 @@ The Prologo 2025-2027 splits 120.000 € a year by inhabitants and prints parts 
 in whole cents with the largest-remainder method, so the parts always add up to the amount.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from zona.lib import valori
 
 
 class RipartoNonValido(ValueError):
     """The amount or the weights cannot be split; the message is for the user."""
 
 
+class DatiMancanti(RipartoNonValido):
+    """The request is well formed but the data it needs (an Ambito, a year's population) is
+    not there: a 404 on the API, where a bad amount is a 422."""
+
+
+# Amounts up to a thousand billion euro: 14 digits with the cents.
+IMPORTO_MAX = Decimal("999999999999.99")
+
+
 def in_centesimi(importo) -> int:
+    # Bounded by zona.lib.valori before any arithmetic: 1E+500000 * 100 would take minutes.
     try:
-        valore = Decimal(str(importo))
-    except InvalidOperation:
-        raise RipartoNonValido(f"«{importo}» non è un importo valido.") from None
-    if not valore.is_finite():
-        raise RipartoNonValido(f"«{importo}» non è un importo valido.")
-    if valore < 0:
-        raise RipartoNonValido("L'importo da ripartire non può essere negativo.")
-    centesimi = valore * 100
-    if centesimi != centesimi.to_integral_value():
-        raise RipartoNonValido("L'importo da ripartire non può avere più di due decimali.")
-    return int(centesimi)
+        valore = valori.importo(importo, campo="importo da ripartire", massimo=IMPORTO_MAX)
+    except valori.ValoreNonValido as e:
+        raise RipartoNonValido(str(e)) from None
+    return int(valore * 100)
 
 
 def riparto(importo, pesi: dict) -> dict:

@@ -1,12 +1,13 @@
 from django import forms
 
 from zona.lib.forms import FileTabellaField
+from zona.lib.ingressi import Limitato
 from zona.lib.locking import VersioneForm
 
 from .models import Comune, Incarico, Organo, Ruolo
 
 
-class DataForm(forms.Form):
+class DataForm(Limitato, forms.Form):
     data = forms.DateField(
         label="Situazione al",
         required=False,
@@ -16,7 +17,7 @@ class DataForm(forms.Form):
     )
 
 
-class CercaForm(forms.Form):
+class CercaForm(Limitato, forms.Form):
     q = forms.CharField(label="Nome del Comune", max_length=100, required=False)
 
 
@@ -52,7 +53,7 @@ class UfficioDiPianoForm(VersioneForm):
         error_messages = {"email": {"invalid": "Indirizzo email non valido (es. ufficio.piano@comune.esempio.it)."}}
 
 
-class IncaricoForm(forms.ModelForm):
+class IncaricoForm(Limitato, forms.ModelForm):
     persona_nome = forms.CharField(label="Nome e cognome", max_length=200)
 
     class Meta:
@@ -80,5 +81,5 @@ class IncaricoForm(forms.ModelForm):
         return cleaned
 
 
-class ImportaAppartenenzeForm(forms.Form):
+class ImportaAppartenenzeForm(Limitato, forms.Form):
     file = FileTabellaField()

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "zona.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte in the path or query is refused here, before any view or database sees it.
+    "zona.lib.ingressi.RifiutaNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from api.api import api
 from zona import views as zona_views
+from zona.lib import ingressi  # noqa: F401  (registers the id, codice and istat URL converters)
 
 # The admin is for superusers only; roles work through the pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -20,3 +21,6 @@ urlpatterns = [
     path("salute/", zona_views.salute, name="salute"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a path that matches no operation (a bad id) answers in JSON like the API.
+handler404 = "zona.lib.ingressi.non_trovato_api"

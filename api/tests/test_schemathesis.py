@@ -1,7 +1,8 @@
 """API fuzzing with schemathesis against the schema the site serves (/api/openapi.json): a
 bounded run (few examples per operation, no shrinking), in-process through Django's WSGI
-application on the demo. No answer may be a server error, and every documented answer must
-match its schema and content type. Endpoints added later are fuzzed automatically: the
+application on the demo. No answer may be a server error, every answer must be documented
+(status code) and match its schema and content type, and no request valid by the schema may
+be refused as invalid. Endpoints added later are fuzzed automatically: the
 operations are read from the API's own schema."""
 
 import pytest
@@ -9,12 +10,28 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from api.api import api
 
 # Examples per operation: enough to find crashes on odd input, few enough to keep CI short.
 ESEMPI = 12
+
+# Every answer must be documented (status code, schema, content type), and a request the
+# schema calls valid must not be refused as invalid (400/422).
+CONTROLLI = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+    positive_data_acceptance,
+]
 
 OPERAZIONI = [
     (metodo.upper(), percorso) for percorso, metodi in api.get_openapi_schema()["paths"].items() for metodo in metodi
@@ -51,6 +68,6 @@ def test_api_fuzzing(schema_servito, metodo, percorso):
         suppress_health_check=list(HealthCheck),
     )
     def prova(case):
-        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance, content_type_conformance])
+        case.call_and_validate(checks=CONTROLLI)
 
     prova()

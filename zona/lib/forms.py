@@ -4,6 +4,7 @@ the size-checked upload field."""
 from django import forms
 from django.conf import settings
 
+from .ingressi import Limitato
 from .tabular import dimensione
 
 
@@ -15,8 +16,9 @@ def errori_in_breve(form):
     )
 
 
-class Bootstrap:
-    """Bootstrap Italia classes on every widget."""
+class Bootstrap(Limitato):
+    """Bootstrap Italia classes on every widget (and the limits of zona.lib.ingressi on every
+    field)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .ingressi import Limitato
+
 
 class ConVersione(models.Model):
     versione = models.PositiveIntegerField(
@@ -202,7 +204,7 @@ def mostra_conflitto(form, errore):
         form.data = dati
 
 
-class VersioneForm(forms.ModelForm):
+class VersioneForm(Limitato, forms.ModelForm):
     """A ModelForm that sends back the version of the record it shows."""
 
     versione = CampoVersione()

@@ -68,7 +68,8 @@ class ValoreNonValido(ValueError):
     def __init__(self, motivo, campo=None):
         self.motivo = motivo
         self.campo = campo
-        super().__init__(f"{campo}: {motivo}" if campo else motivo[:1].upper() + motivo[1:])
+        testo = f"{campo}: {motivo}" if campo else motivo
+        super().__init__(testo[:1].upper() + testo[1:])
 
 
 def mostra(valore, lunghezza=40):

@@ -23,7 +23,7 @@ def test_huge_exponents_are_refused_at_once(testo):
     inizio = time.perf_counter()
     messaggio = _errore(valori.decimale, testo, campo="importo")
     assert time.perf_counter() - inizio < 0.05
-    assert messaggio.startswith("importo: ")
+    assert messaggio.startswith("Importo: ")
 
 
 def test_huge_decimal_objects_are_refused_without_arithmetic():
@@ -117,7 +117,9 @@ def test_codes():
 
 def test_bounded_text():
     assert valori.testo("  Lovere  ") == "Lovere"
-    assert "carattere nullo (NUL) al carattere 2" in _errore(valori.testo, "a\x00b", campo="nome")
+    assert _errore(valori.testo, "a\x00b", campo="nome") == (
+        "Nome: il testo contiene un carattere nullo (NUL) al carattere 2: toglierlo e riprovare."
+    )
     assert "un a capo" in _errore(valori.testo, "a\nb")
     assert valori.testo("a\nb\tc", multilinea=True) == "a\nb\tc"
     assert "carattere di controllo (U+001B)" in _errore(valori.testo, "a\x1bb", multilinea=True)
