@@ -5,7 +5,7 @@ What is walked, so that pages and operations added later (funds, demand, offer, 
 OIDC...) are covered without being listed here:
 - every route of the URL configuration (`accounts.routes.rotte()`, the walk the role matrix
   uses), with each URL argument replaced in turn by extreme values (the other arguments keep
-  their samples from zona/testing.py ESEMPI);
+  their samples from testsupport/rotte.py ESEMPI);
 - the query parameters of each page: a common set (`PARAMETRI_COMUNI`) plus every field of the
   page's GET forms, read from the page's own HTML;
 - the form fields of each page's POST forms, read from the page's HTML as the superuser, all
@@ -37,7 +37,7 @@ from django.test import Client
 from accounts.routes import rotte
 from accounts.tests.test_route_matrix import RUOLI
 from api.api import api
-from zona.testing import argomenti_di_esempio, url_di
+from testsupport.rotte import argomenti_di_esempio, url_di
 
 LENTO = 2.0  # seconds
 
