@@ -55,7 +55,9 @@ def test_odd_input_is_refused_at_once(demo_db, client_caldo, url, stato):
 @pytest.mark.django_db
 def test_the_api_says_what_is_wrong_in_italian(demo_db, client):
     errore = client.get("/api/riparto?importo=1E%2B500000&anno=2023").json()["detail"]
-    assert "troppo grande: al massimo 12 cifre prima della virgola" in str(errore)
+    assert (
+        errore[0]["msg"] == "Importo: «1E+500000» è un numero troppo grande: al massimo 12 cifre prima della virgola."
+    )
     assert "carattere nullo" in client.get("/api/piani?ambito=%00").json()["detail"]
 
 
