@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.policies import PUBBLICO, policy
@@ -48,9 +49,9 @@ def _anno(valore, indicatori_anni):
             raise ParametroNonValido("Gli indicatori scelti non hanno dati dello stesso anno.")
         return max(comuni)
     try:
-        anno = int(valore)
-    except (TypeError, ValueError):
-        raise ParametroNonValido(f"Anno non valido: «{valore}». Indicare un anno di quattro cifre.") from None
+        anno = valori.anno(valore)
+    except valori.ValoreNonValido as e:
+        raise ParametroNonValido(f"Anno non valido: {e.motivo}") from None
     for ind, anni in indicatori_anni:
         if anno not in anni:
             elenco = ", ".join(str(a) for a in anni)
@@ -159,9 +160,9 @@ def gruppi_ambiti(request):
         anno = _anno(request.GET.get("anno"), [primo, secondo])
         contesto["anno"] = anno
         try:
-            k = int(request.GET.get("k") or gruppi.K_PREDEFINITO)
-        except ValueError:
-            raise ParametroNonValido(f"Numero di gruppi non valido: «{request.GET['k']}».") from None
+            k = valori.intero(request.GET.get("k") or gruppi.K_PREDEFINITO, max_cifre=3)
+        except valori.ValoreNonValido as e:
+            raise ParametroNonValido(f"Numero di gruppi non valido: {e.motivo}") from None
         contesto["k"] = k
         if not gruppi.K_MIN <= k <= gruppi.K_MAX:
             raise ParametroNonValido(f"Il numero di gruppi va da {gruppi.K_MIN} a {gruppi.K_MAX}.")

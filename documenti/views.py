@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from programmazione.permessi import PIANO_VISIBILE
 from programmazione.selectors import piani
+from zona.lib import valori
+from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.policies import PUBBLICO, policy
 
 from . import services
@@ -42,9 +44,9 @@ def relazione_monitoraggio(request, pk):
 def relazione_provinciale(request):
     """Everybody may download it: it counts only the plans the user may read."""
     try:
-        anno = int(request.GET.get("anno") or services.anno_predefinito())
-    except ValueError:
-        raise Http404("Anno non valido.") from None
+        anno = parametro(request, "anno", valori.anno) or services.anno_predefinito()
+    except ParametroNonValido as e:
+        raise Http404(str(e)) from None
     if anno not in services.ANNI:
         raise Http404("Anno fuori dall'intervallo dei Piani di Zona.")
     return scarica(services.genera_provinciale(anno, request.user, _formato(request)))

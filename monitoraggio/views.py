@@ -5,7 +5,9 @@ from django.utils.safestring import mark_safe
 
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
 from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
+from zona.lib import valori
 from zona.lib.forms import errori_in_breve
+from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.locking import MANCA_VERSIONE, ModificaConcorrente, mostra_conflitto
 from zona.lib.policies import PUBBLICO, policy
 
@@ -209,9 +211,9 @@ def provincia(request):
     visibili = list(Piano.objects.visibili_a(request.user).select_related("ambito").order_by("ambito__nome"))
     trienni = sorted({p.anno_inizio for p in visibili}, reverse=True)
     try:
-        anno = int(request.GET.get("triennio", ""))
-    except ValueError:
-        anno = None
+        anno = parametro(request, "triennio", valori.anno)
+    except ParametroNonValido:
+        anno = None  # the latest, as when none is asked
     if anno not in trienni:
         anno = trienni[0] if trienni else None
     dati = selectors.attuazione_provinciale(anno, visibili) if anno else None

@@ -8,8 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from territorio.models import Ambito
+from zona.lib import valori
 from zona.lib.downloads import XLSX, scarica_tabella
 from zona.lib.forms import errori_in_breve
+from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.locking import MANCA_VERSIONE, mostra_conflitto
 from zona.lib.policies import COORDINAMENTO, PUBBLICO, fatti, policy
 from zona.lib.tabular import FileRifiutato
@@ -363,9 +365,9 @@ def dettaglio_elimina(request, obiettivo, tipo, id):
 
 def _anno_scelto(request, disponibili):
     try:
-        anno = int(request.GET.get("triennio", ""))
-    except ValueError:
-        anno = None
+        anno = parametro(request, "triennio", valori.anno)
+    except ParametroNonValido:
+        anno = None  # the latest, as when none is asked
     return anno if anno in disponibili else (max(disponibili) if disponibili else None)
 
 
