@@ -20,18 +20,18 @@ def _errore(funzione, *args, **kwargs):
 
 @pytest.mark.parametrize("testo", ["1E+500000", "1e999999999999", "-1E+500000", "9" * 60 + "E+9999"])
 def test_huge_exponents_are_refused_at_once(testo):
-    inizio = time.perf_counter()
+    inizio = time.process_time()
     messaggio = _errore(valori.decimale, testo, campo="importo")
-    assert time.perf_counter() - inizio < 0.05
+    assert time.process_time() - inizio < 0.5  # CPU seconds: building the integer would take minutes
     assert messaggio.startswith("Importo: ")
 
 
 def test_huge_decimal_objects_are_refused_without_arithmetic():
-    inizio = time.perf_counter()
+    inizio = time.process_time()
     assert "troppo grande" in _errore(valori.decimale, Decimal("1E+500000"))
     assert "troppi decimali" in _errore(valori.decimale, Decimal("1E-500000"))
     assert "troppo grande" in _errore(valori.decimale, 10**100000)
-    assert time.perf_counter() - inizio < 0.05
+    assert time.process_time() - inizio < 0.5  # CPU seconds: building the integer would take minutes
 
 
 @pytest.mark.parametrize(
