@@ -4,22 +4,22 @@ public (programmed and reported only), the ledger is the Ambito's and the coordi
 import datetime
 from decimal import Decimal
 
-from accounts.policies import PUBBLICO, policy_api
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import ValidationError as PydanticError
 
 from programmazione.models import AreaPolicy, Obiettivo
 from territorio.models import Ambito
 from zona.lib import valori
+from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import permessi, selectors, services
 from .models import Fondo, Movimento, TipoMovimento
 from .policies import FONDI_DETTAGLIO, FONDI_SCRITTURA
 
-router = Router(tags=["fondi"])
+router = RouterZona(tags=["fondi"])
 
 
 class FondoOut(Schema):
@@ -127,8 +127,7 @@ def _anno(anno):
         raise HttpError(422, str(e)) from None
 
 
-@router.get("/fondi", response=list[FondoOut])
-@policy_api(read=PUBBLICO)
+@router.get("/fondi", response=list[FondoOut], auth=policy_api(read=PUBBLICO))
 def catalogo(request):
     return [
         {
@@ -144,8 +143,7 @@ def catalogo(request):
     ]
 
 
-@router.get("/fondi/provincia", response=list[AmbitoFondiOut])
-@policy_api(read=PUBBLICO)
+@router.get("/fondi/provincia", response=list[AmbitoFondiOut], auth=policy_api(read=PUBBLICO))
 def provincia(request, anno: int):
     """Every Ambito with movements in `anno`, all funds together."""
     anno = _anno(anno)
@@ -156,8 +154,7 @@ def provincia(request, anno: int):
     ]
 
 
-@router.get("/ambiti/{codice}/fondi", response=list[FondoAmbitoOut])
-@policy_api(read=PUBBLICO)
+@router.get("/ambiti/{codice}/fondi", response=list[FondoAmbitoOut], auth=policy_api(read=PUBBLICO))
 def fondi_ambito(request, codice: str, anno: int):
     ambito = _ambito(codice)
     anno = _anno(anno)
@@ -188,8 +185,7 @@ def _movimento(m):
     }
 
 
-@router.get("/ambiti/{codice}/movimenti", response=list[MovimentoOut])
-@policy_api(read=FONDI_DETTAGLIO)
+@router.get("/ambiti/{codice}/movimenti", response=list[MovimentoOut], auth=policy_api(read=FONDI_DETTAGLIO))
 def movimenti(request, codice: str, anno: int | None = None, fondo: str | None = None, tipo: str | None = None):
     """The Ambito's ledger, newest first (at most 5.000 movements; filter by year or fund)."""
     ambito = _ambito(codice)
@@ -212,8 +208,8 @@ def movimenti(request, codice: str, anno: int | None = None, fondo: str | None =
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": MovimentoIn.model_json_schema()}}}
     },
+    auth=policy_api(read=FONDI_DETTAGLIO, write=FONDI_SCRITTURA),
 )
-@policy_api(read=FONDI_DETTAGLIO, write=FONDI_SCRITTURA)
 def registra(request, codice: str):
     """Record one movement (the same checks as the page: 422 with the reason when refused)."""
     try:

@@ -1,9 +1,9 @@
 """Who may read and write the funds pages and endpoints (see accounts.policies, fondi.permessi)."""
 
-from accounts.policies import Regola
 from django.shortcuts import get_object_or_404
 
 from territorio.models import Ambito
+from zona.lib.policies import Regola
 
 from . import permessi
 

@@ -3,16 +3,16 @@
 import datetime
 from decimal import Decimal
 
-from accounts.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from programmazione.policies import UFFICIO_DI_PIANO
 
+from programmazione.permessi import UFFICIO_DI_PIANO
 from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.downloads import scarica_tabella
+from zona.lib.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
 from . import importa, permessi, selectors, services
