@@ -239,13 +239,17 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
     colori = COLORI_CLASSI if len(etichette) == len(COLORI_CLASSI) else _colori(len(etichette))
     base = (
         alt.Chart(dati_comuni)
+        # Each Comune's mark says its name and class of value (WCAG 1.1.1: a text alternative).
+        .transform_calculate(descrizione="datum.properties.nome + ': ' + (datum.properties.classe || 'senza dato')")
         .mark_geoshape(fill=COLORE_SENZA_DATO, stroke="white", strokeWidth=0.4)
+        .encode(description=alt.Description("descrizione:N"))
         .project(type="mercator")
     )
     colorati = (
         alt.Chart(dati_comuni)
         .transform_filter("isValid(datum.properties.classe)")
-        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        # Named once, by the grey layer below it.
+        .mark_geoshape(stroke="white", strokeWidth=0.4, aria=False)
         .encode(
             color=alt.Color(
                 "properties.classe:O",
@@ -256,13 +260,14 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
                     orient="right", titleFontSize=12, labelFontSize=12, symbolType="square", symbolSize=200
                 ),
             ),
-            description=alt.Description("properties.nome:N"),
         )
         .project(type="mercator")
     )
     confini = (
         alt.Chart(alt.Data(values=ambiti["features"]))
-        .mark_geoshape(filled=False, stroke=COLORE_CONFINE_AMBITO, strokeWidth=1.6)
+        # The Ambiti's borders are drawn over the Comuni: decoration for assistive technology,
+        # which reads the Ambiti in the table next to the map.
+        .mark_geoshape(filled=False, stroke=COLORE_CONFINE_AMBITO, strokeWidth=1.6, aria=False)
         .project(type="mercator")
     )
     return (

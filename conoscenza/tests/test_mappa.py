@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 import shapely
@@ -82,6 +83,29 @@ def test_chart_svg_and_png(demo_db):
     assert "Torre de&#39; Busi" in svg or "Torre de' Busi" in svg  # the Comune without an Ambito, named
     png = charts.png(chart, scale=1)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_mark_of_the_map_has_a_text_alternative():
+    """WCAG 1.1.1 (axe-core's svg-img-alt): each Comune's shape is named once, with its class of
+    value or "senza dato"; the coloured layer and the Ambiti's borders are hidden from
+    assistive technology."""
+    comuni = {
+        "type": "FeatureCollection",
+        "features": [
+            mappe.feature(shapely.box(9.0, 45.0, 9.1, 45.1), codice="1", nome="Lovere", valore=3.0),
+            mappe.feature(shapely.box(9.2, 45.0, 9.3, 45.1), codice="2", nome="Costa Volpino", valore=None),
+        ],
+    }
+    ambiti = {"type": "FeatureCollection", "features": [mappe.feature(shapely.box(9.0, 45.0, 9.3, 45.1), nome="A")]}
+    svg = charts.svg(mappe.grafico_mappa(comuni, ambiti, "Prova", "%", 1))
+    simboli = re.findall(r"<path[^>]*role=\"graphics-symbol\"[^>]*>", svg)
+    assert sorted(re.search(r'aria-label="([^"]*)"', s).group(1) for s in simboli) == [
+        "Costa Volpino: senza dato",
+        "Lovere: 3,0",
+    ]
+    senza_nome = [p for p in re.findall(r"<path[^>]*>", svg) if "aria-label" not in p and "aria-hidden" not in p]
+    # The unnamed shapes (coloured Comune, Ambito's border) sit in groups hidden from assistive technology.
+    assert senza_nome and svg.count('aria-hidden="true"') >= len(senza_nome)
 
 
 @pytest.mark.django_db
