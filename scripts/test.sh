@@ -3,7 +3,8 @@
 #   1. Debian packages, only those missing: postgresql, chromium (Playwright drives
 #      /usr/bin/chromium; it never downloads a browser), pango and harfbuzz's subsetter
 #      (WeasyPrint's PDF documents);
-#   2. .venv with the pinned dependencies (scripts/setup-venv.sh);
+#   2. .venv with the pinned dependencies (scripts/setup-venv.sh), and axe-core for the
+#      browser tests (npm ci in testsupport/npm, from its committed package-lock.json);
 #   3. ruff check and ruff format --check on the whole tree (fail fast: no test runs if
 #      they find anything);
 #   4. pytest on SQLite (default settings, in-memory test database), browser tests included;
@@ -22,7 +23,7 @@ unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS CONN_MAX_
 # --- 1. Debian packages ------------------------------------------------------------------
 installed() { [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]; }
 missing=()
-for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm; do
   installed "$pkg" || missing+=("$pkg")
 done
 # Debian's python3 needs python3-venv to create a virtualenv.
@@ -43,6 +44,12 @@ fi
 # --- 2. virtualenv -----------------------------------------------------------------------
 echo "== virtualenv (scripts/setup-venv.sh)"
 bash scripts/setup-venv.sh
+
+# --- 2b. axe-core, injected by the browser tests (testsupport/npm: package.json and its lock) --
+if [ ! -f testsupport/npm/node_modules/axe-core/axe.min.js ]; then
+  echo "== axe-core (npm ci in testsupport/npm)"
+  npm ci --prefix testsupport/npm --no-audit --no-fund
+fi
 
 mkdir -p test-artifacts
 summary=()

@@ -8,7 +8,11 @@ visitor and as the Ufficio di Piano of Alto Sebino (who sees the edit pages and 
 fattore" link). API paths, the OpenAPI viewer and the health check are not pages of Zona;
 downloads (CSV, XLSX, DOCX, PDF) have no layout and are skipped.
 
-One browser, one context per role: the whole walk takes well under a minute.
+On the same walk axe-core (the npm package pinned in testsupport/npm, installed by
+scripts/test.sh) checks every page against WCAG 2.1 A and AA (Legge 4/2004, AgID's
+guidelines): any violation fails the test, naming the page, the rule and the elements.
+
+One browser, one context per role.
 """
 
 from pathlib import Path
@@ -28,6 +32,8 @@ pytestmark = pytest.mark.browser
 TELEFONO = {"width": 360, "height": 740}
 # The health check answers JSON; these answer files (documents are generated on request).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "testsupport" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Saved as test-artifacts/telefono-<name>.png for a person to look at.
 FOTOGRAFATE = {"/": "provincia", "/ambiti/alto-sebino/quadro-conoscitivo/": "quadro-conoscitivo"}
 ESCLUSE = {"salute", "territorio:export", "conoscenza:modello", "programmazione:esporta"}
@@ -77,8 +83,21 @@ def pagine(user):
     return percorsi
 
 
-def _larghezze(page, base, percorsi):
-    """[(path, scrollWidth, widest element)] of the pages wider than the viewport."""
+def _axe(page, sorgente):
+    """The WCAG 2.1 A/AA violations of the page, one line each."""
+    # Evaluated through the DevTools protocol: the page's CSP (no inline scripts) still holds.
+    page.evaluate(sorgente + "\n;true")
+    violazioni = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} elements, e.g. `"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
+        WCAG,
+    )
+    return violazioni
+
+
+def _larghezze(page, base, percorsi, sorgente_axe):
+    """The pages wider than the viewport (with their widest element) and the axe violations."""
     troppo_larghe, visitate = [], 0
     for percorso in percorsi:
         try:
@@ -98,10 +117,13 @@ def _larghezze(page, base, percorsi):
         larghezza, vista = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if larghezza > vista:
             troppo_larghe.append(f"{percorso}: {larghezza} px > {vista} px; widest: {page.evaluate(_PIU_LARGO)}")
+        troppo_larghe += [f"{percorso}: axe-core {v}" for v in _axe(page, sorgente_axe)]
     return troppo_larghe, visitate
 
 
-def test_every_page_fits_a_phone(live_demo, browser_page, browser_errors):
+def test_every_page_fits_a_phone_and_passes_axe(live_demo, browser_page, browser_errors):
+    assert AXE.exists(), f"{AXE} missing: run npm ci --prefix testsupport/npm (scripts/test.sh does)"
+    sorgente_axe = AXE.read_text(encoding="utf-8")
     browser = browser_page.context.browser
     udp = get_user_model().objects.get(username="udp.altosebino")
     client = Client()
@@ -116,13 +138,13 @@ def test_every_page_fits_a_phone(live_demo, browser_page, browser_errors):
                 context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_demo.url}])
             page = context.new_page()
             page.on("pageerror", lambda exc: browser_errors.append(f"uncaught exception: {exc}"))
-            troppo_larghe, visitate = _larghezze(page, live_demo.url, pagine(user))
+            troppo_larghe, visitate = _larghezze(page, live_demo.url, pagine(user), sorgente_axe)
             problemi += [f"{ruolo}: {p}" for p in troppo_larghe]
             totale += visitate
         finally:
             context.close()
     assert totale >= 20, f"only {totale} pages visited"
-    assert not problemi, "pages wider than a 360 px phone:\n  " + "\n  ".join(problemi)
+    assert not problemi, "pages wider than a 360 px phone or with WCAG 2.1 A/AA violations:\n  " + "\n  ".join(problemi)
     assert browser_errors == [], "\n".join(dict.fromkeys(browser_errors))
 
 
