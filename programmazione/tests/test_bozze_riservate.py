@@ -151,7 +151,9 @@ def _query(formato=None):
 def test_a_draft_never_reaches_who_may_not_see_it(bozza_dalmine):
     clienti = {}
     for ruolo, username in ESCLUSI.items():
-        clienti[ruolo] = Client()
+        # A server error is an answer without the draft's text: this scan looks for leaks; 5xx
+        # are the business of the extreme-value scan of every route (issue 17).
+        clienti[ruolo] = Client(raise_request_exception=False)
         if username:
             clienti[ruolo].force_login(get_user_model().objects.get(username=username))
     con_formato = _operazioni_con_formato()
