@@ -24,7 +24,6 @@ couple of minutes. The summary line gives routes x roles x payloads tried.
 """
 
 import re
-import sys
 import time
 import zlib
 from html.parser import HTMLParser
@@ -266,18 +265,20 @@ ROTTE = [r for r in rotte() if not r.esente]
 
 
 @pytest.fixture(scope="module")
-def riepilogo():
+def riepilogo(pytestconfig):
     totale = {"rotte": 0, "richieste": 0, "carichi": 0, "guasti": 0, "secondi": 0.0, "max": 0.0}
     yield totale
     if totale["rotte"]:
         # Past pytest's capture: the figures belong in the CI log.
-        sys.__stdout__.write(
-            f"\nvalori estremi: {totale['rotte']} routes x {len(RUOLI)} roles; {totale['carichi']} (route, "
-            f"parameter, value, role) tried in {totale['richieste']} requests, {totale['secondi']:.1f} s, "
-            f"slowest {totale['max']:.2f} s of CPU; "
-            f"{totale['guasti']} server errors or answers over {LENTO:.0f} s\n"
-        )
-        sys.__stdout__.flush()
+        cattura = pytestconfig.pluginmanager.getplugin("capturemanager")
+        with cattura.global_and_fixture_disabled():
+            print(
+                f"\nvalori estremi: {totale['rotte']} routes x {len(RUOLI)} roles; {totale['carichi']} (route, "
+                f"parameter, value, role) tried in {totale['richieste']} requests, {totale['secondi']:.1f} s, "
+                f"slowest {totale['max']:.2f} s of CPU; "
+                f"{totale['guasti']} server errors or answers over {LENTO:.0f} s",
+                flush=True,
+            )
 
 
 @pytest.mark.django_db
