@@ -23,9 +23,15 @@ unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS CONN_MAX_
 # --- 1. Debian packages ------------------------------------------------------------------
 installed() { [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]; }
 missing=()
-for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm; do
+for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   installed "$pkg" || missing+=("$pkg")
 done
+# npm installs axe-core for the browser tests. A machine may already have Node.js from another
+# package source, whose nodejs package conflicts with Debian's npm: ask Debian only when the
+# command is missing.
+if ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 # Debian's python3 needs python3-venv to create a virtualenv.
 if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   installed python3-venv || missing+=(python3-venv)
