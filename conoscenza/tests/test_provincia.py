@@ -120,7 +120,7 @@ def test_xlsx(client, demo_db):
         ({"indicatore": "tasso_natalita"}, "non ci sono dati degli Ambiti"),
         ({"anno": "abc"}, "Anno non valido"),
         ({"anno": "1999"}, "non ci sono dati del 1999"),
-        ({"anno": "99999999999999999999"}, "non ci sono dati del"),
+        ({"anno": "99999999999999999999"}, "numero troppo grande"),
         ({"ordina": "caso"}, "Ordinamento non valido"),
         ({"formato": "pdf"}, "Formato non valido"),
     ],
