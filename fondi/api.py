@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticError
 from programmazione.models import AreaPolicy, Obiettivo
 from territorio.models import Ambito
 from zona.lib import valori
+from zona.lib.ingressi import Codice, intero_api
 from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import permessi, selectors, services
@@ -120,6 +121,11 @@ def _ambito(codice):
         raise HttpError(404, "Ambito non trovato.") from None
 
 
+# The years the ledger accepts, also written in the OpenAPI schema (a request that the schema
+# allows is never refused).
+AnnoFondi = intero_api(1990, 2100)
+
+
 def _anno(anno):
     try:
         return valori.anno(anno, minimo=1990, massimo=2100)
@@ -144,7 +150,7 @@ def catalogo(request):
 
 
 @router.get("/fondi/provincia", response=list[AmbitoFondiOut], auth=policy_api(read=PUBBLICO))
-def provincia(request, anno: int):
+def provincia(request, anno: AnnoFondi):
     """Every Ambito with movements in `anno`, all funds together."""
     anno = _anno(anno)
     visibili = permessi.ambiti_in_dettaglio(request.user)
@@ -155,7 +161,7 @@ def provincia(request, anno: int):
 
 
 @router.get("/ambiti/{codice}/fondi", response=list[FondoAmbitoOut], auth=policy_api(read=PUBBLICO))
-def fondi_ambito(request, codice: str, anno: int):
+def fondi_ambito(request, codice: Codice, anno: AnnoFondi):
     ambito = _ambito(codice)
     anno = _anno(anno)
     dettaglio = permessi.puo_leggere_dettaglio(request.user, ambito.pk)
@@ -186,7 +192,9 @@ def _movimento(m):
 
 
 @router.get("/ambiti/{codice}/movimenti", response=list[MovimentoOut], auth=policy_api(read=FONDI_DETTAGLIO))
-def movimenti(request, codice: str, anno: int | None = None, fondo: str | None = None, tipo: str | None = None):
+def movimenti(
+    request, codice: Codice, anno: AnnoFondi | None = None, fondo: Codice | None = None, tipo: Codice | None = None
+):
     """The Ambito's ledger, newest first (at most 5.000 movements; filter by year or fund)."""
     ambito = _ambito(codice)
     if anno is not None:
