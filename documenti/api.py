@@ -5,8 +5,8 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Query
 
-from programmazione.models import Piano
 from programmazione.permessi import PIANO_VISIBILE
+from programmazione.selectors import piani
 from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
 from . import services
@@ -30,14 +30,14 @@ RISPOSTA_FILE = {
 def documento_piano(request, pk: int, formato: Formato = "pdf"):
     """The Piano di Zona document of a plan, generated from the data (drafts: only for the
     Ambito and the provincial coordination)."""
-    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+    piano = get_object_or_404(piani().visibili_a(request.user), pk=pk)
     return scarica(services.genera(piano, formato))
 
 
 @router.get("/piani/{id:pk}/relazione-monitoraggio", openapi_extra=RISPOSTA_FILE, auth=policy_api(read=PIANO_VISIBILE))
 def relazione_monitoraggio(request, pk: int, formato: Formato = "pdf"):
     """The six-monthly monitoring report of a plan."""
-    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+    piano = get_object_or_404(piani().visibili_a(request.user), pk=pk)
     return scarica(services.genera(piano, formato, tipo="monitoraggio"))
 
 
