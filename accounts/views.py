@@ -1,13 +1,12 @@
 from axes.helpers import get_lockout_response
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from zona.lib.policies import PUBBLICO, Regola, policy
 
 from . import login as servizio
-from .forms import CodiceForm
+from .forms import AccessoForm, CodiceForm
 from .permissions import can_use_second_factor
 
 SECONDO_FATTORE = Regola(
@@ -35,7 +34,7 @@ def _dopo(request, valore):
 @policy(read=PUBBLICO, write=PUBBLICO)
 def accedi(request):
     """Step 1: who you are (password). Step 2, if needed, on `codice`."""
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = AccessoForm(request, data=request.POST or None)
     dopo = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         user = form.get_user()

@@ -243,3 +243,11 @@ def test_public_pages_show_display_names_never_usernames(client):
     assert "Ufficio di Piano Alto Sebino" in pagina and "Maria Bonetti" in pagina
     for username in ("udp.altosebino", "comune.lovere"):
         assert username not in pagina
+
+
+def test_a_username_longer_than_the_model_allows_is_refused_before_authentication():
+    # django-axes would store it in a 255-character column: a 500 on PostgreSQL (issue 17 scan).
+    risposta = _accedi(_da(ATTACCANTE), "sbagliata-1234", username="x" * 10_000)
+    assert risposta.status_code == 200
+    assert "Il nome utente ha al massimo 150 caratteri." in risposta.content.decode()
+    assert not AccessAttempt.objects.exists()
