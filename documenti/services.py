@@ -1,14 +1,24 @@
 """Generating a document: from a plan (or a triennio) and a format to a file.
 
 A document takes seconds to build, and a plan's page, the API and a batch may ask for the same
-one many times: the file is kept in Django's cache per data version (zona.lib.cache: the latest
-audit entry, so any change to the plan, its monitoring or the knowledge base makes a new one)
-and per day (the calendar of deadlines depends on the date)."""
+one many times. Two caches:
+- the file of a plan's document is kept in Django's cache per data version (zona.lib.cache: the
+  latest audit entry, so any change to the plan, its monitoring or the knowledge base makes a
+  new one) and per day (the calendar of deadlines depends on the date): a download of an
+  unchanged plan reads nothing;
+- the rendering (seconds of CPU for a long plan) is kept by the content it renders, in the
+  `documenti` cache (settings.CACHES): a new data version that leaves a document unchanged (a
+  measurement of another plan, a change undone) reads the data again but renders nothing. The
+  key is a hash of the document's content, so it can never serve another content."""
 
 import datetime
-from dataclasses import dataclass
+import hashlib
+import pickle
+from dataclasses import dataclass, replace
 
-from zona.lib.cache import memorizza
+from django.core.cache import caches
+
+from zona.lib.cache import DURATA, memorizza
 
 from .monitoraggio import relazione_monitoraggio
 from .piano import documento_piano
@@ -49,6 +59,18 @@ def rendi(documento, formato):
     return File(contenuto, f"{documento.nome_file}.{formato}", FORMATI[formato])
 
 
+def file_di(documento, formato):
+    """`rendi(documento, formato)`, rendered once per content (see the module's docstring)."""
+    # The time of generation is the only part of the content that changes on every read.
+    impronta = hashlib.sha256(pickle.dumps(replace(documento, generato_il=None))).hexdigest()
+    chiave = f"file:{formato}:{impronta}"
+    file = caches["documenti"].get(chiave)
+    if file is None:
+        file = rendi(documento, formato)
+        caches["documenti"].set(chiave, file, DURATA)
+    return file
+
+
 def documento_di(piano, tipo="piano", oggi=None):
     """The document of a plan: the Piano di Zona itself or its monitoring report."""
     if tipo == "monitoraggio":
@@ -61,7 +83,7 @@ def genera(piano, formato, tipo="piano", oggi=None):
         raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
     oggi = oggi or datetime.date.today()
     return memorizza(
-        f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: rendi(documento_di(piano, tipo, oggi), formato)
+        f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: file_di(documento_di(piano, tipo, oggi), formato)
     )
 
 
@@ -75,7 +97,7 @@ def genera_provinciale(anno_inizio, user, formato, oggi=None):
     visibili = ",".join(str(pk) for pk in chiavi_piani_visibili(user, anno_inizio))
     return memorizza(
         f"documento:provinciale:{anno_inizio}:{formato}:{oggi}:{visibili}",
-        lambda: rendi(relazione_provinciale(anno_inizio, user, oggi), formato),
+        lambda: file_di(relazione_provinciale(anno_inizio, user, oggi), formato),
     )
 
 

@@ -132,7 +132,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("ZONA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    # Rendered documents, keyed by their content (documenti/services.py): a few MB each.
+    "documenti": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.path.join(os.environ.get("ZONA_CACHE_DIR", str(BASE_DIR / "var" / "cache")), "documenti"),
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

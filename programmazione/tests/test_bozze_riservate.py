@@ -20,6 +20,7 @@ that the draft exists). A positive control checks that the draft's own Ufficio d
 find the marker in the page, the API, the export and the documents, so the scan can see it.
 """
 
+import functools
 import io
 import json
 import re
@@ -84,14 +85,20 @@ def bozza_dalmine(demo_db):
     return {"pk": piano.pk, "obiettivo": ob.pk, "indicatore": ind.pk, "azione": azione.pk, "id": ind.pk}
 
 
+@functools.lru_cache(maxsize=32)
+def _testo_pdf(contenuto):
+    # Every role that may download a document gets the same file: extracted once.
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(contenuto)).pages)
+
+
 def _testo(response):
     """The answer as text: pages, JSON and CSV as they are, XLSX and DOCX by their XML parts,
     PDF by its extracted text."""
     contenuto = b"".join(response.streaming_content) if response.streaming else response.content
     if contenuto.startswith(b"%PDF"):
-        from pypdf import PdfReader
-
-        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(contenuto)).pages)
+        return _testo_pdf(contenuto)
     if contenuto.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(contenuto)) as z:
             return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
