@@ -7,9 +7,15 @@
 #      browser tests (npm ci in testsupport/npm, from its committed package-lock.json);
 #   3. ruff check and ruff format --check on the whole tree (fail fast: no test runs if
 #      they find anything);
-#   4. pytest on SQLite (default settings, in-memory test database), browser tests included;
-#   5. pytest again, browser tests included, on a throwaway PostgreSQL cluster
-#      (scripts/pg-throwaway.sh), removed on exit.
+#   4. pytest on SQLite (default settings, in-memory test database) and, at the same time,
+#      pytest on a throwaway PostgreSQL cluster (scripts/pg-throwaway.sh, removed on exit),
+#      browser tests included in both. The two runs share nothing (each its own database,
+#      cache directory and live-server port) and each is one process: side by side they use
+#      both cores of a small CI machine. The route-walking scans whose findings do not depend
+#      on the database (marker `scansione`: role matrix, draft leaks, escaping, phone layout,
+#      API fuzzing) run on SQLite only; the extreme-value scan (`scansione_postgresql`), whose
+#      findings do (PostgreSQL enforces column lengths), on PostgreSQL only. Plain `pytest`
+#      runs everything.
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x -k ambito).
 # Logs and JUnit reports land in test-artifacts/. Exits non-zero if anything fails.
 set -euo pipefail
@@ -61,22 +67,30 @@ mkdir -p test-artifacts
 summary=()
 failed=0
 
-# run_pytest NAME ARGS...: runs pytest, output also in test-artifacts/pytest-NAME.log.
+# run_pytest NAME ARGS...: runs pytest, its output in test-artifacts/pytest-NAME.log; writes
+# the exit code and the time to test-artifacts/NAME.rc.
 run_pytest() {
-  local name=$1 t0=$SECONDS rc last
+  local name=$1 t0=$SECONDS rc
   shift
+  set +e
+  .venv/bin/python -m pytest -ra --junitxml="test-artifacts/junit-$name.xml" "$@" >"test-artifacts/pytest-$name.log" 2>&1
+  rc=$?
+  set -e
+  echo "$rc $((SECONDS - t0))" >"test-artifacts/$name.rc"
+}
+
+# report NAME: prints the run's log and adds its line to the summary.
+report() {
+  local name=$1 rc secs last
   echo
   echo "== pytest on $name"
-  set +e
-  .venv/bin/python -m pytest -ra --junitxml="test-artifacts/junit-$name.xml" "$@" 2>&1 |
-    tee "test-artifacts/pytest-$name.log"
-  rc=${PIPESTATUS[0]}
-  set -e
+  cat "test-artifacts/pytest-$name.log"
+  read -r rc secs <"test-artifacts/$name.rc"
   last=$(grep -v '^\s*$' "test-artifacts/pytest-$name.log" | tail -n 1 | sed 's/^=* *//; s/ *=*$//')
   if [ "$rc" -eq 0 ]; then
-    summary+=("$name: OK in $((SECONDS - t0))s ($last)")
+    summary+=("$name: OK in ${secs}s ($last)")
   else
-    summary+=("$name: FAILED (pytest exit $rc) in $((SECONDS - t0))s ($last)")
+    summary+=("$name: FAILED (pytest exit $rc) in ${secs}s ($last)")
     failed=1
   fi
 }
@@ -93,27 +107,29 @@ if ! .venv/bin/ruff check . || ! .venv/bin/ruff format --check .; then
 fi
 summary+=("ruff: OK in $((SECONDS - t0))s (check and format --check)")
 
-# --- 4. SQLite ---------------------------------------------------------------------------
-run_pytest sqlite "$@"
-
-# --- 5. PostgreSQL -----------------------------------------------------------------------
+# --- 4. SQLite and PostgreSQL, side by side ------------------------------------------------
+rm -f test-artifacts/*.rc
 pgdir=$(mktemp -d /tmp/zona-pg.XXXXXX)
 trap 'bash scripts/pg-throwaway.sh stop "$pgdir" || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 echo
 echo "== throwaway PostgreSQL cluster"
-t0=$SECONDS
-if DATABASE_URL=$(bash scripts/pg-throwaway.sh start "$pgdir"); then
-  export DATABASE_URL
-  echo "DATABASE_URL=$DATABASE_URL"
-  # Browser tests included: they cost about 5 seconds and check that live_server, the
-  # transactional flush and the session demo work together on PostgreSQL too. To skip them
-  # on this run only, add -m "not browser" below.
-  run_pytest postgresql "$@"
+pg_url=""
+if pg_url=$(bash scripts/pg-throwaway.sh start "$pgdir"); then
+  echo "DATABASE_URL=$pg_url"
+  (DATABASE_URL=$pg_url run_pytest postgresql -m "not scansione" "$@") &
+  pg_pid=$!
 else
-  summary+=("postgresql: FAILED in $((SECONDS - t0))s (the throwaway cluster did not start)")
+  summary+=("postgresql: FAILED (the throwaway cluster did not start)")
   failed=1
+fi
+echo "== pytest on sqlite and postgresql, side by side (logs in test-artifacts/pytest-*.log)"
+run_pytest sqlite -m "not scansione_postgresql" "$@"
+report sqlite
+if [ -n "$pg_url" ]; then
+  wait "$pg_pid" || true
+  report postgresql
 fi
 bash scripts/pg-throwaway.sh stop "$pgdir" || true # the trap covers interruptions
 

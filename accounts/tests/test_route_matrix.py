@@ -25,6 +25,8 @@ from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
 from zona.lib.policies import ACCESSO_RICHIESTO, CONSENTITO, METODO_NON_AMMESSO, NON_TROVATO, VIETATO
 
+pytestmark = pytest.mark.scansione
+
 RUOLI = {
     "anonimo": None,
     "comune (Lovere, Alto Sebino)": "comune.lovere",

@@ -20,6 +20,8 @@ from schemathesis.checks import (
 
 from api.api import api
 
+pytestmark = pytest.mark.scansione
+
 # Examples per operation: enough to find crashes on odd input, few enough to keep CI short.
 ESEMPI = 12
 

@@ -48,6 +48,8 @@ from territorio.models import Ambito
 from testsupport.ostile import campi_di_testo
 from testsupport.rotte import _ARGOMENTO, argomenti_di_esempio, url_di
 
+pytestmark = pytest.mark.scansione
+
 MARCA = "Qzx7bozzariservata"
 ANNO = 2025
 ASSENTE = 987654321  # an id no row has

@@ -28,7 +28,7 @@ from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
 from zona.lib.policies import CONSENTITO
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.scansione]
 
 TELEFONO = {"width": 360, "height": 740}
 # The health check answers JSON; these answer files (documents are generated on request).

@@ -10,6 +10,8 @@ from accounts.routes import rotte
 from testsupport.ostile import STRINGHE_OSTILI, markup_non_escapato, rendi_ostili
 from testsupport.rotte import argomenti_di_esempio, url_di
 
+pytestmark = pytest.mark.scansione
+
 PAGINE = [r for r in rotte() if not r.esente and r.operation is None and r.policy and r.policy.read]
 
 

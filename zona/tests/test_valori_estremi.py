@@ -41,6 +41,8 @@ from accounts.tests.test_route_matrix import RUOLI
 from api.api import api
 from testsupport.rotte import argomenti_di_esempio, url_di
 
+pytestmark = pytest.mark.scansione_postgresql
+
 # An answer is slow when the request used more than LENTO seconds of this thread's CPU (the
 # work of the view, and of SQLite, which runs in-process): wall time on a shared CI machine
 # also measures the neighbours. A request that takes more than BLOCCATO seconds of wall time
