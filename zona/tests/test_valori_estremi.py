@@ -41,10 +41,12 @@ from accounts.tests.test_route_matrix import RUOLI
 from api.api import api
 from testsupport.rotte import argomenti_di_esempio, url_di
 
+# scripts/test.sh runs this scan on PostgreSQL only: there a text longer than its column is an
+# error (SQLite stores it), as are integers out of a column's range.
 pytestmark = pytest.mark.scansione_postgresql
 
 # An answer is slow when the request used more than LENTO seconds of this thread's CPU (the
-# work of the view, and of SQLite, which runs in-process): wall time on a shared CI machine
+# work of the view, and of SQLite when it runs there): wall time on a shared CI machine
 # also measures the neighbours. A request that takes more than BLOCCATO seconds of wall time
 # fails anyway: whatever held it (a PostgreSQL query, a lock), a visitor would see a hang.
 LENTO = 2.0
