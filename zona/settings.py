@@ -39,6 +39,19 @@ if not SECRET_KEY:
     # Only ever used by the local demo and the tests.
     SECRET_KEY = "demo-zona-insecure-key-do-not-use-in-production"
 
+# The key of the pseudonyms of the case-record extracts (domanda.codice_fiscale): its own secret,
+# never SECRET_KEY (rotating the session key must not change every person's pseudonym, and a
+# leak of one must not expose the other). Changing it makes new loads count known people anew.
+DOMANDA_CHIAVE_PSEUDONIMO = os.environ.get("ZONA_CHIAVE_PSEUDONIMO", "")
+if not DOMANDA_CHIAVE_PSEUDONIMO:
+    if not DEBUG:
+        raise ImproperlyConfigured("ZONA_CHIAVE_PSEUDONIMO è obbligatoria con DEBUG=false.")
+    DOMANDA_CHIAVE_PSEUDONIMO = "demo-zona-chiave-pseudonimi-solo-sviluppo"
+if DOMANDA_CHIAVE_PSEUDONIMO == SECRET_KEY:
+    raise ImproperlyConfigured("ZONA_CHIAVE_PSEUDONIMO deve essere diversa da SECRET_KEY.")
+# Years an extract's rows are kept after the end of their period (manage.py elimina_estratti_scaduti).
+DOMANDA_CONSERVAZIONE_ANNI = int(os.environ.get("ZONA_CONSERVAZIONE_ESTRATTI_ANNI", "5"))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -47,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "territorio",
     "conoscenza",
+    "domanda",
     "programmazione",
     "fondi",
     "monitoraggio",

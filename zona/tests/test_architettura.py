@@ -35,7 +35,8 @@ ORDINE = [
     "territorio",
     "accounts",
     "conoscenza",
-    # domanda, offerta: here
+    "domanda",  # social demand from case-record extracts: reads territorio, accounts
+    # offerta: here
     "programmazione",
     "fondi",  # funds: allocates plan resources, imports programmazione
     # coprogrammazione: here

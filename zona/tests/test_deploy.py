@@ -15,6 +15,7 @@ SETTINGS_ENV = [
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DEBUG",
     "SECRET_KEY",
+    "ZONA_CHIAVE_PSEUDONIMO",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "SECURE_SSL_REDIRECT",
@@ -47,6 +48,7 @@ def test_check_deploy_passes_with_production_environment():
         "WARNING",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),  # 86 characters
+        ZONA_CHIAVE_PSEUDONIMO=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="zona.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,3 +60,13 @@ def test_production_refuses_to_start_without_secret_key():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY è obbligatoria" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_pseudonym_key():
+    result = manage("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="zona.example.org")
+    assert result.returncode != 0
+    assert "ZONA_CHIAVE_PSEUDONIMO è obbligatoria" in result.stderr
+    stessa = secrets.token_urlsafe(64)
+    result = manage("check", DEBUG="false", SECRET_KEY=stessa, ZONA_CHIAVE_PSEUDONIMO=stessa, ALLOWED_HOSTS="x.org")
+    assert result.returncode != 0
+    assert "diversa da SECRET_KEY" in result.stderr

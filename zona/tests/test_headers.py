@@ -130,6 +130,7 @@ def test_production_headers_and_cookies():
         _PRODUZIONE,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
+        ZONA_CHIAVE_PSEUDONIMO=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="example.org",
         DATABASE_URL="sqlite:///:memory:",
     )

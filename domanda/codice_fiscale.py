@@ -1,0 +1,91 @@
+"""The codice fiscale at the door: checked, read for sex and year of birth, pseudonymised.
+
+The clear code lives only in the local variables of these functions while one row is read: it
+is never stored, logged, shown or put in an exception's message (the errors say what is wrong,
+never the code). The pseudonym is HMAC-SHA256 of the normalised code with a key of its own
+(settings.DOMANDA_CHIAVE_PSEUDONIMO, from the environment, distinct from SECRET_KEY): the same
+person gets the same pseudonym in every extract, and nobody without the key can compute it
+from a code (a plain hash of a 16-character code with a known structure is reversible by
+enumeration).
+
+Omocodia: when two people would get the same code, the Agenzia delle Entrate replaces digits,
+from the right, with letters (0-9 -> L M N P Q R S T U V). An omocodic code is a different
+person's code, so it is pseudonymised as written; its digits are restored only to read the
+date of birth.
+"""
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+
+_FORMA = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
+_POSIZIONI_CIFRE = (6, 7, 9, 10, 12, 13, 14)
+_DISPARI = dict(
+    zip(
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21] + [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14,
+                                               16, 10, 22, 25, 24, 23],
+        strict=True,
+    )
+)  # fmt: skip
+_PARI = {c: (int(c) if c.isdigit() else ord(c) - 65) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_MESI = "ABCDEHLMPRST"
+
+
+class CodiceNonValido(ValueError):
+    """The code is not a valid codice fiscale; the message never contains it."""
+
+
+def carattere_di_controllo(primi15):
+    somma = sum(_DISPARI[c] if i % 2 == 0 else _PARI[c] for i, c in enumerate(primi15))
+    return chr(65 + somma % 26)
+
+
+def normalizza(testo):
+    return "".join(str(testo or "").split()).upper()
+
+
+def controlla(testo):
+    """The normalised code, or CodiceNonValido (form, date of birth, check character)."""
+    codice = normalizza(testo)
+    if len(codice) != 16 or not _FORMA.fullmatch(codice):
+        raise CodiceNonValido("codice fiscale non valido.")
+    if carattere_di_controllo(codice[:15]) != codice[15]:
+        raise CodiceNonValido("codice fiscale non valido (carattere di controllo errato).")
+    giorno = int(codice[9:11].translate(_OMOCODIA))
+    if not (1 <= giorno <= 31 or 41 <= giorno <= 71):
+        raise CodiceNonValido("codice fiscale non valido (giorno di nascita impossibile).")
+    return codice
+
+
+def sesso_e_anno(codice, anno_riferimento):
+    """(sex "M"/"F", year of birth) read from a checked code. The code has two digits of the
+    year: the century is the latest that is not after `anno_riferimento`."""
+    cifre = list(codice)
+    for i in _POSIZIONI_CIFRE:
+        cifre[i] = cifre[i].translate(_OMOCODIA)
+    aa = int("".join(cifre[6:8]))
+    giorno = int("".join(cifre[9:11]))
+    secolo = anno_riferimento - anno_riferimento % 100
+    anno = secolo + aa if secolo + aa <= anno_riferimento else secolo - 100 + aa
+    return ("F" if giorno > 40 else "M"), anno
+
+
+def due_cifre_anno(codice):
+    return int(codice[6:8].translate(_OMOCODIA))
+
+
+def pseudonimo(codice, chiave=None):
+    """HMAC-SHA256 (hex) of the checked, normalised code."""
+    chiave = chiave if chiave is not None else settings.DOMANDA_CHIAVE_PSEUDONIMO
+    return hmac.new(chiave.encode(), codice.encode(), hashlib.sha256).hexdigest()
+
+
+def componi(cognome_nome6, aa, mese, giorno, sesso, comune4):
+    """A valid code from its parts (for tests and the synthetic generator, never real people)."""
+    gg = giorno + (40 if sesso == "F" else 0)
+    primi = f"{cognome_nome6}{aa:02d}{_MESI[mese - 1]}{gg:02d}{comune4}"
+    return primi + carattere_di_controllo(primi)

@@ -1,0 +1,229 @@
+"""Import of a CSI extract (CSV or XLSX), all or nothing, on zona.lib.importazione.
+
+Layout (first row: the column names below, in any order; `*` = always required):
+
+    comune_erogatore*   ISTAT code of the Comune (or of the Ambito's body) delivering the service
+    codice_fiscale*     the person's codice fiscale: checked, then replaced by its pseudonym
+    comune_residenza*   ISTAT code of the Comune of residence
+    sesso               M or F; empty = read from the codice fiscale
+    anno_nascita        empty = read from the codice fiscale
+    area_utenza*        famiglia_minori, disabili, dipendenze, anziani, immigrati_nomadi,
+                        poverta_disagio_adulti, multiutenza
+    codice_intervento   code of the nomenclature (empty: an intervention the CSI did not code)
+    data_inizio*        GG/MM/AAAA or AAAA-MM-GG
+    data_fine           empty while the intervention goes on
+    quantita            in the unit of the intervention (hours, days, meals, euro, ...)
+    spesa               euro spent by the erogatore
+    compartecipazione   euro paid by the user
+
+One extract = one erogatore and one period (a year): every row has the same erogatore and
+overlaps the period. A new extract for the same erogatore and period replaces the active one
+(its rows are deleted, its load stays in the history). Other columns are ignored, never read:
+a CSI export with names in it loads without them.
+
+The clear codice fiscale is never stored or shown: an error says "codice fiscale non valido"
+with the row, and every message of a refused file is scrubbed of anything shaped like a code
+(defence in depth: a file whose columns are shifted could put a code in another column, whose
+parser would quote the cell).
+"""
+
+import datetime
+import re
+
+from territorio.models import Comune
+from zona.lib import importazione, valori
+from zona.lib.importazione import Colonna, RigaErrata, Tracciato
+from zona.lib.tabular import Errore, FileRifiutato
+
+from . import codice_fiscale as cf
+from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento
+
+COLONNE = [
+    "comune_erogatore",
+    "codice_fiscale",
+    "comune_residenza",
+    "sesso",
+    "anno_nascita",
+    "area_utenza",
+    "codice_intervento",
+    "data_inizio",
+    "data_fine",
+    "quantita",
+    "spesa",
+    "compartecipazione",
+]
+OBBLIGATORIE = ["comune_erogatore", "codice_fiscale", "comune_residenza", "area_utenza", "data_inizio"]
+TRACCIATO = Tracciato(*(Colonna(c, obbligatoria=c in OBBLIGATORIE) for c in COLONNE))
+
+# Anything a codice fiscale could be, in any message: 16 letters and digits in a row.
+_FORMA_CF = re.compile(r"(?i)(?<![A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])")
+
+ESEMPIO = [
+    # A synthetic code (domanda.codice_fiscale.componi), no real person.
+    f"016024,{cf.componi('RSSMRA', 48, 3, 12, 'M', 'A794')},016024,,,anziani,D1,2024-01-08,,120,2400.00,300.00",
+    f"016024,{cf.componi('BNCLCU', 15, 9, 2, 'F', 'A794')},016025,F,2015,famiglia_minori,C2,2024-02-01,"
+    "2024-06-30,60,1500.00,0",
+]
+
+
+def modello_csv():
+    return ",".join(COLONNE) + "\n" + "\n".join(ESEMPIO) + "\n"
+
+
+def periodo_predefinito(oggi=None):
+    """Extracts are sent for the year just closed."""
+    return (oggi or datetime.date.today()).year - 1
+
+
+def scrubbed(errori):
+    return [Errore(e.riga, e.colonna, _FORMA_CF.sub("«…»", e.motivo)) for e in errori]
+
+
+def _istat(valore):
+    testo = str(valore).strip() if valore is not None else ""
+    if isinstance(valore, int | float) and not isinstance(valore, bool) and float(valore).is_integer():
+        testo = str(int(valore))
+    if testo.isdigit() and len(testo) < 6:
+        testo = testo.zfill(6)  # a spreadsheet drops the leading zero of 016024
+    return testo
+
+
+class _Scrittore:
+    """Creates the load at the first valid row (the erogatore comes from the file), replaces
+    the active load of the same erogatore and period, and batches the rows."""
+
+    def __init__(self, periodo, nome_file, utente):
+        self.periodo, self.nome_file, self.utente = periodo, nome_file, utente
+        self.caricamento = None
+        self.buffer = []
+        self.righe = 0
+
+    def __enter__(self):
+        return self.scrivi
+
+    def scrivi(self, episodio):
+        if self.caricamento is None:
+            precedente = CaricamentoEstratto.objects.filter(
+                erogatore_id=episodio.erogatore_id, periodo=self.periodo, sostituito_da__isnull=True
+            ).first()
+            if precedente is not None:
+                # Out of the unique constraint before the new one exists; pointed at it below.
+                precedente.sostituito_da = precedente
+                precedente.save(update_fields=["sostituito_da"])
+            self.caricamento = CaricamentoEstratto.objects.create(
+                erogatore_id=episodio.erogatore_id,
+                periodo=self.periodo,
+                nome_file=self.nome_file[:255],
+                caricato_da=self.utente if self.utente is not None and self.utente.is_authenticated else None,
+            )
+            if precedente is not None:
+                precedente.sostituito_da = self.caricamento
+                precedente.save(update_fields=["sostituito_da"])
+                Episodio.objects.filter(caricamento=precedente).delete()
+        episodio.caricamento = self.caricamento
+        self.buffer.append(episodio)
+        self.righe += 1
+        if len(self.buffer) >= 2000:
+            self._svuota()
+
+    def _svuota(self):
+        if self.buffer:
+            Episodio.objects.bulk_create(self.buffer)
+            self.buffer.clear()
+
+    def __exit__(self, tipo, *_):
+        if tipo is None:
+            self._svuota()
+            if self.caricamento is not None:
+                self.caricamento.righe = self.righe
+                self.caricamento.persone = (
+                    Episodio.objects.filter(caricamento=self.caricamento).values("persona").distinct().count()
+                )
+                self.caricamento.save(update_fields=["righe", "persone"])
+
+
+def importa_estratto(contenuto, nome_file, *, periodo=None, erogatore=None, utente=None, erogatori_ammessi=None):
+    """Load one extract; returns the CaricamentoEstratto. `erogatore`: the ISTAT code the file
+    must be of (None: the first row's); `erogatori_ammessi`: the codes the user may load for
+    (None: any). Raises FileRifiutato (nothing stored) with every error, scrubbed."""
+    periodo = periodo or periodo_predefinito()
+    inizio_periodo, fine_periodo = datetime.date(periodo, 1, 1), datetime.date(periodo, 12, 31)
+    comuni = set(Comune.objects.values_list("codice_istat", flat=True))
+    aree = set(AreaUtenza.objects.values_list("codice", flat=True))
+    interventi = set(Intervento.objects.values_list("codice", flat=True))
+    atteso = {"erogatore": erogatore}
+    chiave = cf.pseudonimo  # settings read once per call of pseudonimo: cheap
+
+    def riga(r):
+        codice_erogatore = _istat(r["comune_erogatore"])
+        if codice_erogatore not in comuni:
+            raise RigaErrata("comune_erogatore", "il codice ISTAT del Comune erogatore non è nell'anagrafe.")
+        if atteso["erogatore"] is None:
+            atteso["erogatore"] = codice_erogatore
+        elif codice_erogatore != atteso["erogatore"]:
+            raise RigaErrata(
+                "comune_erogatore",
+                f"un estratto è di un solo erogatore: questa riga è di {codice_erogatore}, "
+                f"l'estratto di {atteso['erogatore']}.",
+            )
+        if erogatori_ammessi is not None and codice_erogatore not in erogatori_ammessi:
+            raise RigaErrata("comune_erogatore", "il Comune erogatore non è del tuo Ambito.")
+        try:
+            codice = cf.controlla(r.testo("codice_fiscale"))
+        except cf.CodiceNonValido as e:
+            raise RigaErrata("codice_fiscale", str(e)) from None
+        sesso_cf, anno_cf = cf.sesso_e_anno(codice, periodo)
+        persona = chiave(codice)
+        del codice  # the clear code goes no further than this line
+        residenza = _istat(r["comune_residenza"])
+        if residenza not in comuni:
+            r.errore("comune_residenza", "il codice ISTAT del Comune di residenza non è nell'anagrafe.")
+        sesso = r.testo("sesso").upper()
+        if sesso and sesso not in ("M", "F"):
+            r.errore("sesso", "scrivere M o F (o lasciare vuoto: si legge dal codice fiscale).")
+        elif sesso and sesso != sesso_cf:
+            r.errore("sesso", "il sesso non corrisponde al codice fiscale.")
+        anno_nascita = r.valore("anno_nascita", valori.anno, minimo=1890, massimo=periodo, obbligatorio=False)
+        if anno_nascita is not None and anno_nascita % 100 != anno_cf % 100:
+            r.errore("anno_nascita", "l'anno di nascita non corrisponde al codice fiscale.")
+        area = r.testo("area_utenza").lower()
+        if area not in aree:
+            r.errore("area_utenza", "area di utenza sconosciuta: vedere le aree ammesse nel modello.")
+        codice_intervento = r.testo("codice_intervento").upper()
+        if codice_intervento and codice_intervento not in interventi:
+            r.errore("codice_intervento", "codice non presente nel nomenclatore degli interventi.")
+        inizio = r.valore("data_inizio", valori.data, campo="data di inizio")
+        fine = r.valore("data_fine", valori.data, campo="data di fine", obbligatorio=False)
+        if inizio is not None:
+            if inizio > fine_periodo:
+                r.errore("data_inizio", f"la data di inizio è dopo il periodo dell'estratto ({periodo}).")
+            if fine is not None and fine < inizio:
+                r.errore("data_fine", "la data di fine precede la data di inizio.")
+        if fine is not None and fine < inizio_periodo:
+            r.errore("data_fine", f"l'intervento è finito prima del periodo dell'estratto ({periodo}).")
+        quantita = r.valore("quantita", valori.decimale, max_cifre=12, decimali=2, minimo=0, obbligatorio=False)
+        spesa = r.valore("spesa", valori.importo, obbligatorio=False)
+        compartecipazione = r.valore("compartecipazione", valori.importo, obbligatorio=False)
+        return Episodio(
+            erogatore_id=codice_erogatore,
+            persona=persona,
+            comune_residenza_id=residenza,
+            sesso=sesso or sesso_cf,
+            anno_nascita=anno_nascita or anno_cf,
+            area_id=area,
+            intervento_id=codice_intervento or None,
+            data_inizio=inizio,
+            data_fine=fine,
+            quantita=quantita,
+            spesa=spesa or 0,
+            compartecipazione=compartecipazione or 0,
+        )
+
+    scrittore = _Scrittore(periodo, nome_file, utente)
+    try:
+        importazione.importa(
+            importazione.apri(contenuto, nome_file), TRACCIATO, riga, scrivi=scrittore, vuoto="L'estratto non ha righe."
+        )
+    except FileRifiutato as e:
+        raise FileRifiutato(scrubbed(e.errori)) from None
+    return scrittore.caricamento

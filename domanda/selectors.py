@@ -1,0 +1,238 @@
+"""Reads of the demand: aggregates of the active extracts at every level of the territory.
+
+A user is a person: every count of users is COUNT(DISTINCT pseudonym) over the rows that the
+level's territory contains, computed by the database in one query per level and year (never
+a sum of the Comuni's counts: a person seen in two Comuni of an Ambito, or by two erogatori,
+counts once in the Ambito). The same SQL runs on SQLite and PostgreSQL (COUNT(DISTINCT), GROUP
+BY, joins: nothing vendor-specific), so there is no second path.
+
+The territory of a row is the Comune of residence; a Comune belongs to the Ambito (and through
+it to the Distretto, ASST, ATS) of the memberships that overlap the year. Rows are read only
+here and only as aggregates: nothing returns a pseudonym or a row.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
+
+from .models import AggregatoConservato, AreaUtenza, CaricamentoEstratto, Episodio, Intervento
+
+LIVELLI = ("comune", "ambito", "distretto", "asst", "ats")
+TOTALE = "TOTALE"
+# The code of the rows the CSI did not code (an empty code means "every intervention").
+SENZA_CODICE = "-"
+FASCE = (("0-17", 0, 17), ("18-64", 18, 64), ("65-74", 65, 74), ("75+", 75, None))
+
+
+@dataclass(frozen=True)
+class Aggregato:
+    codice_territorio: str
+    area: str  # an area code, or TOTALE
+    intervento: str  # a nomenclature code, "" = every intervention of the area (or of all)
+    utenti: int
+    interventi: int
+    quantita: Decimal
+    spesa: Decimal
+    compartecipazione: Decimal
+
+
+def _t(modello):
+    return connection.ops.quote_name(modello._meta.db_table)
+
+
+def _mappa(livello):
+    """SQL of (comune, codice) pairs: the Comuni of each territory of `livello` in the year
+    (%(inizio)s..%(fine)s), and its parameters' names."""
+    if livello == "comune":
+        return f"SELECT codice_istat AS comune, codice_istat AS codice FROM {_t(Comune)}"
+    appartenenze = (
+        f"SELECT ac.comune_id AS comune, ac.ambito_id AS ambito FROM {_t(AppartenenzaComune)} ac "
+        "WHERE ac.dal <= %(fine)s AND (ac.al IS NULL OR ac.al >= %(inizio)s)"
+    )
+    if livello == "ambito":
+        return f"SELECT DISTINCT a.comune, a.ambito AS codice FROM ({appartenenze}) a"
+    distretti = (
+        f"SELECT DISTINCT a.comune, ad.distretto_id AS distretto FROM ({appartenenze}) a "
+        f"JOIN {_t(AmbitoDistretto)} ad ON ad.ambito_id = a.ambito "
+        "AND ad.dal <= %(fine)s AND (ad.al IS NULL OR ad.al >= %(inizio)s)"
+    )
+    if livello == "distretto":
+        return f"SELECT DISTINCT d.comune, d.distretto AS codice FROM ({distretti}) d"
+    asst = (
+        f"SELECT DISTINCT d.comune, x.asst_id AS asst FROM ({distretti}) d "
+        f"JOIN {_t(Distretto)} x ON x.codice = d.distretto"
+    )
+    if livello == "asst":
+        return f"SELECT DISTINCT s.comune, s.asst AS codice FROM ({asst}) s"
+    if livello == "ats":
+        return f"SELECT DISTINCT s.comune, y.ats_id AS codice FROM ({asst}) s JOIN {_t(ASST)} y ON y.codice = s.asst"
+    raise ValueError(livello)
+
+
+def _base(livello, codici):
+    """FROM/WHERE of the active rows of the year joined to their territory of `livello`."""
+    filtro = ""
+    if codici is not None:
+        filtro = " AND m.codice IN (" + ", ".join(["%(c" + str(i) + ")s" for i in range(len(codici))]) + ")"
+    return (
+        f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
+        "AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s "
+        f"JOIN ({_mappa(livello)}) m ON m.comune = e.comune_residenza_id WHERE 1 = 1{filtro}"
+    )
+
+
+def _parametri(anno, codici):
+    p = {"anno": anno, "inizio": datetime.date(anno, 1, 1), "fine": datetime.date(anno, 12, 31)}
+    for i, c in enumerate(codici or ()):
+        p[f"c{i}"] = c
+    return p
+
+
+def _esegui(sql, parametri):
+    with connection.cursor() as cursore:
+        cursore.execute(sql, parametri)
+        return cursore.fetchall()
+
+
+_MISURE = (
+    "COUNT(DISTINCT e.persona), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
+    "COALESCE(SUM(e.compartecipazione), 0)"
+)
+
+
+def _dec(v):
+    return v if isinstance(v, Decimal) else Decimal(str(v or 0)).quantize(Decimal("0.01"))
+
+
+def aggregati(livello, anno, codici=None):
+    """Every Aggregato of `livello` in `anno` (of the territories `codici`, or all): per area
+    and intervention, per area (intervento ""), and the TOTALE of the territory."""
+    if livello not in LIVELLI:
+        raise ValueError(livello)
+    codici = list(codici) if codici is not None else None
+    if codici == []:
+        return []
+    base, p = _base(livello, codici), _parametri(anno, codici)
+    sql = (
+        f"SELECT m.codice, e.area_id, COALESCE(e.intervento_id, '{SENZA_CODICE}'), {_MISURE} {base} "
+        f"GROUP BY m.codice, e.area_id, COALESCE(e.intervento_id, '{SENZA_CODICE}') "
+        f"UNION ALL SELECT m.codice, e.area_id, '', {_MISURE} {base} GROUP BY m.codice, e.area_id "
+        f"UNION ALL SELECT m.codice, '{TOTALE}', '', {_MISURE} {base} GROUP BY m.codice"
+    )
+    if not Episodio.objects.filter(caricamento__periodo=anno, caricamento__sostituito_da__isnull=True).exists():
+        # Rows deleted at the end of the retention period: the aggregates kept before deleting.
+        conservati = AggregatoConservato.objects.filter(livello=livello, anno=anno)
+        if codici is not None:
+            conservati = conservati.filter(codice_territorio__in=codici)
+        return [
+            Aggregato(
+                c.codice_territorio,
+                c.area,
+                c.intervento,
+                c.utenti,
+                c.interventi,
+                c.quantita,
+                c.spesa,
+                c.compartecipazione,
+            )
+            for c in conservati
+        ]
+    return [
+        Aggregato(codice, area, intervento, utenti, n, _dec(quantita), _dec(spesa), _dec(comp))
+        for codice, area, intervento, utenti, n, quantita, spesa, comp in _esegui(sql, p)
+    ]
+
+
+def per_sesso_eta(livello, anno, codice):
+    """{(sex, age band): users} of one territory in `anno` (age on 31 December)."""
+    casi = " ".join(
+        f"WHEN %(anno)s - e.anno_nascita BETWEEN {da} AND {a} THEN '{nome}'"
+        if a is not None
+        else f"WHEN %(anno)s - e.anno_nascita >= {da} THEN '{nome}'"
+        for nome, da, a in FASCE
+    )
+    sql = (
+        f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
+        f"{_base(livello, [codice])} GROUP BY e.sesso, CASE {casi} ELSE '?' END"
+    )
+    return {(s, f): n for s, f, n in _esegui(sql, _parametri(anno, [codice]))}
+
+
+def nomi(livello):
+    modello = {"comune": Comune, "ambito": Ambito, "distretto": Distretto, "asst": ASST, "ats": ATS}[livello]
+    return dict(modello.objects.values_list("pk", "nome"))
+
+
+def anni_disponibili():
+    return sorted(
+        CaricamentoEstratto.objects.filter(sostituito_da__isnull=True).values_list("periodo", flat=True).distinct(),
+        reverse=True,
+    )
+
+
+def aree():
+    return list(AreaUtenza.objects.all())
+
+
+def nomenclatore():
+    return list(Intervento.objects.all())
+
+
+@dataclass(frozen=True)
+class UsoCsi:
+    ambito: str
+    mese: int
+    righe: int
+    persone: int
+    interventi_codificati: int
+    interventi_chiusi: int
+
+    @property
+    def quota_codificati(self):
+        return self.interventi_codificati / self.righe if self.righe else None
+
+    @property
+    def quota_chiusi(self):
+        return self.interventi_chiusi / self.righe if self.righe else None
+
+
+def uso_csi(anno):
+    """Per Ambito of the erogatore and month of start, in the active extracts of `anno`: rows
+    received, distinct people, rows with a nomenclature code, rows with an end date."""
+    inizio, fine = datetime.date(anno, 1, 1), datetime.date(anno, 12, 31)
+    righe = (
+        # One filter() call: the membership conditions apply to the same membership row.
+        Episodio.objects.filter(
+            Q(erogatore__appartenenze__al__isnull=True) | Q(erogatore__appartenenze__al__gte=inizio),
+            caricamento__sostituito_da__isnull=True,
+            caricamento__periodo=anno,
+            erogatore__appartenenze__dal__lte=fine,
+        )
+        .annotate(mese=ExtractMonth("data_inizio"))
+        .values("erogatore__appartenenze__ambito", "mese")
+        .annotate(
+            righe=Count("id"),
+            persone=Count("persona", distinct=True),
+            codificati=Count("id", filter=Q(intervento__isnull=False)),
+            chiusi=Count("id", filter=Q(data_fine__isnull=False)),
+        )
+        .order_by("erogatore__appartenenze__ambito", "mese")
+    )
+    return [
+        UsoCsi(r["erogatore__appartenenze__ambito"], r["mese"], r["righe"], r["persone"], r["codificati"], r["chiusi"])
+        for r in righe
+    ]
+
+
+def caricamenti(erogatori=None):
+    """The history of loads (all, or of the erogatori given), newest first."""
+    qs = CaricamentoEstratto.objects.select_related("erogatore", "caricato_da")
+    if erogatori is not None:
+        qs = qs.filter(erogatore__in=erogatori)
+    return list(qs[:200])

@@ -1,0 +1,110 @@
+"""Aggregates: a user is a person at every level; the export's layout and suppression."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from domanda import codice_fiscale as cf
+from domanda import selectors
+from domanda.importa import COLONNE, importa_estratto
+from domanda.models import Episodio, VisioneRiservata
+from domanda.services import elimina_scaduti
+
+pytestmark = pytest.mark.django_db
+
+
+def _cf(i, sesso="M", aa=50):
+    return cf.componi("RSSMRA", aa, 1 + i % 12, 1 + i % 28, sesso, f"A{100 + i}")
+
+
+def _carica(righe, erogatore="016901", periodo=2024):
+    testo = (
+        ",".join(COLONNE)
+        + "\n"
+        + "\n".join(
+            f"{erogatore},{codice},{res},,,{area},{interv},2024-03-01,,2,10.00,1.00"
+            for codice, res, area, interv in righe
+        )
+    )
+    return importa_estratto(testo.encode(), "x.csv", periodo=periodo)
+
+
+@pytest.fixture
+def estratti(registro_minimo):
+    # The mover: one person resident in 016901 and then 016902 (both Lago), served by two
+    # erogatori. In Lago: SAD (D1) for the mover and five more, transport (E2) for one, a day
+    # centre (H1) for seven; in Pianura one minor.
+    mover = _cf(0)
+    _carica(
+        [(mover, "016901", "anziani", "D1"), (_cf(6), "016902", "anziani", "E2")]
+        + [(_cf(i), "016902", "anziani", "D1") for i in range(1, 6)]
+        + [(_cf(i), "016903", "anziani", "H1") for i in range(7, 14)]
+    )
+    _carica(
+        [(mover, "016902", "anziani", "D1"), (_cf(20, "F", 15), "016904", "famiglia_minori", "C2")], erogatore="016904"
+    )
+    return registro_minimo
+
+
+def _utenti(livello, codice, area="TOTALE", intervento=""):
+    return {(a.area, a.intervento): a.utenti for a in selectors.aggregati(livello, 2024, [codice])}.get(
+        (area, intervento)
+    )
+
+
+def test_a_person_counts_once_at_every_level(estratti):
+    assert _utenti("comune", "016901") == 1
+    assert _utenti("comune", "016902") == 7  # the mover, five on SAD, one on transport
+    assert _utenti("comune", "016901") + _utenti("comune", "016902") + _utenti("comune", "016903") == 15
+    assert _utenti("ambito", "lago") == 14  # not 15: the mover once, though in two Comuni and two erogatori
+    assert _utenti("ambito", "lago", "anziani", "D1") == 6
+    assert _utenti("ambito", "lago", "anziani", "E2") == 1
+    assert _utenti("ambito", "pianura") == 1
+    assert _utenti("distretto", "distretto-prova") == 15
+    assert _utenti("asst", "asst-prova") == 15
+    assert _utenti("ats", "ats-prova") == 15
+    interventi = {(a.area, a.intervento): a.interventi for a in selectors.aggregati("ambito", 2024, ["lago"])}
+    assert interventi[("TOTALE", "")] == 15  # rows: the mover's two SAD rows both count
+    assert selectors.per_sesso_eta("ambito", 2024, "pianura") == {("F", "0-17"): 1}
+
+
+def test_export_layout_and_suppression(estratti):
+    out = io.StringIO()
+    call_command("export_domanda", livello="ambito", anno="2024", stdout=out)
+    righe = out.getvalue().splitlines()
+    assert righe[0] == "livello,codice_territorio,territorio,anno,area_utenza,codice_intervento,utenti,interventi,spesa"
+    assert righe[1:] == [
+        # Lago: E2 (1 user) is primary; SAD (6, the smallest other cell) goes with it, or E2
+        # would be 14 - 6 - 7 = 1 from the area's total.
+        "ambito,lago,Lago,2024,anziani,,14,15,150.00",
+        "ambito,lago,Lago,2024,anziani,D1,n.d.,n.d.,n.d.",
+        "ambito,lago,Lago,2024,anziani,E2,<5,<5,<5",
+        "ambito,lago,Lago,2024,anziani,H1,7,7,70.00",
+        "ambito,lago,Lago,2024,TOTALE,,14,15,150.00",
+        "ambito,pianura,Pianura,2024,famiglia_minori,,<5,<5,<5",
+        "ambito,pianura,Pianura,2024,famiglia_minori,C2,<5,<5,<5",
+        "ambito,pianura,Pianura,2024,TOTALE,,<5,<5,<5",
+    ]
+    assert not VisioneRiservata.objects.exists()
+
+
+def test_unsuppressed_export_warns_and_is_logged(estratti):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_domanda", "--senza-oscuramento", livello="ambito", anno="2024", stdout=out, stderr=err)
+    assert "ambito,pianura,Pianura,2024,famiglia_minori,C2,1,1,10.00" in out.getvalue()
+    assert "NON oscurati" in err.getvalue()
+    visione = VisioneRiservata.objects.get()
+    assert visione.nome_utente == "sistema (comando)" and "--senza-oscuramento" in visione.cosa
+
+
+def test_retention_deletes_rows_and_keeps_aggregates(estratti):
+    prima = selectors.aggregati("ambito", 2024)
+
+    # Rows of 2024 kept five years: until 31/12/2029.
+    assert elimina_scaduti(5, oggi=datetime.date(2029, 12, 31)) == (0, 0)
+    caricamenti, righe = elimina_scaduti(5, oggi=datetime.date(2030, 1, 1))
+    assert (caricamenti, righe) == (2, 16)
+    assert not Episodio.objects.exists()
+    assert sorted(selectors.aggregati("ambito", 2024), key=str) == sorted(prima, key=str)
