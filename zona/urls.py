@@ -12,6 +12,7 @@ admin.site.site_header = "Zona – amministrazione"
 urlpatterns = [
     path("", include("territorio.urls")),
     path("", include("conoscenza.urls")),
+    path("", include("domanda.urls")),
     path("", include("programmazione.urls")),
     path("", include("fondi.urls")),
     path("", include("monitoraggio.urls")),

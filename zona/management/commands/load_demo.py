@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
+from domanda.demo import carica_demo as carica_domanda
 from fondi.demo import carica_demo as carica_fondi
 from monitoraggio.demo import carica_demo as carica_monitoraggio
 from programmazione.demo import carica_demo as carica_piani
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             f"Base di conoscenza: {len(caricamenti)} file di dati caricati "
             "(popolazione ISTAT 2022-2023 per età e sesso, superfici, dati delle fonti)."
         )
+        estratti, episodi = carica_domanda()
+        if estratti:
+            self.stdout.write(
+                f"Domanda sociale: {estratti} estratti CSI SINTETICI (2023-2024, 14 Ambiti), {episodi} righe; "
+                "SAD e ADM di Alto Sebino come nel suo Piano di Zona 2021-2023 (Tab. 3.2-3.3)."
+            )
         piani, prologo = carica_piani()
         self.stdout.write(
             "Programmazione: " + ", ".join(str(p) for p in piani) + (f", {prologo}" if prologo else "") + "."

@@ -1,0 +1,40 @@
+"""Demo of the social demand: SYNTHETIC CSI extracts (domanda.sintetico) for the 14 Ambiti in
+2023 and 2024, loaded through the real importer (pseudonyms and all)."""
+
+import csv
+import datetime
+import io
+
+from django.db import transaction
+
+from territorio.models import AppartenenzaComune
+
+from .importa import COLONNE, importa_estratto
+from .models import CaricamentoEstratto
+from .sintetico import genera
+
+PREFISSO = "demo-sintetico"
+
+
+def _csv(righe):
+    buffer = io.StringIO()
+    w = csv.DictWriter(buffer, fieldnames=COLONNE)
+    w.writeheader()
+    w.writerows(righe)
+    return buffer.getvalue().encode()
+
+
+@transaction.atomic  # one commit for the 30 extracts
+def carica_demo():
+    """Returns (extracts loaded now, rows). Idempotent: nothing if the demo extracts are there."""
+    if CaricamentoEstratto.objects.filter(nome_file__startswith=PREFISSO).exists():
+        return 0, 0
+    ambiti = {}
+    giorno = datetime.date(2024, 12, 31)
+    for comune, ambito in AppartenenzaComune.objects.valid_on(giorno).values_list("comune_id", "ambito_id"):
+        ambiti.setdefault(ambito, []).append(comune)
+    n, righe = 0, 0
+    for (erogatore, anno), dati in sorted(genera(ambiti).items()):
+        c = importa_estratto(_csv(dati), f"{PREFISSO}-{erogatore}-{anno}.csv", periodo=anno, erogatore=erogatore)
+        n, righe = n + 1, righe + c.righe
+    return n, righe

@@ -1,0 +1,201 @@
+"""Pages of the social demand: thin over selectors (aggregates) and services (suppression, log)."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from territorio.models import Ambito
+from zona.lib import formato, valori
+from zona.lib.downloads import scarica_tabella
+from zona.lib.ingressi import ParametroNonValido, parametro, scelta
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, policy
+from zona.lib.tabular import FileRifiutato
+
+from . import importa, permessi, selectors, services
+from .forms import CaricaEstrattoForm
+from .oscuramento import Oscuramento, oscura
+from .permessi import CARICA_ESTRATTI
+
+MESI = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"]
+
+
+def _anno(request):
+    anni = selectors.anni_disponibili()
+    predefinito = anni[0] if anni else datetime.date.today().year - 1
+    return parametro(request, "anno", valori.anno, predefinito, minimo=1990, massimo=2100), anni
+
+
+def _cifra(v, decimali=0):
+    return v if isinstance(v, str) else formato.numero(v, decimali)
+
+
+@policy(read=PUBBLICO)
+def provincia(request):
+    try:
+        anno, anni = _anno(request)
+    except ParametroNonValido as e:
+        return e.risposta()
+    nomi = selectors.nomi("ambito")
+    righe = []
+    for codice, aggregati in sorted(services.per_territorio(selectors.aggregati("ambito", anno)).items()):
+        for a, utenti, interventi, spesa in services.righe_territorio(aggregati):
+            if a.area == selectors.TOTALE:
+                righe.append((codice, nomi.get(codice, codice), _cifra(utenti), _cifra(interventi), _cifra(spesa, 2)))
+    return render(
+        request,
+        "domanda/provincia.html",
+        {
+            "anno": anno,
+            "anni": anni,
+            "righe": righe,
+            "aree": selectors.aree(),
+            "nomenclatore": selectors.nomenclatore(),
+            "puo_caricare": permessi.puo_caricare(request.user),
+            "coordinamento": permessi.puo_vedere_non_oscurati(request.user, None),
+        },
+    )
+
+
+def _tabella_sesso_eta(conteggi, oscurata):
+    """Rows (sex, [band cells], total) and the band totals of a table of users by sex and age
+    band, suppressed with the lines of its rows and columns."""
+    fasce = [f for f, _, _ in selectors.FASCE] + (["?"] if any(f == "?" for _, f in conteggi) else [])
+    valori_ = dict(conteggi)
+    for s in ("M", "F"):
+        valori_[(s, "")] = sum(n for (ss, _), n in conteggi.items() if ss == s)
+    for f in fasce:
+        valori_[("", f)] = sum(n for (_, ff), n in conteggi.items() if ff == f)
+    valori_[("", "")] = sum(conteggi.values())
+    linee = [((s, ""), [(s, f) for f in fasce]) for s in ("M", "F")]
+    linee += [(("", f), [(s, f) for s in ("M", "F")]) for f in fasce]
+    linee += [(("", ""), [("M", ""), ("F", "")]), (("", ""), [("", f) for f in fasce])]
+    esito = oscura(valori_, linee) if oscurata else Oscuramento(set(), set())
+    righe = []
+    for s, nome in (("M", "Maschi"), ("F", "Femmine"), ("", "Totale")):
+        righe.append((nome, [_cifra(esito.mostra((s, f), valori_.get((s, f), 0))) for f in [*fasce, ""]]))
+    return fasce, righe
+
+
+@policy(read=PUBBLICO)
+def ambito(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    try:
+        anno, anni = _anno(request)
+        formato_file = scelta(request, "formato", {"csv", "xlsx"})
+        riservato = scelta(request, "riservato", {"1"}) == "1"
+    except ParametroNonValido as e:
+        return e.risposta()
+    puo_riservato = permessi.puo_vedere_non_oscurati(request.user, ambito.pk)
+    oscurata = not (riservato and puo_riservato)
+    if not oscurata:
+        services.registra_visione(
+            request.user,
+            f"ambito {ambito.pk}, anno {anno}, pagina della domanda{' ' + formato_file if formato_file else ''}",
+        )
+    aggregati = selectors.aggregati("ambito", anno, [ambito.pk])
+    righe = services.righe_territorio(aggregati, oscurata)
+    if formato_file:
+        return scarica_tabella(
+            f"domanda-{ambito.pk}-{anno}",
+            formato_file,
+            services.COLONNE_EXPORT,
+            [["ambito", ambito.pk, ambito.nome, anno, a.area, a.intervento, u, i, s] for a, u, i, s in righe],
+        )
+    nomi_aree = {a.codice: a.nome for a in selectors.aree()}
+    descrizioni = {i.codice: i.descrizione for i in selectors.nomenclatore()}
+    descrizioni[selectors.SENZA_CODICE] = "Interventi senza codice del nomenclatore"
+    tabella = []
+    for a, utenti, interventi, spesa in righe:
+        if a.area == selectors.TOTALE:
+            etichetta, livello = "Totale", "totale"
+        elif a.intervento:
+            etichetta, livello = f"{a.intervento} {descrizioni.get(a.intervento, '')}", "intervento"
+        else:
+            etichetta, livello = nomi_aree.get(a.area, a.area), "area"
+        per_utente = None
+        if not isinstance(utenti, str) and not isinstance(spesa, str) and utenti:
+            per_utente = formato.numero(spesa / utenti, 2)
+        tabella.append((etichetta, livello, _cifra(utenti), _cifra(interventi), _cifra(spesa, 2), per_utente))
+    fasce, sesso_eta = _tabella_sesso_eta(selectors.per_sesso_eta("ambito", anno, ambito.pk), oscurata)
+    return render(
+        request,
+        "domanda/ambito.html",
+        {
+            "ambito": ambito,
+            "anno": anno,
+            "anni": anni,
+            "tabella": tabella,
+            "fasce": fasce,
+            "sesso_eta": sesso_eta,
+            "oscurata": oscurata,
+            "puo_riservato": puo_riservato,
+        },
+    )
+
+
+@policy(read=CARICA_ESTRATTI, write=CARICA_ESTRATTI)
+def carica(request):
+    form = CaricaEstrattoForm(
+        request.POST or None, request.FILES or None, initial={"periodo": importa.periodo_predefinito()}
+    )
+    errori = []
+    ammessi = permessi.erogatori_ammessi(request.user)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            c = importa.importa_estratto(
+                f.read(), f.name, periodo=form.cleaned_data["periodo"], utente=request.user, erogatori_ammessi=ammessi
+            )
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(
+                request, f"Estratto caricato: {c.righe} righe, {c.persone} persone ({c.erogatore}, {c.periodo})."
+            )
+            return redirect("domanda:carica")
+    return render(
+        request,
+        "domanda/carica.html",
+        {"form": form, "errori": errori, "colonne": importa.COLONNE, "storico": selectors.caricamenti(ammessi)},
+    )
+
+
+@policy(read=PUBBLICO)
+def modello(request):
+    response = HttpResponse(importa.modello_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modello-estratto-csi.csv"'
+    return response
+
+
+@policy(read=PUBBLICO)
+def trattamento(request):
+    return render(
+        request,
+        "domanda/trattamento.html",
+        {"anni_conservazione": settings.DOMANDA_CONSERVAZIONE_ANNI, "colonne": importa.COLONNE},
+    )
+
+
+@policy(read=COORDINAMENTO)
+def uso_csi(request):
+    try:
+        anno, anni = _anno(request)
+    except ParametroNonValido as e:
+        return e.risposta()
+    services.registra_visione(request.user, f"uso della CSI per Ambito e mese, anno {anno}")
+    nomi = selectors.nomi("ambito")
+    righe = [
+        (
+            nomi.get(u.ambito, u.ambito),
+            MESI[u.mese - 1],
+            formato.numero(u.righe),
+            formato.numero(u.persone),
+            formato.percentuale(None if u.quota_codificati is None else u.quota_codificati * 100),
+            formato.percentuale(None if u.quota_chiusi is None else u.quota_chiusi * 100),
+        )
+        for u in selectors.uso_csi(anno)
+    ]
+    return render(request, "domanda/uso_csi.html", {"anno": anno, "anni": anni, "righe": righe})
