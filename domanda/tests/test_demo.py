@@ -5,8 +5,6 @@ import pytest
 from domanda import selectors
 from domanda.sintetico import genera
 
-pytestmark = pytest.mark.django_db
-
 
 def test_generator_is_deterministic_and_has_movers():
     ambiti = {"a": ["000001", "000002", "000003"], "b": ["000004", "000005"]}
@@ -20,6 +18,7 @@ def test_generator_is_deterministic_and_has_movers():
     assert any(len(c) > 1 for c in residenze.values())  # someone lived in two Comuni in a year
 
 
+@pytest.mark.django_db
 def test_demo_alto_sebino_home_care_as_published(demo_db):
     """PdZ Alto Sebino 2021-2023, Tab. 3.2 (SAD: 81 users, 6.384 hours) and Tab. 3.3 (ADM: 42
     users, 1.233 hours), the 2020 figures, reproduced in both synthetic years."""
