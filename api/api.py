@@ -335,6 +335,7 @@ def valori_indicatori(
 def _aggiungi_router():
     # Imported here: the routers of the apps import this module's api only through zona.lib.
     from documenti.api import router as documenti
+    from domanda.api import router as domanda
     from fondi.api import router as fondi
     from monitoraggio.api import router as monitoraggio
     from programmazione.api import router as programmazione
@@ -343,6 +344,7 @@ def _aggiungi_router():
     api.add_router("/", fondi)
     api.add_router("/", monitoraggio)
     api.add_router("/", documenti)
+    api.add_router("/", domanda)
 
 
 _aggiungi_router()

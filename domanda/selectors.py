@@ -164,6 +164,35 @@ def per_sesso_eta(livello, anno, codice):
     return {(s, f): n for s, f, n in _esegui(sql, _parametri(anno, [codice]))}
 
 
+@dataclass(frozen=True)
+class Sintesi:
+    utenti: int
+    nuovi: int | None  # None when no extract of the year before is loaded
+    in_carico_31_dicembre: int
+
+
+def sintesi(livello, anno, codice):
+    """Users of one territory in `anno`; new users (no row anywhere in the year before); people
+    in charge on 31 December (an episode without end, or ending that day)."""
+    precedente = Episodio.objects.filter(
+        caricamento__periodo=anno - 1, caricamento__sostituito_da__isnull=True
+    ).exists()
+    p = _parametri(anno, [codice])
+    p["precedente"] = anno - 1
+    p["fine_anno"] = datetime.date(anno, 12, 31)
+    sql = (
+        "SELECT COUNT(DISTINCT e.persona), "
+        "COUNT(DISTINCT CASE WHEN NOT EXISTS ("
+        f"SELECT 1 FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 ON k2.id = e2.caricamento_id "
+        "AND k2.sostituito_da_id IS NULL AND k2.periodo = %(precedente)s WHERE e2.persona = e.persona"
+        ") THEN e.persona END), "
+        "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona END) "
+        f"{_base(livello, [codice])}"
+    )
+    utenti, nuovi, in_carico = _esegui(sql, p)[0]
+    return Sintesi(utenti, nuovi if precedente else None, in_carico)
+
+
 def nomi(livello):
     modello = {"comune": Comune, "ambito": Ambito, "distretto": Distretto, "asst": ASST, "ats": ATS}[livello]
     return dict(modello.objects.values_list("pk", "nome"))

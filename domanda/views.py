@@ -120,6 +120,17 @@ def ambito(request, codice):
             per_utente = formato.numero(spesa / utenti, 2)
         tabella.append((etichetta, livello, _cifra(utenti), _cifra(interventi), _cifra(spesa, 2), per_utente))
     fasce, sesso_eta = _tabella_sesso_eta(selectors.per_sesso_eta("ambito", anno, ambito.pk), oscurata)
+    s = selectors.sintesi("ambito", anno, ambito.pk)
+    # Single counts, each its own table: primary suppression is all they need (the returning
+    # users, utenti - nuovi, are not shown).
+    piccolo = oscura({"utenti": s.utenti, "nuovi": s.nuovi or 0, "in_carico": s.in_carico_31_dicembre}, [])
+    if not oscurata:
+        piccolo = Oscuramento(set(), set())
+    sintesi = {
+        "utenti": _cifra(piccolo.mostra("utenti", s.utenti)),
+        "nuovi": None if s.nuovi is None else _cifra(piccolo.mostra("nuovi", s.nuovi)),
+        "in_carico": _cifra(piccolo.mostra("in_carico", s.in_carico_31_dicembre)),
+    }
     return render(
         request,
         "domanda/ambito.html",
@@ -130,6 +141,7 @@ def ambito(request, codice):
             "tabella": tabella,
             "fasce": fasce,
             "sesso_eta": sesso_eta,
+            "sintesi": sintesi,
             "oscurata": oscurata,
             "puo_riservato": puo_riservato,
         },

@@ -108,3 +108,23 @@ def test_retention_deletes_rows_and_keeps_aggregates(estratti):
     assert (caricamenti, righe) == (2, 16)
     assert not Episodio.objects.exists()
     assert sorted(selectors.aggregati("ambito", 2024), key=str) == sorted(prima, key=str)
+
+
+def test_new_users_and_people_in_charge_on_31_december(estratti):
+    s = selectors.sintesi("ambito", 2024, "lago")
+    assert (s.utenti, s.nuovi, s.in_carico_31_dicembre) == (14, None, 14)  # no 2023 extract: unknown
+    # 2023: the mover and one other, the other's intervention ended in March.
+    testo = (
+        ",".join(COLONNE)
+        + "\n"
+        + "\n".join(
+            [
+                f"016901,{_cf(0)},016901,,,anziani,D1,2023-01-10,,1,1,0",
+                f"016901,{_cf(1)},016902,,,anziani,D1,2023-01-10,2023-03-31,1,1,0",
+            ]
+        )
+    )
+    importa_estratto(testo.encode(), "2023.csv", periodo=2023)
+    s = selectors.sintesi("ambito", 2024, "lago")
+    assert s.nuovi == 12
+    assert selectors.sintesi("ambito", 2023, "lago").in_carico_31_dicembre == 1

@@ -41,6 +41,7 @@ def test_public_page_is_suppressed(lago, client):
     testo = r.content.decode()
     assert 'data-testid="oscurata"' in testo and "Mostra i dati non oscurati" not in testo
     assert "&lt;5" in testo and "n.d." in testo
+    assert "Persone in carico al 31 dicembre: <strong>9</strong>" in testo
     # Asking for the reserved view without the role changes nothing and logs nothing.
     r = client.get("/ambiti/lago/domanda/?anno=2024&riservato=1")
     assert 'data-testid="oscurata"' in r.content.decode()
@@ -120,3 +121,18 @@ def test_roles(lago, client):
     assert VisioneRiservata.objects.filter(utente=coordinamento).count() == 1
     assert client.get("/domanda/trattamento/").status_code == 200
     assert client.get("/domanda/?anno=abc").status_code == 400
+
+
+def test_api_is_always_suppressed(lago, client):
+    coordinamento = utente_con_ruolo("coord", "coordinamento")
+    client.force_login(coordinamento)
+    r = client.get("/api/ambiti/lago/domanda?anno=2024")
+    assert r.status_code == 200
+    righe = {(x["area_utenza"], x["codice_intervento"]): x for x in r.json()}
+    assert righe[("anziani", "E2")]["utenti"] == "<5" and righe[("anziani", "D1")]["spesa"] == "n.d."
+    assert righe[("TOTALE", "")]["utenti"] == "9"
+    assert client.get("/api/ambiti/atlantide/domanda?anno=2024").status_code == 404
+    assert not VisioneRiservata.objects.exists()
+    r = client.get("/api/domanda/nomenclatore")
+    assert {"codice": "C2", "descrizione": "Sostegno socio-educativo territoriale o domiciliare (ADM)",
+            "macroarea": "Interventi e servizi", "unita": "ore"} in r.json()  # fmt: skip
