@@ -1,13 +1,13 @@
 """Demo of the social demand: SYNTHETIC CSI extracts (domanda.sintetico) for the 14 Ambiti in
 2023 and 2024, loaded through the real importer (pseudonyms and all)."""
 
-import csv
 import datetime
 import io
 
 from django.db import transaction
 
 from territorio.models import AppartenenzaComune
+from zona.lib.downloads import scrivi_csv
 
 from .importa import COLONNE, importa_estratto
 from .models import CaricamentoEstratto
@@ -18,9 +18,7 @@ PREFISSO = "demo-sintetico"
 
 def _csv(righe):
     buffer = io.StringIO()
-    w = csv.DictWriter(buffer, fieldnames=COLONNE)
-    w.writeheader()
-    w.writerows(righe)
+    scrivi_csv(buffer, COLONNE, ([r[c] for c in COLONNE] for r in righe))
     return buffer.getvalue().encode()
 
 

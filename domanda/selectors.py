@@ -26,7 +26,7 @@ from .models import AggregatoConservato, AreaUtenza, CaricamentoEstratto, Episod
 LIVELLI = ("comune", "ambito", "distretto", "asst", "ats")
 TOTALE = "TOTALE"
 # The code of the rows the CSI did not code (an empty code means "every intervention").
-SENZA_CODICE = "-"
+SENZA_CODICE = "NC"
 FASCE = (("0-17", 0, 17), ("18-64", 18, 64), ("65-74", 65, 74), ("75+", 75, None))
 
 

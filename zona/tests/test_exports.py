@@ -39,9 +39,13 @@ EXPORTS = [
     (("export_territorio",), "csv"),
     (("export_indicatori", "--livello", "ambito", "--anno", "2023"), "csv"),
     (("export_indicatori", "--livello", "comune", "--anno", "2023"), "csv"),
+    ("/ambiti/alto-sebino/domanda/?formato=csv&anno=2024", "csv"),
+    ("/ambiti/alto-sebino/domanda/?formato=xlsx&anno=2024", "xlsx"),
+    (("export_domanda", "--livello", "comune", "--anno", "2024"), "csv"),
+    (("export_nomenclatore",), "csv"),
 ]
 # Downloads of fixed content (no user data to neutralise): the hostile names cannot appear.
-SENZA_DATI = {"/dati/modello.csv", "/dati/modello.xlsx"}
+SENZA_DATI = {"/dati/modello.csv", "/dati/modello.xlsx", ("export_nomenclatore",)}
 
 
 def celle(contenuto, formato):
