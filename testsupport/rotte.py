@@ -75,6 +75,13 @@ def _di_obiettivo(modello, argomento, **fissi):
     return trova
 
 
+def _primi(modello, n=2):
+    def trova():
+        return list(apps.get_model(modello).objects.order_by("pk").values_list("pk", flat=True)[:n])
+
+    return trova
+
+
 ESEMPI = {
     "codice": ["alto-sebino", "dalmine"],
     "fondo": ["fnps", "fna-b2"],
@@ -91,6 +98,8 @@ ESEMPI = {
     ),
     "monitoraggio:misurazione": _di_obiettivo("programmazione.IndicatoreObiettivo", "indicatore"),
     "monitoraggio:stato_azione": _di_obiettivo("programmazione.Azione", "azione"),
+    "coprogrammazione:organizzazione.pk": _primi("coprogrammazione.Organizzazione"),
+    "tavolo": _primi("coprogrammazione.Tavolo"),
 }
 
 _ARGOMENTO = re.compile(r"<(?:(\w+):)?(\w+)>")

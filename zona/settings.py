@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "domanda",
     "programmazione",
     "fondi",
+    "coprogrammazione",
     "monitoraggio",
     "documenti",
     "api",
@@ -196,11 +197,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 ACCESSO_LIMITE_UTENTE = int(os.environ.get("ACCESSO_LIMITE_UTENTE", "10"))
 
-# Mail (the one-time login codes). The demo prints it on the console.
+# Mail (the one-time login codes, the invitations and minutes of the co-programming tables).
+# The demo writes every message as a file in EMAIL_FILE_PATH, where a user can open it.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "email"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("domanda.urls")),
     path("", include("programmazione.urls")),
     path("", include("fondi.urls")),
+    path("", include("coprogrammazione.urls")),
     path("", include("monitoraggio.urls")),
     path("", include("documenti.urls")),
     path("account/", include("accounts.urls")),

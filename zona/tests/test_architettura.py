@@ -39,7 +39,7 @@ ORDINE = [
     # offerta: here
     "programmazione",
     "fondi",  # funds: allocates plan resources, imports programmazione
-    # coprogrammazione: here
+    "coprogrammazione",  # co-programming and governance acts: tables hang off plans
     "monitoraggio",
     "documenti",
     "api",

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
+from coprogrammazione.demo import carica_demo as carica_coprogrammazione
 from domanda.demo import carica_demo as carica_domanda
 from fondi.demo import carica_demo as carica_fondi
 from monitoraggio.demo import carica_demo as carica_monitoraggio
@@ -50,6 +51,11 @@ class Command(BaseCommand):
             f"Fondi: catalogo di {fondi} fondi; {movimenti} movimenti del registro 2025 di Alto Sebino e Dalmine "
             "(illustrativi, tranne le quote FNPS del Prologo 2025-2027)."
         )
+        if carica_coprogrammazione():
+            self.stdout.write(
+                "Co-programmazione: avviso 2021, tavoli e road-map settembre-novembre 2021 di Alto Sebino, "
+                "priorità collegate agli obiettivi 2021-2023, seduta dell'Assemblea del 15.12.2021."
+            )
         valutati, dalmine_2018, misure = carica_monitoraggio()
         self.stdout.write(
             f"Monitoraggio: {valutati} schede di valutazione (Tabella 2) di Alto Sebino 2018-2020, "

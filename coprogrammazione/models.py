@@ -1,0 +1,416 @@
+"""Co-programming of a Piano di Zona (art. 55 of the Codice del Terzo Settore) and the acts of
+the Assemblea dei Sindaci.
+
+- `Organizzazione`: the registry of third-sector organisations (ETS) and other partners (Comuni,
+  ATS, ASST, schools, parishes, ...), provincial, with the codice fiscale as key when known.
+  It holds no personal data: its public page shows everything in it.
+- The procedure of a plan: `Avviso` (the public notice, its `AreaAvviso` macro-areas),
+  `Manifestazione` (who answered, when, for which areas, accepted or not and why), `Tavolo`
+  (topic, area, coordinator, `Componente` members), `Incontro` (date, place, agenda, minutes,
+  `Presenza`), `Esito` (a need or proposal recorded at a table, linked to the objectives of
+  the plan that answer it).
+- `Seduta` of the Assemblea dei Sindaci of an Ambito, `PresenzaComune`, `Delibera`.
+
+Personal data: the names and emails of members (`Componente`) and of people present
+(`Presenza.persona`) are shown only to the Ufficio di Piano of the plan's Ambito and to the
+coordination (coprogrammazione.permessi.vede_dati_personali). Everything that hangs off a plan
+is filtered by the plan's visibility (programmazione.models.VisibiliQuerySet): a draft plan's
+co-programming is not public.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from programmazione.models import VisibiliQuerySet
+from zona.lib.locking import ConVersione
+
+
+class TipoOrganizzazione(models.TextChoices):
+    ETS = "ets", "Ente del terzo settore"
+    COOPERATIVA = "cooperativa", "Cooperativa sociale"
+    ASSOCIAZIONE = "associazione", "Associazione non iscritta al RUNTS"
+    COMUNE = "comune", "Comune"
+    ATS = "ats", "ATS"
+    ASST = "asst", "ASST"
+    SCUOLA = "scuola", "Istituto scolastico"
+    FORZE_ORDINE = "forze_ordine", "Forze dell'ordine"
+    PARROCCHIA = "parrocchia", "Parrocchia o ente religioso"
+    SINDACATO = "sindacato", "Organizzazione sindacale"
+    ALTRO = "altro", "Altro"
+
+
+class SezioneRunts(models.TextChoices):
+    """The sections of the Registro unico nazionale del terzo settore (art. 46 CTS)."""
+
+    ODV = "a", "a) Organizzazioni di volontariato"
+    APS = "b", "b) Associazioni di promozione sociale"
+    FILANTROPICI = "c", "c) Enti filantropici"
+    IMPRESE_SOCIALI = "d", "d) Imprese sociali, incluse le cooperative sociali"
+    RETI = "e", "e) Reti associative"
+    MUTUO_SOCCORSO = "f", "f) Società di mutuo soccorso"
+    ALTRI = "g", "g) Altri enti del terzo settore"
+
+
+class Organizzazione(ConVersione):
+    nome = models.CharField(max_length=300)
+    codice_fiscale = models.CharField("codice fiscale", max_length=16, blank=True)
+    tipo = models.CharField(max_length=15, choices=TipoOrganizzazione.choices)
+    forma_giuridica = models.CharField("forma giuridica", max_length=100, blank=True)
+    runts_numero = models.CharField("numero di iscrizione al RUNTS", max_length=30, blank=True)
+    runts_sezione = models.CharField("sezione del RUNTS", max_length=1, choices=SezioneRunts.choices, blank=True)
+    sede_comune = models.ForeignKey(
+        "territorio.Comune", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="sede"
+    )
+    indirizzo = models.CharField("indirizzo della sede", max_length=300, blank=True)
+    comuni = models.ManyToManyField(
+        "territorio.Comune", blank=True, related_name="+", verbose_name="Comuni di attività"
+    )
+    aree = models.ManyToManyField(
+        "programmazione.AreaPolicy", blank=True, related_name="+", verbose_name="aree di intervento"
+    )
+    fonte = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "organizzazione"
+        verbose_name_plural = "organizzazioni"
+        ordering = ["nome"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codice_fiscale"], condition=~Q(codice_fiscale=""), name="organizzazione_cf_unico"
+            ),
+            models.UniqueConstraint(fields=["nome"], condition=Q(codice_fiscale=""), name="organizzazione_senza_cf"),
+            models.CheckConstraint(
+                condition=Q(runts_numero="") | ~Q(runts_sezione=""),
+                name="organizzazione_runts_con_sezione",
+                violation_error_message="Con il numero di iscrizione al RUNTS va indicata la sezione.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nome
+
+
+# --- the procedure of a plan -----------------------------------------------------------------
+
+
+class DiPianoQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "piano__"
+
+
+class DiAvvisoQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "avviso__piano__"
+
+
+class DiTavoloQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "tavolo__piano__"
+
+
+class DiIncontroQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "incontro__tavolo__piano__"
+
+
+class Avviso(ConVersione):
+    """The public notice of manifestation of interest for the co-programming of a plan."""
+
+    piano = models.ForeignKey("programmazione.Piano", on_delete=models.CASCADE, related_name="avvisi")
+    titolo = models.CharField(max_length=300)
+    atto = models.CharField("atto di approvazione", max_length=300, blank=True)
+    approvato_il = models.DateField("approvato il", null=True, blank=True)
+    pubblicato_il = models.DateField("pubblicato il", null=True, blank=True)
+    scadenza = models.DateField("scadenza delle manifestazioni", null=True, blank=True)
+    testo = models.TextField(blank=True)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    objects = DiPianoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avviso"
+        verbose_name_plural = "avvisi"
+        ordering = ["piano", "pubblicato_il", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scadenza__isnull=True)
+                | Q(pubblicato_il__isnull=True)
+                | Q(scadenza__gte=F("pubblicato_il")),
+                name="avviso_scadenza_dopo_pubblicazione",
+                violation_error_message="La scadenza non può precedere la pubblicazione.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titolo
+
+
+class AreaAvviso(models.Model):
+    """A macro-area of work named by the notice (mapped, when it is, to a macro-area of the plan)."""
+
+    avviso = models.ForeignKey(Avviso, on_delete=models.CASCADE, related_name="aree")
+    numero = models.PositiveSmallIntegerField()
+    titolo = models.CharField(max_length=300)
+    temi = models.TextField(blank=True)
+    macroarea = models.ForeignKey(
+        "programmazione.MacroArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = DiAvvisoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "macroarea dell'avviso"
+        verbose_name_plural = "macroaree dell'avviso"
+        ordering = ["avviso", "numero"]
+        constraints = [models.UniqueConstraint(fields=["avviso", "numero"], name="area_avviso_unica")]
+
+    def __str__(self):
+        return f"{self.numero}. {self.titolo}"
+
+
+class Manifestazione(models.Model):
+    """A manifestation of interest received for a notice."""
+
+    avviso = models.ForeignKey(Avviso, on_delete=models.CASCADE, related_name="manifestazioni")
+    organizzazione = models.ForeignKey(Organizzazione, on_delete=models.PROTECT, related_name="manifestazioni")
+    ricevuta_il = models.DateField("ricevuta il", null=True, blank=True)
+    aree = models.ManyToManyField(AreaAvviso, blank=True, related_name="manifestazioni")
+    # None: not decided yet.
+    accolta = models.BooleanField(null=True, blank=True)
+    motivo = models.TextField("motivazione", blank=True)
+
+    objects = DiAvvisoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "manifestazione di interesse"
+        verbose_name_plural = "manifestazioni di interesse"
+        ordering = ["avviso", "organizzazione__nome"]
+        constraints = [
+            models.UniqueConstraint(fields=["avviso", "organizzazione"], name="manifestazione_unica"),
+            models.CheckConstraint(
+                condition=~Q(accolta=False) | ~Q(motivo=""),
+                name="manifestazione_respinta_motivata",
+                violation_error_message="Una manifestazione non accolta va motivata.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organizzazione} – {self.avviso}"
+
+
+class Tavolo(models.Model):
+    """A working table of the co-programming (or a focus group, a laboratory)."""
+
+    piano = models.ForeignKey("programmazione.Piano", on_delete=models.CASCADE, related_name="tavoli")
+    titolo = models.CharField("tema", max_length=300)
+    area = models.ForeignKey(AreaAvviso, on_delete=models.SET_NULL, null=True, blank=True, related_name="tavoli")
+    coordinatore = models.ForeignKey(
+        Organizzazione,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tavoli_coordinati",
+        verbose_name="coordinato da",
+    )
+    descrizione = models.TextField(blank=True)
+    ordine = models.PositiveSmallIntegerField(default=0)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    objects = DiPianoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tavolo"
+        verbose_name_plural = "tavoli"
+        ordering = ["piano", "ordine", "titolo"]
+        constraints = [models.UniqueConstraint(fields=["piano", "titolo"], name="tavolo_unico")]
+
+    def __str__(self):
+        return self.titolo
+
+
+class Componente(models.Model):
+    """A member of a table: an organisation, and (personal data) the person who represents it."""
+
+    tavolo = models.ForeignKey(Tavolo, on_delete=models.CASCADE, related_name="componenti")
+    organizzazione = models.ForeignKey(
+        Organizzazione, on_delete=models.PROTECT, null=True, blank=True, related_name="partecipazioni"
+    )
+    nome = models.CharField("nome e cognome", max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    coordinatore = models.BooleanField("coordina il tavolo", default=False)
+
+    objects = DiTavoloQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "componente"
+        verbose_name_plural = "componenti"
+        ordering = ["tavolo", "organizzazione__nome", "nome"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organizzazione__isnull=False) | ~Q(nome=""),
+                name="componente_qualcuno",
+                violation_error_message="Indicare l'organizzazione o la persona.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organizzazione or self.nome)
+
+
+class Incontro(models.Model):
+    tavolo = models.ForeignKey(Tavolo, on_delete=models.CASCADE, related_name="incontri")
+    data = models.DateField()
+    ora = models.TimeField(null=True, blank=True)
+    luogo = models.CharField(max_length=300, blank=True)
+    online = models.BooleanField("a distanza", default=False)
+    ordine_del_giorno = models.TextField("ordine del giorno", blank=True)
+    verbale = models.TextField(blank=True)
+    decisioni = models.TextField(blank=True)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    objects = DiTavoloQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "incontro"
+        verbose_name_plural = "incontri"
+        ordering = ["data", "ora", "pk"]
+
+    def __str__(self):
+        return f"{self.tavolo} – {self.data:%d/%m/%Y}"
+
+
+class Presenza(models.Model):
+    """Attendance at a meeting: an organisation, a person (personal data), or both."""
+
+    incontro = models.ForeignKey(Incontro, on_delete=models.CASCADE, related_name="presenze")
+    organizzazione = models.ForeignKey(
+        Organizzazione, on_delete=models.PROTECT, null=True, blank=True, related_name="presenze"
+    )
+    persona = models.CharField("nome e cognome", max_length=200, blank=True)
+
+    objects = DiIncontroQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "presenza"
+        verbose_name_plural = "presenze"
+        ordering = ["incontro", "organizzazione__nome", "persona"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organizzazione__isnull=False) | ~Q(persona=""),
+                name="presenza_qualcuno",
+                violation_error_message="Indicare l'organizzazione o la persona presente.",
+            ),
+        ]
+
+
+class TipoEsito(models.TextChoices):
+    BISOGNO = "bisogno", "Bisogno"
+    PROPOSTA = "proposta", "Proposta"
+    PRIORITA = "priorita", "Priorità"
+
+
+class Esito(models.Model):
+    """A need, proposal or priority recorded at a table, and the objectives that answer it."""
+
+    tavolo = models.ForeignKey(Tavolo, on_delete=models.CASCADE, related_name="esiti")
+    incontro = models.ForeignKey(Incontro, on_delete=models.SET_NULL, null=True, blank=True, related_name="esiti")
+    tipo = models.CharField(max_length=10, choices=TipoEsito.choices)
+    testo = models.TextField()
+    obiettivi = models.ManyToManyField("programmazione.Obiettivo", blank=True, related_name="esiti_coprogrammazione")
+    ordine = models.PositiveSmallIntegerField(default=0)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    objects = DiTavoloQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "esito"
+        verbose_name_plural = "esiti"
+        ordering = ["tavolo", "ordine", "pk"]
+
+    def __str__(self):
+        return self.testo[:80]
+
+
+class InvioEmail(models.Model):
+    """An invitation or minutes sent to the members of a table: what was sent, to how many, how
+    it went (sending happens after the request, coprogrammazione.posta)."""
+
+    class Tipo(models.TextChoices):
+        INVITO = "invito", "Invito"
+        VERBALE = "verbale", "Verbale"
+
+    class Stato(models.TextChoices):
+        IN_CODA = "in_coda", "In coda"
+        INVIATO = "inviato", "Inviato"
+        ERRORE = "errore", "Non inviato"
+
+    incontro = models.ForeignKey(Incontro, on_delete=models.CASCADE, related_name="invii")
+    tipo = models.CharField(max_length=10, choices=Tipo.choices)
+    destinatari = models.PositiveIntegerField(default=0)
+    stato = models.CharField(max_length=10, choices=Stato.choices, default=Stato.IN_CODA)
+    errore = models.CharField(max_length=300, blank=True)
+    creato_il = models.DateTimeField(auto_now_add=True)
+    creato_da = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = DiIncontroQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invio email"
+        verbose_name_plural = "invii email"
+        ordering = ["-creato_il", "-pk"]
+
+
+# --- Assemblea dei Sindaci -------------------------------------------------------------------
+
+
+class Seduta(ConVersione):
+    """A sitting of the Assemblea dei Sindaci of an Ambito. Its acts are public."""
+
+    ambito = models.ForeignKey("territorio.Ambito", on_delete=models.PROTECT, related_name="sedute")
+    data = models.DateField()
+    luogo = models.CharField(max_length=300, blank=True)
+    ordine_del_giorno = models.TextField("ordine del giorno", blank=True)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "seduta dell'Assemblea dei Sindaci"
+        verbose_name_plural = "sedute dell'Assemblea dei Sindaci"
+        ordering = ["ambito", "-data"]
+        constraints = [models.UniqueConstraint(fields=["ambito", "data"], name="seduta_unica_per_giorno")]
+
+    def __str__(self):
+        return f"Assemblea dei Sindaci {self.ambito} del {self.data:%d/%m/%Y}"
+
+
+class PresenzaComune(models.Model):
+    seduta = models.ForeignKey(Seduta, on_delete=models.CASCADE, related_name="presenze")
+    comune = models.ForeignKey("territorio.Comune", on_delete=models.PROTECT, related_name="+")
+    presente = models.BooleanField(default=True)
+    # Where the statute weighs votes (e.g. by population): the weight of this Comune's vote.
+    peso = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "presenza di un Comune"
+        verbose_name_plural = "presenze dei Comuni"
+        ordering = ["seduta", "comune__nome"]
+        constraints = [models.UniqueConstraint(fields=["seduta", "comune"], name="presenza_comune_unica")]
+
+
+class Delibera(models.Model):
+    seduta = models.ForeignKey(Seduta, on_delete=models.CASCADE, related_name="delibere")
+    numero = models.CharField(max_length=30, blank=True)
+    data = models.DateField()
+    oggetto = models.CharField(max_length=500)
+    piano = models.ForeignKey(
+        "programmazione.Piano",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delibere",
+        verbose_name="piano a cui si riferisce",
+    )
+    testo = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "delibera"
+        verbose_name_plural = "delibere"
+        ordering = ["seduta", "data", "numero"]
+
+    def __str__(self):
+        return f"Delibera {self.numero or 's.n.'} del {self.data:%d/%m/%Y}: {self.oggetto}"

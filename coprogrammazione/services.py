@@ -1,0 +1,142 @@
+"""Writes of the co-programming and of the Assemblea's acts: checked, in one transaction.
+
+Every function takes the acting user first (None for the system: the demo loader, commands) and
+raises PermissionDenied when the user may not write (coprogrammazione.permessi), ValidationError
+with an Italian message when a rule is broken; nothing is saved then. The audit trail
+(django-auditlog, apps.py) records who changed what.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import permessi
+from .models import (
+    AreaAvviso,
+    Avviso,
+    Componente,
+    Delibera,
+    Esito,
+    Incontro,
+    Manifestazione,
+    Presenza,
+    PresenzaComune,
+    Seduta,
+    Tavolo,
+)
+
+
+def _controlla(user, piano):
+    if user is not None and not permessi.puo_scrivere(user, piano):
+        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito registra la co-programmazione del suo piano.")
+
+
+def _salva(oggetto):
+    oggetto.full_clean()
+    oggetto.save()
+    return oggetto
+
+
+@transaction.atomic
+def crea_avviso(user, piano, titolo, aree=(), **campi):
+    """A notice with its macro-areas (`aree`: titles, or (titolo, temi, macroarea) tuples)."""
+    _controlla(user, piano)
+    avviso = _salva(Avviso(piano=piano, titolo=titolo, **campi))
+    for numero, area in enumerate(aree, start=1):
+        titolo_area, temi, macro = area if isinstance(area, tuple) else (area, "", None)
+        if macro is not None and macro.piano_id != piano.pk:
+            raise ValidationError("La macroarea indicata non è di questo piano.")
+        _salva(AreaAvviso(avviso=avviso, numero=numero, titolo=titolo_area, temi=temi, macroarea=macro))
+    return avviso
+
+
+@transaction.atomic
+def registra_manifestazione(user, avviso, organizzazione, aree=(), **campi):
+    _controlla(user, avviso.piano)
+    aree = list(aree)
+    if any(a.avviso_id != avviso.pk for a in aree):
+        raise ValidationError("Una delle aree indicate non è di questo avviso.")
+    if Manifestazione.objects.filter(avviso=avviso, organizzazione=organizzazione).exists():
+        raise ValidationError(f"{organizzazione} ha già una manifestazione di interesse per questo avviso.")
+    m = _salva(Manifestazione(avviso=avviso, organizzazione=organizzazione, **campi))
+    m.aree.set(aree)
+    return m
+
+
+@transaction.atomic
+def crea_tavolo(user, piano, titolo, area=None, coordinatore=None, **campi):
+    _controlla(user, piano)
+    if area is not None and area.avviso.piano_id != piano.pk:
+        raise ValidationError("L'area indicata non è di un avviso di questo piano.")
+    if Tavolo.objects.filter(piano=piano, titolo=titolo).exists():
+        raise ValidationError(f"Il piano ha già un tavolo «{titolo}».")
+    return _salva(Tavolo(piano=piano, titolo=titolo, area=area, coordinatore=coordinatore, **campi))
+
+
+@transaction.atomic
+def aggiungi_componente(user, tavolo, organizzazione=None, nome="", email="", coordinatore=False):
+    _controlla(user, tavolo.piano)
+    return _salva(
+        Componente(tavolo=tavolo, organizzazione=organizzazione, nome=nome, email=email, coordinatore=coordinatore)
+    )
+
+
+@transaction.atomic
+def registra_incontro(user, tavolo, data, organizzazioni_presenti=(), persone_presenti=(), **campi):
+    """A meeting with the organisations and the people (names) present."""
+    _controlla(user, tavolo.piano)
+    incontro = _salva(Incontro(tavolo=tavolo, data=data, **campi))
+    for o in organizzazioni_presenti:
+        _salva(Presenza(incontro=incontro, organizzazione=o))
+    for p in persone_presenti:
+        _salva(Presenza(incontro=incontro, persona=p))
+    return incontro
+
+
+@transaction.atomic
+def registra_esito(user, tavolo, tipo, testo, obiettivi=(), incontro=None, **campi):
+    """A need or proposal of a table, with the objectives of the same plan that answer it."""
+    _controlla(user, tavolo.piano)
+    obiettivi = list(obiettivi)
+    estranei = [o.codice for o in obiettivi if o.piano_id != tavolo.piano_id]
+    if estranei:
+        raise ValidationError(f"Obiettivi di un altro piano: {', '.join(estranei)}.")
+    if incontro is not None and incontro.tavolo_id != tavolo.pk:
+        raise ValidationError("L'incontro indicato non è di questo tavolo.")
+    if "ordine" not in campi:
+        campi["ordine"] = Esito.objects.filter(tavolo=tavolo).count() + 1
+    esito = _salva(Esito(tavolo=tavolo, tipo=tipo, testo=testo, incontro=incontro, **campi))
+    esito.obiettivi.set(obiettivi)
+    return esito
+
+
+@transaction.atomic
+def collega_obiettivi(user, esito, obiettivi):
+    _controlla(user, esito.tavolo.piano)
+    obiettivi = list(obiettivi)
+    if any(o.piano_id != esito.tavolo.piano_id for o in obiettivi):
+        raise ValidationError("Si collegano solo obiettivi del piano del tavolo.")
+    esito.obiettivi.set(obiettivi)
+
+
+# --- Assemblea dei Sindaci ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def registra_seduta(user, ambito, data, comuni_presenti=(), comuni_assenti=(), delibere=(), **campi):
+    """A sitting with the attendance of the Comuni and its delibere: dicts with numero, data,
+    oggetto and optionally piano, testo."""
+    if user is not None and not permessi.puo_scrivere_assemblea(user, ambito.pk):
+        raise PermissionDenied("Solo l'Ufficio di Piano dell'Ambito registra le sedute della sua Assemblea.")
+    if Seduta.objects.filter(ambito=ambito, data=data).exists():
+        raise ValidationError(f"C'è già una seduta dell'Assemblea il {data:%d/%m/%Y}.")
+    seduta = _salva(Seduta(ambito=ambito, data=data, **campi))
+    for comune in comuni_presenti:
+        _salva(PresenzaComune(seduta=seduta, comune=comune, presente=True))
+    for comune in comuni_assenti:
+        _salva(PresenzaComune(seduta=seduta, comune=comune, presente=False))
+    for d in delibere:
+        piano = d.get("piano")
+        if piano is not None and piano.ambito_id != ambito.pk:
+            raise ValidationError("La delibera si riferisce al piano di un altro Ambito.")
+        _salva(Delibera(seduta=seduta, **d))
+    return seduta

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coprogrammazione"
+
+urlpatterns = [
+    path("organizzazioni/", views.organizzazioni, name="organizzazioni"),
+    path("organizzazioni/importa/", views.importa_organizzazioni, name="importa"),
+    path("organizzazioni/<id:pk>/", views.organizzazione, name="organizzazione"),
+    path("piani/<id:pk>/coprogrammazione/", views.piano, name="piano"),
+    path("obiettivi/<id:obiettivo>/coprogrammazione/", views.obiettivo, name="obiettivo"),
+    path("tavoli/<id:tavolo>/", views.tavolo, name="tavolo"),
+    path("coprogrammazione/calendario/", views.calendario, name="calendario"),
+    path("ambiti/<codice:codice>/assemblea/", views.assemblea, name="assemblea"),
+]

@@ -1,0 +1,239 @@
+"""Pages of the co-programming: thin over selectors (reads), services and posta (writes)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from programmazione.models import Obiettivo, Piano
+from programmazione.permessi import PIANO_VISIBILE
+from territorio.models import Ambito
+from zona.lib import valori
+from zona.lib.downloads import scarica_tabella
+from zona.lib.forms import errori_in_breve
+from zona.lib.ingressi import ParametroNonValido, parametro, scelta
+from zona.lib.policies import PUBBLICO, policy
+from zona.lib.tabular import FileRifiutato
+
+from . import importa, permessi, posta, selectors, services
+from .forms import EsitoForm, ImportaForm, IncontroForm, InvioForm
+from .models import Incontro, Organizzazione, Tavolo, TipoOrganizzazione
+from .permessi import REGISTRO_SCRIVIBILE, TAVOLO_SCRIVIBILE, TAVOLO_VISIBILE
+
+# --- registry of organisations ---------------------------------------------------------------
+
+
+@policy(read=PUBBLICO)
+def organizzazioni(request):
+    try:
+        testo = parametro(request, "q", max_lunghezza=100, predefinito="")
+        tipo = scelta(request, "tipo", set(TipoOrganizzazione.values))
+        formato = scelta(request, "formato", {"csv", "xlsx"})
+    except ParametroNonValido as e:
+        return e.risposta()
+    elenco = selectors.organizzazioni(testo, tipo)
+    if formato:
+        intestazione = ["nome", "tipo", "codice_fiscale", "forma_giuridica", "runts_numero", "runts_sezione", "sede"]
+        righe = [
+            [
+                o.nome,
+                o.tipo,
+                o.codice_fiscale,
+                o.forma_giuridica,
+                o.runts_numero,
+                o.runts_sezione,
+                o.sede_comune.nome if o.sede_comune else "",
+            ]
+            for o in elenco
+        ]
+        return scarica_tabella("organizzazioni", formato, intestazione, righe, foglio="Organizzazioni")
+    return render(
+        request,
+        "coprogrammazione/organizzazioni.html",
+        {
+            "organizzazioni": elenco[:500],
+            "totale": elenco.count(),
+            "q": testo,
+            "tipo": tipo,
+            "tipi": TipoOrganizzazione.choices,
+            "puo_importare": permessi.puo_scrivere_registro(request.user),
+        },
+    )
+
+
+@policy(read=PUBBLICO)
+def organizzazione(request, pk):
+    org = get_object_or_404(Organizzazione.objects.select_related("sede_comune"), pk=pk)
+    return render(
+        request,
+        "coprogrammazione/organizzazione.html",
+        {"p": selectors.pagina_organizzazione(org, request.user), "org": org},
+    )
+
+
+@policy(read=REGISTRO_SCRIVIBILE, write=REGISTRO_SCRIVIBILE)
+def importa_organizzazioni(request):
+    form = ImportaForm(request.POST or None, request.FILES or None)
+    errori = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            nuove, aggiornate = importa.importa_organizzazioni(
+                importa.leggi_file(f.read(), f.name), fonte=f"file {valori.mostra(f.name, 100)}"
+            )
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File caricato: {nuove} organizzazioni aggiunte, {aggiornate} aggiornate.")
+            return redirect("coprogrammazione:organizzazioni")
+    return render(
+        request,
+        "coprogrammazione/importa.html",
+        {"form": form, "errori": errori, "colonne": importa.TRACCIATO.colonne, "esempio": importa.ESEMPIO},
+    )
+
+
+# --- the procedure of a plan -----------------------------------------------------------------
+
+
+@policy(read=PIANO_VISIBILE)
+def piano(request, pk):
+    p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+    return render(
+        request,
+        "coprogrammazione/piano.html",
+        {
+            "piano": p,
+            "c": selectors.coprogrammazione_del_piano(p),
+            "puo_scrivere": permessi.puo_scrivere(request.user, p),
+        },
+    )
+
+
+def _moduli(tavolo, dati=None, azione=None):
+    incontri = Incontro.objects.filter(tavolo=tavolo)
+    return {
+        "incontro_form": IncontroForm(
+            dati if azione == "incontro" else None,
+            prefix="incontro",
+            organizzazioni=Organizzazione.objects.filter(partecipazioni__tavolo=tavolo).distinct(),
+        ),
+        "esito_form": EsitoForm(
+            dati if azione == "esito" else None,
+            prefix="esito",
+            incontri=incontri,
+            obiettivi=Obiettivo.objects.filter(piano=tavolo.piano).order_by("ordine", "codice"),
+        ),
+        "invio_form": InvioForm(dati if azione == "invio" else None, prefix="invio", incontri=incontri),
+    }
+
+
+def _scrivi(request, tavolo, azione, moduli):
+    """Runs the form named by `azione`; a message and True when something was saved."""
+    form = moduli.get(f"{azione}_form")
+    if form is None:
+        messages.error(request, "Operazione sconosciuta.")
+        return False
+    if not form.is_valid():
+        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
+        return False
+    d = form.cleaned_data
+    try:
+        if azione == "incontro":
+            services.registra_incontro(
+                request.user,
+                tavolo,
+                d["data"],
+                organizzazioni_presenti=d["presenti"],
+                ora=d["ora"],
+                luogo=d["luogo"],
+                online=d["online"],
+                ordine_del_giorno=d["ordine_del_giorno"],
+                verbale=d["verbale"],
+            )
+            messages.success(request, "Incontro registrato.")
+        elif azione == "esito":
+            services.registra_esito(
+                request.user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"]
+            )
+            messages.success(request, "Esito registrato.")
+        else:
+            invio = posta.invia(request.user, d["incontro"], d["tipo"])
+            messages.success(request, f"{invio.get_tipo_display()} in invio a {invio.destinatari} componenti.")
+    except ValidationError as e:
+        messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        return False
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+        return False
+    return True
+
+
+@policy(read=TAVOLO_VISIBILE, write=TAVOLO_SCRIVIBILE)
+def tavolo(request, tavolo):
+    t = get_object_or_404(Tavolo.objects.visibili_a(request.user).select_related("piano__ambito", "area"), pk=tavolo)
+    puo_scrivere = permessi.puo_scrivere(request.user, t.piano)
+    if request.method == "POST":
+        azione = request.POST.get("azione", "")
+        _scrivi(request, t, azione, _moduli(t, request.POST, azione))
+        return redirect("coprogrammazione:tavolo", tavolo=t.pk)
+    return render(
+        request,
+        "coprogrammazione/tavolo.html",
+        {
+            "d": selectors.dettaglio_tavolo(t, request.user),
+            "t": t,
+            "piano": t.piano,
+            "puo_scrivere": puo_scrivere,
+            **(_moduli(t) if puo_scrivere else {}),
+        },
+    )
+
+
+@policy(read=PIANO_VISIBILE)
+def obiettivo(request, obiettivo):
+    ob = get_object_or_404(Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito"), pk=obiettivo)
+    return render(
+        request,
+        "coprogrammazione/obiettivo.html",
+        {"ob": ob, "piano": ob.piano, "provenienze": selectors.provenienza_obiettivo(ob)},
+    )
+
+
+@policy(read=PUBBLICO)
+def calendario(request):
+    try:
+        codice = parametro(request, "ambito", valori.codice, max_lunghezza=60)
+        anno = parametro(request, "anno", valori.anno, minimo=1990, massimo=2100)
+    except ParametroNonValido as e:
+        return e.risposta()
+    ambito = Ambito.objects.filter(pk=codice).first() if codice else None
+    incontri = selectors.calendario(request.user, ambito, anno)
+    mesi = {}
+    for i in incontri:
+        mesi.setdefault((i.data.year, i.data.month), []).append(i)
+    return render(
+        request,
+        "coprogrammazione/calendario.html",
+        {
+            "mesi": [(i[0].data, i) for i in mesi.values()],
+            "ambito": ambito,
+            "anno": anno,
+            "ambiti": Ambito.objects.order_by("nome"),
+            "anni": selectors.anni_calendario(request.user),
+        },
+    )
+
+
+# --- Assemblea dei Sindaci -------------------------------------------------------------------
+
+
+@policy(read=PUBBLICO)
+def assemblea(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    sedute = selectors.sedute_di(ambito)
+    visibili = set(Piano.objects.visibili_a(request.user).filter(ambito=ambito).values_list("pk", flat=True))
+    return render(
+        request,
+        "coprogrammazione/assemblea.html",
+        {"ambito": ambito, "sedute": sedute, "piani_visibili": visibili},
+    )
