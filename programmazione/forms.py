@@ -10,6 +10,7 @@ from .models import (
     Azione,
     Fondo,
     IndicatoreObiettivo,
+    ModalitaAdesione,
     Obiettivo,
     ObiettivoSovrazonale,
     Piano,
@@ -195,8 +196,16 @@ class SottoscrittoreForm(Bootstrap, forms.Form):
     tipo = forms.ChoiceField(label="Tipo", choices=TipoSottoscrittore.choices)
     comune = forms.ModelChoiceField(label="Comune (se è un Comune)", queryset=Comune.objects.none(), required=False)
     nome = forms.CharField(label="Nome dell'ente (se non è un Comune)", max_length=300, required=False)
+    modalita = forms.ChoiceField(
+        label="Modalità", choices=ModalitaAdesione.choices, initial=ModalitaAdesione.FIRMA, required=False
+    )
     aderito_il = forms.DateField(
-        label="Aderisce dal", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Sottoscrive o aderisce il",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ritirato_il = forms.DateField(
+        label="Recede il", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, comuni, **kwargs):

@@ -519,12 +519,27 @@ class TipoSottoscrittore(models.TextChoices):
     ALTRO = "altro", "Altro ente"
 
 
+class ModalitaAdesione(models.TextChoices):
+    """How a party joins the accordo: it signs it (Comuni, ATS, ASST) or adheres later (typically
+    a third-sector organisation)."""
+
+    FIRMA = "firma", "Sottoscrittore"
+    ADESIONE = "adesione", "Aderente"
+
+
 class Sottoscrittore(models.Model):
+    """A party of the accordo di programma: a signatory or an adherent, with the date it signed
+    or joined and, if it left, the date of its withdrawal."""
+
     accordo = models.ForeignKey(AccordoDiProgramma, on_delete=models.CASCADE, related_name="sottoscrittori")
     tipo = models.CharField(max_length=15, choices=TipoSottoscrittore.choices)
     comune = models.ForeignKey("territorio.Comune", on_delete=models.PROTECT, null=True, blank=True)
     nome = models.CharField(max_length=300)
-    aderito_il = models.DateField("aderisce dal", null=True, blank=True)
+    modalita = models.CharField(
+        "modalità", max_length=10, choices=ModalitaAdesione.choices, default=ModalitaAdesione.FIRMA
+    )
+    aderito_il = models.DateField("sottoscrive o aderisce il", null=True, blank=True)
+    ritirato_il = models.DateField("recede il", null=True, blank=True)
 
     class Meta:
         verbose_name = "sottoscrittore"
@@ -536,6 +551,13 @@ class Sottoscrittore(models.Model):
                 condition=Q(tipo="comune", comune__isnull=False) | (~Q(tipo="comune") & Q(comune__isnull=True)),
                 name="sottoscrittore_comune_coerente",
                 violation_error_message="Un Comune sottoscrittore deve essere scelto dall'anagrafe.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ritirato_il__isnull=True)
+                | Q(aderito_il__isnull=True)
+                | Q(ritirato_il__gte=F("aderito_il")),
+                name="sottoscrittore_recesso_dopo_adesione",
+                violation_error_message="Il recesso non può precedere la sottoscrizione o l'adesione.",
             ),
         ]
 

@@ -15,6 +15,7 @@ from zona.lib.locking import salva_con_versione
 from . import permessi
 from .models import (
     AccordoDiProgramma,
+    ModalitaAdesione,
     Piano,
     Revisione,
     Sottoscrittore,
@@ -184,8 +185,11 @@ def chiudi_revisione(utente, piano, delibera):
 
 
 @transaction.atomic
-def aggiungi_sottoscrittore(utente, piano, tipo, nome, comune=None, aderito_il=None):
-    """A signatory of the plan's accordo di programma (adhesions keep coming after approval)."""
+def aggiungi_sottoscrittore(
+    utente, piano, tipo, nome, comune=None, aderito_il=None, modalita=ModalitaAdesione.FIRMA, ritirato_il=None
+):
+    """A signatory or adherent of the plan's accordo di programma (adhesions keep coming after
+    approval), with the date it signed or joined and, when known, of its withdrawal."""
     verifica_permesso(utente, piano)
     if piano.stato == StatoPiano.BOZZA:
         raise ValidationError("L'accordo di programma si sottoscrive dopo l'approvazione del piano.")
@@ -194,7 +198,15 @@ def aggiungi_sottoscrittore(utente, piano, tipo, nome, comune=None, aderito_il=N
         raise ValidationError(f"«{nome}» è già tra i sottoscrittori.")
     if aderito_il and accordo.firmato_il and aderito_il < accordo.firmato_il:
         raise ValidationError(f"L'adesione non può precedere la firma dell'accordo ({accordo.firmato_il:%d/%m/%Y}).")
-    s = Sottoscrittore(accordo=accordo, tipo=tipo, nome=nome, comune=comune, aderito_il=aderito_il)
+    s = Sottoscrittore(
+        accordo=accordo,
+        tipo=tipo,
+        nome=nome,
+        comune=comune,
+        aderito_il=aderito_il,
+        modalita=modalita,
+        ritirato_il=ritirato_il,
+    )
     s.full_clean()
     s.save()
     return s

@@ -35,6 +35,7 @@ from .forms import (
 from .models import (
     Azione,
     IndicatoreObiettivo,
+    ModalitaAdesione,
     Obiettivo,
     ObiettivoProvinciale,
     Piano,
@@ -142,7 +143,16 @@ def sottoscrittore(request, pk):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.aggiungi_sottoscrittore(request.user, piano, d["tipo"], d["nome"], d["comune"], d["aderito_il"])
+            services.aggiungi_sottoscrittore(
+                request.user,
+                piano,
+                d["tipo"],
+                d["nome"],
+                d["comune"],
+                d["aderito_il"],
+                modalita=d["modalita"] or ModalitaAdesione.FIRMA,
+                ritirato_il=d["ritirato_il"],
+            )
         except ValidationError as e:
             messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
         else:

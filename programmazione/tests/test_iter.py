@@ -117,3 +117,18 @@ def test_signatories_of_the_accordo_are_added_and_counted(client, approvato):
     assert approvato.accordo.sottoscrittori.count() == 13
     client.force_login(utente("udp.dalmine"))
     assert client.post(url, {"s-tipo": "altro", "s-nome": "Intruso"}).status_code == 403
+
+
+def test_adherents_of_the_accordo_with_adhesion_and_withdrawal(client, approvato):
+    client.force_login(utente("udp.altosebino"))
+    url = f"/piani/{approvato.pk}/sottoscrittori/"
+    dati = {"s-tipo": "terzo_settore", "s-nome": "ODV del Sebino", "s-modalita": "adesione"}
+    sbagliato = client.post(url, {**dati, "s-aderito_il": "2022-03-01", "s-ritirato_il": "2022-02-01"}, follow=True)
+    assert "Il recesso non può precedere" in sbagliato.content.decode()
+    assert not approvato.accordo.sottoscrittori.filter(nome="ODV del Sebino").exists()
+    pagina = client.post(url, {**dati, "s-aderito_il": "2022-03-01", "s-ritirato_il": "2023-06-30"}, follow=True)
+    s = approvato.accordo.sottoscrittori.get(nome="ODV del Sebino")
+    assert (s.modalita, str(s.aderito_il), str(s.ritirato_il)) == ("adesione", "2022-03-01", "2023-06-30")
+    assert "<td>Aderente</td><td>01/03/2022</td><td>30/06/2023</td>" in pagina.content.decode()
+    # The signatories loaded by the demo signed (the default).
+    assert approvato.accordo.sottoscrittori.filter(modalita="firma").count() == 12
