@@ -334,6 +334,7 @@ def valori_indicatori(
 
 def _aggiungi_router():
     # Imported here: the routers of the apps import this module's api only through zona.lib.
+    from coprogrammazione.api import router as coprogrammazione
     from documenti.api import router as documenti
     from domanda.api import router as domanda
     from fondi.api import router as fondi
@@ -342,6 +343,7 @@ def _aggiungi_router():
 
     api.add_router("/", programmazione)
     api.add_router("/", fondi)
+    api.add_router("/", coprogrammazione)
     api.add_router("/", monitoraggio)
     api.add_router("/", documenti)
     api.add_router("/", domanda)

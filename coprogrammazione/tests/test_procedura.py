@@ -207,3 +207,16 @@ def test_seduta_assemblea(lago, client):
     pagina = client.get("/ambiti/lago/assemblea/").content.decode()
     assert "3/2021" in pagina and "Sant&#x27;Andrea" in pagina
     assert client.get(f"/piani/{lago.piano.pk}/coprogrammazione/").content.decode().count("Delibera 3/2021 del") == 1
+
+
+@pytest.mark.django_db
+def test_api(lago, client):
+    tavoli = client.get(f"/api/piani/{lago.piano.pk}/tavoli").json()
+    assert [(t["tavolo"], t["incontri"], t["partecipanti_enti"], t["obiettivi_collegati"]) for t in tavoli] == [
+        ("Tavolo anziani", 2, 2, ["OB01", "OB02"]),
+        ("Tavolo disabilità", 1, 1, []),
+    ]
+    assert client.get(f"/api/piani/{lago.bozza.pk}/tavoli").status_code == 404
+    nomi = [o["nome"] for o in client.get("/api/organizzazioni").json()]
+    assert "Cooperativa del Lago" in nomi
+    assert "Maria Rossi" not in client.get("/api/organizzazioni").content.decode()
