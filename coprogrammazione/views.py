@@ -61,8 +61,9 @@ def organizzazioni(request):
 
 
 @policy(read=PUBBLICO)
-def organizzazione(request, pk):
-    org = get_object_or_404(Organizzazione.objects.select_related("sede_comune"), pk=pk)
+def organizzazione(request, organizzazione):
+    # The argument is not called `pk`: there `pk` names a plan (the draft scan swaps in a draft's id).
+    org = get_object_or_404(Organizzazione.objects.select_related("sede_comune"), pk=organizzazione)
     return render(
         request,
         "coprogrammazione/organizzazione.html",

@@ -98,7 +98,7 @@ ESEMPI = {
     ),
     "monitoraggio:misurazione": _di_obiettivo("programmazione.IndicatoreObiettivo", "indicatore"),
     "monitoraggio:stato_azione": _di_obiettivo("programmazione.Azione", "azione"),
-    "coprogrammazione:organizzazione.pk": _primi("coprogrammazione.Organizzazione"),
+    "organizzazione": _primi("coprogrammazione.Organizzazione"),
     "tavolo": _primi("coprogrammazione.Tavolo"),
 }
 
