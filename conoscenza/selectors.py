@@ -297,6 +297,20 @@ def nomi_territori(livello):
     return dict(model.objects.values_list("pk", "nome"))
 
 
+COLONNE_INDICATORI = ["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"]
+
+
+def righe_indicatori(livello, anni=None, indicatori=None):
+    """The computed indicators of one level as table rows (COLONNE_INDICATORI), sorted by
+    territory, year and indicator: what `export_indicatori` and the open data write."""
+    valori = calcola(livello, anni=anni, indicatori=indicatori)
+    nomi = nomi_territori(livello)
+    return [
+        [livello, codice, nomi.get(codice, ""), anno, indicatore, valore]
+        for (codice, anno, indicatore), valore in sorted(valori.items())
+    ]
+
+
 def valori_pubblicati(territori):
     """Active published values of [(livello, codice)]."""
     q = Q()

@@ -161,6 +161,20 @@ def fondi_provincia(anno, ambiti=None):
     return {r["esercizio__ambito"]: Saldo.da_somme(r) for r in qs}
 
 
+def totali_per_ambito(anni=None):
+    """[(ambito code, fund code, year, Saldo)] of every Ambito, fund and year with movements (one
+    grouped query), ordered by Ambito, fund and year: the province's funds as one table."""
+    qs = movimenti_validi()
+    if anni is not None:
+        qs = qs.filter(esercizio__anno__in=anni)
+    qs = (
+        qs.values("esercizio__ambito", "esercizio__fondo", "esercizio__anno")
+        .annotate(**_annotazioni())
+        .order_by("esercizio__ambito", "esercizio__fondo", "esercizio__anno")
+    )
+    return [(r["esercizio__ambito"], r["esercizio__fondo"], r["esercizio__anno"], Saldo.da_somme(r)) for r in qs]
+
+
 def storia_fondo(ambito_id, fondo_id):
     """[(year, Saldo, closed)] of one fund of the Ambito, every year with movements."""
     qs = (

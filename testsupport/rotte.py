@@ -87,6 +87,13 @@ ESEMPI = {
     "fondo": ["fnps", "fna-b2"],
     "codice_istat": lambda: ["016128"] + _comune_di("dalmine")(),  # Lovere, and a Comune of Dalmine
     "conoscenza:modello.formato": ["csv", "xlsx"],
+    "opendata:dataset.codice": ["anagrafe-territoriale", "obiettivi-piani"],
+    "opendata:csv": [
+        {"codice": "anagrafe-territoriale", "distribuzione": "comuni"},
+        {"codice": "indicatori", "distribuzione": "ambito"},
+        {"codice": "obiettivi-piani", "distribuzione": "obiettivi"},
+        {"codice": "fondi", "distribuzione": "fondi"},
+    ],
     "pk": _piani,
     "api:piano.pk": _piani,
     "api:obiettivi.pk": _piani,

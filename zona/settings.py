@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coprogrammazione",
     "monitoraggio",
     "documenti",
+    "opendata",
     "api",
     # The project package itself: cross-cutting commands (backup, restore) and views (health).
     "zona",
@@ -281,6 +282,17 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest membership file accepted by the import page.
+# Publisher and rights holder of the open data (DCAT-AP_IT catalogue at /dati-aperti/): the body
+# that publishes the data, its code in the IPA index (the prefix of dataset identifiers), the
+# area covered (name and ISTAT code) and a contact address. Demo defaults: ATS di Bergamo.
+ZONA_DATI_APERTI = {
+    "nome": os.environ.get("ZONA_DATI_TITOLARE", "ATS di Bergamo"),
+    "codice_ipa": os.environ.get("ZONA_DATI_CODICE_IPA", "atsbg"),
+    "copertura": os.environ.get("ZONA_DATI_COPERTURA", "Provincia di Bergamo"),
+    "copertura_istat": os.environ.get("ZONA_DATI_COPERTURA_ISTAT", "016"),
+    "email": os.environ.get("ZONA_DATI_EMAIL", "dati@example.org"),
+}
+
 ZONA_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("coprogrammazione.urls")),
     path("", include("monitoraggio.urls")),
     path("", include("documenti.urls")),
+    path("", include("opendata.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("salute/", zona_views.salute, name="salute"),

@@ -42,6 +42,7 @@ ORDINE = [
     "coprogrammazione",  # co-programming and governance acts: tables hang off plans
     "monitoraggio",
     "documenti",
+    "opendata",  # open data catalogue: reads every app whose data it publishes
     "api",
     "zona",
 ]

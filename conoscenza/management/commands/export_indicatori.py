@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
-from zona.lib.downloads import numero_csv, scrivi_csv
+from conoscenza.selectors import COLONNE_INDICATORI, LIVELLI_CALCOLATI, righe_indicatori
+from zona.lib.downloads import scrivi_csv
 
 
 class Command(BaseCommand):
@@ -12,14 +12,4 @@ class Command(BaseCommand):
         parser.add_argument("--anno", type=int, required=True)
 
     def handle(self, *args, **options):
-        livello, anno = options["livello"], options["anno"]
-        valori = calcola(livello, anni=[anno])
-        nomi = nomi_territori(livello)
-        scrivi_csv(
-            self.stdout,
-            ["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"],
-            (
-                [livello, codice, nomi.get(codice, ""), a, indicatore, "" if valore is None else numero_csv(valore)]
-                for (codice, a, indicatore), valore in sorted(valori.items())
-            ),
-        )
+        scrivi_csv(self.stdout, COLONNE_INDICATORI, righe_indicatori(options["livello"], anni=[options["anno"]]))
