@@ -11,6 +11,8 @@ our test) can check the file against the catalogue.
 from django.conf import settings
 from django.urls import reverse
 
+from zona.lib import downloads
+
 from . import selectors
 
 CONTESTO = {
@@ -32,7 +34,7 @@ LICENZA = {
 }
 LINGUA = {"@id": "http://publications.europa.eu/resource/authority/language/ITA"}
 FORMATO_CSV = {"@id": "http://publications.europa.eu/resource/authority/file-type/CSV"}
-TIPO_CSV = {"@id": "http://www.iana.org/assignments/media-types/text/csv"}
+TIPO_CSV = {"@id": f"http://www.iana.org/assignments/media-types/{downloads.CSV}"}
 
 
 def titolare():

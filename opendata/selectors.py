@@ -70,13 +70,13 @@ class Dataset:
         return None if m is None else timezone.localtime(m)
 
 
-def _ultimo_audit(modelli, pk=None):
-    """Time of the latest audited change of rows of `modelli` (of those primary keys only, when
-    `pk` is given)."""
+def _ultimo_audit(modelli, righe=None):
+    """Time of the latest audited change of rows of `modelli`; with `righe` (a queryset of one
+    of those models) only of those rows, matched in the database, not through a list."""
     tipi = ContentType.objects.get_for_models(*modelli).values()
     qs = LogEntry.objects.filter(content_type__in=tipi)
-    if pk is not None:
-        qs = qs.filter(object_pk__in=[str(p) for p in pk])
+    if righe is not None:
+        qs = qs.filter(object_id__in=righe.values("pk"))
     return qs.aggregate(m=Max("timestamp"))["m"]
 
 
@@ -201,12 +201,11 @@ def _obiettivi():
 
 
 def _modifica_obiettivi():
-    piani = list(Piano.objects.visibili_a(AnonymousUser()).values_list("pk", "approvato_il"))
-    obiettivi = list(obiettivi_pubblici().values_list("pk", flat=True))
+    piani = Piano.objects.visibili_a(AnonymousUser())
     return _piu_recente(
-        _ultimo_audit((Piano,), [p for p, _ in piani]) if piani else None,
-        _ultimo_audit((Obiettivo,), obiettivi) if obiettivi else None,
-        *[a for _, a in piani],
+        _ultimo_audit((Piano,), piani),
+        _ultimo_audit((Obiettivo,), obiettivi_pubblici()),
+        piani.aggregate(m=Max("approvato_il"))["m"],
     )
 
 

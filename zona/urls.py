@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("salute/", zona_views.salute, name="salute"),
+    path("accessibilita/", zona_views.accessibilita, name="accessibilita"),
     path("admin/", admin.site.urls),
 ]
 

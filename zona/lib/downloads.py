@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from .tabular import cella_sicura
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
 
 
 def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
@@ -30,7 +31,7 @@ def scarica_tabella(nome_file, formato, intestazione, righe, foglio="Dati"):
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     else:
         formato = "csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(content_type=f"{CSV}; charset=utf-8")
         scrivi_csv(response, intestazione, righe)
     response["Content-Disposition"] = f'attachment; filename="{nome_file}.{formato}"'
     return response

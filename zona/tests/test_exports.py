@@ -36,6 +36,8 @@ EXPORTS = [
     ("/quadro-conoscitivo/?formato=xlsx&indicatore=indice_vecchiaia", "xlsx"),
     ("/dati/modello.csv", "csv"),
     ("/dati/modello.xlsx", "xlsx"),
+    ("/dati-aperti/anagrafe-territoriale/comuni.csv", "csv"),
+    ("/dati-aperti/indicatori/ambito.csv", "csv"),
     (("export_territorio",), "csv"),
     (("export_indicatori", "--livello", "ambito", "--anno", "2023"), "csv"),
     (("export_indicatori", "--livello", "comune", "--anno", "2023"), "csv"),
