@@ -68,10 +68,9 @@ def codice_fiscale(valore, *, campo="codice fiscale", obbligatorio=False):
         if controllo_numerico(pulito[:10]) != pulito[10]:
             raise ValoreNonValido(f"«{mostra(pulito)}»: l'ultima cifra di controllo non torna, verificare.", campo)
         return pulito
+    # A person's code is personal data: the messages below never repeat what was written.
     if _ALFANUMERICO.fullmatch(pulito):
         if controllo_alfanumerico(pulito[:15]) != pulito[15]:
-            raise ValoreNonValido(f"«{mostra(pulito)}»: il carattere di controllo non torna, verificare.", campo)
+            raise ValoreNonValido("il carattere di controllo del codice fiscale non torna, verificare.", campo)
         return pulito
-    raise ValoreNonValido(
-        f"«{mostra(pulito)}» non è un codice fiscale: 11 cifre per un ente, 16 caratteri per una persona.", campo
-    )
+    raise ValoreNonValido("non è un codice fiscale: 11 cifre per un ente, 16 caratteri per una persona.", campo)
