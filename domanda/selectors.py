@@ -193,6 +193,19 @@ def sintesi(livello, anno, codice):
     return Sintesi(utenti, nuovi if precedente else None, in_carico)
 
 
+def popolazione(livello, codice, anno):
+    """(year, residents) of the territory from the knowledge base: on 1 January of `anno`, or
+    of the latest earlier year with data (the population is published with a delay); None."""
+    from conoscenza.selectors import calcola
+
+    valori = calcola(livello, anni=list(range(anno - 3, anno + 1)), indicatori=["popolazione"], territori=[codice])
+    for a in range(anno, anno - 4, -1):
+        v = valori.get((codice, a, "popolazione"))
+        if v:
+            return a, v
+    return None
+
+
 def nomi(livello):
     modello = {"comune": Comune, "ambito": Ambito, "distretto": Distretto, "asst": ASST, "ats": ATS}[livello]
     return dict(modello.objects.values_list("pk", "nome"))

@@ -126,7 +126,12 @@ def ambito(request, codice):
     piccolo = oscura({"utenti": s.utenti, "nuovi": s.nuovi or 0, "in_carico": s.in_carico_31_dicembre}, [])
     if not oscurata:
         piccolo = Oscuramento(set(), set())
+    residenti = selectors.popolazione("ambito", ambito.pk, anno)
+    tasso = None
+    if residenti and not piccolo.oscurato("utenti"):
+        tasso = (formato.numero(s.utenti * 1000 / residenti[1], 1), residenti[0], formato.numero(residenti[1]))
     sintesi = {
+        "tasso": tasso,
         "utenti": _cifra(piccolo.mostra("utenti", s.utenti)),
         "nuovi": None if s.nuovi is None else _cifra(piccolo.mostra("nuovi", s.nuovi)),
         "in_carico": _cifra(piccolo.mostra("in_carico", s.in_carico_31_dicembre)),

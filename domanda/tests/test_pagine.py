@@ -42,6 +42,9 @@ def test_public_page_is_suppressed(lago, client):
     assert 'data-testid="oscurata"' in testo and "Mostra i dati non oscurati" not in testo
     assert "&lt;5" in testo and "n.d." in testo
     assert "Persone in carico al 31 dicembre: <strong>9</strong>" in testo
+    # Lago's residents on 1 January 2023 (testsupport POPOLAZIONE_MINIMA: 1.000 + 500 + 300),
+    # the latest known for 2024: 9 users in 1.800 residents.
+    assert "<strong>5,0</strong> ogni 1.000 residenti (popolazione al 1° gennaio 2023: 1.800)" in testo
     # Asking for the reserved view without the role changes nothing and logs nothing.
     r = client.get("/ambiti/lago/domanda/?anno=2024&riservato=1")
     assert 'data-testid="oscurata"' in r.content.decode()

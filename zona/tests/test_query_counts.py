@@ -39,6 +39,8 @@ PAGINE = [
     "/api/piani",
     "/api/piani/{piano}/obiettivi",
     "/api/indicatori/valori?livello=ambito&anno=2023",
+    "/domanda/?anno=2024",
+    "/ambiti/alto-sebino/domanda/?anno=2024",
 ]
 
 
