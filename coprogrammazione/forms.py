@@ -47,3 +47,85 @@ class InvioForm(Bootstrap, forms.Form):
     def __init__(self, *args, incontri, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["incontro"].queryset = incontri
+
+
+class ComponenteForm(Bootstrap, forms.Form):
+    organizzazione = forms.ModelChoiceField(label="Organizzazione", queryset=None, required=False)
+    nome = CampoTesto(label="Nome e cognome (dato personale)", max_lunghezza=200, required=False)
+    email = forms.EmailField(label="Email (dato personale)", max_length=254, required=False)
+    coordinatore = forms.BooleanField(label="Coordina il tavolo", required=False)
+
+    def __init__(self, *args, organizzazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizzazione"].queryset = organizzazioni
+
+    def clean(self):
+        dati = super().clean()
+        if not dati.get("organizzazione") and not dati.get("nome"):
+            raise forms.ValidationError("Indicare l'organizzazione o la persona.")
+        return dati
+
+
+class AvvisoForm(Bootstrap, forms.Form):
+    titolo = CampoTesto(label="Titolo dell'avviso", max_lunghezza=300)
+    atto = CampoTesto(label="Atto di approvazione", max_lunghezza=300, required=False)
+    approvato_il = CampoData(label="Approvato il", required=False)
+    pubblicato_il = CampoData(label="Pubblicato il", required=False)
+    scadenza = CampoData(label="Scadenza delle manifestazioni", required=False)
+    aree = CampoTesto(label="Macroaree (una per riga)", max_lunghezza=5000, multilinea=True)
+
+    def clean_aree(self):
+        righe = [r.strip() for r in self.cleaned_data["aree"].splitlines() if r.strip()]
+        if not righe or len(righe) > 20:
+            raise forms.ValidationError("Da una a venti macroaree, una per riga.")
+        if any(len(r) > 300 for r in righe):
+            raise forms.ValidationError("Una macroarea ha al più 300 caratteri.")
+        return righe
+
+
+class ManifestazioneForm(Bootstrap, forms.Form):
+    avviso = forms.ModelChoiceField(label="Avviso", queryset=None)
+    organizzazione = forms.ModelChoiceField(label="Organizzazione", queryset=None)
+    ricevuta_il = CampoData(label="Ricevuta il", required=False)
+    aree = forms.ModelMultipleChoiceField(
+        label="Macroaree", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    accolta = forms.ChoiceField(
+        label="Esito", choices=[("", "Da valutare"), ("si", "Accolta"), ("no", "Non accolta")], required=False
+    )
+    motivo = CampoTesto(label="Motivazione", max_lunghezza=2000, multilinea=True, required=False)
+
+    def __init__(self, *args, avvisi, organizzazioni, aree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["avviso"].queryset = avvisi
+        self.fields["organizzazione"].queryset = organizzazioni
+        self.fields["aree"].queryset = aree
+
+
+class TavoloForm(Bootstrap, forms.Form):
+    titolo = CampoTesto(label="Tema", max_lunghezza=300)
+    area = forms.ModelChoiceField(label="Macroarea dell'avviso", queryset=None, required=False)
+    coordinatore = forms.ModelChoiceField(label="Coordinato da", queryset=None, required=False)
+    descrizione = CampoTesto(label="Descrizione", max_lunghezza=5000, multilinea=True, required=False)
+
+    def __init__(self, *args, aree, organizzazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = aree
+        self.fields["coordinatore"].queryset = organizzazioni
+
+
+class SedutaForm(Bootstrap, forms.Form):
+    data = CampoData(label="Data della seduta")
+    luogo = CampoTesto(label="Luogo", max_lunghezza=300, required=False)
+    ordine_del_giorno = CampoTesto(label="Ordine del giorno", max_lunghezza=5000, multilinea=True, required=False)
+    presenti = forms.ModelMultipleChoiceField(
+        label="Comuni presenti", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    numero = CampoTesto(label="Numero della delibera", max_lunghezza=30, required=False)
+    oggetto = CampoTesto(label="Oggetto della delibera (vuoto: nessuna delibera)", max_lunghezza=500, required=False)
+    piano = forms.ModelChoiceField(label="Piano a cui si riferisce la delibera", queryset=None, required=False)
+
+    def __init__(self, *args, comuni, piani, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenti"].queryset = comuni
+        self.fields["piano"].queryset = piani

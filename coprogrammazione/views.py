@@ -1,11 +1,13 @@
 """Pages of the co-programming: thin over selectors (reads), services and posta (writes)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programmazione.models import Obiettivo, Piano
-from programmazione.permessi import PIANO_VISIBILE
+from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.downloads import scarica_tabella
@@ -15,9 +17,19 @@ from zona.lib.policies import PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
 from . import importa, permessi, posta, selectors, services
-from .forms import EsitoForm, ImportaForm, IncontroForm, InvioForm
-from .models import Incontro, Organizzazione, Tavolo, TipoOrganizzazione
-from .permessi import REGISTRO_SCRIVIBILE, TAVOLO_SCRIVIBILE, TAVOLO_VISIBILE
+from .forms import (
+    AvvisoForm,
+    ComponenteForm,
+    EsitoForm,
+    ImportaForm,
+    IncontroForm,
+    InvioForm,
+    ManifestazioneForm,
+    SedutaForm,
+    TavoloForm,
+)
+from .models import AreaAvviso, Avviso, Incontro, Organizzazione, Tavolo, TipoOrganizzazione
+from .permessi import ASSEMBLEA_SCRIVIBILE, REGISTRO_SCRIVIBILE, TAVOLO_SCRIVIBILE, TAVOLO_VISIBILE
 
 # --- registry of organisations ---------------------------------------------------------------
 
@@ -96,16 +108,73 @@ def importa_organizzazioni(request):
 # --- the procedure of a plan -----------------------------------------------------------------
 
 
-@policy(read=PIANO_VISIBILE)
+def _moduli_piano(piano, dati=None, azione=None):
+    aree = AreaAvviso.objects.filter(avviso__piano=piano)
+    organizzazioni = Organizzazione.objects.order_by("nome")
+    return {
+        "avviso_form": AvvisoForm(dati if azione == "avviso" else None, prefix="avviso"),
+        "manifestazione_form": ManifestazioneForm(
+            dati if azione == "manifestazione" else None,
+            prefix="manifestazione",
+            avvisi=Avviso.objects.filter(piano=piano),
+            organizzazioni=organizzazioni,
+            aree=aree,
+        ),
+        "tavolo_form": TavoloForm(
+            dati if azione == "tavolo" else None, prefix="tavolo", aree=aree, organizzazioni=organizzazioni
+        ),
+    }
+
+
+def _scrivi_piano(request, piano, azione, form):
+    d = form.cleaned_data
+    if azione == "avviso":
+        campi = {k: d[k] for k in ("atto", "approvato_il", "pubblicato_il", "scadenza")}
+        services.crea_avviso(request.user, piano, d["titolo"], aree=d["aree"], **campi)
+        return "Avviso registrato."
+    if azione == "manifestazione":
+        accolta = {"si": True, "no": False}.get(d["accolta"])
+        services.registra_manifestazione(
+            request.user,
+            d["avviso"],
+            d["organizzazione"],
+            aree=d["aree"],
+            ricevuta_il=d["ricevuta_il"],
+            accolta=accolta,
+            motivo=d["motivo"],
+        )
+        return "Manifestazione di interesse registrata."
+    services.crea_tavolo(
+        request.user, piano, d["titolo"], area=d["area"], coordinatore=d["coordinatore"], descrizione=d["descrizione"]
+    )
+    return "Tavolo registrato."
+
+
+@policy(read=PIANO_VISIBILE, write=PIANO_SCRIVIBILE)
 def piano(request, pk):
     p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+    puo_scrivere = permessi.puo_scrivere(request.user, p)
+    if request.method == "POST":
+        azione = request.POST.get("azione", "")
+        form = _moduli_piano(p, request.POST, azione).get(f"{azione}_form")
+        if form is None:
+            messages.error(request, "Operazione sconosciuta.")
+        elif not form.is_valid():
+            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
+        else:
+            try:
+                messages.success(request, _scrivi_piano(request, p, azione, form))
+            except ValidationError as e:
+                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        return redirect("coprogrammazione:piano", pk=p.pk)
     return render(
         request,
         "coprogrammazione/piano.html",
         {
             "piano": p,
             "c": selectors.coprogrammazione_del_piano(p),
-            "puo_scrivere": permessi.puo_scrivere(request.user, p),
+            "puo_scrivere": puo_scrivere,
+            **(_moduli_piano(p) if puo_scrivere else {}),
         },
     )
 
@@ -125,6 +194,11 @@ def _moduli(tavolo, dati=None, azione=None):
             obiettivi=Obiettivo.objects.filter(piano=tavolo.piano).order_by("ordine", "codice"),
         ),
         "invio_form": InvioForm(dati if azione == "invio" else None, prefix="invio", incontri=incontri),
+        "componente_form": ComponenteForm(
+            dati if azione == "componente" else None,
+            prefix="componente",
+            organizzazioni=Organizzazione.objects.order_by("nome"),
+        ),
     }
 
 
@@ -152,6 +226,11 @@ def _scrivi(request, tavolo, azione, moduli):
                 verbale=d["verbale"],
             )
             messages.success(request, "Incontro registrato.")
+        elif azione == "componente":
+            services.aggiungi_componente(
+                request.user, tavolo, d["organizzazione"], d["nome"], d["email"], d["coordinatore"]
+            )
+            messages.success(request, "Componente aggiunto.")
         elif azione == "esito":
             services.registra_esito(
                 request.user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"]
@@ -228,13 +307,51 @@ def calendario(request):
 # --- Assemblea dei Sindaci -------------------------------------------------------------------
 
 
-@policy(read=PUBBLICO)
+def _seduta_form(ambito, dati=None):
+    from territorio.selectors import comuni_di
+
+    oggi = datetime.date.today()
+    return SedutaForm(dati, prefix="seduta", comuni=comuni_di(ambito, oggi), piani=Piano.objects.filter(ambito=ambito))
+
+
+@policy(read=PUBBLICO, write=ASSEMBLEA_SCRIVIBILE)
 def assemblea(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
+    puo_scrivere = permessi.puo_scrivere_assemblea(request.user, ambito.pk)
+    if request.method == "POST":
+        form = _seduta_form(ambito, request.POST)
+        if not form.is_valid():
+            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
+        else:
+            d = form.cleaned_data
+            delibere = []
+            if d["oggetto"]:
+                delibere = [{"numero": d["numero"], "data": d["data"], "oggetto": d["oggetto"], "piano": d["piano"]}]
+            try:
+                services.registra_seduta(
+                    request.user,
+                    ambito,
+                    d["data"],
+                    comuni_presenti=d["presenti"],
+                    comuni_assenti=[c for c in form.fields["presenti"].queryset if c not in d["presenti"]],
+                    delibere=delibere,
+                    luogo=d["luogo"],
+                    ordine_del_giorno=d["ordine_del_giorno"],
+                )
+            except ValidationError as e:
+                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+            else:
+                messages.success(request, "Seduta registrata.")
+        return redirect("coprogrammazione:assemblea", codice=ambito.pk)
     sedute = selectors.sedute_di(ambito)
     visibili = set(Piano.objects.visibili_a(request.user).filter(ambito=ambito).values_list("pk", flat=True))
     return render(
         request,
         "coprogrammazione/assemblea.html",
-        {"ambito": ambito, "sedute": sedute, "piani_visibili": visibili},
+        {
+            "ambito": ambito,
+            "sedute": sedute,
+            "piani_visibili": visibili,
+            "seduta_form": _seduta_form(ambito) if puo_scrivere else None,
+        },
     )

@@ -220,3 +220,54 @@ def test_api(lago, client):
     nomi = [o["nome"] for o in client.get("/api/organizzazioni").json()]
     assert "Cooperativa del Lago" in nomi
     assert "Maria Rossi" not in client.get("/api/organizzazioni").content.decode()
+
+
+@pytest.mark.django_db
+def test_moduli_del_piano_e_dell_assemblea(lago, client):
+    url = f"/piani/{lago.piano.pk}/coprogrammazione/"
+    client.force_login(lago.udp_altro)
+    assert client.post(url, {"azione": "tavolo", "tavolo-titolo": "Intruso"}).status_code == 403
+    client.force_login(lago.udp)
+    client.post(url, {"azione": "avviso", "avviso-titolo": "Avviso 2022", "avviso-aree": "Casa\nLavoro\n"})
+    avviso = lago.piano.avvisi.get(titolo="Avviso 2022")
+    assert [a.titolo for a in avviso.aree.order_by("numero")] == ["Casa", "Lavoro"]
+    casa = avviso.aree.get(numero=1)
+    client.post(url, {"azione": "tavolo", "tavolo-titolo": "Tavolo casa", "tavolo-area": casa.pk})
+    assert Tavolo.objects.get(titolo="Tavolo casa").area == casa
+    r = client.post(
+        url,
+        {
+            "azione": "manifestazione",
+            "manifestazione-avviso": avviso.pk,
+            "manifestazione-organizzazione": lago.odv.pk,
+            "manifestazione-accolta": "no",
+        },
+        follow=True,
+    )
+    assert "Non è stato salvato nulla" in r.content.decode()  # refused without a reason
+    tavolo = Tavolo.objects.get(titolo="Tavolo casa")
+    client.post(
+        f"/tavoli/{tavolo.pk}/",
+        {"azione": "componente", "componente-organizzazione": lago.coop.pk, "componente-email": "coop@example.org"},
+    )
+    assert tavolo.componenti.get().email == "coop@example.org"
+    r = client.post(
+        "/ambiti/lago/assemblea/",
+        {
+            "seduta-data": "2021-12-01",
+            "seduta-presenti": ["016901"],
+            "seduta-numero": "9",
+            "seduta-oggetto": "Approvazione",
+            "seduta-piano": lago.piano.pk,
+        },
+        follow=True,
+    )
+    assert "Seduta registrata" in r.content.decode()
+    seduta = lago.lago.sedute.get()
+    assert sorted((p.comune_id, p.presente) for p in seduta.presenze.all()) == [
+        ("016901", True),
+        ("016902", False),
+        ("016903", False),
+    ]
+    client.force_login(lago.udp_altro)
+    assert client.post("/ambiti/lago/assemblea/", {"seduta-data": "2021-12-02"}).status_code == 403
