@@ -339,6 +339,7 @@ def _aggiungi_router():
     from domanda.api import router as domanda
     from fondi.api import router as fondi
     from monitoraggio.api import router as monitoraggio
+    from offerta.api import router as offerta
     from programmazione.api import router as programmazione
 
     api.add_router("/", programmazione)
@@ -347,6 +348,7 @@ def _aggiungi_router():
     api.add_router("/", monitoraggio)
     api.add_router("/", documenti)
     api.add_router("/", domanda)
+    api.add_router("/", offerta)
 
 
 _aggiungi_router()

@@ -12,7 +12,6 @@ class ProgrammazioneConfig(AppConfig):
 
         for model in (
             models.AreaPolicy,
-            models.Leps,
             models.Piano,
             models.Revisione,
             models.MacroArea,

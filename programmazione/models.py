@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from offerta.models import Leps  # noqa: F401  (moved to offerta; objectives still name it here)
+
 from . import permessi
 
 
@@ -49,22 +51,6 @@ class AreaPolicy(models.Model):
 
     def elenco_punti(self):
         return [p for p in self.punti_chiave.splitlines() if p.strip()]
-
-
-class Leps(models.Model):
-    """A livello essenziale delle prestazioni sociali that an objective may implement."""
-
-    codice = models.SlugField(primary_key=True)
-    nome = models.CharField(max_length=200)
-    riferimento = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = "LEPS"
-        verbose_name_plural = "LEPS"
-        ordering = ["nome"]
-
-    def __str__(self):
-        return self.nome
 
 
 class StatoPiano(models.TextChoices):

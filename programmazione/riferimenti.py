@@ -1,5 +1,6 @@
 """Reference data of planning that every installation needs, not only the demo: the regional
-policy areas A-J with their key points and the LEPS (programmazione/data). Loaded by
+policy areas A-J with their key points (programmazione/data) and the LEPS (offerta/data: the
+catalogue of the LEPS with their thresholds lives in offerta). Loaded by
 `manage.py carica_riferimenti`; idempotent."""
 
 import csv
@@ -7,7 +8,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import AreaPolicy, Leps
+from offerta.riferimenti import carica_leps
+
+from .models import AreaPolicy
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -19,15 +22,12 @@ def _csv(nome):
 
 def carica_aree_e_leps():
     """Returns (areas, LEPS) read."""
-    aree, leps = _csv("aree_policy.csv"), _csv("leps.csv")
+    aree = _csv("aree_policy.csv")
     with transaction.atomic():
         for r in aree:
             AreaPolicy.objects.update_or_create(
                 codice=r["codice"],
                 defaults={"titolo": r["titolo"], "punti_chiave": "\n".join(r["punti_chiave"].split("|"))},
             )
-        for r in leps:
-            Leps.objects.update_or_create(
-                codice=r["codice"], defaults={"nome": r["nome"], "riferimento": r["riferimento"]}
-            )
-    return len(aree), len(leps)
+        leps = carica_leps()
+    return len(aree), leps

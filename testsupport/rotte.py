@@ -82,6 +82,16 @@ def _primi(modello, n=2):
     return trova
 
 
+def _unita():
+    from offerta.models import UnitaOfferta
+
+    return [
+        pk
+        for nome in ("Lovere", "Dalmine")
+        for pk in UnitaOfferta.objects.filter(comune__nome=nome).order_by("pk").values_list("pk", flat=True)[:1]
+    ]
+
+
 ESEMPI = {
     "codice": ["alto-sebino", "dalmine"],
     "fondo": ["fnps", "fna-b2"],
@@ -98,6 +108,8 @@ ESEMPI = {
     "api:piano.pk": _piani,
     "api:obiettivi.pk": _piani,
     "obiettivo": _obiettivi,
+    "offerta:unita.pk": _unita,
+    "offerta:modifica.pk": _unita,
     "api:obiettivo.obiettivo": _obiettivi,
     "programmazione:dettaglio_elimina": lambda: (
         _di_obiettivo("programmazione.IndicatoreObiettivo", "id", tipo="indicatore")()

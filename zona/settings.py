@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "territorio",
     "conoscenza",
     "domanda",
+    "offerta",
     "programmazione",
     "fondi",
     "coprogrammazione",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("territorio.urls")),
     path("", include("conoscenza.urls")),
     path("", include("domanda.urls")),
+    path("", include("offerta.urls")),
     path("", include("programmazione.urls")),
     path("", include("fondi.urls")),
     path("", include("coprogrammazione.urls")),

@@ -36,7 +36,7 @@ ORDINE = [
     "accounts",
     "conoscenza",
     "domanda",  # social demand from case-record extracts: reads territorio, accounts
-    # offerta: here
+    "offerta",  # the service offer and the LEPS: reads territorio, accounts, conoscenza
     "programmazione",
     "fondi",  # funds: allocates plan resources, imports programmazione
     "coprogrammazione",  # co-programming and governance acts: tables hang off plans

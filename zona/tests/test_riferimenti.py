@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from conoscenza.models import Indicatore, Misura, Termine
 from conoscenza.services import DATA_DIR as DATI_CONOSCENZA
+from offerta.riferimenti import DATA as DATI_OFFERTA
 from programmazione.models import AreaPolicy, Leps
-from programmazione.riferimenti import DATA as DATI_PROGRAMMAZIONE
 from territorio.models import Ambito, Comune
 
 
@@ -22,7 +22,7 @@ def test_a_new_database_has_the_reference_data_and_no_registry(riferimenti):
     assert Misura.objects.count() == len(righe(DATI_CONOSCENZA / "misure.csv"))
     assert Termine.objects.count() == len(righe(DATI_CONOSCENZA / "termini.csv"))
     assert list(AreaPolicy.objects.order_by("codice").values_list("codice", flat=True)) == list("ABCDEFGHIJ")
-    assert Leps.objects.count() == len(righe(DATI_PROGRAMMAZIONE / "leps.csv")) > 0
+    assert Leps.objects.count() == len(righe(DATI_OFFERTA / "leps.csv")) > 0
     # The key points of an area, one per line.
     assert len(AreaPolicy.objects.get(pk="J").punti_chiave.splitlines()) > 1
     assert not Comune.objects.exists() and not Ambito.objects.exists()

@@ -4,6 +4,7 @@ from conoscenza.models import Indicatore, Misura
 from conoscenza.services import carica_catalogo
 from domanda.riferimenti import carica_nomenclatore
 from fondi.riferimenti import carica_fondi
+from offerta.riferimenti import carica_tipi
 from programmazione.riferimenti import carica_aree_e_leps
 
 
@@ -17,15 +18,19 @@ class Command(BaseCommand):
 
     In the project package because it loads the data of several apps."""
 
-    help = "Carica (in modo idempotente) i dati di riferimento: catalogo degli indicatori, aree di policy, LEPS, fondi."
+    help = (
+        "Carica (in modo idempotente) i dati di riferimento: catalogo degli indicatori, aree di policy, LEPS, "
+        "tipi di unità d'offerta, fondi."
+    )
 
     def handle(self, *args, **options):
         carica_catalogo()
         aree, leps = carica_aree_e_leps()
+        tipi = carica_tipi()
         fondi = carica_fondi()  # after the areas: a fund names the areas it may finance
         aree_utenza, interventi = carica_nomenclatore()
         self.stdout.write(
             f"Dati di riferimento: {Misura.objects.count()} misure e {Indicatore.objects.count()} indicatori "
-            f"del catalogo, {aree} aree di policy, {leps} LEPS, {fondi} fondi, "
+            f"del catalogo, {aree} aree di policy, {leps} LEPS, {tipi} tipi di unità d'offerta, {fondi} fondi, "
             f"{aree_utenza} aree di utenza e {interventi} interventi del nomenclatore."
         )

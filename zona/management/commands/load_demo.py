@@ -7,6 +7,7 @@ from coprogrammazione.demo import carica_demo as carica_coprogrammazione
 from domanda.demo import carica_demo as carica_domanda
 from fondi.demo import carica_demo as carica_fondi
 from monitoraggio.demo import carica_demo as carica_monitoraggio
+from offerta.demo import carica_demo as carica_offerta
 from programmazione.demo import carica_demo as carica_piani
 from territorio.demo import DemoNonCaricata
 from territorio.demo import carica_demo as carica_territorio
@@ -42,6 +43,11 @@ class Command(BaseCommand):
                 f"Domanda sociale: {estratti} estratti CSI SINTETICI (2023-2024, 14 Ambiti), {episodi} righe; "
                 "SAD e ADM di Alto Sebino come nel suo Piano di Zona 2021-2023 (Tab. 3.2-3.3)."
             )
+        unita = carica_offerta()
+        self.stdout.write(
+            f"Offerta: {unita} unità d'offerta (posti della Tabella 3.1 di Alto Sebino; nomi e Comuni illustrativi); "
+            "nessun dato dei LEPS nelle fonti."
+        )
         piani, prologo = carica_piani()
         self.stdout.write(
             "Programmazione: " + ", ".join(str(p) for p in piani) + (f", {prologo}" if prologo else "") + "."

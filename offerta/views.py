@@ -1,0 +1,232 @@
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from territorio import selectors as territorio
+from territorio.models import Ambito, Comune
+from zona.lib import valori
+from zona.lib.downloads import scarica_tabella
+from zona.lib.ingressi import ParametroNonValido, parametro
+from zona.lib.locking import ModificaConcorrente, mostra_conflitto
+from zona.lib.policies import PUBBLICO, policy
+from zona.lib.tabular import FileRifiutato
+
+from . import importa as importatore
+from . import leps, permessi, selectors, services
+from .forms import ImportaForm, UnitaForm
+from .models import TipoUnita, UnitaOfferta
+
+
+def _anno(request):
+    """The year asked for (?anno=), the current one by default (or when unreadable)."""
+    try:
+        return valori.anno(request.GET.get("anno") or datetime.date.today().year, minimo=1990, massimo=2100)
+    except valori.ValoreNonValido:
+        return datetime.date.today().year
+
+
+def _scelta(modello, testo):
+    """The row of `modello` whose key is `testo`, or None (a bad filter shows everything)."""
+    if not testo or len(testo) > 60:
+        return None
+    return modello.objects.filter(pk=testo).first()
+
+
+@policy(read=PUBBLICO)
+def elenco(request):
+    ambito = _scelta(Ambito, request.GET.get("ambito"))
+    tipo = _scelta(TipoUnita, request.GET.get("tipo"))
+    try:
+        testo = parametro(request, "q", max_lunghezza=100) or ""
+    except ParametroNonValido as e:
+        messages.error(request, str(e))
+        testo = ""
+    righe = selectors.unita(ambito=ambito, tipo=tipo, testo=testo)
+    return render(
+        request,
+        "offerta/elenco.html",
+        {
+            "unita": righe,
+            "ambiti": Ambito.objects.order_by("nome"),
+            "tipi": TipoUnita.objects.all(),
+            "ambito": ambito,
+            "tipo": tipo,
+            "q": testo,
+            "limite": selectors.MAX_RISULTATI,
+            "puo_importare": permessi.puo_importare(request.user) and request.user.is_authenticated,
+        },
+    )
+
+
+@policy(read=PUBBLICO)
+def unita(request, pk):
+    u = get_object_or_404(UnitaOfferta.objects.select_related("tipo", "comune"), pk=pk)
+    ambito = territorio.ambito_di(u.comune, datetime.date.today())
+    return render(
+        request,
+        "offerta/unita.html",
+        {
+            "u": u,
+            "ambito": ambito,
+            "mostra_importo": permessi.vede_importi(request.user, ambito.pk if ambito else None)
+            and request.user.is_authenticated,
+            "puo_modificare": request.user.is_authenticated and permessi.puo_modificare_unita(request.user, u),
+        },
+    )
+
+
+def _comuni_scrivibili(user):
+    giorno = datetime.date.today()
+    ambiti = permessi.ambiti_scrivibili(user)
+    if ambiti is None:
+        return territorio.comuni_della_provincia(giorno).order_by("nome")
+    return Comune.objects.filter(
+        pk__in=[pk for a in ambiti for pk in territorio.comuni_di(a, giorno).values_list("pk", flat=True)]
+    ).order_by("nome")
+
+
+def _salva(request, form, titolo, indietro):
+    if request.method == "POST" and form.is_valid():
+        try:
+            u = services.salva_unita(request.user, form.instance, form.cleaned_data.get("versione"))
+        except ModificaConcorrente as e:
+            mostra_conflitto(form, e)
+        except ValidationError as e:
+            _errori_campi(form, e)
+        except PermissionDenied as e:
+            form.add_error("comune", str(e))
+        else:
+            messages.success(request, f"Unità «{u.nome}» salvata.")
+            return redirect("offerta:unita", pk=u.pk)
+    return render(request, "offerta/modulo.html", {"form": form, "titolo": titolo, "indietro": indietro})
+
+
+def _errori_campi(form, e):
+    if not hasattr(e, "error_dict"):
+        form.add_error(None, e)
+        return
+    for campo, errori in e.message_dict.items():
+        form.add_error(campo if campo in form.fields else None, errori)
+
+
+@policy(read=permessi.UNITA_SCRITTURA, write=permessi.UNITA_SCRITTURA)
+def modifica(request, pk):
+    u = get_object_or_404(UnitaOfferta, pk=pk)
+    form = UnitaForm(request.POST or None, instance=u, comuni=_comuni_scrivibili(request.user))
+    return _salva(request, form, f"Modifica: {u.nome}", reverse("offerta:unita", args=[u.pk]))
+
+
+@policy(read=permessi.IMPORTAZIONE, write=permessi.IMPORTAZIONE)
+def nuova(request):
+    form = UnitaForm(request.POST or None, comuni=_comuni_scrivibili(request.user))
+    return _salva(request, form, "Nuova unità d'offerta", reverse("offerta:elenco"))
+
+
+@policy(read=permessi.IMPORTAZIONE, write=permessi.IMPORTAZIONE)
+def importa(request):
+    form = ImportaForm(request.POST or None, request.FILES or None)
+    errori = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            n = importatore.importa(f.read(), f.name, request.user)
+        except FileRifiutato as e:
+            errori = e.errori
+        else:
+            messages.success(request, f"File importato: {n} unità d'offerta create o aggiornate.")
+            return redirect("offerta:elenco")
+    return render(request, "offerta/importa.html", {"form": form, "errori": errori, "colonne": importatore.COLONNE})
+
+
+@policy(read=PUBBLICO)
+def modello(request):
+    risposta = HttpResponse(importatore.modello_csv(), content_type="text/csv; charset=utf-8")
+    risposta["Content-Disposition"] = 'attachment; filename="unita-offerta-modello.csv"'
+    return risposta
+
+
+@policy(read=PUBBLICO)
+def leps_provincia(request):
+    """Every Ambito side by side: one row per LEPS, one column per Ambito."""
+    anno = _anno(request)
+    ambiti = list(Ambito.objects.order_by("nome"))
+    stati = leps.stati_per_ambiti(anno, [a.pk for a in ambiti])
+    catalogo = leps.catalogo()
+    righe = [(voce, [stati[a.pk][i] for a in ambiti]) for i, voce in enumerate(catalogo)]
+    return render(
+        request,
+        "offerta/leps_provincia.html",
+        {"anno": anno, "ambiti": ambiti, "righe": righe, "stati": leps.STATI},
+    )
+
+
+@policy(read=PUBBLICO)
+def leps_ambito(request, codice):
+    ambito = get_object_or_404(Ambito, pk=codice)
+    anno = _anno(request)
+    if request.GET.get("formato") in ("csv", "xlsx"):
+        return scarica_tabella(
+            f"leps-{ambito.pk}-{anno}",
+            request.GET["formato"],
+            leps.COLONNE_EXPORT,
+            leps.righe_export(ambito.pk, anno),
+            foglio="LEPS",
+        )
+    return render(
+        request,
+        "offerta/leps_ambito.html",
+        {"ambito": ambito, "anno": anno, "stati": leps.stati_ambito(ambito.pk, anno)},
+    )
+
+
+def _json_ld(servizi, request):
+    """schema.org data for search engines: each unit a LocalBusiness-like GovernmentService
+    place with its address."""
+    voci = []
+    for u in servizi.unita:
+        voci.append(
+            {
+                "@type": "Place",
+                "name": u.nome,
+                "description": u.tipo.nome,
+                "url": request.build_absolute_uri(reverse("offerta:unita", args=[u.pk])),
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": u.indirizzo,
+                    "addressLocality": u.comune.nome,
+                    "addressRegion": u.comune.sigla_provincia,
+                    "addressCountry": "IT",
+                },
+                **({"telephone": u.telefono} if u.telefono else {}),
+            }
+        )
+    dati = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": voci}
+    testo = json.dumps(dati, ensure_ascii=False)
+    # Inside <script>: no way out of the element.
+    return testo.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@policy(read=PUBBLICO)
+def servizi(request):
+    comune = _scelta(Comune, request.GET.get("comune"))
+    try:
+        bisogno = parametro(request, "bisogno", max_lunghezza=100) or ""
+    except ParametroNonValido as e:
+        messages.error(request, str(e))
+        bisogno = ""
+    risultato = selectors.servizi(comune, bisogno)
+    return render(
+        request,
+        "offerta/servizi.html",
+        {
+            "s": risultato,
+            "bisogno": bisogno,
+            "comuni": territorio.comuni_della_provincia(datetime.date.today()).order_by("nome").only("pk", "nome"),
+            "json_ld": _json_ld(risultato, request),
+        },
+    )
