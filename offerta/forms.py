@@ -1,7 +1,8 @@
 from django import forms
 
 from zona.lib.forms import Bootstrap, FileTabellaField
-from zona.lib.locking import VersioneForm
+from zona.lib.ingressi import CampoDecimale, CampoTesto
+from zona.lib.locking import CampoVersione, VersioneForm
 
 from .models import UnitaOfferta
 
@@ -44,3 +45,13 @@ class UnitaForm(Bootstrap, VersioneForm):
 
 class ImportaForm(forms.Form):
     file = FileTabellaField()
+
+
+class RilevazioneForm(Bootstrap, forms.Form):
+    """The figure of one LEPS for the Ambito and the year of the page; `versione` is the one the
+    page showed (0: nothing recorded yet)."""
+
+    leps = forms.CharField(widget=forms.HiddenInput, max_length=50)
+    valore = CampoDecimale(label="Valore", max_cifre=12, decimali=2, minimo=0, massimo=10_000_000)
+    fonte = CampoTesto(label="Fonte", max_lunghezza=300)
+    versione = CampoVersione()

@@ -74,6 +74,7 @@ class StatoLeps:
     stato: str
     obiettivo_raggiunto: bool | None
     fonte: str
+    calcolo: str
 
     @property
     def classe(self):
@@ -96,6 +97,7 @@ def _valutazione(leps, valore, fonte):
         stato=stato(valore, leps.verso, leps.soglia, leps.soglia_parziale),
         obiettivo_raggiunto=obiettivo_raggiunto(valore, leps.verso, leps.obiettivo),
         fonte=fonte if valore is not _ASSENTE else "",
+        calcolo=leps.calcolo,
     )
 
 

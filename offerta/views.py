@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from territorio import selectors as territorio
 from territorio.models import Ambito, Comune
+from territorio.permessi import ambito_da
 from zona.lib import valori
 from zona.lib.downloads import scarica_tabella
+from zona.lib.forms import errori_in_breve
 from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.locking import ModificaConcorrente, mostra_conflitto
 from zona.lib.policies import PUBBLICO, policy
@@ -18,8 +20,8 @@ from zona.lib.tabular import FileRifiutato
 
 from . import importa as importatore
 from . import leps, permessi, selectors, services
-from .forms import ImportaForm, UnitaForm
-from .models import TipoUnita, UnitaOfferta
+from .forms import ImportaForm, RilevazioneForm, UnitaForm
+from .models import Calcolo, Leps, RilevazioneLeps, TipoUnita, UnitaOfferta
 
 
 def _anno(request):
@@ -165,10 +167,12 @@ def leps_provincia(request):
     )
 
 
-@policy(read=PUBBLICO)
+@policy(read=PUBBLICO, write=ambito_da("codice"))
 def leps_ambito(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
     anno = _anno(request)
+    if request.method == "POST":
+        return _registra_rilevazione(request, ambito, anno)
     if request.GET.get("formato") in ("csv", "xlsx"):
         return scarica_tabella(
             f"leps-{ambito.pk}-{anno}",
@@ -177,11 +181,40 @@ def leps_ambito(request, codice):
             leps.righe_export(ambito.pk, anno),
             foglio="LEPS",
         )
+    stati = leps.stati_ambito(ambito.pk, anno)
+    moduli = []
+    if request.user.is_authenticated and permessi.puo_scrivere_ambito(request.user, ambito.pk):
+        registrate = {r.leps_id: r for r in RilevazioneLeps.objects.filter(ambito=ambito, anno=anno)}
+        for s in stati:
+            if s.calcolo == Calcolo.RILEVATO:
+                r = registrate.get(s.codice)
+                iniziali = {"leps": s.codice, "versione": r.versione if r else 0}
+                if r:
+                    iniziali |= {"valore": r.valore, "fonte": r.fonte}
+                moduli.append((s, RilevazioneForm(initial=iniziali, prefix=s.codice)))
     return render(
         request,
         "offerta/leps_ambito.html",
-        {"ambito": ambito, "anno": anno, "stati": leps.stati_ambito(ambito.pk, anno)},
+        {"ambito": ambito, "anno": anno, "stati": stati, "moduli": moduli},
     )
+
+
+def _registra_rilevazione(request, ambito, anno):
+    prefisso = next((k[: -len("-leps")] for k in request.POST if k.endswith("-leps")), "")
+    form = RilevazioneForm(request.POST, prefix=prefisso or None)
+    voce = Leps.objects.filter(pk=request.POST.get(f"{prefisso}-leps", "")[:50]).first() if prefisso else None
+    if voce is None or not form.is_valid():
+        errore = errori_in_breve(form) if voce is not None else "LEPS sconosciuto."
+        messages.error(request, f"Dato non registrato: {errore}")
+    else:
+        d = form.cleaned_data
+        try:
+            services.registra_rilevazione(request.user, ambito.pk, voce, anno, d["valore"], d["fonte"], d["versione"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, f"Dato registrato: {voce.nome}, {anno}.")
+    return redirect(f"{reverse('offerta:leps_ambito', args=[ambito.pk])}?anno={anno}")
 
 
 def _json_ld(servizi, request):

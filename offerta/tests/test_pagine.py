@@ -144,3 +144,23 @@ def test_an_objective_tagged_with_a_leps_links_to_its_status(client, registro_mi
     ob.leps.add("sad")
     testo = client.get(reverse("programmazione:obiettivo", args=[ob.pk])).content.decode()
     assert 'href="/ambiti/lago/leps/?anno=2021#leps-sad"' in testo
+
+
+def test_the_ufficio_di_piano_records_a_leps_figure_with_its_version(client, registro_minimo):
+    client.force_login(utente_con_ruolo("udp.lago", "ufficio_di_piano", ambito=registro_minimo.lago))
+    url = "/ambiti/lago/leps/?anno=2023"
+    assert 'name="pua-valore"' in client.get(url).content.decode()
+    dati = {"pua-leps": "pua", "pua-valore": "50", "pua-fonte": "Delibera 3/2023", "pua-versione": "0"}
+    testo = client.post(url, dati, follow=True).content.decode()
+    assert "Dato registrato" in testo
+    r = RilevazioneLeps.objects.get(ambito="lago", leps="pua", anno=2023)
+    assert (r.valore, r.versione) == (Decimal(50), 1)
+    # A second first figure, on the page read before: refused, nothing overwritten.
+    testo = client.post(url, dati | {"pua-valore": "100"}, follow=True).content.decode()
+    assert "Qualcuno ha salvato" in testo and RilevazioneLeps.objects.get(pk=r.pk).valore == Decimal(50)
+    # The social workers' ratio is computed, never typed.
+    dati_as = {"assistente-sociale-leps": "assistente-sociale", "assistente-sociale-valore": "1",
+               "assistente-sociale-fonte": "x", "assistente-sociale-versione": "0"}  # fmt: skip
+    assert "base di conoscenza" in client.post(url, dati_as, follow=True).content.decode()
+    client.force_login(utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura))
+    assert client.post(url, dati | {"pua-versione": "1"}).status_code == 403
