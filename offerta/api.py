@@ -63,7 +63,7 @@ def _unita(request, u, importi):
         "id": u.pk,
         "tipo": u.tipo_id,
         "tipo_nome": u.tipo.nome,
-        "area": u.tipo.area,
+        "area": u.tipo.area_id,
         "nome": u.nome,
         "ente_gestore": u.ente_gestore,
         "natura_ente": u.natura_ente,

@@ -1,7 +1,8 @@
 """The service offer of a territory and the essential levels it is measured on.
 
 - `TipoUnita`: the Lombardy types of social and socio-health units (asilo nido, CDD, RSA, ...)
-  with the area of users each serves: reference data (offerta/data/tipi_unita.csv).
+  with the area of users each serves (the ISTAT areas of domanda.AreaUtenza, the one list of
+  areas): reference data (offerta/data/tipi_unita.csv).
 - `UnitaOfferta`: one unit of the register (the regional AFAM register's row): who runs it,
   where, authorised and accredited when and for how many places, its contract with the Ambito.
 - `Leps`: the catalogue of the livelli essenziali delle prestazioni sociali with the legal
@@ -21,14 +22,6 @@ from zona.lib import valori
 from zona.lib.locking import ConVersione
 
 
-class AreaUtenza(models.TextChoices):
-    PRIMA_INFANZIA = "prima_infanzia", "Prima infanzia (0-3 anni)"
-    MINORI = "minori", "Minori e famiglie"
-    DISABILI = "disabili", "Persone con disabilità"
-    ANZIANI = "anziani", "Anziani"
-    ADULTI = "adulti", "Adulti in difficoltà"
-
-
 class Rete(models.TextChoices):
     SOCIALE = "sociale", "Sociale"
     SOCIOSANITARIA = "sociosanitaria", "Sociosanitaria"
@@ -38,7 +31,9 @@ class TipoUnita(models.Model):
     codice = models.SlugField(primary_key=True, max_length=40)
     nome = models.CharField(max_length=200, unique=True)
     sigla = models.CharField(max_length=20, blank=True)
-    area = models.CharField("area di utenza", max_length=20, choices=AreaUtenza.choices)
+    area = models.ForeignKey(
+        "domanda.AreaUtenza", on_delete=models.PROTECT, related_name="tipi_unita", verbose_name="area di utenza"
+    )
     rete = models.CharField(max_length=20, choices=Rete.choices)
     descrizione = models.CharField(max_length=400, blank=True)
     parole_chiave = models.CharField(

@@ -46,13 +46,13 @@ def carica_leps():
 
 
 def carica_tipi():
-    """Number of types of unità d'offerta read."""
+    """Number of types of unità d'offerta read (after domanda's areas of users, which they name)."""
     righe = _csv("tipi_unita.csv")
     with transaction.atomic():
         for r in righe:
             TipoUnita.objects.update_or_create(
                 codice=r["codice"],
-                defaults={k: r[k] for k in ("nome", "sigla", "area", "rete", "descrizione", "parole_chiave")}
-                | {"ordine": int(r["ordine"])},
+                defaults={k: r[k] for k in ("nome", "sigla", "rete", "descrizione", "parole_chiave")}
+                | {"area_id": r["area"], "ordine": int(r["ordine"])},
             )
     return len(righe)

@@ -10,7 +10,7 @@ from territorio.models import Comune
 from zona.lib.text import normalizza
 
 from . import permessi
-from .models import AreaUtenza, TipoUnita, UnitaOfferta
+from .models import TipoUnita, UnitaOfferta
 
 MAX_RISULTATI = 200
 
@@ -37,10 +37,9 @@ def tipi_per_bisogno(testo):
     parole = [p for p in normalizza(testo).split() if len(p) >= 3]
     if not parole:
         return []
-    aree = dict(AreaUtenza.choices)
     punteggi = []
-    for t in TipoUnita.objects.all():
-        testo_tipo = normalizza(" ".join([t.nome, t.sigla, aree.get(t.area, ""), t.parole_chiave, t.descrizione]))
+    for t in TipoUnita.objects.select_related("area"):
+        testo_tipo = normalizza(" ".join([t.nome, t.sigla, t.area.nome, t.parole_chiave, t.descrizione]))
         punti = sum(1 for p in parole if p in testo_tipo)
         if punti:
             punteggi.append((-punti, t.ordine, t))

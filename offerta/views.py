@@ -67,7 +67,7 @@ def elenco(request):
 
 @policy(read=PUBBLICO)
 def unita(request, pk):
-    u = get_object_or_404(UnitaOfferta.objects.select_related("tipo", "comune"), pk=pk)
+    u = get_object_or_404(UnitaOfferta.objects.select_related("tipo__area", "comune"), pk=pk)
     ambito = territorio.ambito_di(u.comune, datetime.date.today())
     return render(
         request,

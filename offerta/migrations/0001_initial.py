@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('territorio', '0003_organo_email_sito_validati'),
         ('programmazione', '0004_periodo_budget'),
+        ('domanda', '0001_initial'),
     ]
 
     operations = [
@@ -86,7 +87,7 @@ class Migration(migrations.Migration):
                 ('codice', models.SlugField(max_length=40, primary_key=True, serialize=False)),
                 ('nome', models.CharField(max_length=200, unique=True)),
                 ('sigla', models.CharField(blank=True, max_length=20)),
-                ('area', models.CharField(choices=[('prima_infanzia', 'Prima infanzia (0-3 anni)'), ('minori', 'Minori e famiglie'), ('disabili', 'Persone con disabilità'), ('anziani', 'Anziani'), ('adulti', 'Adulti in difficoltà')], max_length=20, verbose_name='area di utenza')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tipi_unita', to='domanda.areautenza', verbose_name='area di utenza')),
                 ('rete', models.CharField(choices=[('sociale', 'Sociale'), ('sociosanitaria', 'Sociosanitaria')], max_length=20)),
                 ('descrizione', models.CharField(blank=True, max_length=400)),
                 ('parole_chiave', models.CharField(blank=True, help_text='Parole con cui un cittadino cerca il servizio, separate da virgole.', max_length=400)),

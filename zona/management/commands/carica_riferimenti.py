@@ -26,9 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         carica_catalogo()
         aree, leps = carica_aree_e_leps()
-        tipi = carica_tipi()
         fondi = carica_fondi()  # after the areas: a fund names the areas it may finance
         aree_utenza, interventi = carica_nomenclatore()
+        tipi = carica_tipi()  # after the areas of users: a type names the area it serves
         self.stdout.write(
             f"Dati di riferimento: {Misura.objects.count()} misure e {Indicatore.objects.count()} indicatori "
             f"del catalogo, {aree} aree di policy, {leps} LEPS, {tipi} tipi di unità d'offerta, {fondi} fondi, "
