@@ -97,7 +97,7 @@ def servizi(request, comune: Codice | None = None, bisogno: Testo = ""):
     need in plain words («nido», «assistenza domiciliare anziani»)."""
     trovato = Comune.objects.filter(pk=comune).first() if comune else None
     if comune and trovato is None:
-        raise HttpError(404, "Comune non trovato.")
+        raise HttpError(422, f"comune: nessun Comune con codice ISTAT «{comune}».")
     importi = {}
     return [_unita(request, u, importi) for u in selectors.servizi(trovato, bisogno).unita]
 

@@ -164,3 +164,8 @@ def test_the_ufficio_di_piano_records_a_leps_figure_with_its_version(client, reg
     assert "base di conoscenza" in client.post(url, dati_as, follow=True).content.decode()
     client.force_login(utente_con_ruolo("udp.pianura", "ufficio_di_piano", ambito=registro_minimo.pianura))
     assert client.post(url, dati | {"pua-versione": "1"}).status_code == 403
+
+
+def test_the_directory_api_refuses_an_unknown_comune(client, registro_minimo):
+    r = client.get("/api/servizi", {"comune": "999999"})
+    assert r.status_code == 422 and "999999" in r.json()["detail"]
