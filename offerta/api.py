@@ -94,10 +94,11 @@ def elenco_unita(request, ambito: Codice | None = None, tipo: Codice | None = No
 @router.get("/servizi", response=list[UnitaOut], auth=policy_api(read=PUBBLICO))
 def servizi(request, comune: Codice | None = None, bisogno: Testo = ""):
     """The citizens' directory: the units of the Ambito of `comune` (ISTAT code) matching a
-    need in plain words («nido», «assistenza domiciliare anziani»)."""
+    need in plain words («nido», «assistenza domiciliare anziani»); an unknown Comune finds
+    nothing."""
     trovato = Comune.objects.filter(pk=comune).first() if comune else None
     if comune and trovato is None:
-        raise HttpError(422, f"comune: nessun Comune con codice ISTAT «{comune}».")
+        return []  # no such Comune: nothing near it (a well-formed query is never refused)
     importi = {}
     return [_unita(request, u, importi) for u in selectors.servizi(trovato, bisogno).unita]
 
