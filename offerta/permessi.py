@@ -58,7 +58,7 @@ def ambiti_scrivibili(user):
 def _unita(kwargs):
     from .models import UnitaOfferta
 
-    return oggetto_o_404(UnitaOfferta.objects.all(), kwargs["pk"])
+    return oggetto_o_404(UnitaOfferta.objects.all(), kwargs["unita"])
 
 
 UNITA_SCRITTURA = Regola(

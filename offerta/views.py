@@ -66,8 +66,8 @@ def elenco(request):
 
 
 @policy(read=PUBBLICO)
-def unita(request, pk):
-    u = get_object_or_404(UnitaOfferta.objects.select_related("tipo__area", "comune"), pk=pk)
+def scheda_unita(request, unita):
+    u = get_object_or_404(UnitaOfferta.objects.select_related("tipo__area", "comune"), pk=unita)
     ambito = territorio.ambito_di(u.comune, datetime.date.today())
     return render(
         request,
@@ -104,7 +104,7 @@ def _salva(request, form, titolo, indietro):
             form.add_error("comune", str(e))
         else:
             messages.success(request, f"Unità «{u.nome}» salvata.")
-            return redirect("offerta:unita", pk=u.pk)
+            return redirect("offerta:unita", unita=u.pk)
     return render(request, "offerta/modulo.html", {"form": form, "titolo": titolo, "indietro": indietro})
 
 
@@ -117,8 +117,8 @@ def _errori_campi(form, e):
 
 
 @policy(read=permessi.UNITA_SCRITTURA, write=permessi.UNITA_SCRITTURA)
-def modifica(request, pk):
-    u = get_object_or_404(UnitaOfferta, pk=pk)
+def modifica(request, unita):
+    u = get_object_or_404(UnitaOfferta, pk=unita)
     form = UnitaForm(request.POST or None, instance=u, comuni=_comuni_scrivibili(request.user))
     return _salva(request, form, f"Modifica: {u.nome}", reverse("offerta:unita", args=[u.pk]))
 

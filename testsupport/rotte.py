@@ -108,8 +108,7 @@ ESEMPI = {
     "api:piano.pk": _piani,
     "api:obiettivi.pk": _piani,
     "obiettivo": _obiettivi,
-    "offerta:unita.pk": _unita,
-    "offerta:modifica.pk": _unita,
+    "unita": _unita,
     "api:obiettivo.obiettivo": _obiettivi,
     "programmazione:dettaglio_elimina": lambda: (
         _di_obiettivo("programmazione.IndicatoreObiettivo", "id", tipo="indicatore")()
