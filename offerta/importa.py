@@ -32,6 +32,7 @@ import datetime
 from territorio import selectors as territorio
 from territorio.models import AliasComune, Comune
 from zona.lib import importazione, valori
+from zona.lib.codice_fiscale import codice_fiscale
 from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.text import normalizza
 
@@ -117,7 +118,7 @@ def leggi_riga(r, ctx):
     natura = r.testo("natura_ente").lower().replace(" ", "_")
     if natura not in NaturaEnte.values:
         r.errore("natura_ente", f"«{valori.mostra(r['natura_ente'])}»: usare pubblico, privato o terzo_settore.")
-    cf = r.valore("codice_fiscale_ente", valori.codice_fiscale)
+    cf = r.valore("codice_fiscale_ente", codice_fiscale, obbligatorio=True)
     testo_comune = r.testo("comune")
     comune = ctx.comuni.get(testo_comune) or ctx.nomi.get(normalizza(testo_comune))
     if comune is None:

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from zona.lib import valori
+from zona.lib.codice_fiscale import codice_fiscale
 from zona.lib.locking import ConVersione
 
 
@@ -104,7 +105,7 @@ class UnitaOfferta(ConVersione):
     def clean(self):
         if self.codice_fiscale_ente:
             try:
-                self.codice_fiscale_ente = valori.codice_fiscale(self.codice_fiscale_ente)
+                self.codice_fiscale_ente = codice_fiscale(self.codice_fiscale_ente, obbligatorio=True)
             except valori.ValoreNonValido as e:
                 raise ValidationError({"codice_fiscale_ente": e.motivo}) from None
 

@@ -35,7 +35,6 @@ __all__ = [
     "anno",
     "data",
     "codice",
-    "codice_fiscale",
     "testo",
     "contiene_nul",
     "mostra",
@@ -365,63 +364,3 @@ def testo(valore, *, campo=None, max_lunghezza=200, multilinea=False, obbligator
     if obbligatorio and not stringa:
         raise ValoreNonValido("manca il testo.", campo)
     return stringa
-
-
-_CF_ENTE = re.compile(r"[0-9]{11}")
-_CF_PERSONA = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
-# Check character of a personal codice fiscale (DM 23/12/1976): the value of a character in an
-# odd position (1st, 3rd, ...); in an even position a digit is worth itself and a letter A=0..Z=25.
-_CF_DISPARI = dict(
-    zip(
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]
-        + [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]
-        + [2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23],
-        strict=True,
-    )
-)
-
-
-def _controllo_ente(cifre):
-    totale = 0
-    for i, c in enumerate(cifre[:10]):
-        n = int(c)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        totale += n
-    return (10 - totale % 10) % 10 == int(cifre[10])
-
-
-def _controllo_persona(cf):
-    totale = 0
-    for i, c in enumerate(cf[:15]):
-        if i % 2 == 0:
-            totale += _CF_DISPARI[c]
-        else:
-            totale += int(c) if c.isdigit() else ord(c) - ord("A")
-    return chr(ord("A") + totale % 26) == cf[15]
-
-
-def codice_fiscale(valore, *, campo="codice fiscale", obbligatorio=True):
-    """An Italian codice fiscale: 11 digits (an organisation, the same as its partita IVA) or
-    16 characters (a person), with its check character verified. Returned upper case, without
-    spaces; None when empty and not `obbligatorio`."""
-    if _vuoto(valore):
-        if obbligatorio:
-            raise ValoreNonValido("manca il codice fiscale.", campo)
-        return None
-    testo = str(valore)
-    if len(testo) > 40:
-        raise ValoreNonValido("il codice fiscale ha al massimo 16 caratteri.", campo)
-    cf = testo.replace(" ", "").upper()
-    if _CF_ENTE.fullmatch(cf):
-        if not _controllo_ente(cf):
-            raise ValoreNonValido(f"«{mostra(testo)}»: la cifra di controllo del codice fiscale non torna.", campo)
-        return cf
-    if _CF_PERSONA.fullmatch(cf):
-        if not _controllo_persona(cf):
-            raise ValoreNonValido(f"«{mostra(testo)}»: il carattere di controllo del codice fiscale non torna.", campo)
-        return cf
-    raise ValoreNonValido(
-        f"«{mostra(testo)}» non è un codice fiscale: 11 cifre per un ente, 16 caratteri per una persona.", campo
-    )
