@@ -129,7 +129,8 @@ def catalogo(request, voci):
         "dct:title": _testo(f"Dati aperti dei Piani di Zona – {t['copertura']}"),
         "dct:description": _testo(
             "Catalogo dei dati aperti di Zona, il sistema informativo dei Piani di Zona: anagrafe territoriale, "
-            "indicatori del quadro conoscitivo, obiettivi dei piani approvati, fondi. Licenza CC BY 4.0."
+            "indicatori del quadro conoscitivo, obiettivi dei piani approvati, fondi, offerta dei servizi. "
+            "Licenza CC BY 4.0."
         ),
         "dct:publisher": _agente(base),
         "dct:language": LINGUA,

@@ -27,6 +27,7 @@ from conoscenza import selectors as conoscenza
 from conoscenza.models import Caricamento, Indicatore, Livello
 from fondi import selectors as fondi
 from fondi.models import Movimento
+from offerta.models import TipoUnita, UnitaOfferta
 from programmazione.models import Obiettivo, Piano
 from territorio import selectors as territorio
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
@@ -226,6 +227,51 @@ def _modifica_fondi():
     return Movimento.objects.aggregate(m=Max("registrato_il"))["m"]
 
 
+# --- offerta ---------------------------------------------------------------------------------
+
+COLONNE_OFFERTA = (
+    "tipo",
+    "tipo_nome",
+    "nome",
+    "ente_gestore",
+    "natura_ente",
+    "istat_code",
+    "comune",
+    "indirizzo",
+    "autorizzata_il",
+    "accreditata_il",
+    "posti_autorizzati",
+    "posti_accreditati",
+    "contratto_ambito",
+)
+
+
+def _offerta():
+    qs = UnitaOfferta.objects.select_related("tipo", "comune").order_by("tipo__ordine", "comune__nome", "nome")
+    return [
+        [
+            u.tipo_id,
+            u.tipo.nome,
+            u.nome,
+            u.ente_gestore,
+            u.get_natura_ente_display(),
+            u.comune_id,
+            u.comune.nome,
+            u.indirizzo,
+            u.autorizzata_il,
+            u.accreditata_il,
+            u.posti_autorizzati,
+            u.posti_accreditati,
+            "sì" if u.contratto_ambito else "no",
+        ]
+        for u in qs
+    ]
+
+
+def _modifica_offerta():
+    return _ultimo_audit((UnitaOfferta, TipoUnita))
+
+
 # --- the catalogue ---------------------------------------------------------------------------
 
 
@@ -310,6 +356,21 @@ def datasets():
             parole_chiave=("fondi sociali", "FNPS", "FNA", "rendicontazione"),
             distribuzioni=(Distribuzione("fondi", "Fondi per Ambito e anno", COLONNE_FONDI, _fondi),),
             modificato=_modifica_fondi,
+        ),
+        Dataset(
+            codice="offerta-servizi",
+            titolo="Offerta dei servizi: le unità d'offerta sociali",
+            descrizione=(
+                "Il registro delle unità d'offerta sociali della provincia: tipo, ente gestore, Comune, "
+                "autorizzazione, accreditamento, posti autorizzati e accreditati, contratto con l'Ambito. Gli "
+                "importi dei contratti non sono pubblicati."
+            ),
+            temi=("SOCI", "HEAL"),
+            frequenza="IRREG",
+            frequenza_testo="irregolare (a ogni variazione del registro)",
+            parole_chiave=("unità d'offerta", "servizi sociali", "accreditamento"),
+            distribuzioni=(Distribuzione("unita", "Unità d'offerta", COLONNE_OFFERTA, _offerta),),
+            modificato=_modifica_offerta,
         ),
     ]
 

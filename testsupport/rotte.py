@@ -103,6 +103,7 @@ ESEMPI = {
         {"codice": "indicatori", "distribuzione": "ambito"},
         {"codice": "obiettivi-piani", "distribuzione": "obiettivi"},
         {"codice": "fondi", "distribuzione": "fondi"},
+        {"codice": "offerta-servizi", "distribuzione": "unita"},
     ],
     "pk": _piani,
     "api:piano.pk": _piani,

@@ -84,7 +84,7 @@ def test_il_catalogo_ha_le_proprieta_obbligatorie_di_dcat_ap_it(registro_minimo,
             mancanti = [p for p in proprieta if g.value(s, p) is None]
             assert not mancanti, f"{s} ({classe}) lacks {mancanti}"
     datasets = set(g.subjects(RDF.type, DCATAPIT.Dataset))
-    assert len(datasets) == 4
+    assert len(datasets) == 5
     for ds in datasets:
         assert all(str(t).startswith(TEMI) for t in g.objects(ds, DCAT.theme))
         assert str(g.value(ds, DCT.accrualPeriodicity)).startswith(FREQUENZE)
@@ -100,7 +100,7 @@ def test_il_catalogo_ha_le_proprieta_obbligatorie_di_dcat_ap_it(registro_minimo,
 def test_ogni_csv_risponde_con_le_colonne_dichiarate(registro_minimo, client):
     g, _ = _grafo(client)
     distribuzioni = list(g.subjects(RDF.type, DCATAPIT.Distribution))
-    assert len(distribuzioni) == 9  # 3 registry tables, 4 indicator levels, objectives, funds
+    assert len(distribuzioni) == 10  # 3 registry tables, 4 indicator levels, objectives, funds, offer
     for dist in distribuzioni:
         schema = g.value(dist, CSVW.tableSchema)
         dichiarate = [str(c) for c in (g.value(n, CSVW.name) for n in Collection(g, g.value(schema, CSVW.column)))]
@@ -168,7 +168,8 @@ def test_pagine_del_catalogo(registro_minimo, client):
     assert "<code>codice_territorio</code>" in dettaglio
     assert client.get("/dati-aperti/inesistente/").status_code == 404
     assert client.get("/dati-aperti/fondi/inesistente.csv").status_code == 404
-    # The funds' table has no column the public may not see.
+    # Neither table has a column the public may not see.
+    assert "importo_contratto" not in _csv(client, "/dati-aperti/offerta-servizi/unita.csv")[0]
     assert _csv(client, "/dati-aperti/fondi/fondi.csv")[0] == [
         "ambito_codice",
         "ambito",
