@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CONN_MAX_AGE DJANGO_SETTINGS_MODULE
+unset DATABASE_URL DEBUG SECRET_KEY ZONA_CHIAVE_PSEUDONIMO ALLOWED_HOSTS CONN_MAX_AGE DJANGO_SETTINGS_MODULE
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/zona-caricamenti-pg.XXXXXX")
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/zona-caricamenti-files.XXXXXX")
 cleanup() {
@@ -22,7 +22,8 @@ trap 'exit 143' TERM HUP
 
 DATABASE_URL=$(bash scripts/pg-throwaway.sh start "$pgdir")
 export DATABASE_URL
-export DJANGO_SETTINGS_MODULE=zona.settings DEBUG=false SECRET_KEY=bench-only-not-a-secret LOG_LEVEL=WARNING
+export DJANGO_SETTINGS_MODULE=zona.settings DEBUG=false SECRET_KEY=bench-only-not-a-secret \
+  ZONA_CHIAVE_PSEUDONIMO=bench-only-pseudonym-key LOG_LEVEL=WARNING
 
 echo "== migrate" >&2
 .venv/bin/python manage.py migrate --noinput -v 0

@@ -36,7 +36,7 @@ case $modo in
   *) echo "modo sconosciuto: $modo (carico, soak o dos)" >&2; exit 2 ;;
 esac
 
-unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CONN_MAX_AGE DJANGO_SETTINGS_MODULE
+unset DATABASE_URL DEBUG SECRET_KEY ZONA_CHIAVE_PSEUDONIMO ALLOWED_HOSTS CONN_MAX_AGE DJANGO_SETTINGS_MODULE
 bash scripts/setup-venv.sh >/dev/null
 .venv/bin/pip install -q -r bench/requirements-load.txt
 
@@ -59,7 +59,8 @@ export DATABASE_URL
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING STATIC_ROOT="$work/static" CONN_MAX_AGE=60
 export ZONA_CACHE_DIR="$work/cache"
 SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')
-export SECRET_KEY
+ZONA_CHIAVE_PSEUDONIMO=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
+export SECRET_KEY ZONA_CHIAVE_PSEUDONIMO
 
 echo "== migrate + demo" >&2
 .venv/bin/python manage.py migrate --noinput -v 0

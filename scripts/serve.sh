@@ -2,7 +2,8 @@
 # Zona in production: gunicorn with the production settings (DEBUG=false), behind a reverse
 # proxy that terminates HTTPS (README, «In produzione»).
 #
-# Needs in the environment: SECRET_KEY (50+ random characters), ALLOWED_HOSTS, DATABASE_URL
+# Needs in the environment: SECRET_KEY (50+ random characters), ZONA_CHIAVE_PSEUDONIMO (the
+# key of the case-record pseudonyms, another random string), ALLOWED_HOSTS, DATABASE_URL
 # (PostgreSQL; SQLite works for a single small installation), usually CSRF_TRUSTED_ORIGINS.
 # Optional: BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (gunicorn workers, default
 # 2 x CPUs + 1), GUNICORN_TIMEOUT (seconds, default 120), FORWARDED_ALLOW_IPS (the proxy's

@@ -35,6 +35,7 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV + ["DATABASE_URL"]}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
+        ZONA_CHIAVE_PSEUDONIMO=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="zona.example.org,127.0.0.1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'zona.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
