@@ -20,28 +20,16 @@ import re
 
 from django.conf import settings
 
+from zona.lib.codice_fiscale import controllo_alfanumerico
+
 _FORMA = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 _POSIZIONI_CIFRE = (6, 7, 9, 10, 12, 13, 14)
-_DISPARI = dict(
-    zip(
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21] + [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14,
-                                               16, 10, 22, 25, 24, 23],
-        strict=True,
-    )
-)  # fmt: skip
-_PARI = {c: (int(c) if c.isdigit() else ord(c) - 65) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _MESI = "ABCDEHLMPRST"
 
 
 class CodiceNonValido(ValueError):
     """The code is not a valid codice fiscale; the message never contains it."""
-
-
-def carattere_di_controllo(primi15):
-    somma = sum(_DISPARI[c] if i % 2 == 0 else _PARI[c] for i, c in enumerate(primi15))
-    return chr(65 + somma % 26)
 
 
 def normalizza(testo):
@@ -53,7 +41,7 @@ def controlla(testo):
     codice = normalizza(testo)
     if len(codice) != 16 or not _FORMA.fullmatch(codice):
         raise CodiceNonValido("codice fiscale non valido.")
-    if carattere_di_controllo(codice[:15]) != codice[15]:
+    if controllo_alfanumerico(codice[:15]) != codice[15]:
         raise CodiceNonValido("codice fiscale non valido (carattere di controllo errato).")
     giorno = int(codice[9:11].translate(_OMOCODIA))
     if not (1 <= giorno <= 31 or 41 <= giorno <= 71):
@@ -88,4 +76,4 @@ def componi(cognome_nome6, aa, mese, giorno, sesso, comune4):
     """A valid code from its parts (for tests and the synthetic generator, never real people)."""
     gg = giorno + (40 if sesso == "F" else 0)
     primi = f"{cognome_nome6}{aa:02d}{_MESI[mese - 1]}{gg:02d}{comune4}"
-    return primi + carattere_di_controllo(primi)
+    return primi + controllo_alfanumerico(primi)
