@@ -4,6 +4,7 @@ from zona.lib.forms import Bootstrap, FileTabellaField
 from zona.lib.ingressi import CampoDecimale, CampoTesto
 from zona.lib.locking import CampoVersione, VersioneForm
 
+from . import importa
 from .models import UnitaOfferta
 
 _DATA = {"type": "date"}
@@ -18,25 +19,8 @@ class UnitaForm(Bootstrap, VersioneForm):
 
     class Meta:
         model = UnitaOfferta
-        fields = [
-            "tipo",
-            "nome",
-            "ente_gestore",
-            "natura_ente",
-            "codice_fiscale_ente",
-            "indirizzo",
-            "comune",
-            "telefono",
-            "email",
-            "autorizzata_il",
-            "accreditata_il",
-            "posti_autorizzati",
-            "posti_accreditati",
-            "contratto_ambito",
-            "importo_contratto",
-            "apertura",
-            "fonte",
-        ]
+        # The unit's attributes: the columns of the import, in the same order.
+        fields = importa.COLONNE
         widgets = {
             "autorizzata_il": forms.DateInput(attrs=_DATA, format="%Y-%m-%d"),
             "accreditata_il": forms.DateInput(attrs=_DATA, format="%Y-%m-%d"),

@@ -104,7 +104,7 @@ def test_refused_file_shows_every_error(client, demo_db):
     login(client, "coordinamento")
     response = upload(client, HEADER + "comune,016128,2023,utenti,,,,SAD,dieci\ncomune,999999,2023,utenti,,,,SAD,1\n")
     page = response.content.decode()
-    assert "File rifiutato: nessun dato salvato." in page
+    assert "File rifiutato: non è stato salvato nulla." in page
     assert "riga 2, colonna «valore»: «dieci» non è un numero" in page
     assert "riga 3, colonna «codice_territorio»: il codice ISTAT «999999»" in page
 
