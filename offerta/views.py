@@ -202,7 +202,11 @@ def leps_ambito(request, codice):
 def _registra_rilevazione(request, ambito, anno):
     prefisso = next((k[: -len("-leps")] for k in request.POST if k.endswith("-leps")), "")
     form = RilevazioneForm(request.POST, prefix=prefisso or None)
-    voce = Leps.objects.filter(pk=request.POST.get(f"{prefisso}-leps", "")[:50]).first() if prefisso else None
+    try:
+        codice_leps = valori.codice(request.POST.get(f"{prefisso}-leps"), max_lunghezza=50) if prefisso else None
+    except valori.ValoreNonValido:
+        codice_leps = None
+    voce = Leps.objects.filter(pk=codice_leps).first() if codice_leps else None
     if voce is None or not form.is_valid():
         errore = errori_in_breve(form) if voce is not None else "LEPS sconosciuto."
         messages.error(request, f"Dato non registrato: {errore}")
