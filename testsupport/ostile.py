@@ -68,7 +68,10 @@ class _CercaEseguibili(HTMLParser):
                 self.trovati.append(f"<{tag} {nome}={valore!r}>")
         if tag == "img" and dict(attrs).get("src") == "x":
             self.trovati.append("<img src=x>")
-        self._in_script = tag == "script"
+        # A data block (JSON-LD, JSON) is never run: its text matters only if it closes the
+        # element, and then what follows is parsed as markup and checked like the rest.
+        tipo = (dict(attrs).get("type") or "text/javascript").lower()
+        self._in_script = tag == "script" and ("javascript" in tipo or tipo == "module")
 
     def handle_endtag(self, tag):
         if tag == "script":
