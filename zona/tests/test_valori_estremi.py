@@ -1,4 +1,4 @@
-"""Extreme values to every route, as every role: no server error, no answer slower than 2 s
+"""Extreme values to every route, as every role: no server error, no answer slower than 5 s
 (of CPU; see LENTO) (issue 17, "every number, identifier and string that comes from outside
 is bounded").
 
@@ -49,7 +49,9 @@ pytestmark = pytest.mark.scansione_postgresql
 # work of the view, and of SQLite when it runs there): wall time on a shared CI machine
 # also measures the neighbours. A request that takes more than BLOCCATO seconds of wall time
 # fails anyway: whatever held it (a PostgreSQL query, a lock), a visitor would see a hang.
-LENTO = 2.0
+# The inputs that broke the server cost tens of seconds to minutes; a cold page of the whole
+# province costs about 2 s of CPU while the other test run shares the machine.
+LENTO = 5.0
 BLOCCATO = 20.0
 
 # Every parameter gets these: each broke the server once (issue 17). The first (the huge exponent) is sent
