@@ -11,11 +11,12 @@
 #      pytest on a throwaway PostgreSQL cluster (scripts/pg-throwaway.sh, removed on exit),
 #      browser tests included in both. The two runs share nothing (each its own database,
 #      cache directory and live-server port) and each is one process: side by side they use
-#      both cores of a small CI machine. The route-walking scans whose findings do not depend
-#      on the database (marker `scansione`: role matrix, draft leaks, escaping, phone layout,
-#      API fuzzing) run on SQLite only; the extreme-value scan (`scansione_postgresql`), whose
-#      findings do (PostgreSQL enforces column lengths), on PostgreSQL only. Plain `pytest`
-#      runs everything.
+#      both cores of a small CI machine. The walks of every route run once: those of marker
+#      `scansione` (draft leaks, escaping, versioned forms, phone layout, API fuzzing) on
+#      SQLite, those of `scansione_postgresql` on PostgreSQL: the extreme values (PostgreSQL
+#      refuses a text longer than its column, SQLite stores it) and the role matrix (its
+#      answers do not depend on the database: it balances the two runs). Plain `pytest` runs
+#      everything.
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x -k ambito).
 # Logs and JUnit reports land in test-artifacts/. Exits non-zero if anything fails.
 set -euo pipefail

@@ -25,7 +25,9 @@ from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
 from zona.lib.policies import ACCESSO_RICHIESTO, CONSENTITO, METODO_NON_AMMESSO, NON_TROVATO, VIETATO
 
-pytestmark = pytest.mark.scansione
+# Run once, on PostgreSQL (scripts/test.sh): a route's permission does not depend on the
+# database, and the PostgreSQL run has room for it.
+pytestmark = pytest.mark.scansione_postgresql
 
 RUOLI = {
     "anonimo": None,

@@ -25,7 +25,7 @@ from accounts.routes import rotte
 from testsupport.rotte import argomenti_di_esempio, url_di
 from zona.lib.policies import CONSENTITO
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.scansione]
 
 # Users with write rights somewhere in the demo: the provincial coordination (registry), the
 # Uffici di Piano of Alto Sebino (a draft plan, from the `bozza` fixture) and of Dalmine (an
