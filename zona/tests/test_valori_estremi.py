@@ -1,4 +1,4 @@
-"""Extreme values to every route, as every role: no server error, no answer slower than 5 s
+"""Extreme values to every route, as every role: no server error, no answer slower than 2 s
 (of CPU; see LENTO) (issue 17, "every number, identifier and string that comes from outside
 is bounded").
 
@@ -49,9 +49,8 @@ pytestmark = pytest.mark.scansione_postgresql
 # work of the view, and of SQLite when it runs there): wall time on a shared CI machine
 # also measures the neighbours. A request that takes more than BLOCCATO seconds of wall time
 # fails anyway: whatever held it (a PostgreSQL query, a lock), a visitor would see a hang.
-# The inputs that broke the server cost tens of seconds to minutes; a cold page of the whole
-# province costs about 2 s of CPU while the other test run shares the machine.
-LENTO = 5.0
+# An answer over LENTO is measured once more (see `chiedi`).
+LENTO = 2.0
 BLOCCATO = 20.0
 
 # Every parameter gets these: each broke the server once (issue 17). The first (the huge exponent) is sent
@@ -191,21 +190,30 @@ class Scansione:
         self.richieste, self.guasti, self.tempi = 0, [], []
         self.carichi_provati = 0
 
+    def _una_volta(self, client, metodo, url, dati):
+        with transaction.atomic():
+            # This thread's CPU, garbage collection held off: a collection of the whole test
+            # process, or another thread (a browser test's live server), is not the route's work.
+            gc.disable()
+            inizio, cpu = time.perf_counter(), time.thread_time()
+            try:
+                risposta = client.get(url) if metodo == "GET" else client.post(url, dati or {})
+            finally:
+                durata, cpu = time.perf_counter() - inizio, time.thread_time() - cpu
+                gc.enable()
+            transaction.set_rollback(True)
+        return risposta, durata, cpu
+
     def chiedi(self, metodo, url, dati=None, ruoli=None):
         for ruolo in ruoli if ruoli is not None else self.client:
             client = self.client[ruolo]
-            with transaction.atomic():
-                # This thread's CPU, garbage collection held off: a collection of the whole
-                # test process, or another thread (a browser test's live server), is not the
-                # route's work.
-                gc.disable()
-                inizio, cpu = time.perf_counter(), time.thread_time()
-                try:
-                    risposta = client.get(url) if metodo == "GET" else client.post(url, dati or {})
-                finally:
-                    durata, cpu = time.perf_counter() - inizio, time.thread_time() - cpu
-                    gc.enable()
-                transaction.set_rollback(True)
+            risposta, durata, cpu = self._una_volta(client, metodo, url, dati)
+            if cpu > LENTO and risposta.status_code < 500:
+                # Measured again once: an input that costs the server is slow every time, a
+                # neighbour on the CI machine (the other test run) only sometimes.
+                risposta, durata, cpu = min(
+                    (risposta, durata, cpu), self._una_volta(client, metodo, url, dati), key=lambda r: r[2]
+                )
             self.richieste += 1
             self.tempi.append(cpu)
             if risposta.status_code >= 500 or cpu > LENTO or durata > BLOCCATO:
