@@ -55,9 +55,52 @@ def _chiave_termine(t):
     return (t.misura_id, t.eta_da, t.eta_a, t.sesso, t.categoria)
 
 
+# Categories of a cross table «area|canale» (spending by area and channel of funding):
+# - in a term, «*» stands for one whole part of the category, any text but TOTALE, so that
+#   «*|Comune» sums the Comune channel over every area, «Disabili|*» every channel of an area,
+#   «*|*» every cell and «*» alone every category. A cell a source stores as TOTALE (a printed
+#   total) never enters such a sum: Zona computes totals, it does not add them twice;
+# - «{categoria}» makes the indicator one value per category (the share of each channel, the
+#   spending per user of each area): calcola_categorie() computes it for the categories asked,
+#   a TOTALE part of the category asked becoming «*» («Minori-Famiglia|TOTALE» is the sum of
+#   the area's channels, «TOTALE» of everything). calcola() leaves these indicators out.
+SEGNAPOSTO = "{categoria}"
+OGNI = "*"
+TOTALE = "TOTALE"
+_CON_TOTALE = r"(^|\|)TOTALE(\||$)"
+_SPECIALI = set(".^$*+?()[]{}|\\")
+
+
+def per_categoria(indicatore):
+    """Whether the indicator has a value per category (a term with «{categoria}»)."""
+    return any(SEGNAPOSTO in t.categoria for t in indicatore.termini.all())
+
+
+def categoria_termine(modello, categoria):
+    """The category filter of a term `modello` for the category `categoria` of the indicator."""
+    return modello.replace(SEGNAPOSTO, "|".join(OGNI if p == TOTALE else p for p in categoria.split("|")))
+
+
+def _regex_categoria(categoria):
+    """A regular expression (the same for SQLite's and PostgreSQL's) for a category with «*»."""
+    if categoria == OGNI:
+        return "^.+$"
+
+    def parte(p):
+        return "[^|]+" if p == OGNI else "".join("\\" + c if c in _SPECIALI else c for c in p)
+
+    return "^" + "\\|".join(parte(p) for p in categoria.split("|")) + "$"
+
+
+def _filtro_categoria(categoria):
+    if OGNI not in categoria:
+        return Q(categoria=categoria)
+    return Q(categoria__regex=_regex_categoria(categoria)) & ~Q(categoria__regex=_CON_TOTALE)
+
+
 def _filtro_termine(chiave):
     misura, eta_da, eta_a, sesso, categoria = chiave
-    q = Q(misura_id=misura, categoria=categoria)
+    q = Q(misura_id=misura) & _filtro_categoria(categoria)
     if eta_da is not None:
         q &= Q(eta_da__gte=eta_da)
     if eta_a is not None:
@@ -128,7 +171,11 @@ def _somme_per_livello(chiavi, livello, anni, territori):
 def _filtro_sql(chiave):
     """_filtro_termine as SQL on the alias `o`: (sql, params)."""
     misura, eta_da, eta_a, sesso, categoria = chiave
-    parti, params = ["o.misura_id = %s", "o.categoria = %s"], [misura, categoria]
+    if OGNI in categoria:
+        parti = ["o.misura_id = %s", "o.categoria ~ %s", "o.categoria !~ %s"]
+        params = [misura, _regex_categoria(categoria), _CON_TOTALE]
+    else:
+        parti, params = ["o.misura_id = %s", "o.categoria = %s"], [misura, categoria]
     if eta_da is not None:
         parti.append("o.eta_da >= %s")
         params.append(eta_da)
@@ -232,7 +279,7 @@ def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, me
     qs = Indicatore.objects.prefetch_related("termini")
     if indicatori is not None:
         qs = qs.filter(codice__in=indicatori)
-    indicatori = list(qs)
+    indicatori = [i for i in qs if not per_categoria(i)]
     anni_estesi = None
     if anni is not None:
         anni_estesi = sorted({a + t.sfasamento for a in anni for i in indicatori for t in i.termini.all()})
@@ -261,20 +308,47 @@ def _valori(indicatori, somme, anni, territori):
         termini = list(ind.termini.all())
         num = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
         den = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
-        candidati = {(terr, anno - sfasamento) for valori, _, sfasamento in num for (terr, anno) in valori}
-        fattore, codice = ind.fattore, ind.codice
-        for terr, anno in candidati:
-            if anni is not None and anno not in anni:
-                continue
-            if territori is not None and terr not in territori:
-                continue
-            n = _combina(num, terr, anno)
-            d = _combina(den, terr, anno) if den else 1
-            if n is None or d is None:
-                continue
-            # normalize(): SQLite and PostgreSQL return sums with different scales; the
-            # value must read the same whatever the database.
-            risultati[(terr, anno, codice)] = None if d == 0 else (Decimal(n) * fattore / Decimal(d)).normalize()
+        for terr, anno, valore in _formula(num, den, ind.fattore, anni, territori):
+            risultati[(terr, anno, ind.codice)] = valore
+    return risultati
+
+
+def _formula(num, den, fattore, anni, territori):
+    """(territory, year, value or None) wherever the numerator has data."""
+    candidati = {(terr, anno - sfasamento) for valori, _, sfasamento in num for (terr, anno) in valori}
+    for terr, anno in candidati:
+        if anni is not None and anno not in anni:
+            continue
+        if territori is not None and terr not in territori:
+            continue
+        n = _combina(num, terr, anno)
+        d = _combina(den, terr, anno) if den else 1
+        if n is None or d is None:
+            continue
+        # normalize(): SQLite and PostgreSQL return sums with different scales; the
+        # value must read the same whatever the database.
+        yield terr, anno, None if d == 0 else (Decimal(n) * fattore / Decimal(d)).normalize()
+
+
+def calcola_categorie(livello, codice, indicatore, categorie, anni=None):
+    """{(anno, categoria): Decimal or None} of a per-category indicator (see SEGNAPOSTO) for
+    one territory and the categories asked, in one query."""
+    termini = list(indicatore.termini.all())
+    chiavi = {}
+    for c in categorie:
+        for t in termini:
+            chiavi[(c, t.pk)] = (t.misura_id, t.eta_da, t.eta_a, t.sesso, categoria_termine(t.categoria, c))
+    if not chiavi:
+        return {}
+    anni_estesi = None if anni is None else sorted({a + t.sfasamento for a in anni for t in termini})
+    somme = _somme_per_livello(set(chiavi.values()), livello, anni_estesi, [codice])
+    anni = None if anni is None else set(anni)
+    risultati = {}
+    for c in categorie:
+        num = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
+        den = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
+        for _, anno, valore in _formula(num, den, indicatore.fattore, anni, {codice}):
+            risultati[(anno, c)] = valore
     return risultati
 
 
@@ -367,10 +441,14 @@ def _incrocio(valori):
         if "TOTALE" in elenco:
             elenco.remove("TOTALE")
             elenco.append("TOTALE")
-    return {
-        "colonne": colonne,
-        "righe": [(r, [valori.get(f"{r}|{c}") for c in colonne]) for r in righe],
-    }
+    tabella = [(r, [valori.get(f"{r}|{c}") for c in colonne]) for r in righe]
+    if "TOTALE" in righe or "TOTALE" in colonne:
+        return {"colonne": colonne, "righe": tabella}
+    # Only cells (the base measure): the totals are computed here, never stored (a cell the
+    # source leaves empty, «n.d.», counts as nothing).
+    tabella = [(r, v + [sum((x for x in v if x is not None), Decimal(0))]) for r, v in tabella]
+    totali = [sum((v[i] for _, v in tabella if v[i] is not None), Decimal(0)) for i in range(len(colonne) + 1)]
+    return {"colonne": colonne + ["Totale"], "righe": tabella + [("Totale", totali)]}
 
 
 def caricamenti_attivi(livelli, codici, anni):
@@ -416,9 +494,12 @@ def profilo(livello, codice, confronti):
         )
     confronto_pubblicati = []
     ordine_livelli = {lv: i for i, lv in enumerate(Livello.values)}
+    per_cat = _pubblicati_per_categoria(pubblicati)
     for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello])):
         calcolato = None
-        if not p.categoria:
+        if p.categoria:
+            calcolato = per_cat.get((p.livello, p.codice_territorio, p.indicatore_id), {}).get((p.anno, p.categoria))
+        else:
             calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get(
                 (p.codice_territorio, p.anno, p.indicatore_id)
             )
@@ -427,6 +508,29 @@ def profilo(livello, codice, confronti):
             differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
         confronto_pubblicati.append({"pubblicato": p, "calcolato": calcolato, "differenza": differenza})
     return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati, "calcolati": calcolati}
+
+
+def _pubblicati_per_categoria(pubblicati):
+    """{(livello, codice, indicatore): {(anno, categoria): computed}} for the published values
+    of per-category indicators: one query per territory and indicator."""
+    per_territorio = defaultdict(set)
+    for p in pubblicati:
+        if p.categoria:
+            per_territorio[(p.livello, p.codice_territorio, p.indicatore_id)].add((p.anno, p.categoria))
+    if not per_territorio:
+        return {}
+    indicatori = {
+        i.codice: i
+        for i in Indicatore.objects.filter(codice__in={k[2] for k in per_territorio}).prefetch_related("termini")
+        if per_categoria(i)
+    }
+    risultato = {}
+    for (livello, codice, indicatore), chiavi in per_territorio.items():
+        if indicatore in indicatori:
+            risultato[(livello, codice, indicatore)] = calcola_categorie(
+                livello, codice, indicatori[indicatore], sorted({c for _, c in chiavi}), sorted({a for a, _ in chiavi})
+            )
+    return risultato
 
 
 # --- the quadro conoscitivo of an Ambito: one read model for its page and its document ------

@@ -73,7 +73,7 @@ def _tabella(ambito, dati, confronti, formato):
 MODELLO_RIGHE = [
     ["comune", "016128", 2023, "utenti", "", "", "", "SAD", 40],
     ["comune", "Castro", 2023, "utenti", 65, "", "", "SAD", 12],
-    ["ambito", "alto-sebino", 2019, "spesa_euro", "", "", "", "Anziani|Comune", 65617],
+    ["ambito", "alto-sebino", 2019, "spesa_area_canale_euro", "", "", "", "Anziani|Comune", 65617],
     ["ambito", "alto-sebino", 2019, "indice_vecchiaia", "", "", "", "", 204.3],
 ]
 

@@ -33,7 +33,7 @@ def dati_in_piu():
             b"ambito,lago,2019,popolazione_residente,,1750\n"
             b"ambito,lago,2023,popolazione_residente,,99999\n"
             b"italia,IT,2019,popolazione_residente,,59816673\n"
-            b"ambito,lago,2022,spesa_euro,TOTALE,180000\n"
+            b"ambito,lago,2022,spesa_area_canale_euro,Anziani|Comune,180000\n"
         ),
         "in-piu.csv",
     )

@@ -355,9 +355,9 @@ def test_tab_2_3_colonne_sommano_a_100_con_scarto_di_arrotondamento():
 
 
 def test_tab_2_3_quote_ambito_seguono_dai_valori_assoluti_della_tab_2_4():
-    totale = valore(T24, "spesa_euro", "TOTALE")
+    totale = valore(T24, "spesa_sociale_euro", "TOTALE")
     for canale in CANALI:
-        quota = tonda(valore(T24, "spesa_euro", f"TOTALE|{canale}") / totale * 100, DECIMO)
+        quota = tonda(valore(T24, "spesa_sociale_euro", f"TOTALE|{canale}") / totale * 100, DECIMO)
         assert quota == valore(T23, "quota_entrate_pct", canale), canale
     # The channels missing from Tabella 2.4 are printed 0,0% in Tabella 2.3.
     for fonte in ("FNPS", "Fondo per le non autosufficienze", "Fondo Intesa Famiglia", "Gestione Piano di Zona"):
@@ -369,9 +369,9 @@ def test_tab_2_3_testo_par_5_5_comuni_1948285_contro_1948245():
     # dai Comuni … l'utenza … 193.714 Euro». Tabella 2.4 and the paragraph before it («per un
     # totale di €1.948.245») say 1.948.245, and the column adds up to 1.948.245: the 1.948.285 of
     # par. 5.5 is a typo (+40 €).
-    assert valore(T24, "spesa_euro", "TOTALE") == D("2317195")
-    assert valore(T24, "spesa_euro", "TOTALE|Utenza") == D("193714")
-    assert D("1948285") - valore(T24, "spesa_euro", "TOTALE|Comune") == D("40")
+    assert valore(T24, "spesa_sociale_euro", "TOTALE") == D("2317195")
+    assert valore(T24, "spesa_sociale_euro", "TOTALE|Utenza") == D("193714")
+    assert D("1948285") - valore(T24, "spesa_sociale_euro", "TOTALE|Comune") == D("40")
     assert sum(v for (a, c), v in celle_2_4().items() if c == "Comune") == D("1948245")
     # The other amounts of the text match the table: 86.073, 50.192, 38.971.
     for canale, testo in [
@@ -379,14 +379,14 @@ def test_tab_2_3_testo_par_5_5_comuni_1948285_contro_1948245():
         ("Altre tipologie entrata", "50192"),
         ("Fondo sociale regionale", "38971"),
     ]:
-        assert valore(T24, "spesa_euro", f"TOTALE|{canale}") == D(testo)
+        assert valore(T24, "spesa_sociale_euro", f"TOTALE|{canale}") == D(testo)
 
 
 def test_tab_2_4_righe_somma_dei_canali_uguale_totale_entrate_dell_area():
     celle = celle_2_4()
     for area in AREE_24:
         somma = sum((celle.get((area, c), D(0)) for c in CANALI), D(0))
-        assert somma == valore(T24, "spesa_euro", f"{area}|TOTALE"), area
+        assert somma == valore(T24, "spesa_sociale_euro", f"{area}|TOTALE"), area
     # The three «n.d.» cells (Utenza for SVZ, Dipendenze, Salute mentale) are 0 in effect.
     assert {a for a in AREE_24 if (a, "Utenza") not in celle} == {
         "SVZ sociale professionale",
@@ -399,13 +399,13 @@ def test_tab_2_4_colonne_somma_delle_aree_uguale_totale_del_canale():
     celle = celle_2_4()
     for canale in CANALI:
         somma = sum((celle.get((a, canale), D(0)) for a in AREE_24), D(0))
-        assert somma == valore(T24, "spesa_euro", f"TOTALE|{canale}"), canale
+        assert somma == valore(T24, "spesa_sociale_euro", f"TOTALE|{canale}"), canale
 
 
 def test_tab_2_4_totale_generale():
-    totale = valore(T24, "spesa_euro", "TOTALE")
-    assert sum(valore(T24, "spesa_euro", f"{a}|TOTALE") for a in AREE_24) == totale
-    assert sum(valore(T24, "spesa_euro", f"TOTALE|{c}") for c in CANALI) == totale
+    totale = valore(T24, "spesa_sociale_euro", "TOTALE")
+    assert sum(valore(T24, "spesa_sociale_euro", f"{a}|TOTALE") for a in AREE_24) == totale
+    assert sum(valore(T24, "spesa_sociale_euro", f"TOTALE|{c}") for c in CANALI) == totale
     assert sum(celle_2_4().values()) == totale == D("2317195")
 
 
@@ -554,7 +554,7 @@ def test_tab_4_2_quote_uguali_alla_tab_4_1():
 
 
 def test_tab_4_2_spesa_somma_al_totale_del_testo_e_quote_ricalcolate():
-    totale = valore(T42, "spesa_euro", "TOTALE secondo il par. 7.1")  # «2.358.046 Euro», par. 7.1
+    totale = valore(T42, "spesa_sociale_euro", "TOTALE secondo il par. 7.1")  # «2.358.046 Euro», par. 7.1
     assert sum(valore(T42, "spesa_euro", a) for a in AREE_42) == totale == D("2358046")
     for area in AREE_42:
         quota = tonda(valore(T42, "spesa_euro", area) / totale * 100, CENTESIMO)
@@ -579,9 +579,13 @@ def test_tab_4_2_contro_tab_2_4_minori_famiglia_e_totale_differiscono_di_40851()
     # Tabella 4.2 (and par. 7.1) give Minori-Famiglia 558.742 and a total of 2.358.046; Tabella
     # 2.4 gives 517.891 and 2.317.195. Every other area is identical: the whole gap, 40.851 €, is in
     # Minori-Famiglia (resources by funding channel vs social spending: a different count).
-    scarti = {a: valore(T42, "spesa_euro", a) - valore(T24, "spesa_euro", f"{AREA_24[a]}|TOTALE") for a in AREE_42}
+    scarti = {
+        a: valore(T42, "spesa_euro", a) - valore(T24, "spesa_sociale_euro", f"{AREA_24[a]}|TOTALE") for a in AREE_42
+    }
     assert {a: s for a, s in scarti.items() if s} == {"Minori-Famiglia": D("40851")}
-    assert valore(T42, "spesa_euro", "TOTALE secondo il par. 7.1") - valore(T24, "spesa_euro", "TOTALE") == D("40851")
+    assert valore(T42, "spesa_sociale_euro", "TOTALE secondo il par. 7.1") - valore(
+        T24, "spesa_sociale_euro", "TOTALE"
+    ) == D("40851")
 
 
 def test_tab_4_1_4_2_testo_par_7_1():

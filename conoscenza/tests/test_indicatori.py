@@ -112,7 +112,12 @@ def test_ambito_level_data_are_used_only_where_comuni_have_none(registro_minimo)
 
 
 def test_spending_per_capita(registro_minimo):
-    osservazioni([riga("ambito", "lago", 2022, "spesa_euro", 180000, categoria="TOTALE")])
+    osservazioni(
+        [
+            riga("ambito", "lago", 2022, "spesa_area_canale_euro", 150000, categoria="Anziani|Comune"),
+            riga("ambito", "lago", 2022, "spesa_area_canale_euro", 30000, categoria="Disabili|Utenza"),
+        ]
+    )
     v = calcola("ambito", anni=[2022], indicatori=["spesa_sociale_pro_capite"], territori=["lago"])
     # Spending of 2022 over the residents at 31/12/2022 (= 1/1/2023: 1,800).
     assert v[("lago", 2022, "spesa_sociale_pro_capite")] == 100
