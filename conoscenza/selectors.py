@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from accounts.selectors import relazioni_nome
 from territorio import selectors as territorio
@@ -449,6 +449,16 @@ def _incrocio(valori):
     tabella = [(r, v + [sum((x for x in v if x is not None), Decimal(0))]) for r, v in tabella]
     totali = [sum((v[i] for _, v in tabella if v[i] is not None), Decimal(0)) for i in range(len(colonne) + 1)]
     return {"colonne": colonne + ["Totale"], "righe": tabella + [("Totale", totali)]}
+
+
+def osservazioni_attive_per_caricamento():
+    """{load id: how many of its values are in use}. A superseded load is marked on the load,
+    not on each value: none of its values is in use."""
+    return dict(
+        Caricamento.objects.filter(sostituito_da__isnull=True)
+        .annotate(n=Count("osservazioni", filter=Q(osservazioni__attiva=True)))
+        .values_list("pk", "n")
+    )
 
 
 def caricamenti_attivi(livelli, codici, anni):

@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -116,17 +115,10 @@ def carica(request):
 
 @policy(read=PUBBLICO)
 def caricamenti(request):
-    # A superseded load is marked on the load, not on each value: none of its values is in use.
-    voci = (
-        Caricamento.objects.select_related(*relazioni_nome("utente"), "sostituito_da")
-        .annotate(
-            attive=Case(
-                When(sostituito_da__isnull=False, then=Value(0)),
-                default=Count("osservazioni", filter=Q(osservazioni__attiva=True)),
-            )
-        )
-        .order_by("-creato_il", "-id")
-    )
-    return render(
-        request, "conoscenza/caricamenti.html", {"pagina": Paginator(voci, 50).get_page(request.GET.get("pagina"))}
-    )
+    voci = Caricamento.objects.select_related(*relazioni_nome("utente"), "sostituito_da").order_by("-creato_il", "-id")
+    pagina = Paginator(voci, 50).get_page(request.GET.get("pagina"))
+    # Counting the values in use scans every observation: once per data version, not per visit.
+    attive = memorizza("caricamenti:attive", selectors.osservazioni_attive_per_caricamento)
+    for c in pagina:
+        c.attive = attive.get(c.pk, 0)
+    return render(request, "conoscenza/caricamenti.html", {"pagina": pagina})

@@ -134,6 +134,11 @@ def _grafici_provincia(indicatore, anno, righe):
     return ats, charts.svg(barre), charts.svg(mappa)
 
 
+def _gruppi_e_grafico(primo, secondo, anno, k):
+    raggruppamento = gruppi.gruppi_omogenei([primo, secondo], anno, k)
+    return raggruppamento, _svg(gruppi.grafico_gruppi(raggruppamento))
+
+
 @policy(read=PUBBLICO)
 def gruppi_ambiti(request):
     disponibili = sp.disponibili()
@@ -166,7 +171,10 @@ def gruppi_ambiti(request):
         contesto["k"] = k
         if not gruppi.K_MIN <= k <= gruppi.K_MAX:
             raise ParametroNonValido(f"Il numero di gruppi va da {gruppi.K_MIN} a {gruppi.K_MAX}.")
-        raggruppamento = gruppi.gruppi_omogenei([primo[0], secondo[0]], anno, k)
+        raggruppamento, grafico = memorizza(
+            f"gruppi:{primo[0].codice}:{secondo[0].codice}:{anno}:{k}",
+            lambda: _gruppi_e_grafico(primo[0], secondo[0], anno, k),
+        )
     except (ParametroNonValido, gruppi.GruppiNonCalcolabili) as e:
         contesto["errore"] = str(e)
         contesto.setdefault("anno", contesto["anni"][-1])
@@ -174,7 +182,7 @@ def gruppi_ambiti(request):
     contesto.update(
         {
             "raggruppamento": raggruppamento,
-            "grafico": _svg(gruppi.grafico_gruppi(raggruppamento)),
+            "grafico": grafico,
             "url_provincia": "?" + urlencode({"indicatore": primo[0].codice, "anno": anno}),
         }
     )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Schema
 from ninja.errors import HttpError
 
+from zona.lib.cache import memorizza
 from zona.lib.ingressi import Anno, Codice, Importo, risposta_errore
 from zona.lib.policies import PUBBLICO, RouterZona, policy_api
 
@@ -197,7 +198,8 @@ def piano(request, pk: int):
 @router.get("/piani/{id:pk}/obiettivi", response=list[ObiettivoOut], auth=policy_api(read=PIANO_VISIBILE))
 def obiettivi(request, pk: int):
     p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
-    return [_obiettivo(o) for o in selectors.obiettivi_del_piano(p)]
+    # Visibility is already decided: the list depends on the plan's data only.
+    return memorizza(f"api-obiettivi:{p.pk}", lambda: [_obiettivo(o) for o in selectors.obiettivi_del_piano(p)])
 
 
 @router.get("/obiettivi/{id:obiettivo}", response=ObiettivoOut, auth=policy_api(read=PIANO_VISIBILE))

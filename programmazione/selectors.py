@@ -68,6 +68,16 @@ def obiettivi_con_dettagli():
     )
 
 
+def obiettivi_in_elenco(piano):
+    """The plan's objectives for a list of titles: without the sheets' details, whose prefetch
+    costs more than the page."""
+    return list(
+        Obiettivo.objects.filter(piano=piano)
+        .select_related("area_policy", "continua__piano")
+        .order_by("ordine", "codice")
+    )
+
+
 def obiettivi_del_piano(piano):
     return obiettivi_con_dettagli().filter(piano=piano)
 
@@ -210,9 +220,14 @@ class Preventivati:
 
 
 def importi_preventivati(piano, obiettivi=None):
-    """`obiettivi`: the plan's objectives already read (with their resources prefetched), if any."""
+    """`obiettivi`: the plan's objectives already read, if any."""
     if obiettivi is None:
-        obiettivi = obiettivi_del_piano(piano)
+        obiettivi = obiettivi_in_elenco(piano)
+    fondi = {}
+    for obiettivo, fondo in (
+        Risorsa.objects.filter(obiettivo__in=[o.pk for o in obiettivi]).values_list("obiettivo", "fondo").distinct()
+    ):
+        fondi.setdefault(obiettivo, set()).add(fondo)
     anni = len(piano.anni)
     righe = [
         ImportoPreventivato(
@@ -220,7 +235,7 @@ def importi_preventivati(piano, obiettivi=None):
             periodo=o.periodo_budget,
             importo=o.budget_stimato,
             importo_triennio=importo_nel_triennio(o.budget_stimato, o.periodo_budget, anni),
-            fondi=sorted({r.fondo for r in o.risorse.all()}),
+            fondi=sorted(fondi.get(o.pk, ())),
         )
         for o in obiettivi
         if o.budget_stimato is not None

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from territorio.models import Ambito
 from zona.lib import valori
+from zona.lib.cache import memorizza
 from zona.lib.downloads import XLSX, scarica_tabella
 from zona.lib.forms import errori_in_breve
 from zona.lib.ingressi import ParametroNonValido, parametro
@@ -99,7 +100,7 @@ def piano(request, pk):
     puo_modificare = permessi.puo_modificare(request.user, piano)
     passaggio = services.PASSAGGI.get(piano.stato)
     revisione = piano.revisione_aperta()
-    obiettivi = list(selectors.obiettivi_del_piano(piano))
+    obiettivi = selectors.obiettivi_in_elenco(piano)
     accordo = selectors.accordo_di(piano)
     per_area = {}
     for o in obiettivi:
@@ -223,7 +224,11 @@ def sinottica(request, pk):
 @policy(read=PIANO_VISIBILE)
 def esporta_obiettivi(request, pk):
     piano = _piano(request, pk)
-    contenuto = tabella3.esporta_xlsx(piano, list(selectors.obiettivi_del_piano(piano)))
+    # Visibility is already decided: the file depends on the plan's data only.
+    contenuto = memorizza(
+        f"tabella3-xlsx:{piano.pk}",
+        lambda: tabella3.esporta_xlsx(piano, list(selectors.obiettivi_del_piano(piano))),
+    )
     risposta = HttpResponse(contenuto, content_type=XLSX)
     risposta["Content-Disposition"] = f'attachment; filename="obiettivi-{piano.ambito_id}-{piano.triennio}.xlsx"'
     return risposta
@@ -452,7 +457,12 @@ def riparto(request):
     return render(
         request,
         "programmazione/riparto.html",
-        {"form": form, "risultato": risultato, "errore": errore, "prologo": verifica_tabella_prologo_2025()},
+        {
+            "form": form,
+            "risultato": risultato,
+            "errore": errore,
+            "prologo": memorizza("verifica-prologo-2025", verifica_tabella_prologo_2025),
+        },
     )
 
 
