@@ -13,9 +13,11 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from . import login
-        from .models import Profilo
+        from .models import ClientMacchina, Profilo
 
         auditlog.register(Profilo)
+        # Created, used for the first time, revoked: never the token's hash.
+        auditlog.register(ClientMacchina, exclude_fields=["impronta", "ultimo_uso"])
         # Locks and unlocks of logins in the audit trail (accounts/login.py).
         user_locked_out.connect(login.registra_blocco, dispatch_uid="zona-registra-blocco")
         post_delete.connect(login.registra_sblocco, sender=AccessAttempt, dispatch_uid="zona-registra-sblocco")

@@ -1,12 +1,17 @@
+import datetime
+
 from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from zona.lib.policies import PUBBLICO, Regola, policy
+from zona.lib.policies import COORDINAMENTO, PUBBLICO, Regola, policy
 
+from . import client as servizio_client
 from . import login as servizio
-from .forms import AccessoForm, CodiceForm
+from .forms import AccessoForm, ClientForm, CodiceForm
+from .models import ClientMacchina
 from .permissions import can_use_second_factor
 
 SECONDO_FATTORE = Regola(
@@ -113,3 +118,41 @@ def secondo_fattore(request):
             "segreto": servizio.segreto_leggibile(dispositivo),
         },
     )
+
+
+@policy(read=COORDINAMENTO, write=COORDINAMENTO)
+def client(request):
+    """Machine clients: create one (its token shown once, on this answer only) or revoke one."""
+    form = ClientForm(request.POST if request.method == "POST" and "revoca" not in request.POST else None)
+    token = None
+    if request.method == "POST" and "revoca" in request.POST:
+        revocato = ClientMacchina.objects.filter(prefisso=str(request.POST["revoca"])[:16]).first()
+        if revocato is None:
+            messages.error(request, "Client non trovato: forse è già stato eliminato.")
+        else:
+            servizio_client.revoca(revocato)
+            messages.success(request, f"Token di «{revocato.nome}» revocato: da ora le sue richieste sono rifiutate.")
+        return redirect("accounts:client")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        nuovo, token = servizio_client.crea(
+            d["nome"],
+            d["ruolo"],
+            d["ambito"],
+            d["comune"],
+            timezone.now() + datetime.timedelta(days=d["giorni"]),
+            request.user,
+        )
+        form = ClientForm()
+    adesso = timezone.now()
+    elenco = [
+        {"client": c, "stato": servizio_client.stato(c, adesso), "profilo": c.utente.profilo}
+        for c in ClientMacchina.objects.select_related(
+            "utente__profilo__ambito", "utente__profilo__comune", "creato_da"
+        )
+    ]
+    risposta = render(request, "accounts/client.html", {"form": form, "token": token, "elenco": elenco})
+    if token:
+        # The token is in this page only: no cache may keep it.
+        risposta["Cache-Control"] = "no-store"
+    return risposta

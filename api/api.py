@@ -55,6 +55,14 @@ class ApiZona(ZonaAPI):
                     errori_possibili[422] = "Parametri non validi: il messaggio dice quale e perché."
                 for stato, descrizione in errori_possibili.items():
                     risposte.setdefault(stato, risposta_errore(descrizione))
+                if regola is not PUBBLICO:
+                    # Machine clients: a token of the coordination (accounts/client.py).
+                    voce.setdefault("security", [{"token": []}, {}])
+        schema["components"].setdefault("securitySchemes", {})["token"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Token di un client di sistema, creato dal coordinamento nella pagina «Client di sistema».",
+        }
         return schema
 
 
@@ -349,6 +357,10 @@ def _aggiungi_router():
     api.add_router("/", documenti)
     api.add_router("/", domanda)
     api.add_router("/", offerta)
+
+    from .importazioni import router as importazioni
+
+    api.add_router("/", importazioni)
 
 
 _aggiungi_router()

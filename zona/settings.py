@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Authorization: Bearer on the API: the request runs as the machine client (accounts/client.py).
+    "accounts.middleware.TokenApiMiddleware",
     # Refuses any route that declares no access policy (zona/lib/policies.py).
     "zona.lib.policies.PolicyRequiredMiddleware",
     # request.user.is_verified(): logged in with the second factor.
@@ -295,6 +297,12 @@ ZONA_DATI_APERTI = {
 }
 
 ZONA_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Machine clients (accounts/client.py): requests per token and minute, largest request body
+# (imports through the API run inside the request: the pages' limit), days an
+# Idempotency-Key is remembered.
+ZONA_API_RICHIESTE_MINUTO = int(os.environ.get("ZONA_API_RICHIESTE_MINUTO", "60"))
+ZONA_API_MAX_BYTES = int(os.environ.get("ZONA_API_MAX_BYTES", str(ZONA_MAX_UPLOAD_BYTES + 64 * 1024)))
+ZONA_API_IDEMPOTENZA_GIORNI = int(os.environ.get("ZONA_API_IDEMPOTENZA_GIORNI", "7"))
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
