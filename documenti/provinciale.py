@@ -5,6 +5,8 @@ are counted. `leggi` gathers the read models; the rest lays them out."""
 import datetime
 from dataclasses import dataclass
 
+from fondi import permessi as permessi_fondi
+from fondi import selectors as fondi
 from monitoraggio import selectors as monitoraggio
 from programmazione import selectors as programmazione
 from territorio import selectors as territorio
@@ -12,6 +14,7 @@ from zona.lib import formato as f
 
 from . import tabelle as t
 from .modello import Cella, Documento, Elenco, Paragrafo
+from .piano.risorse import tabelle_registro
 
 FONTE_PIANI = "piani di Zona registrati in Zona (solo quelli leggibili da chi genera il documento)"
 
@@ -27,6 +30,7 @@ class DatiProvinciale:
     prologo: object  # programmazione.PrologoDelTriennio or None
     esiti: list  # programmazione.EsitoSovrazonale
     premi: list  # programmazione.PremioAmbito
+    registro: object  # fondi.RegistroAnni of every Ambito in the triennio's years
 
     @property
     def righe(self):
@@ -41,16 +45,23 @@ def leggi(anno_inizio, user, oggi):
     confronto = programmazione.confronto_piani(anno_inizio, user)
     piani = [r["piano"] for r in confronto["righe"]]
     esiti, premi = programmazione.premialita(anno_inizio)
+    ambiti = territorio.ambiti()
+    # The whole ledger for whoever reads every Ambito's (the coordination), else what the public
+    # reads of every Ambito: the programmed and the reported amounts.
+    colonne = fondi.COLONNE if permessi_fondi.ambiti_in_dettaglio(user) is None else fondi.COLONNE_PUBBLICHE
     return DatiProvinciale(
         anno_inizio=anno_inizio,
         oggi=oggi,
         confronto=confronto,
-        ambiti=territorio.ambiti(),
+        ambiti=ambiti,
         nomi_ats=territorio.nomi_ats(),
         attuazione=monitoraggio.attuazione_provinciale(anno_inizio, piani),
         prologo=programmazione.prologo_del_triennio(anno_inizio, piani),
         esiti=esiti,
         premi=premi,
+        registro=fondi.registro_provinciale(
+            range(anno_inizio, anno_inizio + 3), [(a.pk, a.nome) for a in ambiti], colonne
+        ),
     )
 
 
@@ -156,6 +167,17 @@ def _aree(doc, dati):
 
 def _fondi(doc, dati):
     cap = doc.capitolo("Risorse per fondo")
+    _risorse_obiettivi(doc, cap, dati)
+    doc.sezione(cap, "Registro dei fondi per anno di competenza")
+    if dati.registro.vuoto:
+        cap.blocchi.append(t.nota("Nessun movimento è registrato nei fondi degli Ambiti negli anni del triennio."))
+    else:
+        cap.blocchi += tabelle_registro(
+            dati.registro, "Ambito", "registro dei fondi degli Ambiti in Zona (movimenti non corretti)"
+        )
+
+
+def _risorse_obiettivi(doc, cap, dati):
     righe = dati.righe
     fondi = [(i, fondo) for i, fondo in enumerate(dati.confronto["fondi"]) if any(r["per_fondo"][i] for r in righe)]
     if not fondi:

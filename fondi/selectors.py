@@ -238,3 +238,75 @@ def fonti(ambito_id, anno):
             .values_list("fonte", flat=True)
         )
     )
+
+
+# --- the ledger in documents (the plan's resources chapter, the provincial report) ---------
+
+# Columns of the ledger and what the public reads of it (the approved programming and the
+# reported totals, as the pages show). «assegnato» includes the residui carried in, net of those
+# carried on (export_fondi's column).
+COLONNE = ["assegnato", "programmato", "impegnato", "liquidato", "rendicontato"]
+COLONNE_PUBBLICHE = ["programmato", "rendicontato"]
+ETICHETTE = {
+    "assegnato": "Assegnato e riportato",
+    "programmato": "Programmato",
+    "impegnato": "Impegnato",
+    "liquidato": "Liquidato",
+    "rendicontato": "Rendicontato",
+}
+
+
+def valore_colonna(saldo, colonna):
+    return saldo.risorse if colonna == "assegnato" else getattr(saldo, colonna)
+
+
+@dataclass
+class RegistroAnni:
+    """The ledger over some years of competence, one table per year: rows (label, [amount per
+    column]) and the year's total. Every amount belongs to one year of competence: the «nel
+    periodo» total adds distinct years (a residuo carried over counts once, in the year that
+    receives it), never an annual amount with a triennial one."""
+
+    anni: list
+    colonne: list
+    per_anno: dict  # anno -> [(etichetta, [Decimal])]
+    totali: dict  # anno -> [Decimal]
+
+    @property
+    def vuoto(self):
+        return not any(self.per_anno.values())
+
+    @property
+    def etichette(self):
+        return [ETICHETTE[c] for c in self.colonne]
+
+    @property
+    def totale_periodo(self):
+        return [sum((self.totali[a][i] for a in self.anni), ZERO) for i in range(len(self.colonne))]
+
+
+def _totali(righe, colonne):
+    return [sum((v[i] for _, v in righe), ZERO) for i in range(len(colonne))]
+
+
+def registro_del_piano(ambito_id, anni, colonne=COLONNE_PUBBLICHE):
+    """The Ambito's funds in each year of a plan (by default what the public reads: the plan's
+    document is public once approved)."""
+    per_anno, totali = {}, {}
+    for anno in anni:
+        righe, _ = fondi_ambito(ambito_id, anno)
+        per_anno[anno] = [(r.fondo.nome, [valore_colonna(r.saldo, c) for c in colonne]) for r in righe]
+        totali[anno] = _totali(per_anno[anno], colonne)
+    return RegistroAnni(list(anni), list(colonne), per_anno, totali)
+
+
+def registro_provinciale(anni, ambiti, colonne=COLONNE_PUBBLICHE):
+    """Every Ambito of `ambiti` [(code, name)] with movements, per year (one grouped query a year)."""
+    per_anno, totali = {}, {}
+    for anno in anni:
+        saldi = fondi_provincia(anno, [codice for codice, _ in ambiti])
+        per_anno[anno] = [
+            (nome, [valore_colonna(saldi[codice], c) for c in colonne]) for codice, nome in ambiti if codice in saldi
+        ]
+        totali[anno] = _totali(per_anno[anno], colonne)
+    return RegistroAnni(list(anni), list(colonne), per_anno, totali)

@@ -31,10 +31,10 @@ from .models import Fondo, ProgettoPnrr, Scenario, TipoMovimento
 from .policies import FONDI_DETTAGLIO, FONDI_SCRITTURA
 from .riparto import riparto_tra_comuni
 
-COLONNE = ["assegnato", "programmato", "impegnato", "liquidato", "rendicontato"]
+COLONNE = selectors.COLONNE
 ETICHETTE = {"assegnato": "Assegnato e riportato"}
 # What the public sees: the approved programming and the reported totals.
-COLONNE_PUBBLICHE = ["programmato", "rendicontato"]
+COLONNE_PUBBLICHE = selectors.COLONNE_PUBBLICHE
 
 
 def _anno(request, anni):
@@ -52,7 +52,7 @@ def _formato(request):
 
 def _valore(saldo, colonna):
     """As export_fondi: «assegnato» includes the residui carried over (net of those carried on)."""
-    return saldo.risorse if colonna == "assegnato" else getattr(saldo, colonna)
+    return selectors.valore_colonna(saldo, colonna)
 
 
 def _etichette(colonne):

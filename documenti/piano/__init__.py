@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from conoscenza import selectors as conoscenza
+from fondi import selectors as fondi
 from monitoraggio import selectors as monitoraggio
 from programmazione import selectors as programmazione
 from territorio import selectors as territorio
@@ -43,6 +44,7 @@ class DatiPiano:
     sovrazonali: list
     riepilogo: programmazione.Riepilogo
     preventivati: programmazione.Preventivati
+    registro: fondi.RegistroAnni  # the ledger in the plan's years, what the public reads of it
     consistenza: monitoraggio.Consistenza
     scadenze: list
 
@@ -74,6 +76,7 @@ def leggi(piano, oggi):
         sovrazonali=programmazione.sovrazonali_del_piano(piano),
         riepilogo=programmazione.riepilogo_finanziario(piano),
         preventivati=programmazione.importi_preventivati(piano, [s.obiettivo for s in schede]),
+        registro=fondi.registro_del_piano(ambito.pk, piano.anni),
         consistenza=monitoraggio.consistenza(piano),
         scadenze=monitoraggio.scadenze(piano, oggi),
     )

@@ -7,9 +7,9 @@ from .. import tabelle as t
 
 def scrivi(doc, dati):
     cap = doc.capitolo("Le risorse")
-    r, preventivati = dati.riepilogo, dati.preventivati
-    if not r.righe and not preventivati.righe:
-        cap.blocchi.append(t.nota("Nessuna risorsa economica è registrata negli obiettivi del piano."))
+    r, preventivati, registro = dati.riepilogo, dati.preventivati, dati.registro
+    if not r.righe and not preventivati.righe and registro.vuoto:
+        cap.blocchi.append(t.nota("Nessuna risorsa economica è registrata negli obiettivi del piano o nei fondi."))
         return
     if r.righe:
         doc.sezione(cap, "Risorse per fondo e per anno")
@@ -17,6 +17,44 @@ def scrivi(doc, dati):
     if preventivati.righe:
         doc.sezione(cap, "Importi preventivati nelle schede obiettivo")
         cap.blocchi.append(_preventivati(preventivati))
+    if not registro.vuoto:
+        doc.sezione(cap, "I fondi dell'Ambito per anno di competenza")
+        cap.blocchi += tabelle_registro(registro, "Fondo", FONTE_REGISTRO)
+
+
+FONTE_REGISTRO = (
+    "registro dei fondi dell'Ambito in Zona (movimenti non corretti), per anno di competenza; "
+    "il programmato è al netto delle economie"
+)
+
+
+def tabelle_registro(registro, prima, fonte):
+    """A table per year of competence, then the years side by side with the total of the period
+    (amounts of distinct years: nothing annual is added to a triennial figure)."""
+    colonne = [t.testo(prima, 3)] + [t.numero(f"{e} (€)", 1.4) for e in registro.etichette]
+    blocchi = []
+    for anno in registro.anni:
+        righe = registro.per_anno[anno]
+        if not righe:
+            continue
+        blocchi.append(
+            t.tabella(
+                colonne,
+                [[nome] + [f.numero(v, 2) for v in valori] for nome, valori in righe],
+                f"{fonte}; anno {anno}",
+                totale=[f"Totale {anno}"] + [f.numero(v, 2) for v in registro.totali[anno]],
+            )
+        )
+    blocchi.append(
+        t.tabella(
+            [t.testo("Anno di competenza", 3)] + colonne[1:],
+            [[str(a)] + [f.numero(v, 2) for v in registro.totali[a]] for a in registro.anni],
+            f"{fonte}; somma degli anni",
+            totale=[f"Totale {registro.anni[0]}-{registro.anni[-1]}"]
+            + [f.numero(v, 2) for v in registro.totale_periodo],
+        )
+    )
+    return blocchi
 
 
 def _preventivati(preventivati):
