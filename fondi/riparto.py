@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from conoscenza.models import Livello, Osservazione
 from programmazione.riparto import RipartoNonValido, in_centesimi, riparto
+from territorio.models import AppartenenzaComune
 from territorio.selectors import comuni_di
 
 CRITERI = {
@@ -59,16 +60,37 @@ def residenti(codici, anno, eta_da=None, eta_a=None):
     }
 
 
-def riparto_tra_comuni(ambito, importo, criterio, anno=None, eta_da=None, eta_a=None, quota_uguale=None, quote=None):
+def comuni_per_ambito(giorno):
+    """{ambito code: [Comune by name]} of every Ambito on `giorno`, in one query."""
+    per_ambito = {}
+    for app in AppartenenzaComune.objects.valid_on(giorno).select_related("comune").order_by("comune__nome", "comune"):
+        per_ambito.setdefault(app.ambito_id, []).append(app.comune)
+    return per_ambito
+
+
+def riparto_tra_comuni(
+    ambito,
+    importo,
+    criterio,
+    anno=None,
+    eta_da=None,
+    eta_a=None,
+    quota_uguale=None,
+    quote=None,
+    comuni=None,
+    popolazione=None,
+):
     """Split `importo` among the Comuni of `ambito` on 1 January of `anno` by `criterio`.
 
     quota_uguale: percent (0-100) shared in equal parts (criterio "formula");
-    quote: {codice ISTAT: percent} summing to 100 (criterio "quote_fisse")."""
+    quote: {codice ISTAT: percent} summing to 100 (criterio "quote_fisse");
+    comuni, popolazione: the Ambito's Comuni and {codice: residents (of the age band)} when the
+    caller has read them already for many Ambiti (the what-if: two queries, not two per Ambito)."""
     in_centesimi(importo)
     if criterio not in CRITERI:
         raise RipartoNonValido(f"Criterio sconosciuto: usare {', '.join(CRITERI)}.")
     giorno = datetime.date(anno, 1, 1) if anno else datetime.date.today()
-    comuni = list(comuni_di(ambito, giorno))
+    comuni = list(comuni_di(ambito, giorno)) if comuni is None else comuni
     if not comuni:
         raise RipartoNonValido(f"L'Ambito {ambito.nome} non ha Comuni al {giorno:%d/%m/%Y}.")
     codici = [c.pk for c in comuni]
@@ -90,10 +112,11 @@ def riparto_tra_comuni(ambito, importo, criterio, anno=None, eta_da=None, eta_a=
                 raise RipartoNonValido("Indicare la fascia d'età (da, a).")
             if eta_da is not None and eta_a is not None and eta_a < eta_da:
                 raise RipartoNonValido("La fascia d'età finisce prima di cominciare.")
-            pop = residenti(codici, anno, eta_da, eta_a)
+            pop = residenti(codici, anno, eta_da, eta_a) if popolazione is None else popolazione
             descrizione += f" ({eta_da or 0}-{eta_a if eta_a is not None else '…'} anni)"
         else:
-            pop = residenti(codici, anno)
+            pop = residenti(codici, anno) if popolazione is None else popolazione
+        pop = {c: pop[c] for c in codici if c in pop}  # a caller's dict may hold other Ambiti's
         mancanti = [c.nome for c in comuni if c.pk not in pop]
         if mancanti:
             raise RipartoNonValido(

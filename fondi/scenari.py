@@ -2,13 +2,14 @@
 Comuni, computed for the current parameters and for changed ones, side by side, before anything
 is saved. A saved Scenario keeps only its parameters."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from programmazione.popolazione import riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
 
-from .riparto import riparto_tra_comuni
+from .riparto import comuni_per_ambito, residenti, riparto_tra_comuni
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,30 @@ class Parametri:
 
 
 def calcola(p):
-    """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)})."""
+    """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Comuni
+    of every Ambito and their residents are read once (two queries for the whole country)."""
     tra_ambiti = riparto_per_popolazione(p.importo, p.anno)
+    per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
+    codici = [c.pk for elenco in per_ambito.values() for c in elenco]
+    if p.criterio_comuni != "fascia_eta":
+        popolazione = residenti(codici, p.anno)
+    elif p.eta_da is not None or p.eta_a is not None:
+        popolazione = residenti(codici, p.anno, p.eta_da, p.eta_a)
+    else:
+        popolazione = None  # no band: riparto_tra_comuni refuses it with its message
     ambiti, comuni = {}, {}
     for r in tra_ambiti.righe:
         ambiti[r.ambito.pk] = (r.ambito, r.quota)
         parti = riparto_tra_comuni(
-            r.ambito, r.quota, p.criterio_comuni, p.anno, eta_da=p.eta_da, eta_a=p.eta_a, quota_uguale=p.quota_uguale
+            r.ambito,
+            r.quota,
+            p.criterio_comuni,
+            p.anno,
+            eta_da=p.eta_da,
+            eta_a=p.eta_a,
+            quota_uguale=p.quota_uguale,
+            comuni=per_ambito.get(r.ambito.pk, []),
+            popolazione=popolazione,
         )
         for q in parti.righe:
             comuni[q.comune.pk] = (q.comune, r.ambito.pk, q.quota)

@@ -85,3 +85,20 @@ def test_what_if_side_by_side_then_saved_by_the_coordination(demo_db, client):
     assert (s.importo, s.anno, s.creato_da.username) == (Decimal("240000.00"), 2023, "coordinamento")
     client.force_login(utente("udp.altosebino"))
     assert client.post("/fondi/scenari/", parametri | {"s-nome": "Altro"}).status_code == 403
+
+
+def test_the_what_if_reads_the_country_once_and_splits_as_each_ambito_alone(
+    registro_minimo, django_assert_max_num_queries
+):
+    from fondi import scenari
+    from fondi.riparto import riparto_tra_comuni
+
+    p = scenari.Parametri(Decimal("1000.00"), 2023, "formula", quota_uguale=30)
+    with django_assert_max_num_queries(8):  # not two per Ambito
+        ambiti, comuni = scenari.calcola(p)
+    for codice, (ambito, quota) in ambiti.items():
+        da_solo = riparto_tra_comuni(ambito, quota, "formula", 2023, quota_uguale=30)
+        assert {r.comune.pk: r.quota for r in da_solo.righe} == {c: q for c, (_, a, q) in comuni.items() if a == codice}
+    # Lago 1.800 residents, Pianura 3.000 (Isolato is in no Ambito): 375,00 and 625,00.
+    assert {c: q for c, (_, q) in ambiti.items()} == {"lago": Decimal("375.00"), "pianura": Decimal("625.00")}
+    assert sum(q for _, _, q in comuni.values()) == Decimal("1000.00")
