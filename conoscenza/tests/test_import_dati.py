@@ -239,10 +239,11 @@ def test_an_istat_file_in_latin1_is_recognised_and_read(demo_db):
 def test_import_command_reports_on_stderr_and_exits_non_zero(demo_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "comune,016128,2023,utenti,,,,SAD,dieci\n", encoding="utf-8")
+    err = io.StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import_dati", str(bad))
-    assert "File rifiutato, nessun dato salvato" in str(exc.value)
-    assert "riga 2, colonna «valore»" in str(exc.value)
+        call_command("import_dati", str(bad), stderr=err)
+    assert str(exc.value) == "File rifiutato (1 errore): non è stato salvato nulla."
+    assert "riga 2, colonna «valore»" in err.getvalue()
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "comune,016128,2023,utenti,,,,SAD,10\n", encoding="utf-8")
     out = io.StringIO()

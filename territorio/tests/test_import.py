@@ -143,7 +143,8 @@ def test_xlsx_formulas_are_not_evaluated(demo_db):
 def test_import_command_exits_with_the_italian_report(demo_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("codice_istat,ambito,dal\n016215,nessuno,2025-01-01\n", encoding="utf-8")
+    err = io.StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import_appartenenze", str(bad))
-    assert "File rifiutato, nessuna modifica salvata" in str(exc.value)
-    assert "riga 2, colonna «ambito»: l'Ambito «nessuno» non è in anagrafe." in str(exc.value)
+        call_command("import_appartenenze", str(bad), stderr=err)
+    assert str(exc.value) == "File rifiutato (1 errore): non è stato salvato nulla."
+    assert "riga 2, colonna «ambito»: l'Ambito «nessuno» non è in anagrafe." in err.getvalue()

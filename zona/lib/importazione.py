@@ -57,7 +57,9 @@ Errore, reported before the rows' errors. `importa` returns the number of rows s
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from .tabular import Errore, FileRifiutato, Tabella, apri_tabella
@@ -73,6 +75,7 @@ __all__ = [
     "apri",
     "da_dizionari",
     "importa",
+    "da_comando",
     "MAX_ERRORI",
     "MAX_BYTES",
 ]
@@ -295,3 +298,23 @@ def importa(
         if not scritte:
             raise FileRifiutato([Errore(None, None, vuoto)])
     return scritte
+
+
+def da_comando(comando, file, importa, cosa="File"):
+    """An import run from a management command: `importa(contenuto, nome_file)` on the file's
+    bytes. A file that cannot be read or is refused ends the command with exit status 1 and an
+    Italian message, each error of a refused file on its own line of stderr."""
+    percorso = Path(file)
+    try:
+        contenuto = percorso.read_bytes()
+    except OSError as e:
+        raise CommandError(f"Non riesco a leggere «{file}»: {e.strerror}.") from None
+    try:
+        return importa(contenuto, percorso.name)
+    except FileRifiutato as e:
+        for errore in e.errori:
+            comando.stderr.write(str(errore))
+        n = len(e.errori)
+        raise CommandError(
+            f"{cosa} rifiutato ({n} {'errore' if n == 1 else 'errori'}): non è stato salvato nulla."
+        ) from None

@@ -1,11 +1,10 @@
 import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from conoscenza.services import importa_dati
-from zona.lib.tabular import FileRifiutato
+from zona.lib import importazione
 
 
 class Command(BaseCommand):
@@ -17,10 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--anno", type=int, help="Anno dei dati ISTAT, se il titolo del file non lo dice.")
         parser.add_argument("--fonte", default="", help="Fonte da registrare (predefinita: il nome del file).")
 
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"File non trovato: {path}")
+    def handle(self, *args, file, formato, anno, fonte, **options):
         barra = tqdm(total=0, unit=" righe", desc="Salvataggio", file=sys.stderr, disable=None)
 
         def progresso(fatti, totale):
@@ -28,16 +24,13 @@ class Command(BaseCommand):
             barra.update(fatti - barra.n)
 
         try:
-            caricamento = importa_dati(
-                path.read_bytes(),
-                path.name,
-                formato=options["formato"],
-                anno=options["anno"],
-                fonte=options["fonte"],
-                progresso=progresso,
+            caricamento = importazione.da_comando(
+                self,
+                file,
+                lambda contenuto, nome: importa_dati(
+                    contenuto, nome, formato=formato, anno=anno, fonte=fonte, progresso=progresso
+                ),
             )
-        except FileRifiutato as e:
-            raise CommandError("File rifiutato, nessun dato salvato:\n" + str(e)) from e
         finally:
             barra.close()
-        self.stdout.write(f"Caricate {caricamento.righe} righe ({caricamento.formato}) da {path.name}.")
+        self.stdout.write(f"Caricate {caricamento.righe} righe ({caricamento.formato}) da {caricamento.nome_file}.")

@@ -1,10 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from domanda.importa import importa_estratto, periodo_predefinito
-from zona.lib import valori
-from zona.lib.tabular import FileRifiutato
+from zona.lib import importazione, valori
 
 
 class Command(BaseCommand):
@@ -26,17 +23,12 @@ class Command(BaseCommand):
             erogatore = valori.codice(erogatore, campo="erogatore", max_lunghezza=6, obbligatorio=False)
         except valori.ValoreNonValido as e:
             raise CommandError(str(e)) from None
-        percorso = Path(file)
-        try:
-            contenuto = percorso.read_bytes()
-        except OSError as e:
-            raise CommandError(f"Non riesco a leggere «{file}»: {e.strerror}.") from None
-        try:
-            caricamento = importa_estratto(contenuto, percorso.name, periodo=periodo, erogatore=erogatore)
-        except FileRifiutato as e:
-            for errore in e.errori:
-                self.stderr.write(str(errore))
-            raise CommandError(f"Estratto rifiutato ({len(e.errori)} errori): non è stato salvato nulla.") from None
+        caricamento = importazione.da_comando(
+            self,
+            file,
+            lambda contenuto, nome: importa_estratto(contenuto, nome, periodo=periodo, erogatore=erogatore),
+            cosa="Estratto",
+        )
         self.stdout.write(
             f"Estratto di {caricamento.erogatore_id} per il {caricamento.periodo}: {caricamento.righe} righe, "
             f"{caricamento.persone} persone."

@@ -1,9 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from offerta import importa
-from zona.lib.tabular import FileRifiutato
+from zona.lib import importazione
 
 
 class Command(BaseCommand):
@@ -17,15 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("file", help="File CSV o XLSX delle unità d'offerta.")
 
     def handle(self, *args, file, **options):
-        percorso = Path(file)
-        try:
-            contenuto = percorso.read_bytes()
-        except OSError as e:
-            raise CommandError(f"Non riesco a leggere «{file}»: {e.strerror}.") from None
-        try:
-            n = importa.importa(contenuto, percorso.name)
-        except FileRifiutato as e:
-            for errore in e.errori:
-                self.stderr.write(str(errore))
-            raise CommandError(f"File rifiutato ({len(e.errori)} errori): non è stato salvato nulla.") from None
+        n = importazione.da_comando(self, file, importa.importa)
         self.stdout.write(f"{n} unità d'offerta importate.")

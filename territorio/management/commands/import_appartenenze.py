@@ -1,9 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from territorio.services import importa_appartenenze
-from zona.lib.tabular import FileRifiutato
+from zona.lib import importazione
 
 
 class Command(BaseCommand):
@@ -12,12 +10,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
 
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"File non trovato: {path}")
-        try:
-            n = importa_appartenenze(path.read_bytes(), path.name)
-        except FileRifiutato as e:
-            raise CommandError("File rifiutato, nessuna modifica salvata:\n" + str(e)) from e
+    def handle(self, *args, file, **options):
+        n = importazione.da_comando(self, file, importa_appartenenze)
         self.stdout.write(f"Appartenenze create o modificate: {n}")
