@@ -310,3 +310,53 @@ def registro_provinciale(anni, ambiti, colonne=COLONNE_PUBBLICHE):
         ]
         totali[anno] = _totali(per_anno[anno], colonne)
     return RegistroAnni(list(anni), list(colonne), per_anno, totali)
+
+
+# --- co-financing: the channels of funding of each objective or service -------------------
+
+
+@dataclass
+class Cofinanziamento:
+    """The programmed money of one objective (or service without objective) in a year, by
+    channel of funding (the source of each fund: Stato, Regione, Comuni, utenti, ...)."""
+
+    voce: str
+    canali: list  # [(label of the channel, amount, share in percent)]
+
+    @property
+    def totale(self):
+        return sum((importo for _, importo, _ in self.canali), ZERO)
+
+
+def cofinanziamento(ambito_id, anno):
+    """Every objective or service programmed in the Ambito's year with the share of each channel
+    (one grouped query). Programmed is net of economie; shares have two decimals and add up to
+    exactly 100 (largest remainder, as every split in Zona): a 20 % minimum share of partners
+    reads 20,00 only if their money is at least a fifth."""
+    from programmazione.riparto import riparto
+
+    from .models import FonteFondo
+
+    qs = (
+        movimenti_validi()
+        .filter(esercizio__ambito=ambito_id, esercizio__anno=anno, tipo__in=[T.PROGRAMMAZIONE, T.ECONOMIA])
+        .values("obiettivo__codice", "obiettivo__titolo", "servizio", "esercizio__fondo__fonte")
+        .annotate(**{f"s_{t}": _somma(t, "") for t in (T.PROGRAMMAZIONE, T.ECONOMIA)})
+        .order_by("obiettivo__codice", "servizio", "esercizio__fondo__fonte")
+    )
+    per_voce = {}
+    for r in qs:
+        if r["obiettivo__codice"]:
+            voce = f"{r['obiettivo__codice']} – {r['obiettivo__titolo']}"
+        else:
+            voce = r["servizio"] or "Senza obiettivo né servizio"
+        importo = r[f"s_{T.PROGRAMMAZIONE}"] - r[f"s_{T.ECONOMIA}"]
+        if importo > 0:
+            canale = FonteFondo(r["esercizio__fondo__fonte"]).label
+            per_voce.setdefault(voce, {})
+            per_voce[voce][canale] = per_voce[voce].get(canale, ZERO) + importo
+    risultato = []
+    for voce, canali in per_voce.items():
+        quote = riparto(Decimal("100.00"), {c: int(v * 100) for c, v in canali.items()})
+        risultato.append(Cofinanziamento(voce, [(c, v, quote[c]) for c, v in sorted(canali.items())]))
+    return risultato

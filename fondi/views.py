@@ -100,6 +100,7 @@ def ambito(request, codice):
             "puo_scrivere": permessi.puo_scrivere(request.user, ambito.pk),
             "fuori_area": selectors.fuori_area(ambito.pk, anno) if dettaglio else [],
             "fonti": selectors.fonti(ambito.pk, anno),
+            "cofinanziamento": selectors.cofinanziamento(ambito.pk, anno),
         },
     )
 
