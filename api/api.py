@@ -210,7 +210,7 @@ def _incarico(i):
 @api.get("/comuni", response=list[ComuneBreve], tags=["territorio"], auth=policy_api(read=PUBBLICO))
 def comuni(request, q: Testo = "", data: Giorno | None = None):
     day = _day(data)
-    qs = selectors.cerca_comuni(q, limit=300) if q else selectors.comuni_della_provincia(day).order_by("nome")
+    qs = selectors.cerca_comuni(q, limit=300, day=day) if q else selectors.comuni_della_provincia(day).order_by("nome")
     ambito_per_comune = dict(selectors.AppartenenzaComune.objects.valid_on(day).values_list("comune_id", "ambito_id"))
     return [{"codice_istat": c.codice_istat, "nome": c.nome, "ambito": ambito_per_comune.get(c.pk)} for c in qs]
 

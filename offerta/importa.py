@@ -79,7 +79,8 @@ class Contesto:
                 if chiave:
                     self.tipi[normalizza(chiave)] = t
         self.comuni, self.nomi = {}, {}
-        for c in Comune.objects.all():
+        # A suppressed Comune may share its name with its successor: the name means the latter.
+        for c in sorted(Comune.objects.all(), key=lambda c: c.soppresso_il is None):
             self.comuni[c.pk] = c
             self.nomi[normalizza(c.nome)] = c
         for a in AliasComune.objects.select_related("comune"):

@@ -13,6 +13,7 @@ class DemoNonCaricata(Exception):
 def carica_demo():
     """Returns (Comuni read from the ISTAT list, memberships from the Prologo 2025-2027)."""
     comuni = services.carica_comuni_istat(["BG"])
+    services.carica_storia_comuni()
     services.carica_struttura()
     services.carica_alias()
     try:

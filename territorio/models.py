@@ -122,6 +122,15 @@ class AmbitoDistretto(Periodo):
         return f"{self.ambito} → {self.distretto} ({self.dal} – {self.al or '…'})"
 
 
+class ComuneQuerySet(models.QuerySet):
+    def esistenti_il(self, day):
+        """The Comuni that existed on `day` (ISTAT history: born by a merger, suppressed...)."""
+        return self.filter(
+            Q(istituito_il__isnull=True) | Q(istituito_il__lte=day),
+            Q(soppresso_il__isnull=True) | Q(soppresso_il__gt=day),
+        )
+
+
 class Comune(ConVersione):
     codice_istat = models.CharField("codice ISTAT", max_length=6, primary_key=True)
     nome = models.CharField(max_length=200)
@@ -129,12 +138,19 @@ class Comune(ConVersione):
     sigla_provincia = models.CharField(max_length=2, db_index=True)
     provincia = models.CharField(max_length=100)
     regione = models.ForeignKey(Regione, on_delete=models.PROTECT, related_name="comuni")
-    codice_catastale = models.CharField(max_length=4, unique=True)
+    # Not unique: a Comune that changes province gets a new ISTAT code and keeps its cadastral
+    # code (Torre de' Busi, L257, under Lecco and then under Bergamo).
+    codice_catastale = models.CharField(max_length=4, db_index=True)
+    # The Comune exists from `istituito_il` (empty: before the history Zona records, 2000) to
+    # the day before `soppresso_il` (empty: still in existence). See VariazioneComune.
+    istituito_il = models.DateField(null=True, blank=True)
     soppresso_il = models.DateField(null=True, blank=True)
     # Contacts that the Comune itself keeps up to date.
     pec = models.EmailField("PEC", blank=True)
     sito_web = models.URLField("sito web", blank=True)
     telefono = models.CharField(max_length=40, blank=True)
+
+    objects = ComuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Comune"
@@ -154,6 +170,37 @@ class Comune(ConVersione):
 
     def __str__(self):
         return self.nome
+
+
+class TipoVariazione(models.TextChoices):
+    FUSIONE = "fusione", "Fusione (nasce un nuovo Comune)"
+    INCORPORAZIONE = "incorporazione", "Incorporazione in un Comune esistente"
+    DENOMINAZIONE = "denominazione", "Cambio di denominazione"
+    PROVINCIA = "provincia", "Cambio di provincia (nuovo codice ISTAT)"
+
+
+class VariazioneComune(models.Model):
+    """One step of the ISTAT history: on `data` the territory of `precedente` passes to
+    `successivo` (the same Comune for a change of name). Reference data with their act."""
+
+    data = models.DateField("data di decorrenza")
+    tipo = models.CharField(max_length=20, choices=TipoVariazione.choices)
+    precedente = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="variazioni_successive")
+    successivo = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="variazioni_precedenti")
+    nome_precedente = models.CharField(max_length=200)
+    atto = models.CharField("atto", max_length=300)
+    fonte = models.CharField(max_length=500)
+
+    class Meta:
+        verbose_name = "variazione amministrativa di un Comune"
+        verbose_name_plural = "variazioni amministrative dei Comuni"
+        ordering = ["data", "precedente"]
+        constraints = [
+            models.UniqueConstraint(fields=["precedente", "successivo", "data"], name="variazione_unica"),
+        ]
+
+    def __str__(self):
+        return f"{self.data}: {self.nome_precedente} → {self.successivo} ({self.get_tipo_display()})"
 
 
 class AppartenenzaComune(Periodo):

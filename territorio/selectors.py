@@ -20,13 +20,16 @@ from .models import (
     Incarico,
     Organo,
     TipoOrgano,
+    VariazioneComune,
 )
 
 PROVINCIA = "BG"
 
 
 def comuni_della_provincia(day, sigla=PROVINCIA):
-    return Comune.objects.filter(sigla_provincia=sigla).filter(Q(soppresso_il__isnull=True) | Q(soppresso_il__gt=day))
+    """The Comuni of the province that existed on `day` (a Comune that changed province has a
+    code of each province, so the province of a code does not change)."""
+    return Comune.objects.filter(sigla_provincia=sigla).esistenti_il(day)
 
 
 def comuni_non_assegnati(day, sigla=PROVINCIA):
@@ -161,14 +164,39 @@ def ambiti_di(comuni, day):
     }
 
 
-def cerca_comuni(testo, limit=50):
+def cerca_comuni(testo, limit=50, day=None):
     """Comuni whose official name or a known alternative name contains the text, ignoring
-    accents, apostrophes and case: `Urgano`, `Urganò` and `Urgnano` find Urgnano."""
+    accents, apostrophes and case: `Urgano`, `Urganò` and `Urgnano` find Urgnano. With `day`,
+    only the Comuni that existed on that day."""
     chiave = normalizza(testo)
     if not chiave:
         return Comune.objects.none()
     da_alias = AliasComune.objects.filter(nome_normalizzato__contains=chiave).values("comune")
-    return Comune.objects.filter(Q(nome_normalizzato__contains=chiave) | Q(pk__in=da_alias)).order_by("nome")[:limit]
+    qs = Comune.objects.filter(Q(nome_normalizzato__contains=chiave) | Q(pk__in=da_alias))
+    if day is not None:
+        qs = qs.esistenti_il(day)
+    return qs.order_by("nome", "codice_istat")[:limit]
+
+
+def variazioni_di(comune):
+    """(predecessors, successors): the ISTAT changes that made the Comune and that ended it."""
+    precedenti = list(
+        VariazioneComune.objects.filter(successivo=comune).exclude(precedente=comune).select_related("precedente")
+    )
+    successive = list(VariazioneComune.objects.filter(precedente=comune).select_related("successivo"))
+    return precedenti, successive
+
+
+def predecessori():
+    """{successor code: [(predecessor code, day of the change)]} over the whole history,
+    following chains (a predecessor's own predecessors). Used to read data of years before a
+    change in today's territory."""
+    diretti = defaultdict(list)
+    for v in VariazioneComune.objects.exclude(tipo="denominazione").values_list(
+        "successivo_id", "precedente_id", "data"
+    ):
+        diretti[v[0]].append((v[1], v[2]))
+    return dict(diretti)
 
 
 COLONNE_EXPORT = ["istat_code", "comune", "ambito", "distretto", "asst", "ats"]

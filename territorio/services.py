@@ -33,6 +33,8 @@ from .models import (
     Persona,
     Regione,
     TipoOrgano,
+    TipoVariazione,
+    VariazioneComune,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -71,6 +73,9 @@ class Risolutore:
     """Resolves the names that sources use to Comuni of one or more provinces."""
 
     def __init__(self, comuni, alias):
+        # A name may belong to a suppressed Comune and to its successor (Sant'Omobono Terme,
+        # Torre de' Busi under two provinces): the name resolves to the Comune in existence.
+        comuni = sorted(comuni, key=lambda c: (c.soppresso_il is None, c.soppresso_il or datetime.date.max))
         self.per_nome = {c.nome_normalizzato: c for c in comuni}
         self.per_codice = {c.codice_istat: c for c in comuni}
         self.per_alias = {a.nome_normalizzato: a.comune for a in alias if a.comune_id in self.per_codice}
@@ -132,6 +137,51 @@ def carica_comuni_istat(sigle_provincia):
                     setattr(comune, k, v)
                 comune.save()
     return len(righe)
+
+
+def carica_storia_comuni():
+    """The ISTAT history of the Comuni since 2000 (data/comuni_storici.csv and
+    data/variazioni_comuni.csv, sources in data/README.md): the suppressed Comuni, and for each
+    change the day it takes effect. The predecessor exists until the day before (`soppresso_il`
+    is the first day without it); a successor born by the change (a merger, a new code after a
+    change of province) exists from that day. Run after carica_comuni_istat. Idempotent."""
+    variazioni = _csv_rows("variazioni_comuni.csv")
+    with transaction.atomic():
+        for r in _csv_rows("comuni_storici.csv"):
+            regione = Regione.objects.get(pk=r["codice_regione"])
+            _upsert(
+                Comune,
+                r["codice_istat"],
+                nome=r["nome"],
+                sigla_provincia=r["sigla_provincia"],
+                provincia=r["provincia"],
+                regione=regione,
+                codice_catastale=r["codice_catastale"],
+            )
+        for r in variazioni:
+            data = datetime.date.fromisoformat(r["data"])
+            precedente = Comune.objects.get(pk=r["codice_precedente"])
+            successivo = Comune.objects.get(pk=r["codice_successivo"])
+            VariazioneComune.objects.update_or_create(
+                precedente=precedente,
+                successivo=successivo,
+                data=data,
+                defaults={
+                    "tipo": r["tipo"],
+                    "nome_precedente": r["nome_precedente"],
+                    "atto": r["atto"],
+                    "fonte": r["fonte"],
+                },
+            )
+            if r["tipo"] == TipoVariazione.DENOMINAZIONE:
+                continue
+            if precedente.soppresso_il != data:
+                precedente.soppresso_il = data
+                precedente.save()
+            if r["tipo"] in (TipoVariazione.FUSIONE, TipoVariazione.PROVINCIA) and successivo.istituito_il != data:
+                successivo.istituito_il = data
+                successivo.save()
+    return len(variazioni)
 
 
 def _upsert(model, pk, **valori):
@@ -264,7 +314,7 @@ def carica_organi():
             )
             for codice in filter(None, r["distretti"].split(";")):
                 organo.distretti.add(codice.strip())
-        nomi = {c.nome: c for c in Comune.objects.filter(sigla_provincia="BG")}
+        nomi = {c.nome: c for c in Comune.objects.filter(sigla_provincia="BG", soppresso_il__isnull=True)}
         for r in _csv_rows("incarichi.csv"):
             persona, _ = Persona.objects.get_or_create(nome=r["persona"])
             comune = None
@@ -325,7 +375,7 @@ def importa_appartenenze(contenuto: bytes, nome_file: str):
             comune = risolutore.per_codice.get(codice)
             if comune is None:
                 raise RigaErrata("codice_istat", f"il codice ISTAT «{mostra(codice)}» non corrisponde a nessun Comune.")
-            if nome and risolutore.risolvi(nome) != comune:
+            if nome and normalizza(nome) != comune.nome_normalizzato and risolutore.risolvi(nome) != comune:
                 raise RigaErrata(
                     "comune", f"il nome «{mostra(nome)}» non corrisponde al codice {codice} ({comune.nome})."
                 )
@@ -347,6 +397,10 @@ def importa_appartenenze(contenuto: bytes, nome_file: str):
             return None
         if al is not None and al < dal:
             raise RigaErrata("al", "la data di fine precede la data di inizio.")
+        if comune.soppresso_il is not None and dal >= comune.soppresso_il:
+            raise RigaErrata("dal", f"{comune.nome} ({comune.pk}) non esiste più dal {comune.soppresso_il:%d/%m/%Y}.")
+        if comune.istituito_il is not None and dal < comune.istituito_il:
+            raise RigaErrata("dal", f"{comune.nome} ({comune.pk}) esiste dal {comune.istituito_il:%d/%m/%Y}.")
         # Overlaps are checked among the rows of the same Comune only.
         for altro_n, altro_dal, altro_al in periodi.get(comune.pk, ()):
             if dal <= (altro_al or datetime.date.max) and altro_dal <= (al or datetime.date.max):

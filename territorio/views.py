@@ -137,6 +137,7 @@ def comune_detail(request, codice_istat):
     comune = get_object_or_404(Comune.objects.select_related("regione"), pk=codice_istat)
     giorno, form = _giorno(request)
     ambito = selectors.ambito_di(comune, giorno)
+    precedenti, successive = selectors.variazioni_di(comune)
     return render(
         request,
         "territorio/comune.html",
@@ -147,6 +148,9 @@ def comune_detail(request, codice_istat):
             "ambito": ambito,
             "distretto": selectors.distretto_di(ambito, giorno) if ambito else None,
             "storia": selectors.storia_di(comune),
+            "precedenti": precedenti,
+            "successive": successive,
+            "esiste": Comune.objects.esistenti_il(giorno).filter(pk=comune.pk).exists(),
             "alias": comune.alias.all(),
             "puo_modificare": puo_modificare_comune(request.user, comune),
         },
@@ -175,14 +179,22 @@ def comune_modifica(request, codice_istat):
 @policy(read=PUBBLICO)
 def cerca(request):
     form = CercaForm(request.GET or None)
+    giorno, form_data = _giorno(request)
     risultati = None
+    non_esistenti = []
     if form.is_valid() and form.cleaned_data["q"]:
-        giorno = datetime.date.today()
-        risultati = list(selectors.cerca_comuni(form.cleaned_data["q"]))
+        risultati = list(selectors.cerca_comuni(form.cleaned_data["q"], day=giorno))
         ambiti = selectors.ambiti_di(risultati, giorno)
         for c in risultati:
             c.ambito_attuale = ambiti.get(c.pk)
-    return render(request, "territorio/cerca.html", {"form": form, "risultati": risultati})
+        # Names that match a Comune of another time (suppressed, or born later): said, not hidden.
+        trovati = {c.pk for c in risultati}
+        non_esistenti = [c for c in selectors.cerca_comuni(form.cleaned_data["q"], limit=20) if c.pk not in trovati]
+    return render(
+        request,
+        "territorio/cerca.html",
+        {"form": form, "risultati": risultati, "giorno": giorno, "non_esistenti": non_esistenti},
+    )
 
 
 @policy(read=PUBBLICO)
