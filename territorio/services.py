@@ -40,7 +40,6 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 PROLOGO_2025 = "Prologo ai Piani di Zona 2025-2027 (approvato il 02/12/2024)"
-INIZIO_TRIENNIO_2025 = datetime.date(2025, 1, 1)
 # The Prologo 2025-2027 lists the Comuni of each Ambito; the sources for 2021-2023 (the Alto
 # Sebino plan) give the same composition, so the demo assumes it unchanged since 2021 and says
 # so in the membership's source. Earlier years need the ISTAT list of suppressed Comuni.
@@ -198,7 +197,9 @@ def _upsert(model, pk, **valori):
 
 
 def carica_struttura():
-    """ATS, ASST, Distretti, Ambiti and their Uffici di Piano and enti capofila."""
+    """ATS, ASST, Distretti, Ambiti and their Uffici di Piano and enti capofila, with the periods
+    the sources give (data/README.md)."""
+    ambiti = {r["codice"]: r for r in _csv_rows("ambiti.csv")}
     with transaction.atomic():
         for r in _csv_rows("ats.csv"):
             _upsert(ATS, r["codice"], nome=r["nome"], regione=Regione.objects.get(pk=r["regione"]))
@@ -206,24 +207,16 @@ def carica_struttura():
             _upsert(ASST, r["codice"], nome=r["nome"], ats=ATS.objects.get(pk=r["ats"]))
         for r in _csv_rows("distretti.csv"):
             _upsert(Distretto, r["codice"], nome=r["nome"], asst=ASST.objects.get(pk=r["asst"]))
-        for r in _csv_rows("ambiti.csv"):
+        for r in _csv_rows("ambiti_distretti.csv"):
+            # The map of each period (data/ambiti_distretti.csv): the Distretti of L.r. 23/2015
+            # until 24/7/2022, those of DGR 6762/2022 since.
+            ambito = _upsert(Ambito, r["ambito"], nome=ambiti[r["ambito"]]["nome"])
+            _periodo(AmbitoDistretto, ambito, r, distretto_id=r["distretto"])
+        for r in _csv_rows("capofila.csv"):
+            ente, _ = Ente.objects.get_or_create(nome=r["ente"], defaults={"forma_giuridica": r["forma_giuridica"]})
+            _periodo(Capofila, Ambito.objects.get(pk=r["ambito"]), r, ente=ente)
+        for r in ambiti.values():
             ambito = _upsert(Ambito, r["codice"], nome=r["nome"])
-            # The Distretti of L.r. 22/2021 (DGR 6762/2022) are taken as the frame of the
-            # demo's data from 2021 on, like the Comuni's memberships.
-            AmbitoDistretto.objects.get_or_create(
-                ambito=ambito,
-                dal=INIZIO_APPARTENENZE,
-                defaults={"distretto_id": r["distretto"], "fonte": FONTE_APPARTENENZE},
-            )
-            if r["ente_capofila"]:
-                ente, _ = Ente.objects.get_or_create(
-                    nome=r["ente_capofila"], defaults={"forma_giuridica": r["forma_giuridica"]}
-                )
-                Capofila.objects.get_or_create(
-                    ambito=ambito,
-                    dal=INIZIO_TRIENNIO_2025,
-                    defaults={"ente": ente, "fonte": r["fonte_capofila"]},
-                )
             _upsert(
                 Organo,
                 f"udp-{ambito.codice}",
@@ -235,6 +228,22 @@ def carica_struttura():
                 email=r["udp_email"],
                 sito_web=con_schema(r["udp_sito"]),
             )
+
+
+def _periodo(model, ambito, r, **valori):
+    """A period of an Ambito (keyed by its start) as the data file gives it: created, or
+    updated where the file changed."""
+    dal = datetime.date.fromisoformat(r["dal"])
+    obj = model.objects.filter(ambito=ambito, dal=dal).first()
+    valori = {**valori, "al": _data_opzionale(r["al"]), "fonte": r["fonte"]}
+    if obj is None:
+        return model.objects.create(ambito=ambito, dal=dal, **valori)
+    cambiati = {k: v for k, v in valori.items() if getattr(obj, k) != v}
+    if cambiati:
+        for k, v in cambiati.items():
+            setattr(obj, k, v)
+        obj.save()
+    return obj
 
 
 def carica_alias():
@@ -330,7 +339,7 @@ def carica_organi():
                     "dal": _data_opzionale(r["dal"]),
                     "al": _data_opzionale(r["al"]),
                     "attestato_il": _data_opzionale(r["attestato_il"]) or DATA_PROLOGO_2025,
-                    "fonte": PROLOGO_2025,
+                    "fonte": r.get("fonte") or PROLOGO_2025,
                 },
             )
 

@@ -10,23 +10,28 @@ from programmazione.selectors import premialita
 pytestmark = pytest.mark.django_db
 
 
-def _ob(titolo, ambiti, asst=True, ats=True, area="D"):
+def _ob(titolo, ambiti, asst=True, ats=True, area="D", anno=2021):
     ob = ObiettivoSovrazonale.objects.create(
-        titolo=titolo, anno_inizio=2021, anno_fine=2023, area_policy_id=area, asst_coinvolta=asst, coordinamento_ats=ats
+        titolo=titolo,
+        anno_inizio=anno,
+        anno_fine=anno + 2,
+        area_policy_id=area,
+        asst_coinvolta=asst,
+        coordinamento_ats=ats,
     )
     ob.ambiti.set(ambiti)
     return ob
 
 
 def test_who_qualifies_and_the_amounts(demo_db, client):
-    # Same Distretto (Val Cavallina, Basso Sebino, Alto Sebino): three shared objectives.
+    # Same Distretto in 2021 (Bergamo Est, the map of the Alto Sebino plan): three shared objectives.
     _ob("Dimissioni protette", ["alto-sebino", "val-cavallina"])
     _ob("Budget di salute", ["alto-sebino", "val-cavallina"], area="J")
     _ob("Agenzia per l'abitare", ["alto-sebino", "basso-sebino"], area="B")
-    # Ambiti that coincide with their Distretto may join across Distretti.
+    # Dalmine and Isola: the Distretto Bergamo Ovest of 2021.
     _ob("Capitolo comune di integrazione sociosanitaria", ["dalmine", "isola-bergamasca"])
-    # Refused: different Distretti, no ASST, a single Ambito.
-    _ob("Trasporto sociale", ["alto-sebino", "seriate"])
+    # Refused: different Distretti (Bergamo Est and Bergamo Ovest), no ASST, a single Ambito.
+    _ob("Trasporto sociale", ["alto-sebino", "dalmine"])
     _ob("Senza ASST", ["val-cavallina", "basso-sebino"], asst=False)
     _ob("Da solo", ["treviglio"], ats=False)
 
@@ -52,10 +57,22 @@ def test_who_qualifies_and_the_amounts(demo_db, client):
     # Basso Sebino and Dalmine: one valid objective, below the minimum of two.
     assert per_ambito["basso-sebino"].importo == 0
     assert per_ambito["dalmine"].nota == "servono almeno 2 obiettivi sovrazonali validi"
-    assert "seriate" not in per_ambito
+    assert "seriate" not in per_ambito and per_ambito["dalmine"].importo == 0
 
     pagina = client.get("/sovrazonali/?triennio=2021").content.decode()
     assert "90.000,00" in pagina and "Non valido: gli Ambiti appartengono a Distretti diversi" in pagina
+
+
+def test_the_ambiti_of_asst_bergamo_est_share_a_distretto_in_2021_not_in_2025(demo_db):
+    # The case: Alto Sebino and Seriate were both in the Distretto Bergamo Est of the
+    # 2021-2023 plans; since DGR 6762/2022 (25/7/2022) they are in two Distretti.
+    _ob("Salute mentale", ["alto-sebino", "seriate"])
+    _ob("Salute mentale", ["alto-sebino", "seriate"], anno=2025)
+    motivi = {ob.obiettivo.anno_inizio: ob.motivi for ob in premialita(2021)[0] + premialita(2025)[0]}
+    assert motivi == {2021: [], 2025: ["gli Ambiti appartengono a Distretti diversi"]}
+    # In 2025 an Ambito that coincides with its Distretto is exempt (Dalmine, Media Pianura).
+    _ob("Capitolo comune", ["dalmine", "isola-bergamasca"], anno=2025)
+    assert [e.motivi for e in premialita(2025)[0] if e.obiettivo.titolo == "Capitolo comune"] == [[]]
 
 
 def test_only_the_coordination_records_shared_objectives(client, demo_db):
