@@ -203,6 +203,21 @@ def pytest_runtest_setup(item):
         _prepara(item)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _lavori_immediati():
+    """Background jobs run inside the request that queues them (lavori); the database queue
+    stays available as the "coda" backend (the killed-worker test, with a real worker)."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        TASKS={
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+            "coda": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        }
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _cache_vuota():
     """Each test starts with an empty cache of page parts. Keys carry the data version, but

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -7,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
 from accounts.selectors import relazioni_nome
+from lavori.services import url_lavoro
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.policies import CON_RUOLO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
-from . import charts, selectors, services
+from . import background, charts, selectors, services
 from .forms import CaricaDatiForm
 from .models import Caricamento, Indicatore, Livello, Misura
 from .permessi import territori_caricabili
@@ -91,6 +93,17 @@ def carica(request):
     errori = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        if f.size > settings.LAVORI_SOGLIA_BYTES:
+            # A large file is loaded by a worker: the user follows it on the job's page.
+            lavoro = background.accoda_dati(
+                request.user,
+                f.read(),
+                f.name,
+                formato=form.cleaned_data["formato"],
+                anno=form.cleaned_data["anno"],
+                fonte=form.cleaned_data["fonte"],
+            )
+            return redirect(url_lavoro(lavoro))
         try:
             caricamento = services.importa_dati(
                 f.read(),

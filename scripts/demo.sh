@@ -18,6 +18,8 @@ export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --no-input -v0
 .venv/bin/python manage.py carica_riferimenti
 .venv/bin/python manage.py load_demo
+# The worker of background jobs (large uploads, documents): Ctrl+C stops it with the server.
+.venv/bin/python manage.py db_worker --no-reload --interval 0.5 &
 echo
 echo "Zona è su http://127.0.0.1:8000/ (Ctrl+C per fermarla)"
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

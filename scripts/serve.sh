@@ -9,7 +9,9 @@
 # 2 x CPUs + 1), GUNICORN_TIMEOUT (seconds, default 120), FORWARDED_ALLOW_IPS (the proxy's
 # addresses or networks, default 127.0.0.1,::1: gunicorn believes their X-Forwarded-Proto, Zona
 # their X-Forwarded-For, zona/lib/rete.py), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
-# run it once from one of them before starting the others).
+# run it once from one of them before starting the others), ZONA_WORKER=0 not to start the worker
+# of background jobs beside gunicorn (`manage.py db_worker`: run it as its own service instead,
+# README «Lavori in background»).
 #
 # Refuses to start if `check --deploy` finds anything. Logs: JSON lines on stderr.
 set -euo pipefail
@@ -25,6 +27,12 @@ if [ "${ZONA_MIGRATE:-1}" != 0 ]; then
   .venv/bin/python manage.py migrate --noinput
 fi
 .venv/bin/python manage.py collectstatic --noinput -v0
+
+# The worker of background jobs (imports of large files, documents): it shares this process
+# group (and a systemd unit's cgroup), so it stops with the server.
+if [ "${ZONA_WORKER:-1}" != 0 ]; then
+  .venv/bin/python manage.py db_worker --no-reload --queue-name default &
+fi
 
 workers=${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}
 # No gunicorn access log: Zona writes one JSON line per request, with its request id.

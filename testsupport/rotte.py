@@ -95,6 +95,33 @@ def _unita():
     ]
 
 
+def _lavori():
+    """A finished job of the Ufficio di Piano of Alto Sebino and one of Dalmine's (the demo has
+    none: made here, inside the test's transaction)."""
+    from django.contrib.auth import get_user_model
+
+    from lavori.models import Lavoro
+
+    valori = []
+    for username in ("udp.altosebino", "udp.dalmine"):
+        utente = get_user_model().objects.filter(username=username).first()
+        lavoro = Lavoro.objects.filter(utente=utente).order_by("pk").first() if utente else None
+        if utente and lavoro is None:
+            lavoro = Lavoro.objects.create(
+                utente=utente,
+                titolo="Documento",
+                funzione="-",
+                stato=Lavoro.COMPLETATO,
+                messaggio="Pronto.",
+                risultato=b"%PDF",
+                risultato_nome="documento.pdf",
+                risultato_tipo="application/pdf",
+            )
+        if lavoro:
+            valori.append(lavoro.pk)
+    return valori
+
+
 ESEMPI = {
     "codice": ["alto-sebino", "dalmine"],
     "fondo": ["fnps", "fna-b2"],
@@ -122,6 +149,7 @@ ESEMPI = {
     "monitoraggio:stato_azione": _di_obiettivo("programmazione.Azione", "azione"),
     "organizzazione": _primi("coprogrammazione.Organizzazione"),
     "tavolo": _primi("coprogrammazione.Tavolo"),
+    "lavoro": _lavori,
 }
 
 _ARGOMENTO = re.compile(r"<(?:(\w+):)?(\w+)>")

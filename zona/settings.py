@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Project apps first: their templates win over the generic names of the theme.
     "accounts",
     "territorio",
+    "lavori",
     "conoscenza",
     "domanda",
     "offerta",
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
+    # Background jobs (lavori/services.py): Django 6's task API, backported, and its database queue.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +163,27 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
+
+# Background jobs (lavori/services.py, README «Lavori in background»): the queue is a table of the
+# database, so a job queued by any app server is run by a worker (`manage.py db_worker`) on any
+# machine. ZONA_LAVORI_IMMEDIATI=1 runs each job inside the request that queues it (the tests;
+# a demo without a worker), where the database queue stays available as the "coda" backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if env_bool("ZONA_LAVORI_IMMEDIATI", False):
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "coda": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+# A running job writes its progress and a heartbeat every LAVORI_BATTITO_SECONDI; one whose
+# heartbeat is older than LAVORI_SCADENZA_SECONDI was killed with its worker and is marked failed.
+LAVORI_BATTITO_SECONDI = float(os.environ.get("ZONA_LAVORI_BATTITO_SECONDI", "2"))
+LAVORI_SCADENZA_SECONDI = float(os.environ.get("ZONA_LAVORI_SCADENZA_SECONDI", "120"))
+# A job that lasted at least this long sends its owner an email when it ends.
+LAVORI_EMAIL_SECONDI = float(os.environ.get("ZONA_LAVORI_EMAIL_SECONDI", "20"))
+# Uploads larger than this go to a background job instead of being loaded inside the request.
+LAVORI_SOGLIA_BYTES = int(os.environ.get("ZONA_LAVORI_SOGLIA_BYTES", str(512 * 1024)))
+# The address of Zona as users reach it, for links in emails (jobs).
+ZONA_URL_BASE = os.environ.get("ZONA_URL_BASE", "http://127.0.0.1:8000").rstrip("/")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

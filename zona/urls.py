@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("monitoraggio.urls")),
     path("", include("documenti.urls")),
     path("", include("opendata.urls")),
+    path("", include("lavori.urls")),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
     path("salute/", zona_views.salute, name="salute"),

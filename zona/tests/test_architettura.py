@@ -34,6 +34,7 @@ ORDINE = [
     "zona.lib",
     "territorio",
     "accounts",
+    "lavori",  # background jobs: apps queue their long work here; it imports no app above it
     "conoscenza",
     "domanda",  # social demand from case-record extracts: reads territorio, accounts
     "offerta",  # the service offer and the LEPS: reads territorio, accounts, conoscenza
