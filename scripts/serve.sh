@@ -31,7 +31,8 @@ fi
 # The worker of background jobs (imports of large files, documents): it shares this process
 # group (and a systemd unit's cgroup), so it stops with the server.
 if [ "${ZONA_WORKER:-1}" != 0 ]; then
-  .venv/bin/python manage.py db_worker --no-reload --queue-name default &
+  # Niced: pages come first when the machine is busy.
+  nice -n 5 .venv/bin/python manage.py db_worker --no-reload --queue-name default &
 fi
 
 workers=${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}
