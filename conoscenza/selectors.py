@@ -286,13 +286,40 @@ def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, me
     chiavi = {_chiave_termine(t) for ind in indicatori for t in ind.termini.all()}
     if metodo is None:
         metodo = "insieme" if connection.vendor == "postgresql" and territori is None else "per_livello"
+    storia = territorio.predecessori() if Livello.COMUNE in livelli else []
     if not chiavi:
         somme = {lv: {} for lv in livelli}
     elif metodo == "insieme":
         somme = _somme_insieme(chiavi, livelli, anni_estesi)
     else:
-        somme = {lv: _somme_per_livello(chiavi, lv, anni_estesi, territori) for lv in livelli}
+        # A successor asked for needs its predecessors' rows too.
+        estesi = territori
+        if territori is not None and storia:
+            estesi = set(territori)
+            for successivo, precedenti in storia:
+                if successivo in estesi:
+                    estesi.update(precedenti)
+        somme = {
+            lv: _somme_per_livello(chiavi, lv, anni_estesi, estesi if lv == Livello.COMUNE else territori)
+            for lv in livelli
+        }
+    if Livello.COMUNE in livelli:
+        _somma_predecessori(somme[Livello.COMUNE], storia)
     return {lv: _valori(indicatori, somme[lv], anni, territori) for lv in livelli}
+
+
+def _somma_predecessori(somme_comune, storia):
+    """Today's Comune in the years before the change that made it (a merger, a new code): the
+    sum of its predecessors' sums, term by term (the ISTAT history, territorio.VariazioneComune),
+    where it has no data of its own. Only the Comune level: the other levels sum the rows of
+    the Comuni that belonged to them on the reference date, predecessors included."""
+    for successivo, precedenti in storia:
+        for valori in somme_comune.values():
+            anni = {anno for (codice, anno) in valori if codice in precedenti}
+            for anno in anni:
+                if (successivo, anno) not in valori:
+                    parti = [valori[(p, anno)] for p in precedenti if (p, anno) in valori]
+                    valori[(successivo, anno)] = sum(parti)
 
 
 def calcola(livello, anni=None, indicatori=None, territori=None):
@@ -665,3 +692,41 @@ def osservazioni_caricate(livello, codice):
     """(active observations, distinct measures) stored at this level for this territory."""
     osservazioni = Osservazione.objects.attive().filter(livello=livello, codice_territorio=codice)
     return osservazioni.count(), osservazioni.values("misura").distinct().count()
+
+
+@dataclass
+class FiguraTerritorio:
+    """The indicators of one territory in one year, and the Comuni they count."""
+
+    livello: str
+    codice: str
+    anno: int
+    giorno: datetime.date
+    comuni: list  # codici ISTAT
+    valori: dict  # {codice indicatore: Decimal or None}
+
+
+def calcola_territorio(livello, codice, anno, indicatori=None):
+    """A territory at any level (territorio.selectors.LIVELLI_TERRITORIO: also ASST and province,
+    which `calcola` has no level for) by the one rule: the aggregate of the Comuni that belong to
+    it on 1 January of `anno` (territorio.selectors.comuni_del_territorio), sums of the Comuni's
+    terms combined by the indicator's formula (a ratio of sums, never an average of ratios)."""
+    giorno = datetime.date(anno, 1, 1)
+    comuni = territorio.comuni_del_territorio(livello, codice, giorno)
+    qs = Indicatore.objects.prefetch_related("termini")
+    if indicatori is not None:
+        qs = qs.filter(codice__in=indicatori)
+    indicatori = [i for i in qs if not per_categoria(i)]
+    anni = sorted({anno + t.sfasamento for i in indicatori for t in i.termini.all()})
+    chiavi = {_chiave_termine(t) for ind in indicatori for t in ind.termini.all()}
+    somme = _somme_per_livello(chiavi, Livello.COMUNE, anni, comuni) if chiavi and comuni else {k: {} for k in chiavi}
+    _somma_predecessori(somme, territorio.predecessori())
+    totali = {k: {} for k in chiavi}
+    for k, valori in somme.items():
+        for (c, a), v in valori.items():
+            if c in comuni:
+                totali[k][(codice, a)] = totali[k].get((codice, a), 0) + v
+    risultati = _valori(indicatori, totali, [anno], {codice})
+    return FiguraTerritorio(
+        livello, codice, anno, giorno, comuni, {i.codice: risultati.get((codice, anno, i.codice)) for i in indicatori}
+    )

@@ -188,15 +188,47 @@ def variazioni_di(comune):
 
 
 def predecessori():
-    """{successor code: [(predecessor code, day of the change)]} over the whole history,
-    following chains (a predecessor's own predecessors). Used to read data of years before a
-    change in today's territory."""
-    diretti = defaultdict(list)
-    for v in VariazioneComune.objects.exclude(tipo="denominazione").values_list(
-        "successivo_id", "precedente_id", "data"
+    """[(successor code, [predecessor codes])] in the order of the changes (an older change
+    first, so that a chain of mergers adds up), name changes left out: to read data of years
+    before a change in today's territory."""
+    per_successore = {}
+    for successivo, precedente in (
+        VariazioneComune.objects.exclude(tipo="denominazione")
+        .order_by("data", "successivo_id", "precedente_id")
+        .values_list("successivo_id", "precedente_id")
     ):
-        diretti[v[0]].append((v[1], v[2]))
-    return dict(diretti)
+        per_successore.setdefault(successivo, []).append(precedente)
+    return list(per_successore.items())
+
+
+LIVELLI_TERRITORIO = ("comune", "ambito", "distretto", "asst", "ats", "provincia", "italia")
+
+
+def comuni_del_territorio(livello, codice, day):
+    """The one rule for every level: the codes of the Comuni that exist on `day` and belong on
+    that day to the territory (a Comune, an Ambito, a Distretto, an ASST, an ATS, a province by
+    its abbreviation, Italy), whatever path of the hierarchy links them: Comune -> Ambito
+    (membership) -> Distretto (membership) -> ASST -> ATS. A figure of the territory is the
+    aggregate of these Comuni, and lists them."""
+    if livello not in LIVELLI_TERRITORIO:
+        raise ValueError(f"Livello sconosciuto: {livello}")
+    esistenti = Comune.objects.esistenti_il(day)
+    if livello == "comune":
+        qs = esistenti.filter(pk=codice)
+    elif livello == "provincia":
+        qs = esistenti.filter(sigla_provincia=codice)
+    elif livello == "italia":
+        qs = esistenti
+    else:
+        ambiti = AppartenenzaComune.objects.valid_on(day)
+        if livello == "ambito":
+            ambiti = ambiti.filter(ambito_id=codice)
+        else:
+            campo = {"distretto": "distretto_id", "asst": "distretto__asst_id", "ats": "distretto__asst__ats_id"}
+            distretti = AmbitoDistretto.objects.valid_on(day).filter(**{campo[livello]: codice})
+            ambiti = ambiti.filter(ambito_id__in=distretti.values("ambito_id"))
+        qs = esistenti.filter(pk__in=ambiti.values("comune_id"))
+    return sorted(qs.values_list("codice_istat", flat=True))
 
 
 COLONNE_EXPORT = ["istat_code", "comune", "ambito", "distretto", "asst", "ats"]

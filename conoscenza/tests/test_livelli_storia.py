@@ -1,0 +1,153 @@
+"""One rule for every level, and today's Comuni read in the years before a merger.
+
+A figure of a territory (Ambito, Distretto, ASST, ATS, province, Italy) is the aggregate of the
+Comuni that belong to it on the reference date, whatever path links them; a Comune born by a
+merger reads, for the years before it, the sum of its predecessors (the ISTAT history)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conoscenza.models import Livello
+from conoscenza.selectors import calcola, calcola_livelli, calcola_territorio
+from territorio.models import Ambito, AmbitoDistretto, AppartenenzaComune, Distretto, VariazioneComune
+from territorio.selectors import comuni_del_territorio
+from testsupport import fabbriche
+
+FUSIONE = datetime.date(2014, 2, 4)
+INDICATORI = ["popolazione", "indice_vecchiaia"]
+
+
+def _fusione():
+    alfa = fabbriche.comune("016911", "Alfa", soppresso_il=FUSIONE)
+    beta = fabbriche.comune("016912", "Beta", soppresso_il=FUSIONE)
+    nuovo = fabbriche.comune("016913", "Alfa Beta", istituito_il=FUSIONE)
+    for p in (alfa, beta):
+        VariazioneComune.objects.create(
+            data=FUSIONE, tipo="fusione", precedente=p, successivo=nuovo, nome_precedente=p.nome, atto="L.R. di prova"
+        )
+    fabbriche.osservazioni(
+        fabbriche.popolazione("016911", 2013, 100, 500, 200)
+        + fabbriche.popolazione("016912", 2013, 50, 200, 100)
+        + fabbriche.popolazione("016913", 2015, 140, 690, 310)
+    )
+
+
+def test_a_merged_comune_reads_the_sum_of_its_predecessors_before_the_merger(riferimenti):
+    _fusione()
+    valori = calcola(Livello.COMUNE, indicatori=INDICATORI)
+    assert valori[("016913", 2013, "popolazione")] == 1150  # 800 + 350
+    assert valori[("016913", 2013, "indice_vecchiaia")] == Decimal(200)  # 300 over 65 / 150 under 15
+    assert valori[("016913", 2015, "popolazione")] == 1140  # its own data after the merger
+    assert valori[("016911", 2013, "popolazione")] == 800  # the predecessors keep theirs
+    # Asked alone, too; and Italy counts every Comune once.
+    assert calcola(Livello.COMUNE, indicatori=["popolazione"], territori=["016913"]) == {
+        ("016913", 2013, "popolazione"): 1150,
+        ("016913", 2015, "popolazione"): 1140,
+    }
+    assert calcola(Livello.ITALIA, indicatori=["popolazione"])[("IT", 2013, "popolazione")] == 1150
+    # The province in 2013 counts the two predecessors, in 2015 the new Comune.
+    assert calcola_territorio("provincia", "BG", 2013, ["popolazione"]).comuni == ["016911", "016912"]
+    figura = calcola_territorio("provincia", "BG", 2015, ["popolazione"])
+    assert (figura.comuni, figura.valori) == (["016913"], {"popolazione": 1140})
+
+
+def test_the_territory_of_a_level_at_the_boundaries_of_a_membership(riferimenti):
+    catena = fabbriche.catena_sanitaria()
+    lago = fabbriche.ambito("lago", "Lago", catena.distretto)
+    fabbriche.comune("016921", "Uno", lago, al=datetime.date(2022, 12, 31))
+    for giorno, attesi in (
+        (datetime.date(2020, 12, 31), []),
+        (datetime.date(2021, 1, 1), ["016921"]),
+        (datetime.date(2022, 12, 31), ["016921"]),
+        (datetime.date(2023, 1, 1), []),
+    ):
+        for livello, codice in (("ambito", "lago"), ("distretto", catena.distretto.pk), ("asst", catena.asst.pk)):
+            assert comuni_del_territorio(livello, codice, giorno) == attesi, (livello, giorno)
+    with pytest.raises(ValueError):
+        comuni_del_territorio("quartiere", "x", datetime.date(2022, 1, 1))
+
+
+COMUNI = ["016931", "016932", "016933", "016934", "016935", "016936"]
+POPOLAZIONE = {c: (10 * (i + 1), 50 + i, 7 * (i + 2)) for i, c in enumerate(COMUNI)}
+
+
+@pytest.fixture
+def rete(riferimenti):
+    """Two ATS, three ASST, four Distretti, four Ambiti, six Comuni with residents in 2022;
+    the memberships are drawn by each example."""
+    uno, due = fabbriche.catena_sanitaria("uno"), fabbriche.catena_sanitaria("due")
+    extra_asst = uno.asst.__class__.objects.create(codice="asst-tre", nome="ASST Tre", ats=uno.ats)
+    distretti = [
+        uno.distretto,
+        due.distretto,
+        Distretto.objects.create(codice="distretto-tre", nome="Distretto Tre", asst=extra_asst),
+        Distretto.objects.create(codice="distretto-quattro", nome="Distretto Quattro", asst=due.asst),
+    ]
+    ambiti = [Ambito.objects.create(codice=f"ambito-{i}", nome=f"Ambito {i}") for i in range(4)]
+    for c in COMUNI:
+        fabbriche.comune(c, f"Comune {c}")
+    fabbriche.osservazioni([r for c in COMUNI for r in fabbriche.popolazione(c, 2022, *POPOLAZIONE[c])])
+    return distretti, ambiti
+
+
+def _atteso(comuni):
+    if not comuni:
+        return None
+    giovani = sum(POPOLAZIONE[c][0] for c in comuni)
+    anziani = sum(POPOLAZIONE[c][2] for c in comuni)
+    totale = sum(sum(POPOLAZIONE[c]) for c in comuni)
+    return {"popolazione": Decimal(totale), "indice_vecchiaia": (Decimal(anziani) * 100 / giovani).normalize()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ambito_di=st.lists(st.integers(min_value=-1, max_value=3), min_size=len(COMUNI), max_size=len(COMUNI)),
+    distretto_di=st.lists(st.integers(min_value=-1, max_value=3), min_size=4, max_size=4),
+)
+def test_every_level_is_the_sum_of_its_comuni(rete, ambito_di, distretto_di):
+    distretti, ambiti = rete
+    giorno = datetime.date(2022, 1, 1)
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        for c, a in zip(COMUNI, ambito_di, strict=True):
+            if a >= 0:
+                AppartenenzaComune.objects.create(comune_id=c, ambito=ambiti[a], dal=datetime.date(2021, 1, 1))
+        for ambito, d in zip(ambiti, distretto_di, strict=True):
+            if d >= 0:
+                AmbitoDistretto.objects.create(ambito=ambito, distretto=distretti[d], dal=datetime.date(2021, 1, 1))
+        livelli = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS, Livello.ITALIA]
+        calcolati = calcola_livelli(livelli, anni=[2022], indicatori=INDICATORI)
+        territori = {
+            "comune": COMUNI,
+            "ambito": [a.pk for a in ambiti],
+            "distretto": [d.pk for d in distretti],
+            "asst": sorted({d.asst_id for d in distretti}),
+            "ats": sorted({d.asst.ats_id for d in distretti}),
+            "provincia": ["BG"],
+            "italia": ["IT"],
+        }
+        for livello, codici in territori.items():
+            for codice in codici:
+                comuni = comuni_del_territorio(livello, codice, giorno)
+                atteso = _atteso(comuni)
+                figura = calcola_territorio(livello, codice, 2022, INDICATORI)
+                assert figura.comuni == comuni
+                assert (figura.valori if atteso else None) == atteso or not comuni, (livello, codice)
+                if livello in calcolati:
+                    valori = {i: calcolati[livello].get((codice, 2022, i)) for i in INDICATORI}
+                    assert (valori if atteso else None) == atteso or (not comuni and not any(valori.values())), (
+                        livello,
+                        codice,
+                    )
+        # Italy and the province count every Comune; an Ambito's Comuni are those drawn for it.
+        assert comuni_del_territorio("italia", "IT", giorno) == COMUNI
+        for i, ambito in enumerate(ambiti):
+            assert comuni_del_territorio("ambito", ambito.pk, giorno) == [
+                c for c, a in zip(COMUNI, ambito_di, strict=True) if a == i
+            ]
+        transaction.savepoint_rollback(sid)
