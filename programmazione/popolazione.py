@@ -11,6 +11,7 @@ from django.db.models import Count
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola
 from territorio.models import Ambito
+from zona.lib.cache import memorizza
 
 from .riparto import DatiMancanti, RipartoNonValido, in_centesimi, riparto
 
@@ -49,8 +50,8 @@ def riparto_per_popolazione(importo, anno, codici=None):
     ignoti = [c for c in scelti if c not in ambiti]
     if ignoti:
         raise DatiMancanti("Ambiti sconosciuti: " + ", ".join(ignoti) + ".")
-    valori = calcola(Livello.AMBITO, anni=[anno], indicatori=["popolazione"], territori=scelti)
-    popolazioni = {c: valori.get((c, anno, "popolazione")) for c in scelti}
+    residenti, fonti = memorizza(f"residenti-ambiti:{anno}", lambda: _residenti_ambiti(anno))
+    popolazioni = {c: residenti.get(c) for c in scelti}
     mancanti = [ambiti[c].nome for c, p in popolazioni.items() if p is None]
     if mancanti:
         raise DatiMancanti(
@@ -63,8 +64,15 @@ def riparto_per_popolazione(importo, anno, codici=None):
     r.righe = [
         RigaRiparto(ambiti[c], int(popolazioni[c]), quote[c]) for c in sorted(scelti, key=lambda c: ambiti[c].nome)
     ]
-    r.fonti = fonti_popolazione(anno)
+    r.fonti = fonti
     return r
+
+
+def _residenti_ambiti(anno):
+    """Residents of every Ambito on 1 January of `anno` and the loads that give them: the same
+    for every amount split, so computed once per data version."""
+    valori = calcola(Livello.AMBITO, anni=[anno], indicatori=["popolazione"])
+    return {c: v for (c, a, _), v in valori.items() if a == anno}, fonti_popolazione(anno)
 
 
 def fonti_popolazione(anno):
