@@ -2,15 +2,13 @@
 
 The login is two steps kept apart on purpose:
 
-1. *Identification* by an authentication backend. Today the password (`ModelBackend`, behind
-   django-axes, which locks out after repeated failures). An OpenID Connect backend for
-   SPID/CIE (e.g. mozilla-django-oidc) fits here: its callback view authenticates the user
-   (matching the fiscal code to a user and Profilo) and then calls `completa_accesso` like the
-   password form does.
+1. *Identification* by an authentication backend: the password (`ModelBackend`, behind
+   django-axes, which locks out after repeated failures), or SPID/CIE (accounts/spid.py: its
+   callback view matches the codice fiscale to a Profilo and calls `completa_accesso` or
+   `metti_in_attesa` like the password form does).
 2. *Second factor*, only if the identification needs one (`richiede_secondo_fattore`): a user
-   with a confirmed TOTP device (django-otp) who came in with a password. A SPID/CIE login at
-   level 2 or more is already two-factor: the OIDC backend would be listed in
-   `BACKEND_GIA_FORTI` and skip this step.
+   with a confirmed TOTP device (django-otp) who came in with a password, or a SPID level-1
+   login. SPID level 2 or more and CIE are already two-factor and skip this step.
 
 Between the two steps the session holds only the pending user's id, backend and time
 (`ACCESSO_IN_ATTESA`), never a logged-in user: until the code is right, the session is

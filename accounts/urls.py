@@ -1,9 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from zona.lib.policies import PUBBLICO, policy
 
-from . import views
+from . import spid, views
 
 app_name = "accounts"
 
@@ -12,6 +11,8 @@ urlpatterns = [
     path("accedi/codice/", views.codice, name="codice"),
     path("secondo-fattore/", views.secondo_fattore, name="secondo_fattore"),
     path("client/", views.client, name="client"),
+    path("spid/", policy(read=PUBBLICO)(spid.AvvioSpid.as_view()), name="spid"),
+    path("spid/ritorno/", policy(read=PUBBLICO)(spid.RitornoSpid.as_view()), name="spid_ritorno"),
     # Logging out is a POST (Django 5): a link cannot log anyone out.
-    path("esci/", policy(write=PUBBLICO)(auth_views.LogoutView.as_view()), name="logout"),
+    path("esci/", views.esci, name="logout"),
 ]

@@ -1,7 +1,9 @@
 import datetime
 
 from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +12,7 @@ from zona.lib.policies import COORDINAMENTO, PUBBLICO, Regola, policy
 
 from . import client as servizio_client
 from . import login as servizio
+from . import spid
 from .forms import AccessoForm, ClientForm, CodiceForm
 from .models import ClientMacchina
 from .permissions import can_use_second_factor
@@ -21,6 +24,8 @@ SECONDO_FATTORE = Regola(
     per_oggetto=False,
 )
 
+
+SOLO_SPID = "L'accesso con password è riservato agli amministratori: entrare con SPID o CIE."
 
 PROTETTO_SENZA_EMAIL = (
     "Troppi tentativi falliti per questo utente, da più indirizzi: per proteggerlo, per ora la sola "
@@ -43,6 +48,9 @@ def accedi(request):
     dopo = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
+        if not settings.ZONA_ACCESSO_PASSWORD and not user.is_superuser:
+            form.add_error(None, SOLO_SPID)
+            return render(request, "accounts/login.html", _contesto_accesso(form, dopo), status=403)
         if servizio.richiede_secondo_fattore(user):
             servizio.metti_in_attesa(request, user, dopo)
             return redirect("accounts:codice")
@@ -50,12 +58,24 @@ def accedi(request):
             # Guessed at from many addresses: the password alone is not enough for now.
             if not user.email:
                 form.add_error(None, PROTETTO_SENZA_EMAIL)
-                return render(request, "accounts/login.html", {"form": form, "next": dopo}, status=429)
+                return render(request, "accounts/login.html", _contesto_accesso(form, dopo), status=429)
             servizio.metti_in_attesa(request, user, dopo, via=servizio.CODICE_EMAIL)
             return redirect("accounts:codice")
         servizio.completa_accesso(request, user)
         return redirect(_dopo(request, dopo))
-    return render(request, "accounts/login.html", {"form": form, "next": dopo})
+    return render(request, "accounts/login.html", _contesto_accesso(form, dopo))
+
+
+def _contesto_accesso(form, dopo):
+    return {"form": form, "next": dopo, "spid": spid.attivo(), "password": settings.ZONA_ACCESSO_PASSWORD}
+
+
+@policy(write=PUBBLICO)
+def esci(request):
+    """Log out; a SPID/CIE session also at the gateway (its end_session_endpoint)."""
+    uscita = spid.url_uscita(request)
+    auth_logout(request)
+    return redirect(uscita or settings.LOGOUT_REDIRECT_URL)
 
 
 @policy(read=PUBBLICO, write=PUBBLICO)

@@ -204,6 +204,31 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "territorio:provincia"
 LOGOUT_REDIRECT_URL = "territorio:provincia"
 
+# SPID and CIE through the administration's OpenID Connect gateway (accounts/spid.py, README
+# «SPID e CIE»): on when ZONA_OIDC_CLIENT_ID is set. Names as mozilla-django-oidc reads them.
+OIDC_RP_CLIENT_ID = os.environ.get("ZONA_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("ZONA_OIDC_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("ZONA_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("ZONA_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("ZONA_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("ZONA_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("ZONA_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("ZONA_OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("ZONA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("ZONA_OIDC_SCOPES", "openid profile")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": os.environ["ZONA_OIDC_ACR_VALUES"]} if os.environ.get("ZONA_OIDC_ACR_VALUES") else {}
+)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:spid_ritorno"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the single logout
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.spid.BackendSpid")
+# false: only superusers log in with a password, everybody else with SPID or CIE.
+ZONA_ACCESSO_PASSWORD = os.environ.get("ZONA_ACCESSO_PASSWORD", "true").lower() != "false"
+
 # The reverse proxies whose X-Forwarded-For is believed (zona/lib/rete.py): addresses or CIDR
 # blocks, the same variable that scripts/serve.sh gives gunicorn. Anyone else is known by the
 # address of its own connection, whatever header it sends.
