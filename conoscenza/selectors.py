@@ -26,6 +26,7 @@ from accounts.selectors import relazioni_nome
 from territorio import selectors as territorio
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
 
+from . import discordanze
 from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubblicato
 
 LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS, Livello.ITALIA]
@@ -501,6 +502,61 @@ def caricamenti_attivi(livelli, codici, anni):
     return Caricamento.objects.filter(pk__in=ids).select_related(*relazioni_nome("utente")).order_by("creato_il")
 
 
+def confronta_pubblicato(p, calcolati, per_cat):
+    """A published value beside the one Zona computes ({(livello, codice): calcola(...)}, and
+    `_pubblicati_per_categoria` for per-category indicators), the gap at the published precision,
+    and the known difference that explains it (discordanze.csv)."""
+    if p.categoria:
+        calcolato = per_cat.get((p.livello, p.codice_territorio, p.indicatore_id), {}).get((p.anno, p.categoria))
+    else:
+        calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get(
+            (p.codice_territorio, p.anno, p.indicatore_id)
+        )
+    differenza = None
+    if calcolato is not None:
+        differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
+    nota = next(
+        (
+            d
+            for d in discordanze.tutte()
+            if (d.misura, d.anno, d.territorio) == (p.indicatore_id, p.anno, p.codice_territorio)
+            and p.valore in (d.prima_cifra, d.seconda_cifra)
+        ),
+        None,
+    )
+    return {"pubblicato": p, "calcolato": calcolato, "differenza": differenza, "discordanza": nota}
+
+
+@dataclass
+class DiscordanzeDocumento:
+    documento: discordanze.Documento
+    note: list  # discordanze.Discordanza rows of the document
+    ricalcolate: list  # confronta_pubblicato() of its published values that Zona recomputes otherwise
+
+
+def discordanze_documento(codice):
+    """Where one source document does not add up: the known differences (discordanze.csv) and
+    the published values of its tables that differ from Zona's recomputation. None if unknown."""
+    documento = discordanze.documenti().get(codice)
+    if documento is None:
+        return None
+    pubblicati = list(
+        ValorePubblicato.objects.filter(attiva=True, caricamento__nome_file__startswith=documento.prefisso_file)
+        .select_related("indicatore", "caricamento")
+        .order_by("indicatore__ordine", "livello", "codice_territorio", "anno", "categoria")
+    )
+    calcolati = {}
+    for livello, codice_territorio in {(p.livello, p.codice_territorio) for p in pubblicati if not p.categoria}:
+        calcolati[(livello, codice_territorio)] = calcola(livello, territori=[codice_territorio])
+    per_cat = _pubblicati_per_categoria(pubblicati)
+    confronti = [confronta_pubblicato(p, calcolati, per_cat) for p in pubblicati]
+    return DiscordanzeDocumento(
+        documento=documento,
+        note=discordanze.di_documento(codice),
+        ricalcolate=[c for c in confronti if c["differenza"]],
+    )
+
+
 def profilo(livello, codice, confronti):
     """The quadro conoscitivo of a territory: every indicator per year, the same for the
     comparison territories [(livello, codice, nome)], and the published values beside the
@@ -529,21 +585,12 @@ def profilo(livello, codice, confronti):
                 "confronti": [calcolati[(lv, c)].get((c, anni[-1], ind.codice)) for lv, c, *_ in confronti],
             }
         )
-    confronto_pubblicati = []
     ordine_livelli = {lv: i for i, lv in enumerate(Livello.values)}
     per_cat = _pubblicati_per_categoria(pubblicati)
-    for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello])):
-        calcolato = None
-        if p.categoria:
-            calcolato = per_cat.get((p.livello, p.codice_territorio, p.indicatore_id), {}).get((p.anno, p.categoria))
-        else:
-            calcolato = calcolati.get((p.livello, p.codice_territorio), {}).get(
-                (p.codice_territorio, p.anno, p.indicatore_id)
-            )
-        differenza = None
-        if calcolato is not None:
-            differenza = Decimal(calcolato).quantize(Decimal(1).scaleb(-p.indicatore.decimali)) - p.valore
-        confronto_pubblicati.append({"pubblicato": p, "calcolato": calcolato, "differenza": differenza})
+    confronto_pubblicati = [
+        confronta_pubblicato(p, calcolati, per_cat)
+        for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello]))
+    ]
     return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati, "calcolati": calcolati}
 
 
@@ -627,6 +674,7 @@ class ProfiloAmbito:
     caricamenti: list  # the active loads the indicators come from
     dati_di_base: list  # `dati_di_base`
     fonti_misure: dict = field(default_factory=dict)  # misura code -> sources (document only)
+    discordanze: list = field(default_factory=list)  # discordanze.Discordanza of the Ambito
     comuni: ComuniAmbito | None = None  # document only
 
 
@@ -643,6 +691,7 @@ def profilo_ambito(ambito, giorno, documento=False):
         grafici=grafici,
         caricamenti=list(caricamenti_attivi([Livello.AMBITO], [ambito.pk], anni or [0])),
         dati_di_base=dati_di_base(Livello.AMBITO, ambito.pk),
+        discordanze=discordanze.del_territorio(ambito.pk),
     )
     if documento:
         risultato.fonti_misure = fonti_misure(Livello.AMBITO, ambito.pk)

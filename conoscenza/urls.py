@@ -11,4 +11,5 @@ urlpatterns = [
     path("dati/caricamenti/", views.caricamenti, name="caricamenti"),
     path("quadro-conoscitivo/", views_provincia.provincia, name="provincia"),
     path("quadro-conoscitivo/gruppi/", views_provincia.gruppi_ambiti, name="gruppi"),
+    path("quadro-conoscitivo/fonti/", views.fonti, name="fonti"),
 ]

@@ -12,6 +12,7 @@ from lavori.services import url_lavoro
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
+from zona.lib.ingressi import ParametroNonValido, scelta
 from zona.lib.policies import CON_RUOLO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
@@ -43,6 +44,7 @@ def profilo_ambito(request, codice):
             "grafici": [mark_safe(g) for g in grafici],
             "fonti": profilo.caricamenti,
             "dati_di_base": profilo.dati_di_base,
+            "discordanze": profilo.discordanze,
         },
     )
 
@@ -135,3 +137,20 @@ def caricamenti(request):
     for c in pagina:
         c.attive = attive.get(c.pk, 0)
     return render(request, "conoscenza/caricamenti.html", {"pagina": pagina})
+
+
+@policy(read=PUBBLICO)
+def fonti(request):
+    """Dove le fonti non tornano: the source documents, and with `?documento=` one document's
+    known differences and the published values Zona recomputes otherwise."""
+    from . import discordanze
+
+    documenti = discordanze.documenti()
+    try:
+        codice = scelta(request, "documento", documenti)
+    except ParametroNonValido as e:
+        return e.risposta()
+    if codice is None:
+        elenco = [(d, len(discordanze.di_documento(d.codice))) for d in documenti.values()]
+        return render(request, "conoscenza/fonti.html", {"elenco": elenco})
+    return render(request, "conoscenza/fonti.html", {"dati": selectors.discordanze_documento(codice)})

@@ -154,12 +154,17 @@ def _aree(doc, dati):
     aree, righe = dati.confronto["aree"], dati.righe
     cap.blocchi.append(
         t.tabella(
-            [t.testo("Ambito", 3)] + [t.numero(a.codice, 0.6) for a in aree] + [t.numero("Totale", 0.9)],
-            [[r["piano"].ambito.nome] + [str(n) for n in r["per_area"]] + [str(r["obiettivi"])] for r in righe],
-            FONTE_PIANI + "; area principale di ogni obiettivo",
+            [t.testo("Ambito", 3)]
+            + [t.numero(a.codice, 0.6) for a in aree]
+            + [t.numero("Sistema", 0.9), t.numero("Totale", 0.9)],
+            [
+                [r["piano"].ambito.nome] + [str(n) for n in r["per_area"]] + [str(r["sistema"]), str(r["obiettivi"])]
+                for r in righe
+            ],
+            FONTE_PIANI + "; area principale di ogni obiettivo; sistema: azioni di sistema fuori dalle aree A-J",
             totale=["Totale"]
             + [str(sum(r["per_area"][i] for r in righe)) for i in range(len(aree))]
-            + [str(sum(r["obiettivi"] for r in righe))],
+            + [str(sum(r["sistema"] for r in righe)), str(sum(r["obiettivi"] for r in righe))],
         )
     )
     cap.blocchi.append(Elenco([str(a) for a in aree]))

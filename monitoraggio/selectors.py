@@ -329,8 +329,31 @@ def semestre_di_riferimento(oggi):
 
 def semestre_della_relazione(piano, oggi):
     """The semester a monitoring report asked on `oggi` is about: the last one ended, within
-    the plan's triennio (after the end of the plan, its last semester)."""
-    return min(max(semestre_di_riferimento(oggi), (piano.anno_inizio, 1)), (piano.anno_fine, 2))
+    the plan's years in force (after the end of the plan or of its extension, its last semester)."""
+    return min(max(semestre_di_riferimento(oggi), (piano.anno_inizio, 1)), (piano.anni_in_vigore[-1], 2))
+
+
+def inizio_semestre(anno, semestre):
+    return datetime.date(anno, 1 if semestre == 1 else 7, 1)
+
+
+def semestri_dovuti(piano):
+    """The semesters a plan must monitor: (anno, semestre, data di scadenza, proroga?).
+
+    A semester is owed when it starts on or after the day the plan was approved (a plan approved
+    on 15.12.2021 owes nothing for 2021: its first semester is the first of 2022) and on or before
+    the end of the plan in force, its extension included. Without an approval date (a past plan
+    known from its summary) every semester of the triennio is listed."""
+    inizio = piano.approvato_il or piano.in_vigore_dal
+    fine = piano.fine_vigenza
+    elenco = []
+    for anno in piano.anni_in_vigore:
+        for semestre, scade in ((1, datetime.date(anno, 7, 31)), (2, datetime.date(anno + 1, 1, 31))):
+            comincia = inizio_semestre(anno, semestre)
+            if (inizio and comincia < inizio) or comincia > fine:
+                continue
+            elenco.append((anno, semestre, scade, anno > piano.anno_fine))
+    return elenco
 
 
 FATTO, IN_RITARDO, DA_FARE, NON_REGISTRATO = "fatto", "in ritardo", "da fare", "non registrato"
@@ -364,22 +387,26 @@ def scadenze(piano, oggi=None):
         if semestre is None:  # a yearly value covers both semesters
             misurati[(anno, 1)].add(ob)
             misurati[(anno, 2)].add(ob)
-    for anno in piano.anni:
-        for semestre, scade in ((1, datetime.date(anno, 7, 31)), (2, datetime.date(anno + 1, 1, 31))):
-            fatti = sum(1 for o in con_indicatori if o.pk in misurati[(anno, semestre)])
-            esito = FATTO if con_indicatori and fatti == len(con_indicatori) else (mancato if scade < oggi else DA_FARE)
-            elenco.append(
-                Scadenza(
-                    piano,
-                    scade,
-                    f"Monitoraggio del {semestre}° semestre {anno}",
-                    esito,
-                    f"{fatti} obiettivi misurati su {len(con_indicatori)} con indicatori",
-                )
+    proroga = piano.proroga()
+    # In the extension only the objectives carried on are measured (none listed: all of them).
+    prorogati = set(proroga.obiettivi_prorogati.values_list("pk", flat=True)) if proroga else set()
+    for anno, semestre, scade, in_proroga in semestri_dovuti(piano):
+        dovuti = [o for o in con_indicatori if not in_proroga or not prorogati or o.pk in prorogati]
+        fatti = sum(1 for o in dovuti if o.pk in misurati[(anno, semestre)])
+        esito = FATTO if dovuti and fatti == len(dovuti) else (mancato if scade < oggi else DA_FARE)
+        elenco.append(
+            Scadenza(
+                piano,
+                scade,
+                f"Monitoraggio del {semestre}° semestre {anno}" + (" (proroga)" if in_proroga else ""),
+                esito,
+                f"{fatti} obiettivi misurati su {len(dovuti)} con indicatori",
             )
+        )
     n = piano.obiettivi.count()
     valutati = piano.obiettivi.filter(valutazione__isnull=False).count()
-    scade = datetime.date(piano.anno_fine + 1, 3, 31)
+    # The final evaluation follows the end of the plan in force, its extension included.
+    scade = datetime.date(piano.fine_vigenza.year + 1, 3, 31)
     elenco.append(
         Scadenza(
             piano,
@@ -395,7 +422,7 @@ def scadenze(piano, oggi=None):
         elenco.append(Scadenza(piano, a.scadenza, f"{a.obiettivo.codice}: {a.titolo}", esito, dettaglio))
     # The milestones and targets of the Ambito's PNRR projects that fall in the plan's years.
     for t in Traguardo.objects.filter(
-        progetto__ambito=piano.ambito_id, scadenza__year__gte=piano.anno_inizio, scadenza__year__lte=piano.anno_fine
+        progetto__ambito=piano.ambito_id, scadenza__year__gte=piano.anno_inizio, scadenza__lte=piano.fine_vigenza
     ).select_related("progetto"):
         esito = FATTO if t.raggiunto_il else (mancato if t.scadenza < oggi else DA_FARE)
         dettaglio = f"raggiunto il {t.raggiunto_il:%d/%m/%Y}" if t.raggiunto_il else ""

@@ -27,8 +27,10 @@ def verifica_monitorabile(piano):
 
 
 def _verifica_anno(piano, anno):
-    if anno not in piano.anni:
-        raise ValidationError(f"L'anno {anno} è fuori dal triennio {piano.triennio} del piano.")
+    if anno not in piano.anni_in_vigore:
+        proroga = piano.proroga()
+        oltre = f" e dalla sua proroga al {proroga.prorogato_al:%d/%m/%Y}" if proroga else ""
+        raise ValidationError(f"L'anno {anno} è fuori dal triennio {piano.triennio} del piano{oltre}.")
 
 
 @transaction.atomic

@@ -59,7 +59,8 @@ def _pagina_obiettivo(request, ob, moduli_misurazione=None):
                 "indicatore": i,
                 "dati": dati,
                 "grafico": mark_safe(grafico) if grafico else None,
-                "form": (moduli_misurazione or {}).get(i.pk) or MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni)
+                "form": (moduli_misurazione or {}).get(i.pk)
+                or MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni_in_vigore)
                 if modificabile and not i.indicatore_id
                 else None,
             }
@@ -75,7 +76,7 @@ def _pagina_obiettivo(request, ob, moduli_misurazione=None):
             "stato_form": StatoForm(initial={"stato": ob.stato, "motivo": ob.motivo, "versione": ob.versione})
             if modificabile
             else None,
-            "impegno_form": ImpegnoForm(anni=piano.anni) if modificabile else None,
+            "impegno_form": ImpegnoForm(anni=piano.anni_in_vigore) if modificabile else None,
             "risorse": selectors.risorse_e_impegni(ob),
             "coincidenza": selectors.coincidenza_risorse(ob),
             "valutazione": getattr(ob, "valutazione", None),
@@ -112,7 +113,7 @@ def misurazione(request, obiettivo, indicatore):
         else:
             messages.error(request, f"«{anno}» non è un anno.")
     else:
-        form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni)
+        form = MisurazioneForm(request.POST, prefix=f"m{ind.pk}", anni=ind.obiettivo.piano.anni_in_vigore)
         if form.is_valid():
             d = form.cleaned_data
             try:

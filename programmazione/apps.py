@@ -13,7 +13,7 @@ class ProgrammazioneConfig(AppConfig):
         for model in (
             models.AreaPolicy,
             models.Piano,
-            models.Revisione,
+            models.Progetto,
             models.MacroArea,
             models.Prologo,
             models.ObiettivoProvinciale,
@@ -27,4 +27,5 @@ class ProgrammazioneConfig(AppConfig):
         ):
             auditlog.register(model)
         auditlog.register(models.Obiettivo, m2m_fields={"aree_trasversali", "leps", "obiettivi_provinciali"})
+        auditlog.register(models.Revisione, m2m_fields={"obiettivi_prorogati"})
         auditlog.register(models.ObiettivoSovrazonale, m2m_fields={"ambiti", "obiettivi"})

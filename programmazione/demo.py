@@ -14,7 +14,7 @@ from territorio.models import ATS, Ambito, AppartenenzaComune
 from zona.lib import importazione
 from zona.lib.tabular import Riga
 
-from . import tabella3
+from . import services, tabella3
 from .models import (
     AccordoDiProgramma,
     Azione,
@@ -24,6 +24,7 @@ from .models import (
     Obiettivo,
     ObiettivoProvinciale,
     Piano,
+    Progetto,
     Prologo,
     Sottoscrittore,
     StatoPiano,
@@ -225,21 +226,31 @@ def carica_prologo_2025():
 SEED_003 = "Scheda progetto 2/2024 dell'Azienda speciale consortile Dalmine Sociale"
 
 
+# The seeds give the extension, not the act's number: the sheet calls the plan "PdZ 2021-2023(2024)"
+# and says the next plan "dovrà essere approvato entro il 31 dicembre 2024 sulla base delle
+# indicazioni regionali".
+MOTIVO_PROROGA_DALMINE = (
+    "Proroga al 31/12/2024 disposta da Regione Lombardia: la scheda progetto 2/2024 cita il «PdZ "
+    "2021-2023(2024)» e un nuovo piano da approvare «entro il 31 dicembre 2024 sulla base delle "
+    "indicazioni regionali». Le fonti non riportano numero e data dell'atto regionale."
+)
+
+
 @transaction.atomic
 def carica_dalmine_2024():
-    """The Dalmine 2024 project sheet ("write and approve the Piano di Zona 2025-2027") as a
-    system objective of the plan then in force (2021-2023, extended to 2024), with its phases
-    as actions and its indicators with their targets; the measured values are monitoring data."""
+    """Dalmine's 2021-2023 plan, extended to 31.12.2024 (a closed revision), and the 2024 project
+    sheet ("write and approve the Piano di Zona 2025-2027") as a project of that plan, detailing
+    its system objective carried on into 2024: phases as actions, indicators with their targets;
+    the measured values are monitoring data. The plan's other objectives are not in the seeds."""
     cartella = DATA / "dalmine-2024"
     ambito = Ambito.objects.get(pk="dalmine")
     if Piano.objects.filter(ambito=ambito, anno_inizio=2021).exists():
         return None
     piano = Piano.objects.create(
-        # Extended by one year: the triennio runs to 2024, when the sheet measures its indicators.
         ambito=ambito,
         anno_inizio=2021,
-        anno_fine=2024,
-        titolo="Piano di Zona 2021-2023 (prorogato al 2024)",
+        anno_fine=2023,
+        titolo="Piano di Zona 2021-2023",
         fonte=f"{SEED_003} (il piano è citato come «Piano di Zona 2021-2023(2024)»)",
     )
     scheda = leggi_csv(cartella / "scheda.csv")[0]
@@ -276,8 +287,26 @@ def carica_dalmine_2024():
         )
         if r["target"]:
             Target.objects.create(indicatore=ind, anno=2024, valore=r["target"])
+    Progetto.objects.create(
+        piano=piano,
+        numero=scheda["obiettivo_n"],
+        anno=2024,
+        titolo=scheda["obiettivo"].capitalize(),
+        ente="Azienda speciale consortile Dalmine Sociale",
+        obiettivo=ob,
+        termine=datetime.date(2024, 12, 31),
+        fonte=f"{SEED_003}, righe {scheda['righe']} del testo",
+    )
     piano.stato = StatoPiano.CHIUSO
     piano.save()
+    services.proroga_piano(
+        None,
+        piano,
+        datetime.date(2024, 12, 31),
+        "Regione Lombardia",
+        obiettivi=[ob],
+        motivo=MOTIVO_PROROGA_DALMINE,
+    )
     return piano
 
 

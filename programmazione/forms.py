@@ -46,6 +46,27 @@ class RevisioneForm(Bootstrap, forms.Form):
     motivo = forms.CharField(label="Motivo della revisione", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ProrogaForm(Bootstrap, forms.Form):
+    prorogato_al = forms.DateField(
+        label="Prorogato al", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    atto_ente = forms.CharField(label="Ente che ha deciso la proroga", max_length=200, initial="Regione Lombardia")
+    atto_numero = forms.CharField(label="Numero dell'atto", max_length=50, required=False)
+    atto_data = forms.DateField(
+        label="Data dell'atto", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    obiettivi = forms.ModelMultipleChoiceField(
+        queryset=Obiettivo.objects.none(),
+        required=False,
+        label="Obiettivi che proseguono (nessuno scelto: tutti)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, piano, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obiettivi"].queryset = piano.obiettivi.all()
+
+
 class ChiudiRevisioneForm(Bootstrap, forms.Form):
     delibera = forms.CharField(label="Delibera che approva la revisione", max_length=200)
 

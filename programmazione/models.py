@@ -6,6 +6,8 @@ off an objective. The provincial Prologo holds the shared objectives that plans 
 Amounts are Decimals in euro with cents; counts and totals are always computed, never stored.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -109,21 +111,51 @@ class Piano(models.Model):
     def revisione_aperta(self):
         return self.revisioni.filter(chiusa_il__isnull=True).first()
 
+    def proroga(self):
+        """The last extension recorded (a revision with a new end date), or None."""
+        return self.revisioni.filter(prorogato_al__isnull=False).order_by("-numero").first()
+
+    @property
+    def fine_vigenza(self):
+        """The day the plan stops being in force: 31 December of its last year, or the end date
+        of its last extension."""
+        proroga = self.proroga()
+        return proroga.prorogato_al if proroga else datetime.date(self.anno_fine, 12, 31)
+
+    @property
+    def anni_in_vigore(self):
+        """The years of the triennio and of its extensions (monitoring runs over all of them; the
+        triennio's own years stay `anni`, the unit of its budget)."""
+        return list(range(self.anno_inizio, max(self.anno_fine, self.fine_vigenza.year) + 1))
+
     def modificabile(self):
         """Its content may change: a draft, or an approved plan with an open revision."""
         return self.stato == StatoPiano.BOZZA or self.revisione_aperta() is not None
 
 
 class Revisione(models.Model):
-    """A recorded change of an approved plan: while open, the plan is editable again."""
+    """A recorded change of an approved plan: while open, the plan is editable again.
+
+    An extension (proroga) is a revision too, recorded closed: its new end date, the act that
+    decided it (body, number, date) and the objectives carried on into the extra time."""
 
     piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="revisioni")
     numero = models.PositiveSmallIntegerField()
     motivo = models.TextField()
     aperta_il = models.DateTimeField(auto_now_add=True)
-    aperta_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a revision loaded from the command line (the demo's extension from the seeds).
+    aperta_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     chiusa_il = models.DateTimeField(null=True, blank=True)
     delibera = models.CharField("delibera che approva la revisione", max_length=200, blank=True)
+    prorogato_al = models.DateField("prorogato al", null=True, blank=True)
+    atto_ente = models.CharField("ente che ha deciso la proroga", max_length=200, blank=True)
+    atto_numero = models.CharField("numero dell'atto", max_length=50, blank=True)
+    atto_data = models.DateField("data dell'atto", null=True, blank=True)
+    obiettivi_prorogati = models.ManyToManyField(
+        "Obiettivo", blank=True, related_name="proroghe", verbose_name="obiettivi che proseguono nella proroga"
+    )
 
     class Meta:
         verbose_name = "revisione"
@@ -394,6 +426,37 @@ class Azione(models.Model):
 
     def __str__(self):
         return self.titolo
+
+
+class Progetto(models.Model):
+    """A project sheet of the plan in force (e.g. Dalmine's 2/2024, written in the year the
+    2021-2023 plan was extended to): one year's work on one of the plan's objectives. It is not
+    a plan: it adds no objective to any total."""
+
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="progetti")
+    numero = models.CharField(max_length=20)
+    anno = models.PositiveSmallIntegerField()
+    titolo = models.CharField(max_length=400)
+    ente = models.CharField("ente che lo attua", max_length=300, blank=True)
+    obiettivo = models.ForeignKey(
+        Obiettivo,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progetti",
+        verbose_name="obiettivo del piano che attua",
+    )
+    termine = models.DateField("termine", null=True, blank=True)
+    fonte = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "scheda progetto"
+        verbose_name_plural = "schede progetto"
+        ordering = ["piano", "anno", "numero"]
+        constraints = [models.UniqueConstraint(fields=["piano", "numero"], name="progetto_numero_unico")]
+
+    def __str__(self):
+        return f"Scheda progetto {self.numero} – {self.titolo}"
 
 
 class TipoIndicatore(models.TextChoices):

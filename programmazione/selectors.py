@@ -293,12 +293,16 @@ def confronto_piani(anno_inizio, user):
     righe = []
     for p in piani:
         conteggi = [per_area[p.pk].get(a.pk, 0) for a in aree]
+        # System actions (no area A-J, e.g. writing the next plan) are objectives too: each
+        # objective counts once in the total, whatever its area.
+        sistema = per_area[p.pk].get(None, 0)
         importi = [per_fondo[p.pk].get(f.value, ZERO) for f in fondi]
         righe.append(
             {
                 "piano": p,
                 "per_area": conteggi,
-                "obiettivi": sum(conteggi),
+                "sistema": sistema,
+                "obiettivi": sum(conteggi) + sistema,
                 "per_fondo": importi,
                 "budget": sum(importi, ZERO),
             }

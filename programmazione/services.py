@@ -184,6 +184,64 @@ def chiudi_revisione(utente, piano, delibera):
     return revisione
 
 
+# An extension is counted in years, not decades: a bound keeps nonsense dates out of the calendar.
+MASSIMO_ANNI_DI_PROROGA = 3
+
+
+@transaction.atomic
+def proroga_piano(utente, piano, prorogato_al, atto_ente, atto_numero="", atto_data=None, obiettivi=(), motivo=""):
+    """Record an extension of an approved plan as a closed revision: the new end date, the act
+    that decided it and the objectives carried on (none listed: all of them). The monitoring
+    calendar and the years a measurement may refer to follow the new end date."""
+    verifica_permesso(utente, piano)
+    if piano.stato == StatoPiano.BOZZA:
+        raise ValidationError("Un piano in bozza non si proroga: se ne cambia il triennio.")
+    if piano.revisione_aperta() is not None:
+        raise ValidationError("C'è una revisione aperta: chiuderla prima di registrare la proroga.")
+    if not isinstance(prorogato_al, datetime.date):
+        raise ValidationError("Indicare la nuova data di fine del piano.")
+    if prorogato_al <= piano.fine_vigenza:
+        raise ValidationError(f"La proroga deve portare la fine del piano oltre il {piano.fine_vigenza:%d/%m/%Y}.")
+    if prorogato_al.year > piano.anno_fine + MASSIMO_ANNI_DI_PROROGA:
+        raise ValidationError(
+            f"Una proroga oltre il {piano.anno_fine + MASSIMO_ANNI_DI_PROROGA} non è un prolungamento del "
+            "triennio: approvare un nuovo piano."
+        )
+    if not atto_ente.strip():
+        raise ValidationError("Indicare l'ente che ha deciso la proroga (es. Regione Lombardia).")
+    if atto_data and atto_data > prorogato_al:
+        raise ValidationError("L'atto di proroga non può essere successivo alla nuova data di fine.")
+    obiettivi = list(obiettivi)
+    if any(o.piano_id != piano.pk for o in obiettivi):
+        raise ValidationError("Gli obiettivi prorogati devono essere obiettivi di questo piano.")
+    numero = (piano.revisioni.order_by("-numero").values_list("numero", flat=True).first() or 0) + 1
+    from django.utils import timezone
+
+    atto = " ".join(
+        x
+        for x in (
+            atto_ente.strip(),
+            f"n. {atto_numero.strip()}" if atto_numero.strip() else "",
+            f"del {atto_data:%d/%m/%Y}" if atto_data else "",
+        )
+        if x
+    )
+    revisione = Revisione.objects.create(
+        piano=piano,
+        numero=numero,
+        motivo=motivo.strip() or f"Proroga del piano al {prorogato_al:%d/%m/%Y}",
+        aperta_da=utente,
+        chiusa_il=timezone.now(),
+        delibera=atto[:200],
+        prorogato_al=prorogato_al,
+        atto_ente=atto_ente.strip()[:200],
+        atto_numero=atto_numero.strip()[:50],
+        atto_data=atto_data,
+    )
+    revisione.obiettivi_prorogati.set(obiettivi)
+    return revisione
+
+
 @transaction.atomic
 def aggiungi_sottoscrittore(
     utente, piano, tipo, nome, comune=None, aderito_il=None, modalita=ModalitaAdesione.FIRMA, ritirato_il=None

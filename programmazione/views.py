@@ -27,6 +27,7 @@ from .forms import (
     ObiettivoForm,
     PassaggioForm,
     PianoForm,
+    ProrogaForm,
     RevisioneForm,
     RipartoForm,
     RisorsaForm,
@@ -120,6 +121,9 @@ def piano(request, pk):
             "passaggio": passaggio[2] if passaggio else None,
             "passaggio_form": PassaggioForm(initial={"data": datetime.date.today(), "versione": piano.versione}),
             "revisione_form": RevisioneForm(),
+            "proroga": piano.proroga(),
+            "proroga_form": ProrogaForm(piano=piano) if puo_modificare and piano.pubblico else None,
+            "progetti": piano.progetti.select_related("obiettivo"),
             "chiudi_revisione_form": ChiudiRevisioneForm(),
             "revisione": revisione,
             "revisioni": piano.revisioni.select_related("aperta_da"),
@@ -201,6 +205,21 @@ def piano_stato(request, pk):
             form = RevisioneForm(request.POST)
             services.apri_revisione(request.user, piano, form.data.get("motivo", ""))
             messages.success(request, "Revisione aperta: il piano è modificabile fino alla sua chiusura.")
+        elif azione == "proroga":
+            form = ProrogaForm(request.POST, piano=piano)
+            if not form.is_valid():
+                raise ValidationError(f"Non è stato salvato nulla: {errori_in_breve(form)}")
+            d = form.cleaned_data
+            services.proroga_piano(
+                request.user,
+                piano,
+                d["prorogato_al"],
+                d["atto_ente"],
+                d["atto_numero"],
+                d["atto_data"],
+                d["obiettivi"],
+            )
+            messages.success(request, f"Proroga registrata: il piano è in vigore fino al {d['prorogato_al']:%d/%m/%Y}.")
         elif azione == "chiudi_revisione":
             services.chiudi_revisione(request.user, piano, request.POST.get("delibera", ""))
             messages.success(request, "Revisione chiusa.")
@@ -395,6 +414,7 @@ def confronto(request):
         intestazione = (
             ["ambito", "stato", "obiettivi"]
             + [a.codice for a in dati["aree"]]
+            + ["sistema"]
             + [f.value for f in dati["fondi"]]
             + ["budget"]
         )
@@ -404,6 +424,7 @@ def confronto(request):
                 r["piano"].get_stato_display(),
                 r["obiettivi"],
                 *r["per_area"],
+                r["sistema"],
                 *r["per_fondo"],
                 r["budget"],
             ]

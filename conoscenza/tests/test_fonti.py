@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from conoscenza.discordanze import di_documento, documenti, trova, tutte
+
 FONTI = Path(__file__).resolve().parents[1] / "data" / "fonti"
 HEADER = ["livello", "codice_territorio", "anno", "misura", "eta_da", "eta_a", "sesso", "categoria", "valore", "nota"]
 FILES = [
@@ -161,6 +163,10 @@ def test_tab_2_1_indice_vecchiaia_non_segue_dalle_dipendenze_stampate():
     # recomputed for 2020 (204,5) is close to the one printed for 2019 (204,3).
     assert {a: stampati[a] - calcolati[a] for a in stampati} == {2018: D("14.1"), 2019: D("9.6"), 2020: D("13.2")}
     assert calcolati[2019] == stampati[2018]
+    # The differences users see (conoscenza/data/discordanze.csv) are these very figures.
+    assert {
+        a: (trova("indice_vecchiaia", a).prima_cifra, trova("indice_vecchiaia", a).seconda_cifra) for a in stampati
+    } == {a: (stampati[a], calcolati[a]) for a in stampati}
 
 
 def test_tab_2_1_indice_vecchiaia_fuori_dall_intervallo_di_arrotondamento():
@@ -184,6 +190,9 @@ def test_tab_2_1_indice_invecchiamento_dalle_dipendenze():
     stampati = {anno: valore(T21, "indice_invecchiamento", anno=anno) for anno in (2018, 2019, 2020)}
     # 2018 matches; 2019 is printed 25,0 (recomputed 25,1) and 2020 25,7 (recomputed 25,6).
     assert {a: stampati[a] - calcolati[a] for a in stampati} == {2018: D("0.0"), 2019: D("-0.1"), 2020: D("0.1")}
+    for a in (2019, 2020):
+        d = trova("indice_invecchiamento", a)
+        assert (d.prima_cifra, d.seconda_cifra) == (stampati[a], calcolati[a])
     # Small, but not a rounding effect: with DA and DS known to ±0,05 the index lies in
     # [25,070; 25,147] for 2019 and [25,534; 25,612] for 2020, which round to 25,1 and 25,6.
     h = D("0.05")
@@ -229,6 +238,12 @@ def test_tab_2_1_testo_commento():
     superficie = D("87.1")
     assert tonda(valore(T21, "popolazione_31_12", anno=2020) / superficie, UNO) == D("344")
     assert tonda(valore(T21, "popolazione_31_12", anno=2019) / superficie, UNO) == D("348")
+    densita = trova("densita", 2020)
+    assert (densita.prima_cifra, densita.seconda_cifra) == (
+        tonda(valore(T21, "popolazione_31_12", anno=2020) / superficie, UNO),
+        tonda(valore(T21, "popolazione_31_12", anno=2019) / superficie, UNO),
+    )
+    assert trova("superficie_kmq", 2021).prima_cifra == superficie
     # par. 5.3: «3.200 unità, corrispondenti al 10,7% della popolazione totale» (inizio 2021).
     assert tonda(D("3200") / valore(T21, "popolazione_31_12", anno=2020) * 100, DECIMO) == D("10.7")
 
@@ -373,6 +388,11 @@ def test_tab_2_3_testo_par_5_5_comuni_1948285_contro_1948245():
     assert valore(T24, "spesa_sociale_euro", "TOTALE|Utenza") == D("193714")
     assert D("1948285") - valore(T24, "spesa_sociale_euro", "TOTALE|Comune") == D("40")
     assert sum(v for (a, c), v in celle_2_4().items() if c == "Comune") == D("1948245")
+    comuni = trova("spesa_sociale_euro", 2019, prima_fonte="par. 5.5")
+    assert (comuni.prima_cifra, comuni.seconda_cifra) == (
+        D("1948285"),
+        valore(T24, "spesa_sociale_euro", "TOTALE|Comune"),
+    )
     # The other amounts of the text match the table: 86.073, 50.192, 38.971.
     for canale, testo in [
         ("Altri enti pubblici", "86073"),
@@ -586,6 +606,28 @@ def test_tab_4_2_contro_tab_2_4_minori_famiglia_e_totale_differiscono_di_40851()
     assert valore(T42, "spesa_sociale_euro", "TOTALE secondo il par. 7.1") - valore(
         T24, "spesa_sociale_euro", "TOTALE"
     ) == D("40851")
+    minori = trova("spesa_euro", 2019, prima_fonte="Minori e famiglia")
+    assert (minori.prima_cifra, minori.seconda_cifra) == (
+        valore(T42, "spesa_euro", "Minori-Famiglia"),
+        valore(T24, "spesa_sociale_euro", f"{AREA_24['Minori-Famiglia']}|TOTALE"),
+    )
+    totale = trova("spesa_sociale_euro", 2019, prima_fonte="totale della spesa")
+    assert (totale.prima_cifra, totale.seconda_cifra) == (
+        valore(T42, "spesa_sociale_euro", "TOTALE secondo il par. 7.1"),
+        valore(T24, "spesa_sociale_euro", "TOTALE"),
+    )
+
+
+def test_ogni_discordanza_ha_documento_spiegazione_e_due_cifre_diverse():
+    assert tutte(), "conoscenza/data/discordanze.csv is empty"
+    for d in tutte():
+        assert d.documento in documenti(), d
+        assert d.spiegazione.strip() and d.prima_fonte.strip() and d.seconda_fonte.strip(), d
+        assert d.differenza != 0, d  # two equal figures are not a difference
+    # Every file of extracted tables belongs to a known document.
+    prefissi = tuple(doc.prefisso_file for doc in documenti().values())
+    assert all(nome.startswith(prefissi) for nome in FILES)
+    assert len(di_documento("pdz-alto-sebino-2021-2023")) == 10
 
 
 def test_tab_4_1_4_2_testo_par_7_1():

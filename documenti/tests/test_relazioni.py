@@ -42,8 +42,10 @@ def test_relazione_di_monitoraggio(approvato):
     ]
     # Measured 12,5 against 10 expected: 2,50 over.
     assert "12,50" in testo and "10,00" in testo and "2,50" in testo
-    # The first semester of 2021 and the second were due by 31/07/2021 and 31/01/2022: late.
-    assert "Monitoraggio del 1° semestre 2021" in testo and "In ritardo" in testo
+    # Approved on 15.12.2021: 2021 owes nothing; the first semester of 2022, due by 31/07/2022 and
+    # measured for one objective of those with indicators, is late.
+    assert "semestre 2021" not in testo
+    assert "Monitoraggio del 1° semestre 2022" in testo and "In ritardo" in testo
     # Asked after the end of the triennio: the report is about its last semester.
     tardi = relazione_monitoraggio(approvato, datetime.date(2026, 11, 1))
     assert tardi.frontespizio[1] == "Monitoraggio del 2° semestre 2023, situazione al 01/11/2026"

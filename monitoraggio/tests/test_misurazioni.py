@@ -117,8 +117,10 @@ def test_the_calendar_says_what_is_late(approvato):
     ob = approvato.obiettivi.get(codice="AS21-04")
     IndicatoreObiettivo.objects.create(obiettivo=ob, tipo="output", descrizione="Utenti SAD")
     elenco = scadenze(approvato, oggi=datetime.date(2022, 8, 15))
-    primo = next(s for s in elenco if s.cosa == "Monitoraggio del 1° semestre 2021")
-    assert (primo.data, primo.esito) == (datetime.date(2021, 7, 31), IN_RITARDO)
+    # Approved on 15.12.2021: nothing is owed for 2021, the first semester due is 1/2022.
+    assert not [s for s in elenco if "2021" in s.cosa]
+    primo = next(s for s in elenco if s.cosa == "Monitoraggio del 1° semestre 2022")
+    assert (primo.data, primo.esito) == (datetime.date(2022, 7, 31), IN_RITARDO)
     dopo = next(s for s in elenco if s.cosa == "Monitoraggio del 2° semestre 2022")
     assert dopo.esito == "da fare"
     finale = next(s for s in elenco if s.cosa.startswith("Valutazione finale"))

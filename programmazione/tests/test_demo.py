@@ -1,5 +1,6 @@
 """The demo plans are the seeds' own: counts and figures checked against the documents."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from programmazione import selectors
 from programmazione.models import ObiettivoProvinciale, Piano, Prologo
+from testsupport.fabbriche import utente
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +62,36 @@ def test_prologo_2025_2027_has_six_sociosanitary_and_six_social_objectives(demo_
     assert "SS1." in pagina and "S6." in pagina
 
 
-def test_dalmine_2024_project_sheet_with_its_phases(demo_db):
+def test_dalmine_2024_project_sheet_is_a_project_of_the_extended_2021_2023_plan(demo_db, client):
     piano = Piano.objects.get(ambito="dalmine", anno_inizio=2021)
+    # A triennio extended to 31.12.2024 by Regione Lombardia, not a four-year plan "2021-2024".
+    assert (piano.triennio, piano.fine_vigenza, piano.anni_in_vigore) == (
+        "2021-2023",
+        datetime.date(2024, 12, 31),
+        [2021, 2022, 2023, 2024],
+    )
+    proroga = piano.proroga()
+    assert proroga.atto_ente == "Regione Lombardia" and proroga.chiusa_il is not None
+    progetto = piano.progetti.get()
+    assert (progetto.numero, progetto.anno) == ("2/2024", 2024)
     ob = piano.obiettivi.get()
+    assert progetto.obiettivo == ob and list(proroga.obiettivi_prorogati.all()) == [ob]
     assert ob.area_policy is None  # a system action
     assert ob.azioni.count() == 5
     ultima = ob.azioni.order_by("-ordine").first()
     assert (ultima.scadenza.isoformat(), ultima.completata_il.isoformat()) == ("2024-12-31", "2024-12-16")
+    # The trienni on offer: no phantom "2021-2024" beside 2021-2023.
+    assert (2021, 2024) not in selectors.trienni_disponibili() and (2021, 2023) in selectors.trienni_disponibili()
+    # Provincial totals of 2021-2023: the 23 objectives of Alto Sebino and Dalmine's system
+    # action, each once (the system action used to count 0 in the total, being outside A-J).
+    righe = {r["piano"].ambito_id: r for r in selectors.confronto_piani(2021, utente("coordinamento"))["righe"]}
+    assert (righe["alto-sebino"]["obiettivi"], righe["dalmine"]["obiettivi"], righe["dalmine"]["sistema"]) == (
+        23,
+        1,
+        1,
+    )
+    pagina = client.get(f"/piani/{piano.pk}/").content.decode()
+    assert "31/12/2024" in pagina and "Scheda 2/2024 (2024" in pagina
 
 
 def test_pages_of_the_demo_plans(demo_db, client):
