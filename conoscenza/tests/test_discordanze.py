@@ -54,7 +54,7 @@ def test_the_known_differences_on_the_document_page_and_next_to_the_figures(demo
         "colonna: DA / (DS − DA) × 100: 180,6. La serie stampata sembra spostata di un anno"
     ) in profilo
     # Next to Tab. 2.4's revenue from the Comuni (published 1.948.245): the text's 1.948.285.
-    assert "par. 5.5, entrate dai Comuni («1.948.285 Euro»): 1.948.285; Tab. 2.4" in profilo
+    assert "Par. 5.5, entrate dai Comuni («1.948.285 Euro»): 1.948.285; Tab. 2.4" in profilo
     # Next to the spending table of Tab. 4.2: Minori e famiglia as Tab. 2.4 gives it.
     assert 'data-testid="discordanza-spesa_euro"' in profilo and "558.742, ma Tab. 2.4" in profilo
     assert "?documento=pdz-alto-sebino-2021-2023" in profilo
