@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from conoscenza.models import Livello
 from conoscenza.selectors import osservazioni_caricate
@@ -378,7 +378,12 @@ def scadenze(piano, oggi=None):
         return elenco
     # A closed plan can no longer be late: what is missing was simply never recorded.
     mancato = NON_REGISTRATO if piano.stato == StatoPiano.CHIUSO else IN_RITARDO
-    con_indicatori = list(Obiettivo.objects.filter(piano=piano, indicatori__isnull=False).distinct())
+    # EXISTS, not a join + DISTINCT: sorting every column of 240 joined rows took 70 ms.
+    con_indicatori = list(
+        Obiettivo.objects.filter(piano=piano).filter(
+            Exists(IndicatoreObiettivo.objects.filter(obiettivo=OuterRef("pk")))
+        )
+    )
     misurati = defaultdict(set)
     for anno, semestre, ob in Misurazione.objects.filter(indicatore__obiettivo__piano=piano).values_list(
         "anno", "semestre", "indicatore__obiettivo"
