@@ -360,8 +360,13 @@ def premialita(anno_inizio):
         motivi = []
         if len(ambiti) < 2:
             motivi.append("coinvolge meno di due Ambiti")
-        vincolati = [a for a in ambiti if ambiti_per_distretto[distretto.get(a.pk)] > 1]
-        if len({distretto.get(a.pk) for a in vincolati}) > 1:
+        # The map of the triennio's first day (territorio: the Distretti change over time). An
+        # Ambito without a Distretto on that day cannot be judged: said, not exempted.
+        senza = [a.nome for a in ambiti if a.pk not in distretto]
+        if senza:
+            motivi.append(f"Distretto non registrato al {giorno:%d/%m/%Y} per: {', '.join(senza)}")
+        vincolati = [a for a in ambiti if a.pk in distretto and ambiti_per_distretto[distretto[a.pk]] > 1]
+        if len({distretto[a.pk] for a in vincolati}) > 1:
             motivi.append("gli Ambiti appartengono a Distretti diversi")
         if not ob.asst_coinvolta:
             motivi.append("l'ASST di riferimento non è coinvolta")

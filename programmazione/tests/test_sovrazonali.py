@@ -73,6 +73,10 @@ def test_the_ambiti_of_asst_bergamo_est_share_a_distretto_in_2021_not_in_2025(de
     # In 2025 an Ambito that coincides with its Distretto is exempt (Dalmine, Media Pianura).
     _ob("Capitolo comune", ["dalmine", "isola-bergamasca"], anno=2025)
     assert [e.motivi for e in premialita(2025)[0] if e.obiettivo.titolo == "Capitolo comune"] == [[]]
+    # Before 2021 the registry records no Distretto: the check says so instead of passing.
+    _ob("Prima del 2021", ["alto-sebino", "seriate"], anno=2018)
+    ((esito,), _) = premialita(2018)
+    assert esito.motivi == ["Distretto non registrato al 01/01/2018 per: Alto Sebino, Seriate"]
 
 
 def test_only_the_coordination_records_shared_objectives(client, demo_db):
