@@ -22,7 +22,7 @@ FUSIONE = datetime.date(2014, 2, 4)
 INDICATORI = ["popolazione", "indice_vecchiaia"]
 
 
-def _fusione():
+def _fusione(dati=True):
     alfa = fabbriche.comune("016911", "Alfa", soppresso_il=FUSIONE)
     beta = fabbriche.comune("016912", "Beta", soppresso_il=FUSIONE)
     nuovo = fabbriche.comune("016913", "Alfa Beta", istituito_il=FUSIONE)
@@ -30,6 +30,8 @@ def _fusione():
         VariazioneComune.objects.create(
             data=FUSIONE, tipo="fusione", precedente=p, successivo=nuovo, nome_precedente=p.nome, atto="L.R. di prova"
         )
+    if not dati:
+        return
     fabbriche.osservazioni(
         fabbriche.popolazione("016911", 2013, 100, 500, 200)
         + fabbriche.popolazione("016912", 2013, 50, 200, 100)
@@ -54,6 +56,18 @@ def test_a_merged_comune_reads_the_sum_of_its_predecessors_before_the_merger(rif
     assert calcola_territorio("provincia", "BG", 2013, ["popolazione"]).comuni == ["016911", "016912"]
     figura = calcola_territorio("provincia", "BG", 2015, ["popolazione"])
     assert (figura.comuni, figura.valori) == (["016913"], {"popolazione": 1140})
+
+
+def test_a_file_of_2013_with_the_suppressed_codes_loads_and_reads_in_todays_territory(riferimenti):
+    from conoscenza.services import importa_dati
+
+    _fusione(dati=False)
+    testata = "livello,codice_territorio,anno,misura,eta_da,eta_a,sesso,categoria,valore\n"
+    righe = "comune,016911,2013,popolazione_residente,,,,,800\ncomune,016912,2013,popolazione_residente,,,,,350\n"
+    importa_dati((testata + righe).encode(), "popolazione-2013.csv")
+    assert calcola(Livello.COMUNE, indicatori=["popolazione"], territori=["016913"]) == {
+        ("016913", 2013, "popolazione"): 1150
+    }
 
 
 def test_the_territory_of_a_level_at_the_boundaries_of_a_membership(riferimenti):

@@ -66,6 +66,8 @@ def test_export_of_2012_lists_the_comuni_of_that_day_without_an_ambito(storia):
     assert {"016039", "016112", "016192", "016228"} <= codici
     assert not codici & {"016252", "016253", "016215", "097080"}
     assert "016039,Brembilla,,,," in righe  # no Ambito recorded in 2012
+    services.carica_alias()
+    assert [c.pk for c in selectors.cerca_comuni("Omobono Imagna")] == ["016192"]
 
 
 def test_search_and_comune_page_at_a_date(client, storia):
