@@ -59,8 +59,6 @@ import os
 # Playwright's sync API runs an asyncio loop in the test thread; Django would then refuse ORM
 # calls from the test (and from live_server fixtures) as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Cached page parts of the tests stay out of the working copy's var/cache.
-os.environ.setdefault("ZONA_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="zona-test-cache-"))
 
 import io  # noqa: E402
 import re  # noqa: E402
@@ -204,16 +202,21 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _lavori_immediati():
+def _impostazioni_dei_test():
     """Background jobs run inside the request that queues them (lavori); the database queue
-    stays available as the "coda" backend (the killed-worker test, with a real worker)."""
+    stays available as the "coda" backend (the killed-worker test, with a real worker). The
+    caches are in the test process's memory (a test without the database may use them); the
+    shared database cache of production is tested by zona/tests/test_cache_condivisa.py and
+    the two-server test (bench/due_server.py)."""
     from django.test.utils import override_settings
 
+    locale = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     with override_settings(
+        CACHES={"default": {**locale, "LOCATION": "zona"}, "documenti": {**locale, "LOCATION": "documenti"}},
         TASKS={
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
             "coda": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-        }
+        },
     ):
         yield
 

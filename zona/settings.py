@@ -148,21 +148,37 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed page parts (indicator tables, charts, maps) are cached by data version (zona/lib/cache.py).
-# On disk, so that every gunicorn worker shares what one of them computed.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("ZONA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-    # Rendered documents, keyed by their content (documenti/services.py): a few MB each.
-    "documenti": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.path.join(os.environ.get("ZONA_CACHE_DIR", str(BASE_DIR / "var" / "cache")), "documenti"),
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    },
-}
+# Computed page parts (indicator tables, charts, maps) are cached by data version (zona/lib/cache.py),
+# and rendered documents by their content (documenti/services.py), on a backend that every app
+# server shares: tables of the database by default (`manage.py createcachetable`, run by the
+# set-up scripts), a Redis server where ZONA_CACHE_URL names one (redis://host:6379/0, needs the
+# `redis` package). Nothing on a local disk: a second app server reads what the first computed.
+ZONA_CACHE_URL = os.environ.get("ZONA_CACHE_URL", "")
+if ZONA_CACHE_URL:
+    if not ZONA_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("ZONA_CACHE_URL: solo server Redis (redis://, rediss://, unix://).")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ZONA_CACHE_URL},
+        "documenti": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ZONA_CACHE_URL,
+            "KEY_PREFIX": "documenti",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "zona_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Rendered documents, keyed by their content: a few MB each.
+        "documenti": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "zona_cache_documenti",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        },
+    }
 
 # Background jobs (lavori/services.py, README «Lavori in background»): the queue is a table of the
 # database, so a job queued by any app server is run by a worker (`manage.py db_worker`) on any

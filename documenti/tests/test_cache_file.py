@@ -28,7 +28,7 @@ def test_the_same_content_is_rendered_once_whatever_its_time_of_generation():
     # A later read of the same content gets the stored file: the one rendered first.
     secondo = services.file_di(_documento(generato_il=datetime.datetime(2025, 3, 1, 18, 30)), "docx")
     assert secondo.contenuto == primo.contenuto
-    assert len(caches["documenti"]._list_cache_files()) == 1
+    assert len(caches["documenti"]._cache) == 1
 
 
 def test_another_content_or_format_is_rendered_anew():
@@ -37,4 +37,4 @@ def test_another_content_or_format_is_rendered_anew():
     altro = services.file_di(_documento(titolo="Piano di Zona 2027-2029"), "docx")
     pdf = services.file_di(_documento(), "pdf")
     assert altro.contenuto != docx.contenuto and pdf.contenuto.startswith(b"%PDF")
-    assert len(caches["documenti"]._list_cache_files()) == 3
+    assert len(caches["documenti"]._cache) == 3

@@ -3,8 +3,8 @@
 The data version is the id of the latest audit-log entry: every change users or loads make to
 the registry, the knowledge base (each load creates an audited Caricamento) or the plans adds
 one, so a cached value is never served after the data under it changed, and nothing needs to be
-invalidated by hand. The cache is Django's default cache (settings.CACHES: files in
-ZONA_CACHE_DIR, shared by the server's worker processes)."""
+invalidated by hand. The cache is Django's default cache (settings.CACHES: a table of the
+database, or a Redis server, shared by every worker of every app server)."""
 
 from auditlog.models import LogEntry
 from django.core.cache import cache

@@ -23,8 +23,8 @@ from territorio.models import Comune
 from zona.lib.locking import salva_con_versione
 from zona.tests.test_deploy import ROOT, SETTINGS_ENV
 
-# Not in a backup: sessions are transient; the migration log differs only by its dates.
-TABELLE_ESCLUSE = {"django_session"}
+# Not in a backup: sessions and the caches are transient; the migration log differs only by its dates.
+TABELLE_ESCLUSE = {"django_session", "zona_cache", "zona_cache_documenti"}
 
 
 def _valore(v):
