@@ -118,7 +118,7 @@ def _atteso(comuni):
     return {"popolazione": Decimal(totale), "indice_vecchiaia": (Decimal(anziani) * 100 / giovani).normalize()}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     ambito_di=st.lists(st.integers(min_value=-1, max_value=3), min_size=len(COMUNI), max_size=len(COMUNI)),
     distretto_di=st.lists(st.integers(min_value=-1, max_value=3), min_size=4, max_size=4),
@@ -149,10 +149,11 @@ def test_every_level_is_the_sum_of_its_comuni(rete, ambito_di, distretto_di):
             for codice in codici:
                 comuni = comuni_del_territorio(livello, codice, giorno)
                 atteso = _atteso(comuni)
-                figura = calcola_territorio(livello, codice, 2022, INDICATORI)
-                assert figura.comuni == comuni
-                assert (figura.valori if atteso else None) == atteso or not comuni, (livello, codice)
-                if livello in calcolati:
+                if livello not in calcolati:  # ASST and province: calcola has no level for them
+                    figura = calcola_territorio(livello, codice, 2022, INDICATORI)
+                    assert figura.comuni == comuni
+                    assert (figura.valori if atteso else None) == atteso or not comuni, (livello, codice)
+                else:
                     valori = {i: calcolati[livello].get((codice, 2022, i)) for i in INDICATORI}
                     assert (valori if atteso else None) == atteso or (not comuni and not any(valori.values())), (
                         livello,

@@ -28,7 +28,7 @@ def _conta(giorno):
     return selectors.comuni_della_provincia(giorno).count()
 
 
-def test_the_mergers_of_2014_and_the_transfer_of_2018_at_their_boundaries(storia):
+def _the_mergers_of_2014_and_the_transfer_of_2018_at_their_boundaries(storia):
     prima = set(selectors.comuni_della_provincia(FUSIONI_2014 - UN_GIORNO).values_list("pk", flat=True))
     il_giorno = set(selectors.comuni_della_provincia(FUSIONI_2014).values_list("pk", flat=True))
     assert prima - il_giorno == {"016039", "016112", "016192", "016228"}  # Brembilla, Gerosa, S. Omobono, Valsecca
@@ -46,7 +46,7 @@ def test_the_mergers_of_2014_and_the_transfer_of_2018_at_their_boundaries(storia
         assert Comune.objects.esistenti_il(giorno).filter(codice_catastale="L257").count() == 1
 
 
-def test_every_change_has_its_act_and_loading_twice_changes_nothing(storia):
+def _every_change_has_its_act_and_loading_twice_changes_nothing(storia):
     assert VariazioneComune.objects.count() == 5
     assert all(v.atto and v.fonte for v in VariazioneComune.objects.all())
     services.carica_storia_comuni()
@@ -56,7 +56,7 @@ def test_every_change_has_its_act_and_loading_twice_changes_nothing(storia):
     assert "n. 3" in precedenti[0].atto
 
 
-def test_export_of_2012_lists_the_comuni_of_that_day_without_an_ambito(storia):
+def _export_of_2012_lists_the_comuni_of_that_day_without_an_ambito(storia):
     out = io.StringIO()
     call_command("export_territorio", "--date", "2012-06-01", stdout=out)
     righe = out.getvalue().splitlines()
@@ -70,7 +70,7 @@ def test_export_of_2012_lists_the_comuni_of_that_day_without_an_ambito(storia):
     assert [c.pk for c in selectors.cerca_comuni("Omobono Imagna")] == ["016192"]
 
 
-def test_search_and_comune_page_at_a_date(client, storia):
+def _search_and_comune_page_at_a_date(client, storia):
     pagina = client.get("/cerca/", {"q": "Brembilla", "data": "2012-06-01"}).content.decode()
     risultati, altri = pagina.split('data-testid="non-esistenti"')
     assert "016039" in risultati and "016253" not in risultati
@@ -82,6 +82,15 @@ def test_search_and_comune_page_at_a_date(client, storia):
     assert 'data-testid="non-esiste"' not in client.get("/comuni/016039/", {"data": "2014-02-03"}).content.decode()
 
 
-def test_the_province_counts_244_comuni_in_2012_as_the_prologo_2012_2014(client, storia):
+def _the_province_counts_244_comuni_in_2012_as_the_prologo_2012_2014(client, storia):
     assert _conta(datetime.date.today()) == 243
     assert "244 Comuni al 01/06/2012" in client.get("/", {"data": "2012-06-01"}).content.decode()
+
+
+def test_the_comuni_of_a_day_in_the_registry_search_export_and_pages(client, storia):
+    """One setup of the data (a few seconds) for all the checks below."""
+    _the_mergers_of_2014_and_the_transfer_of_2018_at_their_boundaries(storia)
+    _every_change_has_its_act_and_loading_twice_changes_nothing(storia)
+    _export_of_2012_lists_the_comuni_of_that_day_without_an_ambito(storia)
+    _search_and_comune_page_at_a_date(client, storia)
+    _the_province_counts_244_comuni_in_2012_as_the_prologo_2012_2014(client, storia)

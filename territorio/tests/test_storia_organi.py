@@ -28,7 +28,7 @@ def _distretto(ambito, giorno):
     return d.pk if d else None
 
 
-def test_the_distretti_of_2021_and_of_2025_at_their_boundary(organi):
+def _the_distretti_of_2021_and_of_2025_at_their_boundary(organi):
     assert _distretto("alto-sebino", datetime.date(2020, 12, 31)) is None  # nothing recorded before 2021
     assert _distretto("alto-sebino", datetime.date(2021, 1, 1)) == "ats-bergamo-2016-est"
     assert _distretto("alto-sebino", NUOVI_DISTRETTI - UN_GIORNO) == "ats-bergamo-2016-est"
@@ -44,7 +44,7 @@ def test_the_distretti_of_2021_and_of_2025_at_their_boundary(organi):
     assert all(ad.fonte for ad in AmbitoDistretto.objects.all())
 
 
-def test_the_ente_capofila_and_its_legal_form_through_time(organi):
+def _the_ente_capofila_and_its_legal_form_through_time(organi):
     def capofila(ambito, giorno):
         c = selectors.capofila_di(Ambito.objects.get(pk=ambito), giorno)
         return (c.ente.nome, c.ente.forma_giuridica) if c else None
@@ -61,7 +61,7 @@ def test_the_ente_capofila_and_its_legal_form_through_time(organi):
     assert capofila("seriate", NUOVO_CAPOFILA - UN_GIORNO) is None  # not stated by the sources
 
 
-def test_the_president_of_the_assemblea_of_alto_sebino_through_time(organi):
+def _the_president_of_the_assemblea_of_alto_sebino_through_time(organi):
     def presidenti(giorno):
         (assemblea,) = selectors.organi_in_carica(
             Ambito.objects.get(pk="alto-sebino"), giorno, tipi=[TipoOrgano.ASSEMBLEA_AMBITO]
@@ -74,15 +74,24 @@ def test_the_president_of_the_assemblea_of_alto_sebino_through_time(organi):
     assert presidenti(datetime.date(2024, 12, 2)) == ["Simona Figaroli"]
 
 
-def test_loading_the_structure_twice_changes_nothing(organi):
+def _loading_the_structure_twice_changes_nothing(organi):
     prima = (AmbitoDistretto.objects.count(), Capofila.objects.count())
     services.carica_struttura()
     assert (AmbitoDistretto.objects.count(), Capofila.objects.count()) == prima == (28, 14)
 
 
-def test_the_page_of_an_ambito_in_2022(client, organi):
+def _the_page_of_an_ambito_in_2022(client, organi):
     pagina = client.get("/ambiti/alto-sebino/", {"data": "2022-06-01"}).content.decode()
     assert "Distretto Bergamo Est" in pagina
     assert "Comunità Montana dei Laghi Bergamaschi" in pagina
     assert "Patrick Rinaldi" in pagina
     assert "Non indicato" not in pagina
+
+
+def test_the_bodies_as_they_were_at_the_boundaries_of_each_change(client, organi):
+    """One setup of the data (a few seconds) for all the checks below."""
+    _the_distretti_of_2021_and_of_2025_at_their_boundary(organi)
+    _the_ente_capofila_and_its_legal_form_through_time(organi)
+    _the_president_of_the_assemblea_of_alto_sebino_through_time(organi)
+    _loading_the_structure_twice_changes_nothing(organi)
+    _the_page_of_an_ambito_in_2022(client, organi)
