@@ -3,9 +3,9 @@
 Each operation takes the file as the page does (multipart, field `file`) and calls exactly
 the service the page calls, with the same policy, validation and all-or-nothing behaviour: an
 accepted file answers 201 with what was stored, a refused one 422 with every error (row,
-column, reason) and nothing stored. The imports run inside the request, so the file is bounded
-by the pages' limit (`ZONA_MAX_UPLOAD_BYTES`; larger ISTAT files are loaded from the page or
-the command).
+column, reason) and nothing stored. A data file larger than `LAVORI_SOGLIA_BYTES` is queued as
+a background job, as on the page (202, `lavoro`: the job's page); the other imports run inside
+the request. Files are bounded by the pages' limit (`ZONA_MAX_UPLOAD_BYTES`).
 
 Idempotency: a client that sends `Idempotency-Key` (any text up to 100 characters, e.g. a
 UUID) gets, for a retry with the same key and the same body, the first answer again and
@@ -23,11 +23,13 @@ from django.utils import timezone
 from ninja import File, Form, Header, Schema, Status, UploadedFile
 from pydantic import Field
 
+from conoscenza import background
 from conoscenza import services as conoscenza
 from conoscenza.permessi import territori_caricabili
 from domanda import importa as domanda
 from domanda.permessi import CARICA_ESTRATTI, erogatori_ammessi
 from fondi import importa as fondi
+from lavori.services import url_lavoro
 from offerta import importa as offerta
 from offerta.permessi import IMPORTAZIONE
 from programmazione.permessi import UFFICIO_DI_PIANO
@@ -66,7 +68,7 @@ class MessaggioOut(Schema):
 
 
 # 409: the Idempotency-Key was used for another body, or its request is still running; 413: too large.
-RISPOSTE = {201: ImportazioneOut, 409: MessaggioOut, 413: MessaggioOut, 422: RifiutoOut}
+RISPOSTE = {201: ImportazioneOut, 202: ImportazioneOut, 409: MessaggioOut, 413: MessaggioOut, 422: RifiutoOut}
 ALTRE = {
     "responses": {
         429: risposta_errore("Troppe richieste per questo token: l'intestazione Retry-After dice quando riprovare."),
@@ -161,14 +163,25 @@ def _prenota(utente, chiave, operazione, impronta):
 def importa_dati(
     request,
     file: File[UploadedFile],
-    formato: Form[Literal["auto", "zona", "istat"]] = "auto",
+    formato: Form[Literal["auto", "zona", "istat"] | None] = None,
     anno: Form[Anno | None] = None,
-    fonte: Form[Fonte] = "",
+    fonte: Form[Fonte | None] = None,
     idempotency_key: Chiave | None = INTESTAZIONE,
 ):
     """Il file dei dati di base come nella pagina «Carica dati» (modello Zona o file ISTAT)."""
 
+    formato, fonte = formato or "auto", fonte or ""
+
     def importa(contenuto, nome):
+        if len(contenuto) > settings.LAVORI_SOGLIA_BYTES:
+            # As on the page: a large file is loaded by a worker; the answer is the job's page.
+            lavoro = background.accoda_dati(request.user, contenuto, nome, formato=formato, anno=anno, fonte=fonte)
+            url = request.build_absolute_uri(url_lavoro(lavoro))
+            return 202, {
+                "righe": 0,
+                "messaggio": f"File «{nome}» in coda: l'esito sarà alla pagina del lavoro.",
+                "lavoro": url,
+            }
         c = conoscenza.importa_dati(
             contenuto,
             nome,

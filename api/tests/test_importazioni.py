@@ -145,7 +145,7 @@ def test_every_import_of_the_pages_is_reachable(ufficio, registro_minimo):
         b"livello,codice_territorio,anno,misura,eta_da,eta_a,sesso,categoria,valore\n"
         b"comune,016901,2023,utenti,,,,SAD,10\n",
     )
-    r = invia("dati", comune, dati, fonte="gestionale")
+    r = invia("dati", comune, dati, fonte="gestionale", formato="zona")
     assert r.status_code == 201, r.content
     assert Osservazione.objects.filter(comune_id="016901", categoria="SAD", valore=10).exists()
 
@@ -163,3 +163,18 @@ def test_every_import_of_the_pages_is_reachable(ufficio, registro_minimo):
     r = invia("unita-offerta", ufficio, SimpleUploadedFile("u.csv", ("\n".join(righe) + "\n").encode()))
     assert r.status_code == 201, r.content
     assert UnitaOfferta.objects.get().nome == "Nido Il Girasole"
+
+
+def test_a_large_data_file_is_queued_and_the_answer_links_the_job(registro_minimo, settings):
+    settings.LAVORI_SOGLIA_BYTES = 50
+    comune = token("comune", comune=registro_minimo.comuni["016901"])
+    dati = b"livello,codice_territorio,anno,misura,eta_da,eta_a,sesso,categoria,valore\n"
+    dati += b"comune,016901,2023,utenti,,,,SAD,10\n"
+    r = invia("dati", comune, SimpleUploadedFile("dati.csv", dati), chiave="grande")
+    assert r.status_code == 202, r.content
+    assert r.json()["lavoro"].startswith("http://testserver/")
+    # The tests run jobs at once: the job has loaded the file.
+    assert Osservazione.objects.filter(comune_id="016901", categoria="SAD", valore=10).exists()
+    di_nuovo = invia("dati", comune, SimpleUploadedFile("dati.csv", dati), chiave="grande")
+    assert di_nuovo.json() == r.json()
+    assert Osservazione.objects.filter(comune_id="016901", categoria="SAD").count() == 1
