@@ -262,6 +262,9 @@ def _tabella(d, t, larghezza_utile):
     tabella.alignment = WD_TABLE_ALIGNMENT.CENTER
     tabella.autofit = False
     larghezze = [int(larghezza_utile * p / 100) for p in t.percentuali()]
+    # LibreOffice lays a table out by its grid, Word by its cells: both get the widths.
+    for colonna, w in zip(tabella._tbl.tblGrid.gridCol_lst, larghezze, strict=False):
+        colonna.w = w
     righe = tabella.rows
     for riga in righe:
         for cella, w in zip(riga.cells, larghezze, strict=False):

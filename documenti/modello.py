@@ -99,10 +99,34 @@ class Tabella:
         return len(self.righe) <= 12 and not self.righe_lunghe
 
     def percentuali(self):
-        """Column widths in per cent (for HTML), from `larghezze` or equal."""
-        pesi = self.larghezze or [1] * len(self.colonne)
+        """Column widths in per cent (PDF and DOCX). A sheet keeps its declared `larghezze`;
+        any other table's widths follow its content: each column gets at least its longest word
+        (a column is never squeezed to one word per line) and a share of the rest as long as
+        its longest text, so a column of descriptions is wide and a column of empty targets
+        («—») is as narrow as its header's words."""
+        if self.scheda or not self.righe:
+            pesi = self.larghezze or [1] * len(self.colonne)
+        else:
+            pesi = self._pesi_dal_contenuto()
         totale = sum(pesi)
         return [round(100 * p / totale, 1) for p in pesi]
+
+    # A text longer than this wraps anyway: beyond it, length asks for no more width.
+    _TESTO_LUNGO = 90
+
+    def _pesi_dal_contenuto(self):
+        n = len(self.colonne)
+        parola, testo = [3] * n, [0] * n
+        for i, intestazione in enumerate(self.colonne):
+            parola[i] = max(parola[i], *(len(p) for p in intestazione.split() or [""]))
+        for posizionate in self.griglia():
+            for i, cella in posizionate:
+                parola[i] = max(parola[i], *(len(p) for p in cella.testo.split() or [""]))
+                testo[i] = max(testo[i], min(len(cella.testo), self._TESTO_LUNGO))
+        for i, c in enumerate(self.totale or []):
+            if i < n:
+                testo[i] = max(testo[i], len(c))
+        return [parola[i] + 0.5 * max(testo[i] - parola[i], 0) for i in range(n)]
 
     def griglia(self):
         """The rows with each cell's column index: [(indice, Cella)] per row (rowspans applied)."""
