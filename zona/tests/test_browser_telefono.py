@@ -37,7 +37,16 @@ AXE = Path(__file__).resolve().parents[2] / "testsupport" / "npm" / "node_module
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Saved as test-artifacts/telefono-<name>.png for a person to look at.
 FOTOGRAFATE = {"/": "provincia", "/ambiti/alto-sebino/quadro-conoscitivo/": "quadro-conoscitivo"}
-ESCLUSE = {"salute", "territorio:export", "conoscenza:modello", "programmazione:esporta"}
+# Not pages: SPID/CIE's start and return send the browser to the identity provider (404 when
+# SPID/CIE is not configured, as in the tests).
+ESCLUSE = {
+    "salute",
+    "territorio:export",
+    "conoscenza:modello",
+    "programmazione:esporta",
+    "accounts:spid",
+    "accounts:spid_ritorno",
+}
 
 # The widest element that sticks out of the viewport, as "tag#id.class (N px)": what to fix.
 _PIU_LARGO = """
