@@ -57,7 +57,6 @@ trap 'exit 143' TERM HUP
 DATABASE_URL=$(bash scripts/pg-throwaway.sh start "$pgdir")
 export DATABASE_URL
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING STATIC_ROOT="$work/static" CONN_MAX_AGE=60
-export ZONA_CACHE_DIR="$work/cache"
 SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')
 ZONA_CHIAVE_PSEUDONIMO=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
 export SECRET_KEY ZONA_CHIAVE_PSEUDONIMO
@@ -94,7 +93,8 @@ curl -sf -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$port/salu
 # sample: seconds since the start, then pid=kB for each worker.
 rss_lavoratori() {
   local riga="" pid kb
-  for pid in $(pgrep -P "$server" || true); do
+  # Gunicorn's workers only: the worker of background jobs is a child of the master too.
+  for pid in $(pgrep -P "$server" -f gunicorn || true); do
     kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
     [ -n "$kb" ] && riga="$riga $pid=$kb"
   done
