@@ -591,7 +591,51 @@ def profilo(livello, codice, confronti):
         confronta_pubblicato(p, calcolati, per_cat)
         for p in sorted(pubblicati, key=lambda p: (p.indicatore.ordine, p.categoria, p.anno, ordine_livelli[p.livello]))
     ]
-    return {"anni": anni, "righe": righe, "pubblicati": confronto_pubblicati, "calcolati": calcolati}
+    return {
+        "anni": anni,
+        "righe": righe,
+        "pubblicati": confronto_pubblicati,
+        "calcolati": calcolati,
+        "serie": serie_storica(livello, codice, valori, pubblicati),
+    }
+
+
+@dataclass
+class SerieStorica:
+    """Every year an indicator of a territory has a value for: computed by Zona from the base
+    data or, for the years without them, as a document printed it."""
+
+    anni: list
+    righe: list  # (Indicatore, [(valore, "calcolato" | "pubblicato" | None) per anno])
+
+    @property
+    def con_pubblicati(self):
+        return any(origine == "pubblicato" for _, celle in self.righe for _, origine in celle)
+
+
+def serie_storica(livello, codice, valori, pubblicati):
+    """`valori`: calcola() of the territory; `pubblicati`: ValorePubblicato (any territory: only
+    this one's whole-territory values count). A computed value wins over a printed one."""
+    stampati = {
+        (p.indicatore_id, p.anno): p.valore
+        for p in pubblicati
+        if (p.livello, p.codice_territorio) == (livello, codice) and not p.categoria
+    }
+    anni = sorted({a for (_, a, _) in valori} | {a for _, a in stampati})
+    righe = []
+    for ind in Indicatore.objects.all():
+        celle = []
+        for a in anni:
+            calcolato = valori.get((codice, a, ind.codice))
+            if calcolato is not None:
+                celle.append((calcolato, "calcolato"))
+            elif (ind.codice, a) in stampati:
+                celle.append((stampati[(ind.codice, a)], "pubblicato"))
+            else:
+                celle.append((None, None))
+        if any(v is not None for v, _ in celle):
+            righe.append((ind, celle))
+    return SerieStorica(anni, righe)
 
 
 def _pubblicati_per_categoria(pubblicati):

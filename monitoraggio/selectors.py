@@ -20,6 +20,7 @@ from programmazione.models import (
     StatoAttuazione,
     StatoPiano,
     Target,
+    importo_nel_triennio,
 )
 from zona.lib.formato import numero
 
@@ -434,3 +435,112 @@ def scadenze(piano, oggi=None):
         cosa = f"PNRR {t.progetto.cup}, {t.get_tipo_display().lower()}: {t.descrizione}"
         elenco.append(Scadenza(piano, t.scadenza, cosa, esito, dettaglio))
     return sorted(elenco, key=lambda s: s.data)
+
+
+# --- two trienni of the same Ambito ------------------------------------------------------
+
+
+@dataclass
+class AreaNeiTrienni:
+    """One regional policy area (None: system actions) in the earlier and the later plan."""
+
+    area: object
+    obiettivi_prima: int
+    obiettivi_dopo: int
+    risorse_prima: Decimal  # budget per fund (Risorsa), every year
+    risorse_dopo: Decimal
+    preventivati_prima: Decimal  # the sheets' estimated amounts, converted to the triennio
+    preventivati_dopo: Decimal
+
+
+@dataclass
+class ConfrontoTrienni:
+    """A plan beside the Ambito's previous one: what continued (the predecessor link of each
+    new objective), what was dropped, what is new, the resources per area, the status at the end."""
+
+    precedente: Piano
+    piano: Piano
+    continuati: list  # (objective of the earlier plan, [objectives of the later plan continuing it])
+    riproposti_senza_collegamento: list  # earlier objectives the evaluation says are re-proposed, not linked
+    abbandonati: list  # earlier objectives not continued: not linked, and not re-proposed (or not evaluated)
+    in_continuita_senza_precedente: list  # later objectives marked "in continuità" without a link
+    nuovi: list  # later objectives neither linked nor marked "in continuità"
+    aree: list  # AreaNeiTrienni
+    stato_prima: list  # Attuazione.totale() of the earlier plan
+    stato_dopo: list  # Attuazione.totale() of the later plan
+
+    def _somma(self, campo):
+        return sum((getattr(a, campo) for a in self.aree), 0)
+
+    obiettivi_prima = property(lambda self: self._somma("obiettivi_prima"))
+    obiettivi_dopo = property(lambda self: self._somma("obiettivi_dopo"))
+    risorse_prima = property(lambda self: Decimal(self._somma("risorse_prima")))
+    risorse_dopo = property(lambda self: Decimal(self._somma("risorse_dopo")))
+    preventivati_prima = property(lambda self: Decimal(self._somma("preventivati_prima")))
+    preventivati_dopo = property(lambda self: Decimal(self._somma("preventivati_dopo")))
+    stati = StatoAttuazione.choices
+
+    @property
+    def righe_stato(self):
+        """(triennio, [objectives per status in ORDINE_STATI], total) for the two plans."""
+        righe = []
+        for piano, totale in ((self.precedente, self.stato_prima), (self.piano, self.stato_dopo)):
+            per_stato = {r.stato: r.numero for r in totale}
+            righe.append((piano.triennio, [per_stato.get(s, 0) for s in ORDINE_STATI], sum(per_stato.values())))
+        return righe
+
+
+def confronto_trienni(piano, precedente):
+    """`piano` beside `precedente` (an earlier plan of the same Ambito)."""
+    prima = list(
+        precedente.obiettivi.select_related("area_policy", "valutazione")
+        .prefetch_related("risorse")
+        .order_by("ordine", "codice")
+    )
+    dopo = list(
+        piano.obiettivi.select_related("area_policy", "continua")
+        .prefetch_related("risorse")
+        .order_by("ordine", "codice")
+    )
+    successivi = defaultdict(list)
+    for o in dopo:
+        if o.continua_id:
+            successivi[o.continua_id].append(o)
+    continuati, riproposti, abbandonati = [], [], []
+    for o in prima:
+        if successivi.get(o.pk):
+            continuati.append((o, successivi[o.pk]))
+        elif getattr(o, "valutazione", None) is not None and o.valutazione.riproposto:
+            riproposti.append(o)
+        else:
+            abbandonati.append(o)
+    collegati = {o.pk for o in dopo if o.continua_id and o.continua.piano_id == precedente.pk}
+    senza = [o for o in dopo if o.pk not in collegati]
+
+    def per_area(obiettivi, anni):
+        conti = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+        for o in obiettivi:
+            c = conti[o.area_policy]
+            c[0] += 1
+            c[1] += sum((r.importo for r in o.risorse.all()), Decimal(0))
+            c[2] += importo_nel_triennio(o.budget_stimato, o.periodo_budget, anni) or Decimal(0)
+        return conti
+
+    a_prima, a_dopo = per_area(prima, len(precedente.anni)), per_area(dopo, len(piano.anni))
+    vuoto = [0, Decimal(0), Decimal(0)]
+    aree = []
+    for a in sorted(set(a_prima) | set(a_dopo), key=lambda a: a.codice if a else "~"):
+        (n1, r1, p1), (n2, r2, p2) = a_prima.get(a, vuoto), a_dopo.get(a, vuoto)
+        aree.append(AreaNeiTrienni(a, n1, n2, r1, r2, p1, p2))
+    return ConfrontoTrienni(
+        precedente=precedente,
+        piano=piano,
+        continuati=continuati,
+        riproposti_senza_collegamento=riproposti,
+        abbandonati=abbandonati,
+        in_continuita_senza_precedente=[o for o in senza if o.continuita],
+        nuovi=[o for o in senza if not o.continuita],
+        aree=aree,
+        stato_prima=attuazione(precedente).totale(),
+        stato_dopo=attuazione(piano).totale(),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("monitoraggio/", views.provincia, name="provincia"),
     path("monitoraggio/calendario/", views.calendario, name="calendario"),
     path("piani/<id:pk>/monitoraggio/", views.piano, name="piano"),
+    path("piani/<id:pk>/trienni/", views.trienni, name="trienni"),
     path("obiettivi/<id:obiettivo>/monitoraggio/", views.obiettivo, name="obiettivo"),
     path("obiettivi/<id:obiettivo>/monitoraggio/stato/", views.stato, name="stato"),
     path("obiettivi/<id:obiettivo>/monitoraggio/impegni/", views.impegno, name="impegno"),

@@ -38,6 +38,18 @@ def piano(request, pk):
 
 
 @policy(read=PIANO_VISIBILE)
+def trienni(request, pk):
+    """The plan beside the Ambito's previous one: continued, dropped and new objectives,
+    resources per area, status at the end."""
+    from programmazione.selectors import piano_precedente
+
+    piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
+    precedente = piano_precedente(piano)
+    confronto = selectors.confronto_trienni(piano, precedente) if precedente else None
+    return render(request, "monitoraggio/trienni.html", {"piano": piano, "confronto": confronto})
+
+
+@policy(read=PIANO_VISIBILE)
 def obiettivo(request, obiettivo):
     ob = get_object_or_404(
         Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito", "continua__piano"), pk=obiettivo

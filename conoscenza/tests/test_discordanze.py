@@ -7,7 +7,7 @@ import pytest
 
 from conoscenza import discordanze
 from conoscenza.models import Caricamento, ValorePubblicato
-from conoscenza.selectors import calcola, discordanze_documento
+from conoscenza.selectors import calcola, discordanze_documento, profilo
 
 pytestmark = pytest.mark.django_db
 URL = "/quadro-conoscitivo/fonti/"
@@ -37,6 +37,21 @@ def test_a_published_value_zona_recomputes_otherwise_is_listed_for_its_document(
     assert "170,0" in pagina and "163,0" in pagina and "-7,0" in pagina
     assert client.get(URL, {"documento": "nessuno"}).status_code == 400
     assert discordanze_documento("nessuno") is None
+    # The time series: a printed value only where Zona has no base data; 2021 printed, not computed.
+    ValorePubblicato.objects.create(
+        caricamento=carico,
+        indicatore_id="indice_vecchiaia",
+        livello="ambito",
+        codice_territorio="lago",
+        anno=2021,
+        valore=Decimal("150.0"),
+    )
+    serie = profilo("ambito", "lago", [])["serie"]
+    assert serie.anni == [2021, 2022, 2023]
+    vecchiaia = next(celle for ind, celle in serie.righe if ind.codice == "indice_vecchiaia")
+    celle = dict(zip(serie.anni, vecchiaia, strict=True))
+    assert celle[2021] == (Decimal("150.0"), "pubblicato")
+    assert celle[2023][1] == "calcolato" and round(celle[2023][0], 1) == Decimal("163.0")
 
 
 def test_the_known_differences_on_the_document_page_and_next_to_the_figures(demo_db, client):
@@ -58,6 +73,11 @@ def test_the_known_differences_on_the_document_page_and_next_to_the_figures(demo
     # Next to the spending table of Tab. 4.2: Minori e famiglia as Tab. 2.4 gives it.
     assert 'data-testid="discordanza-spesa_euro"' in profilo and "558.742, ma Tab. 2.4" in profilo
     assert "?documento=pdz-alto-sebino-2021-2023" in profilo
+    # Every year that exists: the printed 2018-2020 series beside the computed years.
+    serie = profilo[profilo.index('data-testid="serie-storica"') :]
+    serie = serie[: serie.index("</table>")]
+    assert '<th scope="col" class="zona-numero">2018</th>' in serie and ">2023</th>" in serie
+    assert "<em>194,7</em> <small>pubbl.</small>" in serie
 
 
 def test_the_surface_of_the_ten_comuni_is_the_one_the_difference_names(demo_db):

@@ -20,7 +20,7 @@ from territorio import selectors as territorio
 
 from .. import tabelle as t
 from ..modello import Documento
-from . import governance, nuova_programmazione, precedente, premessa, quadro, risorse, sistema, tempi
+from . import governance, nuova_programmazione, precedente, premessa, quadro, risorse, sistema, tempi, trienni
 
 
 @dataclass
@@ -35,6 +35,7 @@ class DatiPiano:
     precedente: object  # the previous plan, or None
     esiti_precedente: list  # monitoraggio.EsitoObiettivo of the previous plan
     attuazione_precedente: object  # monitoraggio.Attuazione of the previous plan, or None
+    confronto_trienni: object  # monitoraggio.ConfrontoTrienni with the previous plan, or None
     quadro: conoscenza.ProfiloAmbito
     accordo: object  # programmazione.Accordo or None
     capofila: object  # the ente capofila today, or None
@@ -66,6 +67,7 @@ def leggi(piano, oggi):
         precedente=precedente_,
         esiti_precedente=monitoraggio.esiti_del_piano(precedente_, piano) if precedente_ else [],
         attuazione_precedente=monitoraggio.attuazione(precedente_) if precedente_ else None,
+        confronto_trienni=monitoraggio.confronto_trienni(piano, precedente_) if precedente_ else None,
         # The comparisons and the Comuni as the Ambito's page shows them today.
         quadro=conoscenza.profilo_ambito(ambito, datetime.date.today(), documento=True),
         accordo=programmazione.accordo_di(piano),
@@ -97,7 +99,9 @@ def impagina(dati):
         nome_file=f"piano-di-zona-{ambito.pk}-{piano.triennio}",
         bozza=dati.bozza,
     )
-    for capitolo in (premessa, precedente, quadro, governance, nuova_programmazione, risorse, sistema, tempi):
+    # The comparison with the previous triennio comes last: chapters 1-8 keep the regional order.
+    capitoli = (premessa, precedente, quadro, governance, nuova_programmazione, risorse, sistema, tempi, trienni)
+    for capitolo in capitoli:
         capitolo.scrivi(doc, dati)
     return doc
 

@@ -23,6 +23,7 @@ CAPITOLI = [
     "6 Le risorse",
     "7 Il Sistema informativo a supporto della programmazione",
     "8 Tempi e modalità del monitoraggio",
+    "9 Il 2018-2020 e il 2021-2023 a confronto",
 ]
 
 
