@@ -52,7 +52,8 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
         start_new_session=True,
     )
     try:
-        scadenza = time.monotonic() + 120
+        # migrate of a new database, collectstatic and the jobs worker first: minutes on a busy machine.
+        scadenza = time.monotonic() + 300
         while True:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             try:
