@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from programmazione.permessi import UFFICIO_DI_PIANO
 from territorio.models import Ambito
 from zona.lib import valori
+from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
@@ -110,7 +111,9 @@ def provincia(request):
     anni = selectors.anni_con_movimenti()
     anno = _anno(request, anni)
     visibili = permessi.ambiti_in_dettaglio(request.user)
-    per_ambito = selectors.fondi_provincia(anno)
+    # One grouped pass over a year of every Ambito's movements (2 s at national scale): once per
+    # data version (every movement is audited, so a new one changes the version).
+    per_ambito = memorizza(f"fondi-provincia-{anno}", lambda: selectors.fondi_provincia(anno))
     righe = []
     for a in Ambito.objects.order_by("nome"):
         saldo = per_ambito.get(a.pk)
