@@ -149,10 +149,12 @@ def _somme_per_livello(chiavi, livello, anni, territori):
         condizione = Q(livello=Livello.COMUNE)
         for c in condizioni:
             condizione &= c
-        # One filter() call, so that every condition applies to the same joined membership.
-        qs = base.filter(condizione)
         if territori is not None:
-            qs = qs.filter(**{f"{campo}__in": territori})
+            condizione &= Q(**{f"{campo}__in": territori})
+        # One filter() call, so that every condition applies to the same joined membership (a
+        # second call joins the memberships again, valid or not: an Ambito with two Distretti
+        # over time counted twice in its ATS).
+        qs = base.filter(condizione)
         _raccogli(
             risultato, chiavi, qs.values(campo, "anno").annotate(**somme).values_list(campo, "anno", *colonne), True
         )

@@ -86,6 +86,28 @@ def test_the_territory_of_a_level_at_the_boundaries_of_a_membership(riferimenti)
         comuni_del_territorio("quartiere", "x", datetime.date(2022, 1, 1))
 
 
+def test_an_ambito_that_changed_distretto_counts_once_in_each_level(riferimenti):
+    """The 2021 and 2025 maps of ASST Bergamo Est: an Ambito in one Distretto until a day, in
+    another after, both in the same ATS. A territory asked alone must join only the membership
+    valid on the reference date (an earlier version joined both and doubled the ATS)."""
+    catena = fabbriche.catena_sanitaria()
+    nuovo = Distretto.objects.create(codice="distretto-nuovo", nome="Distretto Nuovo", asst=catena.asst)
+    lago = fabbriche.ambito("lago", "Lago", catena.distretto)
+    AmbitoDistretto.objects.filter(ambito=lago).update(al=datetime.date(2022, 7, 24))
+    AmbitoDistretto.objects.create(ambito=lago, distretto=nuovo, dal=datetime.date(2022, 7, 25))
+    fabbriche.comune("016941", "Uno", lago)
+    fabbriche.osservazioni(fabbriche.popolazione("016941", 2023, 100, 500, 200))
+    for livello, codice, atteso in (
+        (Livello.AMBITO, "lago", 800),
+        (Livello.DISTRETTO, "distretto-nuovo", 800),
+        (Livello.DISTRETTO, catena.distretto.pk, None),
+        (Livello.ATS, catena.ats.pk, 800),
+    ):
+        valori = calcola(livello, anni=[2023], indicatori=["popolazione"], territori=[codice])
+        assert valori.get((codice, 2023, "popolazione")) == atteso, (livello, codice)
+    assert calcola(Livello.ATS, anni=[2023], indicatori=["popolazione"])[(catena.ats.pk, 2023, "popolazione")] == 800
+
+
 COMUNI = ["016931", "016932", "016933", "016934", "016935", "016936"]
 POPOLAZIONE = {c: (10 * (i + 1), 50 + i, 7 * (i + 2)) for i, c in enumerate(COMUNI)}
 
