@@ -11,10 +11,8 @@ cd "$(dirname "$0")/.."
 
 unset DATABASE_URL DEBUG SECRET_KEY ZONA_CHIAVE_PSEUDONIMO ALLOWED_HOSTS CONN_MAX_AGE DJANGO_SETTINGS_MODULE
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/zona-bench-pg.XXXXXX")
-cache=$(mktemp -d "${TMPDIR:-/tmp}/zona-bench-cache.XXXXXX")
 cleanup() {
   bash scripts/pg-throwaway.sh stop "$pgdir" || true
-  rm -rf -- "$cache"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -23,10 +21,10 @@ trap 'exit 143' TERM HUP
 DATABASE_URL=$(bash scripts/pg-throwaway.sh start "$pgdir")
 export DATABASE_URL
 export DJANGO_SETTINGS_MODULE=zona.settings DEBUG=false SECRET_KEY=bench-only-not-a-secret \
-  ZONA_CHIAVE_PSEUDONIMO=bench-only-pseudonym-key LOG_LEVEL=WARNING ALLOWED_HOSTS=testserver \
-  ZONA_CACHE_DIR="$cache"
+  ZONA_CHIAVE_PSEUDONIMO=bench-only-pseudonym-key LOG_LEVEL=WARNING ALLOWED_HOSTS=testserver
 
 echo "== migrate + reference data" >&2
 .venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py carica_riferimenti >/dev/null
 .venv/bin/python -u bench/fondi_national.py
