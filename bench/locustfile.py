@@ -211,6 +211,76 @@ class Visitatore(HttpUser):
     def salute(self):
         self._get("/salute/", "/salute/")
 
+    # The pages of the apps added since (demand, offer and LEPS, co-programming, funds, open
+    # data, sources, trienni): every public page kind, once each in the mix.
+    @task(1)
+    def domanda_ambito(self):
+        self._get(f"/ambiti/{random.choice(AMBITI)}/domanda/", "/ambiti/[codice]/domanda/")
+
+    @task(1)
+    def domanda(self):
+        self._get("/domanda/", "/domanda/")
+
+    @task(1)
+    def offerta(self):
+        self._get("/offerta/", "/offerta/")
+
+    @task(1)
+    def leps(self):
+        self._get("/leps/", "/leps/")
+
+    @task(1)
+    def leps_ambito(self):
+        self._get(f"/ambiti/{random.choice(AMBITI)}/leps/", "/ambiti/[codice]/leps/")
+
+    @task(1)
+    def servizi(self):
+        self._get("/servizi/", "/servizi/")
+
+    @task(1)
+    def organizzazioni(self):
+        self._get("/organizzazioni/", "/organizzazioni/")
+
+    @task(1)
+    def calendario_coprogrammazione(self):
+        self._get("/coprogrammazione/calendario/", "/coprogrammazione/calendario/")
+
+    @task(1)
+    def assemblea(self):
+        self._get(f"/ambiti/{random.choice(AMBITI)}/assemblea/", "/ambiti/[codice]/assemblea/")
+
+    @task(1)
+    def coprogrammazione_piano(self):
+        self._get(f"/piani/{random.choice(PIANI)}/coprogrammazione/", "/piani/[id]/coprogrammazione/")
+
+    @task(1)
+    def fondi(self):
+        self._get("/fondi/", "/fondi/")
+
+    @task(1)
+    def fondi_ambito(self):
+        self._get(f"/ambiti/{random.choice(AMBITI)}/fondi/", "/ambiti/[codice]/fondi/")
+
+    @task(1)
+    def pnrr(self):
+        self._get(f"/ambiti/{random.choice(AMBITI)}/pnrr/", "/ambiti/[codice]/pnrr/")
+
+    @task(1)
+    def dati_aperti(self):
+        self._get("/dati-aperti/", "/dati-aperti/")
+
+    @task(1)
+    def catalogo(self):
+        self._get("/dati-aperti/catalogo.jsonld", "/dati-aperti/catalogo.jsonld")
+
+    @task(1)
+    def fonti(self):
+        self._get("/quadro-conoscitivo/fonti/", "/quadro-conoscitivo/fonti/")
+
+    @task(1)
+    def trienni(self):
+        self._get(f"/piani/{random.choice(PIANI)}/trienni/", "/piani/[id]/trienni/")
+
     @task(2)
     def api_piano(self):
         self._get(f"/api/piani/{random.choice(PIANI)}/obiettivi", "/api/piani/[id]/obiettivi")
