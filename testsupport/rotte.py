@@ -109,13 +109,15 @@ def _lavori():
         if utente and lavoro is None:
             lavoro = Lavoro.objects.create(
                 utente=utente,
-                titolo="Documento",
+                titolo="Esportazione",
                 funzione="-",
                 stato=Lavoro.COMPLETATO,
                 messaggio="Pronto.",
-                risultato=b"%PDF",
-                risultato_nome="documento.pdf",
-                risultato_tipo="application/pdf",
+                # A real file of its type: the scans read every download (a 4-byte "%PDF" broke
+                # the draft-marker scan's PDF reader).
+                risultato=b"comune,valore\n016128,1\n",
+                risultato_nome="risultato.csv",
+                risultato_tipo="text/csv",
             )
         if lavoro:
             valori.append(lavoro.pk)
