@@ -9,14 +9,15 @@
 #      they find anything);
 #   4. pytest on SQLite (default settings, in-memory test database) and, at the same time,
 #      pytest on a throwaway PostgreSQL cluster (scripts/pg-throwaway.sh, removed on exit),
-#      browser tests included in both. The two runs share nothing (each its own database,
-#      cache directory and live-server port) and each is one process: side by side they use
+#      browser tests included in both. The two runs share nothing (each its own database
+#      and live-server port) and each is one process: side by side they use
 #      both cores of a small CI machine. The walks of every route run once: those of marker
 #      `scansione` (draft leaks, escaping, versioned forms, phone layout, API fuzzing) on
 #      SQLite, those of `scansione_postgresql` on PostgreSQL: the extreme values (PostgreSQL
 #      refuses a text longer than its column, SQLite stores it) and the role matrix (its
-#      answers do not depend on the database: it balances the two runs). Plain `pytest` runs
-#      everything.
+#      answers do not depend on the database: it balances the two runs). Those of marker
+#      `senza_database` (serve.sh on its own SQLite file, LibreOffice) run on SQLite only.
+#      Plain `pytest` runs everything.
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x -k ambito).
 # Logs and JUnit reports land in test-artifacts/. Exits non-zero if anything fails.
 set -euo pipefail
@@ -119,7 +120,7 @@ echo "== throwaway PostgreSQL cluster"
 pg_url=""
 if pg_url=$(bash scripts/pg-throwaway.sh start "$pgdir"); then
   echo "DATABASE_URL=$pg_url"
-  (DATABASE_URL=$pg_url run_pytest postgresql -m "not scansione" "$@") &
+  (DATABASE_URL=$pg_url run_pytest postgresql -m "not scansione and not senza_database" "$@") &
   pg_pid=$!
 else
   summary+=("postgresql: FAILED (the throwaway cluster did not start)")

@@ -3,7 +3,6 @@ converts a document with an indicator table to PDF, and the «Indicatore» colum
 words per line (it was squeezed to one word per line while empty target columns took the space)."""
 
 import io
-import os
 import shutil
 import subprocess
 
@@ -15,8 +14,7 @@ from documenti.modello import Documento
 from documenti.tests.test_larghezze import DESCRIZIONE, _indicatori
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-# No database: once per CI run (the SQLite one) is enough.
-SU_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+pytestmark = pytest.mark.senza_database
 
 
 @pytest.mark.skipif(

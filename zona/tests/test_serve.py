@@ -10,7 +10,12 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from zona.tests.test_deploy import ROOT, SETTINGS_ENV
+
+# Its own SQLite database: the PostgreSQL run would repeat the same 90 s.
+pytestmark = pytest.mark.senza_database
 
 
 def _porta_libera():
