@@ -115,9 +115,9 @@ def _lavori():
                 messaggio="Pronto.",
                 # A real file of its type: the scans read every download (a 4-byte "%PDF" broke
                 # the draft-marker scan's PDF reader).
-                risultato=b"comune,valore\n016128,1\n",
-                risultato_nome="risultato.csv",
-                risultato_tipo="text/csv",
+                risultato=b"Esito del lavoro di prova.\n",
+                risultato_nome="esito.txt",
+                risultato_tipo="text/plain; charset=utf-8",
             )
         if lavoro:
             valori.append(lavoro.pk)
