@@ -26,12 +26,23 @@ class ApiZona(ZonaAPI):
         super().set_default_exception_handlers()
         errori.registra(self)
 
-    def get_openapi_schema(self, **kwargs):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, built once per process and path prefix: the routes do not change
+        after start-up, and building it cost about 0,8 s a request under the load bench.
+        Callers must not change the dictionary they get."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemi = self.__dict__.setdefault("_schemi", {})
+        if path_prefix not in schemi:
+            schemi[path_prefix] = self._costruisci_schema(path_prefix)
+        return schemi[path_prefix]
+
+    def _costruisci_schema(self, path_prefix):
         """The schema with the error answers each operation can give, so that clients (and
         the schemathesis test) know them: 422 when it takes parameters (ninja's validation,
         zona.lib.ingressi's limits, a NUL in the query), 404 when its path names an object,
         401 and 403 unless its policy lets everybody read."""
-        schema = super().get_openapi_schema(**kwargs)
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         schema.setdefault("components", {}).setdefault("schemas", {})["Errore"] = ERRORE
         operazioni = {}
         for _, router in self._routers:

@@ -10,6 +10,7 @@ from programmazione.models import Obiettivo, Piano
 from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from territorio.models import Ambito
 from zona.lib import valori
+from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.forms import errori_in_breve
 from zona.lib.ingressi import ParametroNonValido, parametro, scelta
@@ -172,7 +173,8 @@ def piano(request, pk):
         "coprogrammazione/piano.html",
         {
             "piano": p,
-            "c": selectors.coprogrammazione_del_piano(p),
+            # The same for every visitor of the plan (no personal data): once per data version.
+            "c": memorizza(f"coprogrammazione-piano:{p.pk}", lambda: selectors.coprogrammazione_del_piano(p)),
             "puo_scrivere": puo_scrivere,
             **(_moduli_piano(p) if puo_scrivere else {}),
         },

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +8,7 @@ from django.utils.safestring import mark_safe
 from programmazione.models import Azione, IndicatoreObiettivo, Obiettivo, Piano, StatoPiano
 from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from zona.lib import valori
+from zona.lib.cache import memorizza
 from zona.lib.forms import errori_in_breve
 from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.locking import MANCA_VERSIONE, ModificaConcorrente, mostra_conflitto
@@ -23,14 +26,21 @@ def _monitorabile(request, piano):
 @policy(read=PIANO_VISIBILE)
 def piano(request, pk):
     piano = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
-    obiettivi = list(piano.obiettivi.select_related("macroarea", "area_policy").order_by("ordine", "codice"))
+
+    def _calcola():
+        obiettivi = list(piano.obiettivi.select_related("macroarea", "area_policy").order_by("ordine", "codice"))
+        return selectors.attuazione(piano), selectors.scadenze(piano), obiettivi
+
+    # The same for every visitor who may see the plan: once per data version and day (the
+    # deadlines turn late at midnight).
+    attuazione, scadenze, obiettivi = memorizza(f"monitoraggio-piano:{piano.pk}:{datetime.date.today()}", _calcola)
     return render(
         request,
         "monitoraggio/piano.html",
         {
             "piano": piano,
-            "attuazione": selectors.attuazione(piano),
-            "scadenze": selectors.scadenze(piano),
+            "attuazione": attuazione,
+            "scadenze": scadenze,
             "obiettivi": obiettivi,
             "modificabile": _monitorabile(request, piano),
         },
