@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from accounts.selectors import relazioni_nome
@@ -30,36 +31,33 @@ def profilo_ambito(request, codice):
         confronti = selectors.confronti_ambito(ambito, giorno)
         dati = selectors.profilo(Livello.AMBITO, ambito.pk, confronti)
         return _tabella(ambito, dati, confronti, request.GET["formato"])
-    # Computing the indicators and drawing the charts takes most of a second: once per data version.
-    # (The key names the shape of the value: the read model and the SVG texts.)
-    profilo, grafici = memorizza(f"profilo-ambito:{ambito.pk}:{giorno}", lambda: _profilo(ambito, giorno))
-    return render(
-        request,
-        "conoscenza/profilo.html",
+    # Computing the indicators, drawing the charts and laying out the tables takes most of a
+    # second: the content is the same for every visitor, so it is rendered once per data version.
+    contenuto = memorizza(f"profilo-ambito-html:{ambito.pk}:{giorno}", lambda: _contenuto_profilo(ambito, giorno))
+    return render(request, "conoscenza/profilo.html", {"ambito": ambito, "contenuto": mark_safe(contenuto)})
+
+
+def _contenuto_profilo(ambito, giorno):
+    """The page's content as HTML, from the read model of the Ambito's quadro conoscitivo
+    (shared with the Piano di Zona document)."""
+    profilo = selectors.profilo_ambito(ambito, giorno)
+    nomi = {Livello.REGIONE: "Regione Lombardia", Livello.ITALIA: "Italia", Livello.AMBITO: f"Ambito {ambito.nome}"}
+    nomi.update({c.livello: c.nome for c in profilo.confronti})
+    for p in profilo.dati["pubblicati"]:
+        p["territorio"] = nomi.get(p["pubblicato"].livello, p["pubblicato"].codice_territorio)
+    return render_to_string(
+        "conoscenza/_profilo.html",
         {
             "ambito": ambito,
             "dati": profilo.dati,
             "confronti": profilo.confronti,
             # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
-            "grafici": [mark_safe(g) for g in grafici],
+            "grafici": [mark_safe(charts.svg(grafico)) for _, grafico in profilo.grafici],
             "fonti": profilo.caricamenti,
             "dati_di_base": profilo.dati_di_base,
             "discordanze": profilo.discordanze,
         },
     )
-
-
-def _profilo(ambito, giorno):
-    """The read model of the Ambito's quadro conoscitivo (shared with the Piano di Zona
-    document), with its charts as SVG text, for the cache: the Altair charts are not kept."""
-    profilo = selectors.profilo_ambito(ambito, giorno)
-    grafici = [charts.svg(grafico) for _, grafico in profilo.grafici]
-    profilo.grafici = []
-    nomi = {Livello.REGIONE: "Regione Lombardia", Livello.ITALIA: "Italia", Livello.AMBITO: f"Ambito {ambito.nome}"}
-    nomi.update({c.livello: c.nome for c in profilo.confronti})
-    for p in profilo.dati["pubblicati"]:
-        p["territorio"] = nomi.get(p["pubblicato"].livello, p["pubblicato"].codice_territorio)
-    return profilo, grafici
 
 
 def _tabella(ambito, dati, confronti, formato):
