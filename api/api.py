@@ -12,6 +12,7 @@ from conoscenza.models import Indicatore, Livello, Misura
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, nomi_territori
 from territorio import selectors
 from territorio.models import Ambito, Comune
+from zona.lib.cache import memorizza
 from zona.lib.ingressi import ERRORE, Anno, Codice, Giorno, Testo, intero_api, risposta_errore
 from zona.lib.policies import COORDINAMENTO, PUBBLICO, PolicyApi, ZonaAPI, policy, policy_api
 
@@ -331,24 +332,29 @@ def valori_indicatori(
     livello = Livello(livello)
     if indicatore and not Indicatore.objects.filter(pk=indicatore).exists():
         raise HttpError(404, f"Indicatore «{indicatore}» non nel catalogo.")
-    valori = calcola(
-        livello,
-        anni=[anno] if anno else None,
-        indicatori=[indicatore] if indicatore else None,
-        territori=[territorio] if territorio else None,
-    )
-    nomi = nomi_territori(livello)
-    return [
-        {
-            "livello": livello,
-            "codice_territorio": codice,
-            "territorio": nomi.get(codice, ""),
-            "anno": a,
-            "indicatore": ind,
-            "valore": None if v is None else float(v),
-        }
-        for (codice, a, ind), v in sorted(valori.items())
-    ]
+
+    def _calcola():
+        valori = calcola(
+            livello,
+            anni=[anno] if anno else None,
+            indicatori=[indicatore] if indicatore else None,
+            territori=[territorio] if territorio else None,
+        )
+        nomi = nomi_territori(livello)
+        return [
+            {
+                "livello": livello.value,
+                "codice_territorio": codice,
+                "territorio": nomi.get(codice, ""),
+                "anno": a,
+                "indicatore": ind,
+                "valore": None if v is None else float(v),
+            }
+            for (codice, a, ind), v in sorted(valori.items())
+        ]
+
+    # Computing the indicators of a territory is 0,1-0,2 s: once per data version and question.
+    return memorizza(f"api-valori:{livello.value}:{anno}:{indicatore}:{territorio}", _calcola)
 
 
 def _aggiungi_router():
