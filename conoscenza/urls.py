@@ -12,4 +12,5 @@ urlpatterns = [
     path("quadro-conoscitivo/", views_provincia.provincia, name="provincia"),
     path("quadro-conoscitivo/gruppi/", views_provincia.gruppi_ambiti, name="gruppi"),
     path("quadro-conoscitivo/fonti/", views.fonti, name="fonti"),
+    path("quadro-conoscitivo/comuni-contati/", views.comuni_contati, name="comuni_contati"),
 ]

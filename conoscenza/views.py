@@ -11,13 +11,15 @@ from django.utils.safestring import mark_safe
 from accounts.selectors import relazioni_nome
 from lavori.services import url_lavoro
 from territorio.models import Ambito
+from territorio.selectors import LIVELLI_TERRITORIO
+from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
-from zona.lib.ingressi import ParametroNonValido, scelta
+from zona.lib.ingressi import ParametroNonValido, parametro, scelta
 from zona.lib.policies import CON_RUOLO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
-from . import background, charts, selectors, services
+from . import background, charts, selectors, selectors_comuni, services
 from .forms import CaricaDatiForm
 from .models import Caricamento, Indicatore, Livello, Misura
 from .permessi import territori_caricabili
@@ -152,3 +154,25 @@ def fonti(request):
         elenco = [(d, len(discordanze.di_documento(d.codice))) for d in documenti.values()]
         return render(request, "conoscenza/fonti.html", {"elenco": elenco})
     return render(request, "conoscenza/fonti.html", {"dati": selectors.discordanze_documento(codice)})
+
+
+# The level's default territory when the link names none (the page opened from the menu).
+TERRITORIO_PREDEFINITO = {"provincia": "BG", "italia": "IT"}
+
+
+@policy(read=PUBBLICO)
+def comuni_contati(request):
+    """Which Comuni a figure counts: ?livello=ambito&codice=alto-sebino&anno=2023 (every level
+    of territorio.selectors.LIVELLI_TERRITORIO, the province by default)."""
+    try:
+        livello = scelta(request, "livello", LIVELLI_TERRITORIO, "provincia")
+        codice = parametro(request, "codice", valori.codice, TERRITORIO_PREDEFINITO.get(livello))
+        anno = parametro(request, "anno", valori.anno, datetime.date.today().year)
+    except ParametroNonValido as e:
+        return e.risposta()
+    if codice is None:
+        return ParametroNonValido("codice: manca il codice del territorio.").risposta()
+    figura = selectors_comuni.figura_contata(livello, codice, anno)
+    if figura is None:
+        raise Http404("Territorio sconosciuto.")
+    return render(request, "conoscenza/comuni_contati.html", {"figura": figura, "contati": figura.contati})

@@ -70,7 +70,7 @@ def _formato(request):
 
 @policy(read=PUBBLICO)
 def provincia(request):
-    disponibili = sp.disponibili()
+    disponibili = sp.disponibili_con_pubblicati()
     contesto = {"disponibili": disponibili, "anni": sorted({a for _, anni in disponibili for a in anni})}
     if not disponibili:
         return render(request, "conoscenza/provincia.html", contesto)
@@ -90,7 +90,8 @@ def provincia(request):
         return render(request, "conoscenza/provincia.html", contesto, status=400)
 
     righe = memorizza(
-        f"confronto:{indicatore.codice}:{anno}:{ordina}", lambda: sp.confronto_ambiti(indicatore, anno, ordina)
+        f"confronto-con-origine:{indicatore.codice}:{anno}:{ordina}",
+        lambda: sp.confronto_ambiti(indicatore, anno, ordina),
     )
     nome_file = f"ambiti-{indicatore.codice}-{anno}"
     if formato in ("csv", "xlsx"):
@@ -98,7 +99,8 @@ def provincia(request):
         return scarica_tabella(nome_file, formato, sp.COLONNE_EXPORT, tabella, foglio="Ambiti")
 
     ats, grafico, mappa = memorizza(
-        f"provincia:{indicatore.codice}:{anno}:{ordina}", lambda: _grafici_provincia(indicatore, anno, righe)
+        f"provincia-con-origine:{indicatore.codice}:{anno}:{ordina}",
+        lambda: _grafici_provincia(indicatore, anno, righe),
     )
     base = {"indicatore": indicatore.codice, "anno": anno}
     contesto.update(
@@ -114,21 +116,35 @@ def provincia(request):
             "url_csv": "?" + urlencode({**base, "ordina": ordina, "formato": "csv"}),
             "url_xlsx": "?" + urlencode({**base, "ordina": ordina, "formato": "xlsx"}),
             "url_gruppi": "?" + urlencode({"primo": indicatore.codice, "anno": anno}),
+            "contati": _link_contati(righe, ats, anno),
+            "con_pubblicati": any(r["origine"] == sp.PUBBLICATO for r in righe + ats),
         }
     )
     return render(request, "conoscenza/provincia.html", contesto)
+
+
+def _link_contati(righe, ats, anno):
+    """[(territory name, query of the page of the Comuni its figure counts)] for each figure of
+    the page: every Ambito's, and the ATS's."""
+    link = [(r["ambito"].nome, {"livello": "ambito", "codice": r["ambito"].pk}) for r in righe]
+    link += [(a["nome"], {"livello": a["livello"], "codice": a["codice"]}) for a in ats]
+    return [(nome, "?" + urlencode({**q, "anno": anno})) for nome, q in link]
 
 
 def _grafici_provincia(indicatore, anno, righe):
     """The ATS value, the bar chart and the map (SVG text): building the map carries every
     Comune's boundary through Altair, about a second, so the three are cached together."""
     ats = sp.valore_ats(indicatore, anno)
+    riferimento = next(((a["nome"], a["valore"]) for a in ats if a["livello"] == "ats"), None)
     barre = charts_provincia.barre_ambiti(
         f"{indicatore.nome}, {anno}: gli Ambiti",
-        [{"nome": r["ambito"].nome, "valore": r["valore"]} for r in righe],
+        [
+            {"nome": r["ambito"].nome + (" (pubbl.)" if r["origine"] == sp.PUBBLICATO else ""), "valore": r["valore"]}
+            for r in righe
+        ],
         indicatore.unita,
         indicatore.decimali,
-        riferimento=ats[0] if ats else None,
+        riferimento=riferimento,
     )
     mappa = mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno))
     return ats, charts.svg(barre), charts.svg(mappa)

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from zona.lib.text import normalizza
 
 from .models import (
+    ASST,
     ATS,
     AliasComune,
     Ambito,
@@ -316,3 +317,92 @@ def riconcilia(righe_fonte, codici_ambito, giorno, sigla=PROVINCIA):
         codice = codici_ambito.get(nome_fonte)
         report.conteggi.append((nomi.get(codice, nome_fonte), n, in_anagrafe.get(codice, 0)))
     return report
+
+
+def nome_territorio(livello, codice):
+    """The name of a territory of LIVELLI_TERRITORIO, or None if Zona does not know it."""
+    if livello == "italia":
+        return "Italia" if codice == "IT" else None
+    if livello == "provincia":
+        comune = Comune.objects.filter(sigla_provincia=codice).order_by("-istituito_il").first()
+        if comune is None:
+            return None
+        return comune.provincia if comune.provincia.startswith("Provincia") else f"Provincia di {comune.provincia}"
+    modello = {"comune": Comune, "ambito": Ambito, "distretto": Distretto, "asst": ASST, "ats": ATS}.get(livello)
+    if modello is None:
+        return None
+    oggetto = modello.objects.filter(pk=codice).first()
+    return str(oggetto) if oggetto else None
+
+
+@dataclass
+class ComuneContato:
+    comune: Comune
+    ambito: Ambito | None  # on the day
+    poi: list  # VariazioneComune after the day that ended it (merged later, moved to another province)
+
+
+@dataclass
+class ComuniContati:
+    """Which Comuni a figure of a territory counts on a day (comuni_del_territorio), and, for a
+    Comune that did not exist yet, the predecessors whose sum its figure is."""
+
+    livello: str
+    codice: str
+    nome: str
+    giorno: datetime.date
+    comuni: list  # ComuneContato
+    precedenti: list = field(default_factory=list)  # VariazioneComune whose `precedente` existed on the day
+
+
+def precedenti_al(codice_istat, day):
+    """The changes that made the Comune from Comuni that existed on `day` (through a chain of
+    changes, older first), name changes left out: a Comune born after `day` reads, for that day,
+    the sum of these predecessors (conoscenza.selectors._somma_predecessori)."""
+    risultato = []
+    da_visitare, visti = [codice_istat], set()
+    while da_visitare:
+        codice = da_visitare.pop()
+        if codice in visti:
+            continue
+        visti.add(codice)
+        for v in (
+            VariazioneComune.objects.filter(successivo_id=codice)
+            .exclude(tipo="denominazione")
+            .exclude(precedente_id=codice)
+            .select_related("precedente", "successivo")
+        ):
+            if Comune.objects.esistenti_il(day).filter(pk=v.precedente_id).exists():
+                risultato.append(v)
+            else:
+                da_visitare.append(v.precedente_id)
+    return sorted(risultato, key=lambda v: (v.data, v.precedente.nome))
+
+
+def comuni_contati(livello, codice, day):
+    """ComuniContati of a territory on `day`, None for an unknown territory. The list is
+    comuni_del_territorio's, with each Comune's Ambito on the day and what happened to it later."""
+    nome = nome_territorio(livello, codice)
+    if nome is None:
+        return None
+    codici = comuni_del_territorio(livello, codice, day)
+    ambiti = {}
+    for comune_id, ambito in (
+        AppartenenzaComune.objects.valid_on(day).filter(comune_id__in=codici).values_list("comune_id", "ambito")
+    ):
+        ambiti[comune_id] = ambito
+    per_ambito = {a.pk: a for a in Ambito.objects.filter(pk__in=set(ambiti.values()))}
+    dopo = defaultdict(list)
+    for v in (
+        VariazioneComune.objects.filter(precedente_id__in=codici, data__gt=day)
+        .exclude(tipo="denominazione")
+        .select_related("successivo")
+        .order_by("data")
+    ):
+        dopo[v.precedente_id].append(v)
+    comuni = [
+        ComuneContato(c, per_ambito.get(ambiti.get(c.pk)), dopo.get(c.pk, []))
+        for c in Comune.objects.filter(pk__in=codici).order_by("nome", "codice_istat")
+    ]
+    precedenti = precedenti_al(codice, day) if livello == "comune" and not codici else []
+    return ComuniContati(livello, codice, nome, day, comuni, precedenti)

@@ -14,6 +14,8 @@ from conoscenza.selectors import calcola, nomi_territori
 from zona.lib.formato import numero
 
 URL = "/quadro-conoscitivo/"
+# An indicator of the catalogue with neither base data nor a printed value in the demo.
+SENZA_DATI = "abitanti_per_assistente_sociale"
 
 
 def righe_tabella(html):
@@ -81,7 +83,7 @@ def test_csv(client, demo_db):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     righe = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(righe[0]) == ["ambito", "codice", "anno", "indicatore", "valore"]
+    assert list(righe[0]) == ["ambito", "codice", "anno", "indicatore", "valore", "origine"]
     assert len(righe) == 14
     valori = calcola(Livello.AMBITO, anni=[2023], indicatori=["indice_vecchiaia"])
     for r in righe:
@@ -95,6 +97,7 @@ def test_csv(client, demo_db):
         "anno": "2023",
         "indicatore": "indice_vecchiaia",
         "valore": "208.0",
+        "origine": "calcolato",
     }
     assert righe[0]["codice"] == "valle-brembana"  # sorted as asked
 
@@ -105,7 +108,7 @@ def test_xlsx(client, demo_db):
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     righe = list(ws.values)
-    assert righe[0] == ("ambito", "codice", "anno", "indicatore", "valore")
+    assert righe[0] == ("ambito", "codice", "anno", "indicatore", "valore", "origine")
     assert len(righe) == 15
     bergamo = next(r for r in righe if r[1] == "bergamo")
     atteso = calcola(Livello.AMBITO, anni=[2023], indicatori=["densita"])[("bergamo", 2023, "densita")]
@@ -117,7 +120,7 @@ def test_xlsx(client, demo_db):
     "parametri, messaggio",
     [
         ({"indicatore": "inesistente"}, "Indicatore sconosciuto"),
-        ({"indicatore": "tasso_natalita"}, "non ci sono dati degli Ambiti"),
+        ({"indicatore": SENZA_DATI}, "non ci sono dati degli Ambiti"),
         ({"anno": "abc"}, "Anno non valido"),
         ({"anno": "1999"}, "non ci sono dati del 1999"),
         ({"anno": "99999999999999999999"}, "numero troppo grande"),
@@ -143,5 +146,28 @@ def test_link_to_groups(client, demo_db):
 @pytest.mark.django_db
 def test_indicator_without_data_not_offered(client, demo_db):
     html = client.get(URL).content.decode()
-    assert Indicatore.objects.filter(pk="tasso_natalita").exists()
-    assert 'value="tasso_natalita"' not in html
+    assert Indicatore.objects.filter(pk=SENZA_DATI).exists()
+    assert f'value="{SENZA_DATI}"' not in html
+
+
+@pytest.mark.django_db
+def test_the_years_printed_by_the_seeds_are_offered_and_marked(client, demo_db):
+    """Like the Serie storica of an Ambito: the birth rate, which Zona does not compute for any
+    Ambito, has the years the Alto Sebino plan prints (2018-2020, tables 2.1 and 2.2), with the
+    ATS the plan prints beside it; the old-age index of 2010 has the province of the Prologo
+    2012-2014, and the map of that year draws the Comuni of 2010."""
+    html = client.get(URL, {"indicatore": "tasso_natalita", "anno": 2019}).content.decode()
+    assert 'value="tasso_natalita" selected' in html and 'value="2019" selected' in html
+    assert re.search(r"Alto Sebino</a></th>\s*<td[^>]*><em>6,7</em> <small>pubbl.</small>", html)
+    # Each figure links to the Comuni it counts.
+    assert "comuni-contati/?livello=ambito&amp;codice=alto-sebino&amp;anno=2019" in html
+    assert "comuni-contati/?livello=ats&amp;codice=ats-bergamo&amp;anno=2019" in html
+    assert re.search(r"ATS Bergamo \(tutta la provincia\)</th><td[^>]*><em>7,5</em> <small>pubbl.", html)
+    assert 'data-testid="nota-pubblicati"' in html
+    html = client.get(URL, {"indicatore": "indice_vecchiaia", "anno": 2010}).content.decode()
+    assert re.search(r"Provincia di Bergamo</th><td[^>]*><em>121,8</em> <small>pubbl.", html)
+    assert "Brembilla e Gerosa" in html  # the map of 1/1/2010
+    # The computed years are as before, and the CSV says where each figure comes from.
+    risposta = client.get(URL, {"indicatore": "tasso_natalita", "anno": 2019, "formato": "csv"})
+    righe = [r for r in csv.DictReader(io.StringIO(risposta.content.decode())) if r["valore"]]
+    assert [(r["codice"], r["valore"], r["origine"]) for r in righe] == [("alto-sebino", "6.7", "pubblicato")]
