@@ -13,6 +13,7 @@ The chart is plain Vega-Lite: `charts.svg()` for pages, `charts.png()` for docum
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -143,12 +144,62 @@ def _numero(valore):
     return float(valore) if isinstance(valore, Decimal) else valore
 
 
-def geojson_comuni(valori=None, nomi=None, codice_provincia=PROVINCIA_BERGAMO, anno=None, giorno=None):
+@dataclass
+class ConfiniAlGiorno:
+    """How the boundaries of today's Comuni draw the Comuni of a past day. The package has the
+    boundaries of recent years only: a Comune suppressed since (merged) has none, so its
+    successor's shape is drawn under the predecessors' names, never a made-up border."""
+
+    etichette: dict  # {code of today's boundary: the names of the Comuni it stood for that day}
+    omessi: set  # codes of boundaries of Comuni that were not Comuni of the province that day
+    note: list  # what the map's text says about it
+
+
+def confini_al_giorno(giorno, codici, codice_provincia=PROVINCIA_BERGAMO):
+    """ConfiniAlGiorno for the boundary codes `codici` on `giorno` (the ISTAT history of the
+    registry; a code the registry does not know is drawn as it is)."""
+    from territorio.models import Comune
+    from territorio.selectors import precedenti_al
+
+    prefisso = f"{codice_provincia:03d}"
+    noti = dict(Comune.objects.filter(pk__in=list(codici)).values_list("pk", "nome"))
+    esistenti = set(Comune.objects.esistenti_il(giorno).filter(pk__in=list(noti)).values_list("pk", flat=True))
+    risultato = ConfiniAlGiorno({}, set(), [])
+    for codice in sorted(set(noti) - esistenti):
+        precedenti = precedenti_al(codice, giorno)
+        nella_provincia = [v for v in precedenti if v.precedente_id.startswith(prefisso)]
+        if nella_provincia:
+            nomi = [v.precedente.nome for v in nella_provincia]
+            etichetta = nomi[0] if len(nomi) == 1 else ", ".join(nomi[:-1]) + " e " + nomi[-1]
+            # Each shape's text alternative says whose border it really is.
+            risultato.etichette[codice] = f"{etichetta} (nel confine di {noti[codice]})"
+            v = nella_provincia[0]
+            risultato.note.append(
+                f"{etichetta}: disegnati insieme nel confine di {noti[codice]}, nato dalla "
+                f"{v.get_tipo_display().split(' (')[0].lower()} del {v.data:%d/%m/%Y} "
+                "(Zona non ha i confini dei Comuni soppressi)."
+            )
+        else:
+            risultato.omessi.add(codice)
+            altrove = [v.precedente for v in precedenti]
+            dove = f"era in provincia di {altrove[0].provincia}" if altrove else "non esisteva"
+            risultato.note.append(f"{noti[codice]} non è disegnato: il {giorno:%d/%m/%Y} {dove}.")
+    return risultato
+
+
+def geojson_comuni(valori=None, nomi=None, codice_provincia=PROVINCIA_BERGAMO, anno=None, giorno=None, al=None):
     """FeatureCollection of the Comuni of the province: properties codice, nome, ambito (on
-    `giorno`, if given) and valore (None where `valori` has none)."""
+    `giorno`, if given) and valore (None where `valori` has none). With `al` (a day), the
+    Comuni that existed on that day (confini_al_giorno): the returned collection carries the
+    notes to print under "note"."""
     valori = valori or {}
     nomi = nomi or {}
     confini = confini_comuni(codice_provincia, anno)
+    storia = ConfiniAlGiorno({}, set(), [])
+    if al is not None:
+        storia = confini_al_giorno(al, confini.keys(), codice_provincia)
+        confini = {c: g for c, g in confini.items() if c not in storia.omessi}
+        nomi = {**nomi, **storia.etichette}
     ambito_di = {}
     if giorno is not None:
         ambito_di = {c: a for a, codici in appartenenze(giorno, confini.keys()).items() for c in codici}
@@ -164,6 +215,7 @@ def geojson_comuni(valori=None, nomi=None, codice_provincia=PROVINCIA_BERGAMO, a
             )
             for codice, g in sorted(confini.items())
         ],
+        "note": storia.note,
     }
 
 
@@ -290,10 +342,11 @@ def _colori(n):
 
 def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provincia=PROVINCIA_BERGAMO, titolo=None):
     """The map of an indicator (an `Indicatore` or its code) in `anno` over the Comuni of the
-    province, with the Ambiti of `giorno` (1 January of `anno` by default, the day the
-    population is counted; today if the registry has no memberships then).
+    province that existed on `giorno` (1 January of `anno` by default, the day the population
+    is counted), with the Ambiti of that day (today's if the registry has no memberships then).
 
-    `valori`: {codice ISTAT: value}; by default computed with `selectors.calcola`."""
+    `valori`: {codice ISTAT: value}; by default computed with `selectors.calcola` (a Comune
+    born by a merger reads, before it, the sum of its predecessors, whose names it carries)."""
     from territorio.models import AppartenenzaComune
 
     from .models import Indicatore, Livello
@@ -303,14 +356,18 @@ def mappa_indicatore(indicatore, anno, valori=None, giorno=None, codice_provinci
         indicatore = Indicatore.objects.get(pk=indicatore)
     if valori is None:
         valori = {c: v for (c, _, _), v in calcola(Livello.COMUNE, anni=[anno], indicatori=[indicatore.codice]).items()}
-    if giorno is None:
-        giorno = datetime.date(anno, 1, 1)
-        if not AppartenenzaComune.objects.valid_on(giorno).exists():
-            giorno = datetime.date.today()
-    comuni = geojson_comuni(valori, nomi_territori(Livello.COMUNE), codice_provincia, anno, giorno)
+    giorno_comuni = giorno or datetime.date(anno, 1, 1)
+    giorno = giorno_comuni
+    if not AppartenenzaComune.objects.valid_on(giorno).exists():
+        giorno = datetime.date.today()
+    comuni = geojson_comuni(valori, nomi_territori(Livello.COMUNE), codice_provincia, anno, giorno, al=giorno_comuni)
     ambiti = geojson_ambiti(giorno, nomi_territori(Livello.AMBITO), codice_provincia, anno)
     titolo = titolo or f"{indicatore.nome}, {anno}: Comuni e Ambiti"
-    sottotitolo = [f"Confini degli Ambiti al {giorno:%d/%m/%Y}. Confini ISTAT dei Comuni {anno_confini(anno)}."]
+    sottotitolo = [
+        f"I Comuni al {giorno_comuni:%d/%m/%Y}. Confini degli Ambiti al {giorno:%d/%m/%Y}. "
+        f"Confini ISTAT dei Comuni {anno_confini(anno)}."
+    ]
+    sottotitolo += comuni["note"]
     senza_ambito = sorted(f["properties"]["nome"] for f in comuni["features"] if f["properties"]["ambito"] is None)
     if senza_ambito:
         sottotitolo.append(f"Senza Ambito a quella data: {', '.join(senza_ambito)}.")

@@ -133,3 +133,61 @@ def test_classes_quantiles_and_labels():
     # All equal: one class, no empty ones.
     limiti, etichette = mappe.classi([5, 5, 5], decimali=1)
     assert len(etichette) == 1
+
+
+def _storia_2014_2018():
+    """The registry's history of the province, as territorio/data writes it: two mergers on
+    4/2/2014 and Torre de' Busi from Lecco on 27/1/2018 (codes of today's boundaries)."""
+    from territorio.models import VariazioneComune
+    from testsupport import fabbriche
+
+    fusione, lecco = datetime.date(2014, 2, 4), datetime.date(2018, 1, 27)
+    val = fabbriche.comune("016253", "Val Brembilla", istituito_il=fusione)
+    for codice, nome in (("016039", "Brembilla"), ("016112", "Gerosa")):
+        p = fabbriche.comune(codice, nome, soppresso_il=fusione)
+        VariazioneComune.objects.create(
+            data=fusione, tipo="fusione", precedente=p, successivo=val, nome_precedente=nome, atto="L.R. 3/2014"
+        )
+    torre = fabbriche.comune("016215", "Torre de' Busi", istituito_il=lecco)
+    prima = fabbriche.comune("097080", "Torre de' Busi", soppresso_il=lecco)
+    prima.sigla_provincia, prima.provincia = "LC", "Lecco"
+    prima.save()
+    VariazioneComune.objects.create(
+        data=lecco, tipo="provincia", precedente=prima, successivo=torre, nome_precedente=prima.nome, atto="L. 225/2017"
+    )
+
+
+def test_a_map_of_2013_draws_the_comuni_of_2013_without_inventing_borders(riferimenti):
+    _storia_2014_2018()
+    codici = mappe.confini_comuni().keys()
+    storia = mappe.confini_al_giorno(datetime.date(2013, 1, 1), codici)
+    assert storia.etichette == {"016253": "Brembilla e Gerosa (nel confine di Val Brembilla)"}
+    assert storia.omessi == {"016215"}
+    assert storia.note == [
+        "Torre de' Busi non è disegnato: il 01/01/2013 era in provincia di Lecco.",
+        "Brembilla e Gerosa: disegnati insieme nel confine di Val Brembilla, nato dalla fusione del 04/02/2014 "
+        "(Zona non ha i confini dei Comuni soppressi).",
+    ]
+    # At the boundaries: the day before Torre de' Busi came and the day it came; the day of the merger.
+    assert mappe.confini_al_giorno(datetime.date(2018, 1, 26), codici).omessi == {"016215"}
+    assert mappe.confini_al_giorno(datetime.date(2018, 1, 27), codici).omessi == set()
+    assert mappe.confini_al_giorno(datetime.date(2014, 2, 4), codici).etichette == {}
+    # The collection for 2013: one shape fewer than today's, the merged one under its predecessors' names.
+    oggi = mappe.geojson_comuni()
+    allora = mappe.geojson_comuni(nomi={"016253": "Val Brembilla"}, al=datetime.date(2013, 1, 1))
+    assert len(allora["features"]) == len(oggi["features"]) - 1
+    nomi = {f["properties"]["codice"]: f["properties"]["nome"] for f in allora["features"]}
+    assert nomi["016253"].startswith("Brembilla e Gerosa") and "016215" not in nomi
+
+
+@pytest.mark.django_db
+def test_the_map_of_2013_in_the_demo_counts_the_244_comuni_of_that_year(demo_db):
+    spec = mappe.mappa_indicatore("indice_vecchiaia", 2013).to_dict(validate=False)
+    features = spec["layer"][0]["data"]["values"]
+    nomi = [f["properties"]["nome"] for f in features]
+    # 243 boundaries of today, less Torre de' Busi (in the province of Lecco until 2018): 242
+    # shapes, two of which stand for two Comuni each, as the Prologo 2012-2014 counts 244.
+    assert len(features) == 242
+    assert "Brembilla e Gerosa (nel confine di Val Brembilla)" in nomi
+    assert "Sant'Omobono Terme e Valsecca (nel confine di Sant'Omobono Terme)" in nomi
+    assert any("Torre de' Busi non è disegnato" in riga for riga in spec["title"]["subtitle"])
