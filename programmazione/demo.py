@@ -135,10 +135,17 @@ def _alto_sebino_2021(ambito):
         macro.aree_policy.set(r["aree_policy"].split("|"))
     righe_fonte = {}
     righe = _righe(cartella / "obiettivi.csv", righe_fonte)
+    # The 2018-2020 objective each one continues, where the two sheets name the same work
+    # (continuita.csv): the 2021-2023 sheets only answer «Sì» to «in continuità?».
+    continua = {r["obiettivo"]: r["continua"] for r in leggi_csv(cartella / "continuita.csv")}
     for riga in righe:
         riga.valori["macroarea"] = riga.valori["macroarea"].replace("_", "-")
+        riga.valori["continua"] = continua.get(riga.valori["codice"], "")
     tabella3.importa_obiettivi(None, piano, importazione.da_dizionari(righe))
     _fonte_obiettivi(piano, righe_fonte, SEED_001)
+    for ob in piano.obiettivi.filter(codice__in=continua):
+        ob.fonte += f"; collegato a {continua[ob.codice]} da Zona: le due schede descrivono lo stesso intervento"
+        ob.save(update_fields=["fonte"])
     obiettivi = {o.codice: o for o in piano.obiettivi.all()}
     contatori = {}
     for r in leggi_csv(cartella / "indicatori.csv"):
@@ -166,8 +173,6 @@ def _alto_sebino_2021(ambito):
         )
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ATS, nome="ATS di Bergamo")
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ASST, nome="ASST Bergamo Est")
-    # 2021-2023 objectives that the plan says continue 2018-2020 work: the sheets do not say
-    # which one, so no link is made (the page shows "in continuità" without a predecessor).
     return piano
 
 

@@ -14,26 +14,36 @@ pytestmark = pytest.mark.django_db
 def alto_sebino(demo_db):
     prima = Piano.objects.get(ambito="alto-sebino", anno_inizio=2018)
     dopo = Piano.objects.get(ambito="alto-sebino", anno_inizio=2021)
-    # The sheets do not link objectives: link three as a user would, one earlier objective
-    # continued by two new ones.
-    vecchi = {o.codice: o for o in prima.obiettivi.all()}
-    for nuovo, vecchio in (("AS21-01", "AS18-01"), ("AS21-02", "AS18-01"), ("AS21-04", "AS18-04")):
-        dopo.obiettivi.filter(codice=nuovo).update(continua=vecchi[vecchio])
     return prima, dopo
 
 
+def _continuita_dai_semi():
+    """programmazione/data/alto-sebino-2021-2023/continuita.csv: the links the demo makes."""
+    import csv
+    from pathlib import Path
+
+    import programmazione
+
+    percorso = Path(programmazione.__file__).parent / "data" / "alto-sebino-2021-2023" / "continuita.csv"
+    with open(percorso, encoding="utf-8", newline="") as f:
+        return {r["obiettivo"]: r["continua"] for r in csv.DictReader(f)}
+
+
 def test_continued_dropped_and_new_objectives(alto_sebino):
+    """The demo links the 2021-2023 objectives whose sheet describes the same work as a
+    2018-2020 one (16 of the 20 that say «in continuità»)."""
     prima, dopo = alto_sebino
+    collegamenti = _continuita_dai_semi()
+    assert len(collegamenti) == 16
     c = confronto_trienni(dopo, prima)
-    assert [(o.codice, [n.codice for n in nuovi]) for o, nuovi in c.continuati] == [
-        ("AS18-01", ["AS21-01", "AS21-02"]),
-        ("AS18-04", ["AS21-04"]),
-    ]
+    assert len(c.continuati) == 16
+    assert sorted((n.codice, o.codice) for o, nuovi in c.continuati for n in nuovi) == sorted(collegamenti.items())
+    assert ("AS18-12", ["AS21-15"]) in [(o.codice, [n.codice for n in nuovi]) for o, nuovi in c.continuati]
     # The evaluation sheets say AS18-20, -22 and -36 are not re-proposed: dropped.
     assert [o.codice for o in c.abbandonati] == ["AS18-20", "AS18-22", "AS18-36"]
-    assert len(c.riproposti_senza_collegamento) == 37 - 2 - 3
-    # 20 of the 23 new objectives say «in continuità», 3 of them are now linked; 3 are new.
-    assert len(c.in_continuita_senza_precedente) == 17
+    assert len(c.riproposti_senza_collegamento) == 37 - 16 - 3
+    # 20 of the 23 new objectives say «in continuità», 16 of them linked; 3 are new.
+    assert [o.codice for o in c.in_continuita_senza_precedente] == ["AS21-08", "AS21-12", "AS21-16", "AS21-17"]
     assert [o.codice for o in c.nuovi] == ["AS21-10", "AS21-11", "AS21-13"]
     assert (c.obiettivi_prima, c.obiettivi_dopo) == (37, 23)
 
@@ -67,7 +77,7 @@ def test_the_plan_document_has_the_comparison_as_its_last_chapter(alto_sebino):
     cap = documento_piano(dopo, datetime.date(2025, 1, 15)).capitoli[-1]
     assert cap.etichetta == "9 Il 2018-2020 e il 2021-2023 a confronto"
     testo = " ".join(getattr(b, "testo", "") for b in cap.blocchi)
-    assert "Dei 37 obiettivi del 2018-2020, 2 continuano in obiettivi del 2021-2023 collegati, 32 sono" in testo
-    assert "3 sono abbandonati. Dei 23 obiettivi del 2021-2023, 17 si dichiarano in continuità" in testo
+    assert "Dei 37 obiettivi del 2018-2020, 16 continuano in obiettivi del 2021-2023 collegati, 18 sono" in testo
+    assert "3 sono abbandonati. Dei 23 obiettivi del 2021-2023, 4 si dichiarano in continuità" in testo
     aree = [b for b in cap.blocchi if isinstance(b, Tabella)][1]
     assert aree.totale == ["Totale", "37", "0,00", "23", "1.107.000,00", "0,00"]
