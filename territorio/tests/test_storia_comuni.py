@@ -14,7 +14,7 @@ from territorio import selectors, services
 from territorio.models import Comune, VariazioneComune
 
 FUSIONI_2014 = datetime.date(2014, 2, 4)
-TORRE_DE_BUSI = datetime.date(2018, 2, 10)
+TORRE_DE_BUSI = datetime.date(2018, 1, 27)
 UN_GIORNO = datetime.timedelta(days=1)
 
 
