@@ -84,3 +84,10 @@ def test_a_merged_comune_before_its_birth_is_the_sum_of_its_predecessors_named(r
 )
 def test_bad_parameters_get_a_clear_answer(registro_minimo, client, query, stato):
     assert client.get(URL, query).status_code == stato
+
+
+def test_the_ambito_page_links_each_figure_to_its_comuni(registro_minimo, client):
+    html = client.get(reverse("conoscenza:profilo_ambito", args=["lago"])).content.decode()
+    for anno in (2022, 2023):
+        assert f"{URL}?livello=ambito&amp;codice=lago&amp;anno={anno}" in html
+    assert f"{URL}?livello=distretto&amp;codice={registro_minimo.distretto.pk}&amp;anno=2023" in html
