@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from territorio.models import Ambito, Comune
 from zona.lib.ingressi import Limitato
 
-from .models import TipoRuolo
+from .models import RUOLI_DEGLI_AMBITI, TipoRuolo
 
 # Longest validity of a machine client's token: a forgotten one stops working within two years.
 GIORNI_MASSIMI = 730
@@ -39,7 +39,7 @@ class ClientForm(Limitato, forms.Form):
     """A new machine client: its name, its scope (like a user's profile) and how long it lasts."""
 
     nome = forms.CharField(label="Nome del client (sistema e ente)", max_length=100)
-    ruolo = forms.ChoiceField(label="Ambito di azione", choices=TipoRuolo.choices)
+    ruolo = forms.ChoiceField(label="Ambito di azione", choices=[(r.value, r.label) for r in RUOLI_DEGLI_AMBITI])
     ambito = forms.ModelChoiceField(
         label="Ambito (per un Ufficio di Piano)", queryset=Ambito.objects.order_by("nome"), required=False
     )

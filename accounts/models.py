@@ -28,6 +28,17 @@ class TipoRuolo(models.TextChoices):
     COORDINAMENTO = "coordinamento", "Coordinamento provinciale"
     UFFICIO_DI_PIANO = "ufficio_di_piano", "Ufficio di Piano"
     COMUNE = "comune", "Comune"
+    # Health agencies: they read the plans of their territory and write the socio-health
+    # objectives they share (programmazione.permessi, monitoraggio.permessi).
+    ATS = "ats", "ATS"
+    ASST = "asst", "ASST"
+    # A member of a co-programming table: its tables are the Componente rows that name the user
+    # (coprogrammazione.permessi); no territory.
+    TAVOLO = "tavolo", "Componente di un tavolo di co-programmazione"
+
+
+# The roles of people who work for the Ambiti (machine clients, data loads take only these).
+RUOLI_DEGLI_AMBITI = (TipoRuolo.COORDINAMENTO, TipoRuolo.UFFICIO_DI_PIANO, TipoRuolo.COMUNE)
 
 
 class Profilo(models.Model):
@@ -39,6 +50,8 @@ class Profilo(models.Model):
     comune = models.ForeignKey(
         "territorio.Comune", null=True, blank=True, on_delete=models.PROTECT, related_name="profili"
     )
+    ats = models.ForeignKey("territorio.ATS", null=True, blank=True, on_delete=models.PROTECT, related_name="profili")
+    asst = models.ForeignKey("territorio.ASST", null=True, blank=True, on_delete=models.PROTECT, related_name="profili")
     # The SPID/CIE login finds the user by it (accounts/spid.py); empty for password-only users.
     codice_fiscale = models.CharField(
         "codice fiscale",
@@ -55,12 +68,28 @@ class Profilo(models.Model):
         verbose_name_plural = "profili"
         constraints = [
             # The scope must match the role: an Ufficio di Piano works for one Ambito, a Comune
-            # user for one Comune, the provincial coordination for all.
+            # user for one Comune, an ATS or ASST user for that agency, the provincial
+            # coordination for all, a member of a table for the tables that name them.
             models.CheckConstraint(
                 condition=(
-                    Q(ruolo="coordinamento", ambito__isnull=True, comune__isnull=True)
-                    | Q(ruolo="ufficio_di_piano", ambito__isnull=False, comune__isnull=True)
-                    | Q(ruolo="comune", ambito__isnull=True, comune__isnull=False)
+                    Q(
+                        ruolo="coordinamento",
+                        ambito__isnull=True,
+                        comune__isnull=True,
+                        ats__isnull=True,
+                        asst__isnull=True,
+                    )
+                    | Q(
+                        ruolo="ufficio_di_piano",
+                        ambito__isnull=False,
+                        comune__isnull=True,
+                        ats__isnull=True,
+                        asst__isnull=True,
+                    )
+                    | Q(ruolo="comune", ambito__isnull=True, comune__isnull=False, ats__isnull=True, asst__isnull=True)
+                    | Q(ruolo="ats", ambito__isnull=True, comune__isnull=True, ats__isnull=False, asst__isnull=True)
+                    | Q(ruolo="asst", ambito__isnull=True, comune__isnull=True, ats__isnull=True, asst__isnull=False)
+                    | Q(ruolo="tavolo", ambito__isnull=True, comune__isnull=True, ats__isnull=True, asst__isnull=True)
                 ),
                 name="profilo_ambito_coerente_con_ruolo",
                 violation_error_message="L'ambito territoriale non corrisponde al ruolo.",
@@ -77,7 +106,7 @@ class Profilo(models.Model):
         super().save(*args, **kwargs)
 
     def __str__(self):
-        scope = self.ambito or self.comune or "provincia"
+        scope = self.ambito or self.comune or self.ats or self.asst or "provincia"
         return f"{self.user} – {self.get_ruolo_display()} ({scope})"
 
 

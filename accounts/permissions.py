@@ -32,6 +32,8 @@ def fatti_di(user):
         ambiti = frozenset(AppartenenzaComune.objects.filter(comune=comune).values_list("ambito_id", flat=True))
     else:
         ambiti = frozenset()
+    ats = profilo.ats_id if ruolo == TipoRuolo.ATS else None
+    asst = profilo.asst_id if ruolo == TipoRuolo.ASST else None
     return Fatti(
         autenticato=True,
         superutente=user.is_superuser,
@@ -39,7 +41,28 @@ def fatti_di(user):
         ufficio_di_piano=ufficio,
         comune=comune,
         ambiti=ambiti,
+        ats=ats,
+        asst=asst,
+        territorio_sanitario=territorio_sanitario(ats, asst),
+        componente_tavolo=ruolo == TipoRuolo.TAVOLO,
     )
+
+
+FINE_APERTA = 9999
+
+
+def territorio_sanitario(ats, asst):
+    """(Ambito, first year, last year) of each membership of an Ambito in a Distretto of the ATS
+    or ASST: a plan is in the agency's territory when its years overlap one of them (the
+    Distretti of the province were redrawn: the plan's own dates decide, not today's map)."""
+    if ats is None and asst is None:
+        return frozenset()
+    from territorio.models import AmbitoDistretto
+
+    righe = AmbitoDistretto.objects.filter(
+        **({"distretto__asst_id": asst} if asst is not None else {"distretto__asst__ats_id": ats})
+    ).values_list("ambito_id", "dal", "al")
+    return frozenset((ambito, dal.year, al.year if al else FINE_APERTA) for ambito, dal, al in righe)
 
 
 def is_coordinamento(user):

@@ -30,4 +30,6 @@ def nome_pubblico(user, altrimenti=""):
         return f"Ufficio di Piano {profilo.ambito.nome}"
     if profilo.ruolo == TipoRuolo.COMUNE and profilo.comune_id:
         return f"Comune di {profilo.comune.nome}"
+    if profilo.ruolo in (TipoRuolo.ATS, TipoRuolo.ASST) and (profilo.ats_id or profilo.asst_id):
+        return (profilo.ats or profilo.asst).nome
     return profilo.get_ruolo_display()

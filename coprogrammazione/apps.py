@@ -25,5 +25,7 @@ class CoprogrammazioneConfig(AppConfig):
             models.Seduta,
             models.PresenzaComune,
             models.Delibera,
+            models.Consultazione,
+            models.Commento,
         ):
             auditlog.register(model)

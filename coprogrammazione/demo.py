@@ -369,3 +369,24 @@ def carica_alto_sebino():
 
 def carica_demo():
     return carica_alto_sebino()
+
+
+def collega_componente_demo(username="tavolo.altosebino"):
+    """The demo member of a table (role «tavolo», made by accounts after this demo): the
+    representative of the Comune di Lovere at the first table of Alto Sebino's areas. Returns
+    the table, or None when the user or the table is missing."""
+    from django.contrib.auth import get_user_model
+
+    utente = get_user_model().objects.filter(username=username, profilo__ruolo="tavolo").first()
+    componente = (
+        Componente.objects.filter(
+            tavolo__piano__ambito_id="alto-sebino", organizzazione__nome="Comune di Lovere", utente__isnull=True
+        )
+        .order_by("tavolo__ordine")
+        .first()
+    )
+    if utente is None or componente is None or Componente.objects.filter(utente=utente).exists():
+        return None
+    componente.utente = utente
+    componente.save(update_fields=["utente"])
+    return componente.tavolo

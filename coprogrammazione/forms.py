@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from zona.lib.forms import Bootstrap, FileTabellaField
 from zona.lib.ingressi import CampoData, CampoTesto
@@ -54,10 +55,17 @@ class ComponenteForm(Bootstrap, forms.Form):
     nome = CampoTesto(label="Nome e cognome (dato personale)", max_lunghezza=200, required=False)
     email = forms.EmailField(label="Email (dato personale)", max_length=254, required=False)
     coordinatore = forms.BooleanField(label="Coordina il tavolo", required=False)
+    utente = forms.ModelChoiceField(
+        label="Utente di Zona del componente (ruolo «componente di un tavolo»)",
+        queryset=None,
+        required=False,
+        help_text="Legge i documenti di questo tavolo e commenta gli obiettivi sottoposti al tavolo.",
+    )
 
     def __init__(self, *args, organizzazioni, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizzazione"].queryset = organizzazioni
+        self.fields["utente"].queryset = get_user_model().objects.filter(profilo__ruolo="tavolo").order_by("username")
 
     def clean(self):
         dati = super().clean()
@@ -129,3 +137,22 @@ class SedutaForm(Bootstrap, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["presenti"].queryset = comuni
         self.fields["piano"].queryset = piani
+
+
+class ConsultazioneForm(Bootstrap, forms.Form):
+    obiettivo = forms.ModelChoiceField(label="Obiettivo da sottoporre al tavolo", queryset=None)
+    aperta_il = CampoData(label="Aperta il")
+    domanda = CampoTesto(label="Che cosa si chiede al tavolo", max_lunghezza=2000, multilinea=True, required=False)
+
+    def __init__(self, *args, obiettivi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obiettivo"].queryset = obiettivi
+
+
+class CommentoForm(Bootstrap, forms.Form):
+    consultazione = forms.ModelChoiceField(label="Obiettivo", queryset=None)
+    testo = CampoTesto(label="Commento", max_lunghezza=5000, multilinea=True)
+
+    def __init__(self, *args, consultazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultazione"].queryset = consultazioni

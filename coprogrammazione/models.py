@@ -9,6 +9,10 @@ the Assemblea dei Sindaci.
   (topic, area, coordinator, `Componente` members), `Incontro` (date, place, agenda, minutes,
   `Presenza`), `Esito` (a need or proposal recorded at a table, linked to the objectives of
   the plan that answer it).
+- `Consultazione`: an objective submitted to a table for comment, and the members' `Commento`
+  (attributed to the user and the organisation; audited). A member of a table (role «tavolo»,
+  `Componente.utente`) reads that table and its consultations, even of a draft plan, and nothing
+  else of the plan.
 - `Seduta` of the Assemblea dei Sindaci of an Ambito, `PresenzaComune`, `Delibera`.
 
 Personal data: the names and emails of members (`Componente`) and of people present
@@ -107,6 +111,10 @@ class DiTavoloQuerySet(VisibiliQuerySet):
 
 class DiIncontroQuerySet(VisibiliQuerySet):
     CAMPO_PIANO = "incontro__tavolo__piano__"
+
+
+class DiConsultazioneQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "consultazione__tavolo__piano__"
 
 
 class Avviso(ConVersione):
@@ -234,6 +242,11 @@ class Componente(models.Model):
     nome = models.CharField("nome e cognome", max_length=200, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     coordinatore = models.BooleanField("coordina il tavolo", default=False)
+    # The member's login (role «tavolo»): it reads this table's documents and comments on the
+    # objectives submitted to it (coprogrammazione.permessi), nothing else.
+    utente = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="componenze", verbose_name="utente"
+    )
 
     objects = DiTavoloQuerySet.as_manager()
 
@@ -242,6 +255,9 @@ class Componente(models.Model):
         verbose_name_plural = "componenti"
         ordering = ["tavolo", "organizzazione__nome", "nome"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["tavolo", "utente"], condition=Q(utente__isnull=False), name="componente_utente_unico"
+            ),
             models.CheckConstraint(
                 condition=Q(organizzazione__isnull=False) | ~Q(nome=""),
                 name="componente_qualcuno",
@@ -325,6 +341,60 @@ class Esito(models.Model):
 
     def __str__(self):
         return self.testo[:80]
+
+
+class Consultazione(models.Model):
+    """An objective of the plan (often still a draft) submitted to a table for comment: the
+    members of that table read it and comment on it while it is open."""
+
+    tavolo = models.ForeignKey(Tavolo, on_delete=models.CASCADE, related_name="consultazioni")
+    obiettivo = models.ForeignKey("programmazione.Obiettivo", on_delete=models.CASCADE, related_name="consultazioni")
+    aperta_il = models.DateField("aperta il")
+    chiusa_il = models.DateField("chiusa il", null=True, blank=True)
+    domanda = models.TextField("che cosa si chiede al tavolo", blank=True)
+    aperta_da = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = DiTavoloQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consultazione"
+        verbose_name_plural = "consultazioni"
+        ordering = ["tavolo", "-aperta_il", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tavolo", "obiettivo"], name="consultazione_unica"),
+            models.CheckConstraint(
+                condition=Q(chiusa_il__isnull=True) | Q(chiusa_il__gte=F("aperta_il")),
+                name="consultazione_chiusa_dopo_apertura",
+                violation_error_message="La chiusura non può precedere l'apertura.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.obiettivo} – {self.tavolo}"
+
+    @property
+    def aperta(self):
+        return self.chiusa_il is None
+
+
+class Commento(models.Model):
+    """A member's comment on an objective under consultation, attributed to the user and to the
+    organisation the member represents at that table."""
+
+    consultazione = models.ForeignKey(Consultazione, on_delete=models.CASCADE, related_name="commenti")
+    autore = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    organizzazione = models.ForeignKey(
+        Organizzazione, on_delete=models.PROTECT, null=True, blank=True, related_name="commenti"
+    )
+    testo = models.TextField()
+    creato_il = models.DateTimeField("scritto il", auto_now_add=True)
+
+    objects = DiConsultazioneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commento"
+        verbose_name_plural = "commenti"
+        ordering = ["consultazione", "creato_il", "pk"]
 
 
 class InvioEmail(models.Model):

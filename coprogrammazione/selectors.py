@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
+from accounts.selectors import nome_pubblico
 from programmazione.models import Obiettivo, Piano, Sottoscrittore
 
 from . import permessi
 from .models import (
     Avviso,
+    Commento,
     Componente,
+    Consultazione,
     Esito,
     Incontro,
     Manifestazione,
@@ -84,12 +87,57 @@ def coprogrammazione_del_piano(piano):
 
 
 @dataclass
+class RigaCommento:
+    testo: str
+    organizzazione: str
+    autore: str  # empty unless the reader may see who wrote it
+    scritto_il: datetime.datetime
+
+
+@dataclass
+class RigaConsultazione:
+    consultazione: Consultazione
+    obiettivo: Obiettivo  # shown to the members even when the plan is a draft
+    commenti: list  # RigaCommento
+    commentabile: bool
+
+
+@dataclass
 class DettaglioTavolo:
     tavolo: Tavolo
     componenti: list  # Componente; names and emails blanked without the right
     incontri: list  # (Incontro, [Presenza])
     esiti: list
     dati_personali: bool
+    consultazioni: list = field(default_factory=list)  # RigaConsultazione; empty without the right
+    piano_visibile: bool = True
+
+
+def consultazioni_del_tavolo(tavolo, user):
+    """The objectives submitted to `tavolo` with their comments, for a member of the table or a
+    reader of its plan; the author's name for the members and the Ufficio di Piano."""
+    if not permessi.vede_consultazioni(user, tavolo):
+        return []
+    componente = permessi.e_componente(user, tavolo)
+    nomi = componente or permessi.vede_dati_personali(user, tavolo.piano)
+    righe = []
+    for c in (
+        Consultazione.objects.filter(tavolo=tavolo)
+        .select_related("obiettivo__area_policy")
+        .prefetch_related(Prefetch("commenti", Commento.objects.select_related("autore", "organizzazione")))
+        .order_by("obiettivo__ordine", "obiettivo__codice")
+    ):
+        commenti = [
+            RigaCommento(
+                k.testo,
+                k.organizzazione.nome if k.organizzazione else "",
+                nome_pubblico(k.autore) if nomi else "",
+                k.creato_il,
+            )
+            for k in c.commenti.all()
+        ]
+        righe.append(RigaConsultazione(c, c.obiettivo, commenti, componente and c.aperta))
+    return righe
 
 
 def dettaglio_tavolo(tavolo, user):
@@ -108,12 +156,23 @@ def dettaglio_tavolo(tavolo, user):
     for i in incontri:
         presenze = [p for p in i.presenze.all() if personali or p.organizzazione_id]
         righe.append((i, presenze))
+    # A member of a draft plan's table sees the outcomes, not the objectives they fed.
     esiti = list(
         Esito.objects.filter(tavolo=tavolo)
         .select_related("incontro")
-        .prefetch_related(Prefetch("obiettivi", queryset=Obiettivo.objects.order_by("ordine", "codice")))
+        .prefetch_related(
+            Prefetch("obiettivi", queryset=Obiettivo.objects.visibili_a(user).order_by("ordine", "codice"))
+        )
     )
-    return DettaglioTavolo(tavolo, componenti, righe, esiti, personali)
+    return DettaglioTavolo(
+        tavolo,
+        componenti,
+        righe,
+        esiti,
+        personali,
+        consultazioni_del_tavolo(tavolo, user),
+        permessi.piani.puo_vedere(user, tavolo.piano),
+    )
 
 
 @dataclass

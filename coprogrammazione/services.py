@@ -9,11 +9,15 @@ with an Italian message when a rule is broken; nothing is saved then. The audit 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zona.lib.policies import fatti
+
 from . import permessi
 from .models import (
     AreaAvviso,
     Avviso,
+    Commento,
     Componente,
+    Consultazione,
     Delibera,
     Esito,
     Incontro,
@@ -73,10 +77,20 @@ def crea_tavolo(user, piano, titolo, area=None, coordinatore=None, **campi):
 
 
 @transaction.atomic
-def aggiungi_componente(user, tavolo, organizzazione=None, nome="", email="", coordinatore=False):
+def aggiungi_componente(user, tavolo, organizzazione=None, nome="", email="", coordinatore=False, utente=None):
+    """A member; `utente`, when given, is the member's login (role «tavolo»)."""
     _controlla(user, tavolo.piano)
+    if utente is not None and not fatti(utente).componente_tavolo:
+        raise ValidationError("Solo un utente con il ruolo di componente di un tavolo si collega a un componente.")
     return _salva(
-        Componente(tavolo=tavolo, organizzazione=organizzazione, nome=nome, email=email, coordinatore=coordinatore)
+        Componente(
+            tavolo=tavolo,
+            organizzazione=organizzazione,
+            nome=nome,
+            email=email,
+            coordinatore=coordinatore,
+            utente=utente,
+        )
     )
 
 
@@ -116,6 +130,49 @@ def collega_obiettivi(user, esito, obiettivi):
     if any(o.piano_id != esito.tavolo.piano_id for o in obiettivi):
         raise ValidationError("Si collegano solo obiettivi del piano del tavolo.")
     esito.obiettivi.set(obiettivi)
+
+
+@transaction.atomic
+def apri_consultazione(user, tavolo, obiettivo, aperta_il, domanda=""):
+    """Submit an objective of the table's plan (a draft's too) to the table for comment."""
+    _controlla(user, tavolo.piano)
+    if obiettivo.piano_id != tavolo.piano_id:
+        raise ValidationError("Si sottopone al tavolo solo un obiettivo del suo piano.")
+    if Consultazione.objects.filter(tavolo=tavolo, obiettivo=obiettivo).exists():
+        raise ValidationError(f"L'obiettivo {obiettivo.codice} è già stato sottoposto a questo tavolo.")
+    return _salva(
+        Consultazione(
+            tavolo=tavolo,
+            obiettivo=obiettivo,
+            aperta_il=aperta_il,
+            domanda=domanda,
+            aperta_da=user if user is not None and user.pk else None,
+        )
+    )
+
+
+@transaction.atomic
+def chiudi_consultazione(user, consultazione, chiusa_il):
+    _controlla(user, consultazione.tavolo.piano)
+    consultazione.chiusa_il = chiusa_il
+    return _salva(consultazione)
+
+
+@transaction.atomic
+def commenta(user, consultazione, testo):
+    """A member's comment, attributed to the user and to the organisation it represents at the
+    table (the audit trail records it too)."""
+    if not permessi.e_componente(user, consultazione.tavolo):
+        raise PermissionDenied("Commentano gli obiettivi in consultazione solo i componenti del tavolo.")
+    if not consultazione.aperta:
+        raise ValidationError(f"La consultazione è chiusa dal {consultazione.chiusa_il:%d/%m/%Y}.")
+    testo = testo.strip()
+    if not testo:
+        raise ValidationError("Il commento è vuoto.")
+    componente = Componente.objects.filter(tavolo=consultazione.tavolo, utente=user).first()
+    return _salva(
+        Commento(consultazione=consultazione, autore=user, organizzazione=componente.organizzazione, testo=testo)
+    )
 
 
 # --- Assemblea dei Sindaci ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("piani/<id:pk>/coprogrammazione/", views.piano, name="piano"),
     path("obiettivi/<id:obiettivo>/coprogrammazione/", views.obiettivo, name="obiettivo"),
     path("tavoli/<id:tavolo>/", views.tavolo, name="tavolo"),
+    path("tavoli/<id:tavolo>/commenti/", views.commento, name="commento"),
     path("coprogrammazione/calendario/", views.calendario, name="calendario"),
     path("ambiti/<codice:codice>/assemblea/", views.assemblea, name="assemblea"),
 ]

@@ -20,7 +20,9 @@ from zona.lib.tabular import FileRifiutato
 from . import importa, permessi, posta, selectors, services
 from .forms import (
     AvvisoForm,
+    CommentoForm,
     ComponenteForm,
+    ConsultazioneForm,
     EsitoForm,
     ImportaForm,
     IncontroForm,
@@ -29,8 +31,14 @@ from .forms import (
     SedutaForm,
     TavoloForm,
 )
-from .models import AreaAvviso, Avviso, Incontro, Organizzazione, Tavolo, TipoOrganizzazione
-from .permessi import ASSEMBLEA_SCRIVIBILE, REGISTRO_SCRIVIBILE, TAVOLO_SCRIVIBILE, TAVOLO_VISIBILE
+from .models import AreaAvviso, Avviso, Consultazione, Incontro, Organizzazione, TipoOrganizzazione
+from .permessi import (
+    ASSEMBLEA_SCRIVIBILE,
+    REGISTRO_SCRIVIBILE,
+    TAVOLO_COMMENTABILE,
+    TAVOLO_SCRIVIBILE,
+    TAVOLO_VISIBILE,
+)
 
 # --- registry of organisations ---------------------------------------------------------------
 
@@ -201,6 +209,11 @@ def _moduli(tavolo, dati=None, azione=None):
             prefix="componente",
             organizzazioni=Organizzazione.objects.order_by("nome"),
         ),
+        "consultazione_form": ConsultazioneForm(
+            dati if azione == "consultazione" else None,
+            prefix="consultazione",
+            obiettivi=Obiettivo.objects.filter(piano=tavolo.piano).order_by("ordine", "codice"),
+        ),
     }
 
 
@@ -230,9 +243,12 @@ def _scrivi(request, tavolo, azione, moduli):
             messages.success(request, "Incontro registrato.")
         elif azione == "componente":
             services.aggiungi_componente(
-                request.user, tavolo, d["organizzazione"], d["nome"], d["email"], d["coordinatore"]
+                request.user, tavolo, d["organizzazione"], d["nome"], d["email"], d["coordinatore"], d["utente"]
             )
             messages.success(request, "Componente aggiunto.")
+        elif azione == "consultazione":
+            services.apri_consultazione(request.user, tavolo, d["obiettivo"], d["aperta_il"], d["domanda"])
+            messages.success(request, f"Obiettivo {d['obiettivo'].codice} sottoposto al tavolo.")
         elif azione == "esito":
             services.registra_esito(
                 request.user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"]
@@ -252,23 +268,50 @@ def _scrivi(request, tavolo, azione, moduli):
 
 @policy(read=TAVOLO_VISIBILE, write=TAVOLO_SCRIVIBILE)
 def tavolo(request, tavolo):
-    t = get_object_or_404(Tavolo.objects.visibili_a(request.user).select_related("piano__ambito", "area"), pk=tavolo)
+    t = get_object_or_404(permessi.tavoli_visibili(request.user).select_related("piano__ambito", "area"), pk=tavolo)
     puo_scrivere = permessi.puo_scrivere(request.user, t.piano)
     if request.method == "POST":
         azione = request.POST.get("azione", "")
         _scrivi(request, t, azione, _moduli(t, request.POST, azione))
         return redirect("coprogrammazione:tavolo", tavolo=t.pk)
+    d = selectors.dettaglio_tavolo(t, request.user)
+    aperte = [r.consultazione.pk for r in d.consultazioni if r.commentabile]
     return render(
         request,
         "coprogrammazione/tavolo.html",
         {
-            "d": selectors.dettaglio_tavolo(t, request.user),
+            "d": d,
             "t": t,
             "piano": t.piano,
             "puo_scrivere": puo_scrivere,
+            "commento_form": _commento_form(t, consultazioni=aperte) if aperte else None,
             **(_moduli(t) if puo_scrivere else {}),
         },
     )
+
+
+def _commento_form(tavolo, dati=None, consultazioni=None):
+    qs = Consultazione.objects.filter(tavolo=tavolo, chiusa_il__isnull=True).select_related("obiettivo")
+    if consultazioni is not None:
+        qs = qs.filter(pk__in=consultazioni)
+    return CommentoForm(dati, prefix="commento", consultazioni=qs.order_by("obiettivo__ordine", "obiettivo__codice"))
+
+
+@policy(write=TAVOLO_COMMENTABILE)
+def commento(request, tavolo):
+    """A member's comment on an objective submitted to its table."""
+    t = get_object_or_404(permessi.tavoli_visibili(request.user), pk=tavolo)
+    form = _commento_form(t, request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Commento non salvato: {errori_in_breve(form)}")
+    else:
+        try:
+            services.commenta(request.user, form.cleaned_data["consultazione"], form.cleaned_data["testo"])
+        except (ValidationError, PermissionDenied) as e:
+            messages.error(request, "Commento non salvato: " + " ".join(getattr(e, "messages", [str(e)])))
+        else:
+            messages.success(request, "Commento registrato, con il suo autore.")
+    return redirect("coprogrammazione:tavolo", tavolo=t.pk)
 
 
 @policy(read=PIANO_VISIBILE)

@@ -1,17 +1,19 @@
-"""Recording the follow-up of a plan. Only the Ufficio di Piano of the Ambito records it, on a
+"""Recording the follow-up of a plan. Only the Ufficio di Piano of the Ambito records it (and an
+ATS or ASST the measurements of a socio-health objective it is co-responsible for), on a
 plan that has been approved (a draft has nothing to monitor); each function checks, saves in
 one transaction, and raises ValidationError in Italian when a rule is broken."""
 
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from conoscenza.models import Livello
 from conoscenza.selectors import calcola
+from programmazione import permessi
 from programmazione.models import StatoAttuazione, StatoPiano
 from programmazione.services import verifica_permesso
 from zona.lib import formato
@@ -19,6 +21,19 @@ from zona.lib.formato import numero
 from zona.lib.locking import ModificaConcorrente, salva_con_versione
 
 from .models import Impegno, Misurazione, Valutazione
+
+
+def verifica_misurabile(utente, indicatore):
+    """The plan's writers, or an ATS or ASST co-responsible for the socio-health objective;
+    `utente` None is the server's operator (demo, batch)."""
+    obiettivo = indicatore.obiettivo
+    if utente is not None and not (
+        permessi.puo_modificare(utente, obiettivo.piano) or permessi.corresponsabile(utente, obiettivo)
+    ):
+        raise PermissionDenied(
+            "Solo l'Ufficio di Piano dell'Ambito, o l'ATS o l'ASST corresponsabile dell'obiettivo sociosanitario, "
+            "registra le misurazioni dei suoi indicatori."
+        )
 
 
 def verifica_monitorabile(piano):
@@ -40,7 +55,7 @@ def registra_misurazione(utente, indicatore, anno, semestre, data, valore, nota=
     same indicator and period is a conflict with the first (the message says who recorded what,
     and when), unless the user saw it and means to replace it."""
     piano = indicatore.obiettivo.piano
-    verifica_permesso(utente, piano)
+    verifica_misurabile(utente, indicatore)
     verifica_monitorabile(piano)
     _verifica_anno(piano, anno)
     if indicatore.indicatore_id:
@@ -84,7 +99,7 @@ def _gia_registrata(m):
 def rileva_da_conoscenza(utente, indicatore, anno):
     """Measure an indicator linked to the knowledge base: its value for the plan's Ambito."""
     piano = indicatore.obiettivo.piano
-    verifica_permesso(utente, piano)
+    verifica_misurabile(utente, indicatore)
     verifica_monitorabile(piano)
     _verifica_anno(piano, anno)
     if not indicatore.indicatore_id:

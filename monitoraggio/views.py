@@ -16,7 +16,7 @@ from zona.lib.policies import PUBBLICO, policy
 
 from . import charts, selectors, services
 from .forms import ImpegnoForm, MisurazioneForm, StatoForm, ValutazioneForm
-from .permessi import puo_monitorare
+from .permessi import INDICATORE_MISURABILE, puo_misurare, puo_monitorare
 
 
 def _monitorabile(request, piano):
@@ -72,6 +72,9 @@ def _pagina_obiettivo(request, ob, moduli_misurazione=None):
     shows a refused measurement again, with its message."""
     piano = ob.piano
     modificabile = _monitorabile(request, piano)
+    # The plan's writers measure every indicator; a co-responsible ATS or ASST those of its
+    # socio-health objective (the same answer for every indicator of the objective).
+    misurabile = modificabile or puo_misurare(request.user, ob)
     indicatori = []
     for i in ob.indicatori.select_related("indicatore").prefetch_related("target", "misurazioni__inserita_da"):
         dati = selectors.andamento(i)
@@ -81,9 +84,10 @@ def _pagina_obiettivo(request, ob, moduli_misurazione=None):
                 "indicatore": i,
                 "dati": dati,
                 "grafico": mark_safe(grafico) if grafico else None,
+                "misurabile": misurabile,
                 "form": (moduli_misurazione or {}).get(i.pk)
                 or MisurazioneForm(prefix=f"m{i.pk}", anni=piano.anni_in_vigore)
-                if modificabile and not i.indicatore_id
+                if misurabile and not i.indicatore_id
                 else None,
             }
         )
@@ -117,7 +121,7 @@ def _esito(request, funzione, *args, successo, **kwargs):
     return True
 
 
-@policy(write=PIANO_SCRIVIBILE)
+@policy(write=INDICATORE_MISURABILE)
 def misurazione(request, obiettivo, indicatore):
     ind = get_object_or_404(
         IndicatoreObiettivo.objects.select_related("obiettivo__piano"), pk=indicatore, obiettivo=obiettivo

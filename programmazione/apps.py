@@ -24,6 +24,7 @@ class ProgrammazioneConfig(AppConfig):
             models.Risorsa,
             models.AccordoDiProgramma,
             models.Sottoscrittore,
+            models.Corresponsabilita,
         ):
             auditlog.register(model)
         auditlog.register(models.Obiettivo, m2m_fields={"aree_trasversali", "leps", "obiettivi_provinciali"})

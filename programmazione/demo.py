@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from territorio.models import ATS, Ambito, AppartenenzaComune
+from territorio.models import ASST, ATS, Ambito, AppartenenzaComune
 from zona.lib import importazione
 from zona.lib.tabular import Riga
 
@@ -19,6 +19,7 @@ from .models import (
     AccordoDiProgramma,
     Azione,
     AzioneProvinciale,
+    Corresponsabilita,
     IndicatoreObiettivo,
     MacroArea,
     Obiettivo,
@@ -173,7 +174,26 @@ def _alto_sebino_2021(ambito):
         )
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ATS, nome="ATS di Bergamo")
     Sottoscrittore.objects.create(accordo=accordo, tipo=TipoSottoscrittore.ASST, nome="ASST Bergamo Est")
+    # The health agencies the sheets name as partners of two socio-health objectives: their
+    # users write these objectives and measure their indicators (programmazione.permessi).
+    ats, asst = ATS.objects.filter(pk="ats-bergamo").first(), ASST.objects.filter(pk="asst-bergamo-est").first()
+    for codice, compiti in CORRESPONSABILI_2021:
+        ob = obiettivi.get(codice)
+        if ob is None or not ob.integrazione_sociosanitaria:
+            continue
+        for ente in (e for e in (ats, asst) if e is not None):
+            Corresponsabilita.objects.create(
+                obiettivo=ob, **{"ats" if isinstance(ente, ATS) else "asst": ente}, compiti=compiti
+            )
     return piano
+
+
+# Objectives of Alto Sebino 2021-2023 whose sheet (Tabella 3, «attori della co-progettazione»)
+# names the ATS and the ASST Bergamo Est, and what the sheet asks of them.
+CORRESPONSABILI_2021 = [
+    ("AS21-03", "Continuità assistenziale: «con l'ATS e l'ASST territorialmente competenti» (scheda AS21-03)."),
+    ("AS21-22", "Sistema 0-6 anni: ASST Bergamo Est (Consultorio Familiare e UONPIA) e ATS Bergamo (scheda AS21-22)."),
+]
 
 
 CAMPI_PROLOGO = {

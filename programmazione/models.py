@@ -546,6 +546,36 @@ class Risorsa(models.Model):
         return f"{self.get_fondo_display()} {self.anno}: {self.importo}"
 
 
+class Corresponsabilita(models.Model):
+    """A health agency (an ATS or an ASST) sharing the responsibility of a socio-health
+    objective with the Ambito: what it answers for. Its users write that objective and measure
+    its indicators (programmazione.permessi.corresponsabile)."""
+
+    obiettivo = models.ForeignKey(Obiettivo, on_delete=models.CASCADE, related_name="corresponsabili")
+    ats = models.ForeignKey("territorio.ATS", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    asst = models.ForeignKey(
+        "territorio.ASST", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="ASST"
+    )
+    compiti = models.TextField("di che cosa risponde", blank=True)
+
+    class Meta:
+        verbose_name = "corresponsabilità sociosanitaria"
+        verbose_name_plural = "corresponsabilità sociosanitarie"
+        ordering = ["obiettivo", "ats", "asst"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ats__isnull=False, asst__isnull=True) | Q(ats__isnull=True, asst__isnull=False),
+                name="corresponsabilita_un_ente",
+                violation_error_message="Indicare l'ATS oppure l'ASST.",
+            ),
+            models.UniqueConstraint(fields=["obiettivo", "ats"], name="corresponsabilita_ats_unica"),
+            models.UniqueConstraint(fields=["obiettivo", "asst"], name="corresponsabilita_asst_unica"),
+        ]
+
+    def __str__(self):
+        return f"{self.ats or self.asst} – {self.obiettivo}"
+
+
 class AccordoDiProgramma(models.Model):
     piano = models.OneToOneField(Piano, on_delete=models.CASCADE, related_name="accordo")
     firmato_il = models.DateField("sottoscritto il", null=True, blank=True)

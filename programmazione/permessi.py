@@ -13,8 +13,13 @@ Writing: only the Ufficio di Piano of the plan's Ambito (and superusers) writes 
 whether its content may still change (a draft, or an open revision) is a rule of the plan
 itself (`Piano.modificabile`).
 
+ATS and ASST users read every plan of their territory (`nel_territorio_sanitario`: the Ambiti
+whose Distretti belonged to the agency during the plan's triennio), drafts included, and write
+only the socio-health objectives whose `Corresponsabilita` names their agency
+(`corresponsabile`, `puo_modificare_obiettivo`).
+
 Route rules (for `zona.lib.policies.policy`): `PIANO_VISIBILE`, `PIANO_SCRIVIBILE`,
-`UFFICIO_DI_PIANO`. Templates do not decide: views pass the booleans of `puo_modificare` and
+`OBIETTIVO_SCRIVIBILE`, `UFFICIO_DI_PIANO`. Templates do not decide: views pass the booleans of `puo_modificare` and
 `modificabile`.
 """
 
@@ -34,18 +39,50 @@ def q_visibili(user, piano=""):
     visibili = ~Q(**{f"{piano}stato": BOZZA})
     if f.ambiti:
         visibili |= Q(**{f"{piano}ambito__in": sorted(f.ambiti)})
+    for ambito, dal, al in sorted(f.territorio_sanitario):
+        # An ATS or ASST reads every plan of its territory, drafts too: the plan's triennio
+        # overlaps a time when its Ambito was in one of the agency's Distretti.
+        visibili |= Q(**{f"{piano}ambito": ambito, f"{piano}anno_inizio__lte": al, f"{piano}anno_fine__gte": dal})
     return visibili
+
+
+def nel_territorio_sanitario(user, piano):
+    """The plan is of the territory of the user's ATS or ASST, at the plan's dates."""
+    return any(
+        ambito == piano.ambito_id and piano.anno_inizio <= al and piano.anno_fine >= dal
+        for ambito, dal, al in fatti(user).territorio_sanitario
+    )
 
 
 def puo_vedere(user, piano):
     f = fatti(user)
-    return f.coordinamento or piano.stato != BOZZA or piano.ambito_id in f.ambiti
+    return (
+        f.coordinamento or piano.stato != BOZZA or piano.ambito_id in f.ambiti or nel_territorio_sanitario(user, piano)
+    )
 
 
 def puo_modificare(user, piano):
     """Write access to the plan (content, state, accordo): the Ufficio di Piano of its Ambito."""
     f = fatti(user)
     return f.superutente or (f.ufficio_di_piano is not None and f.ufficio_di_piano == piano.ambito_id)
+
+
+def corresponsabile(user, obiettivo):
+    """The user's ATS or ASST shares the responsibility of `obiettivo`: a socio-health objective
+    of a plan of its territory that names the agency among its `Corresponsabilita`. It writes
+    that objective and measures its indicators, nothing else of the plan."""
+    f = fatti(user)
+    if not f.ente_sanitario or not obiettivo.integrazione_sociosanitaria:
+        return False
+    if not nel_territorio_sanitario(user, obiettivo.piano):
+        return False
+    parte = {"ats_id": f.ats} if f.ats is not None else {"asst_id": f.asst}
+    return obiettivo.corresponsabili.filter(**parte).exists()
+
+
+def puo_modificare_obiettivo(user, obiettivo):
+    """Write access to an existing objective: the plan's writers, or a co-responsible agency."""
+    return puo_modificare(user, obiettivo.piano) or corresponsabile(user, obiettivo)
 
 
 def modificabile(user, piano):
@@ -78,6 +115,20 @@ PIANO_SCRIVIBILE = Regola(
     "l'Ufficio di Piano dell'Ambito",
     lambda user, kwargs: puo_modificare(user, piano_da_url(user, kwargs)),
     messaggio="Solo l'Ufficio di Piano dell'Ambito modifica il suo piano.",
+)
+
+
+def obiettivo_da_url(user, kwargs):
+    from .models import Obiettivo
+
+    return oggetto_o_404(Obiettivo.objects.visibili_a(user).select_related("piano"), kwargs["obiettivo"])
+
+
+OBIETTIVO_SCRIVIBILE = Regola(
+    "l'Ufficio di Piano dell'Ambito, o l'ATS o l'ASST corresponsabile di un obiettivo sociosanitario",
+    lambda user, kwargs: puo_modificare_obiettivo(user, obiettivo_da_url(user, kwargs)),
+    messaggio="Solo l'Ufficio di Piano dell'Ambito, o l'ATS o l'ASST corresponsabile dell'obiettivo "
+    "sociosanitario, modifica questo obiettivo.",
 )
 UFFICIO_DI_PIANO = Regola(
     "un Ufficio di Piano",

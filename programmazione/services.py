@@ -15,7 +15,9 @@ from zona.lib.locking import salva_con_versione
 from . import permessi
 from .models import (
     AccordoDiProgramma,
+    Corresponsabilita,
     ModalitaAdesione,
+    Obiettivo,
     Piano,
     Revisione,
     Sottoscrittore,
@@ -66,7 +68,14 @@ def salva_obiettivo(utente, obiettivo, versione_letta=None, m2m=None):
     """Save an objective (new when it has no pk) with its many-to-many fields; `versione_letta`
     (the version the user read) is required for an existing one (zona.lib.locking)."""
     piano = obiettivo.piano
-    verifica_permesso(utente, piano)
+    if obiettivo.pk is None or utente is None:
+        verifica_permesso(utente, piano)
+    elif not permessi.puo_modificare_obiettivo(utente, Obiettivo.objects.select_related("piano").get(pk=obiettivo.pk)):
+        # Judged on the stored objective: an agency cannot gain it by ticking «sociosanitario».
+        raise PermissionDenied(
+            "Solo l'Ufficio di Piano dell'Ambito, o l'ATS o l'ASST corresponsabile dell'obiettivo sociosanitario, "
+            "modifica questo obiettivo."
+        )
     verifica_modificabile(piano)
     if obiettivo.macroarea_id and obiettivo.macroarea.piano_id != piano.pk:
         raise ValidationError("La macroarea scelta appartiene a un altro piano.")
@@ -268,3 +277,16 @@ def aggiungi_sottoscrittore(
     s.full_clean()
     s.save()
     return s
+
+
+@transaction.atomic
+def assegna_corresponsabilita(utente, obiettivo, ats=None, asst=None, compiti=""):
+    """Name an ATS or an ASST co-responsible of a socio-health objective (the Ufficio di Piano of
+    the plan decides; it stays also after approval, like the monitoring it enables)."""
+    verifica_permesso(utente, obiettivo.piano)
+    if not obiettivo.integrazione_sociosanitaria:
+        raise ValidationError("Solo un obiettivo di integrazione sociosanitaria ha un'ATS o un'ASST corresponsabile.")
+    c = Corresponsabilita(obiettivo=obiettivo, ats=ats, asst=asst, compiti=compiti.strip())
+    c.full_clean()
+    c.save()
+    return c

@@ -45,7 +45,7 @@ from .models import (
     Risorsa,
     Target,
 )
-from .permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE, UFFICIO_DI_PIANO
+from .permessi import OBIETTIVO_SCRIVIBILE, PIANO_SCRIVIBILE, PIANO_VISIBILE, UFFICIO_DI_PIANO
 from .popolazione import riparto_per_popolazione, verifica_tabella_prologo_2025
 from .riparto import RipartoNonValido
 
@@ -298,6 +298,9 @@ def obiettivo(request, obiettivo):
             "piano": piano,
             "ob": ob,
             "modificabile": modificabile,
+            # An ATS or ASST co-responsible for it edits the sheet, and nothing else of the plan.
+            "scheda_modificabile": piano.modificabile() and permessi.puo_modificare_obiettivo(request.user, ob),
+            "corresponsabili": list(ob.corresponsabili.select_related("ats", "asst")),
             "anni": piano.anni,
             "indicatori": [
                 (i, [next((t.valore for t in i.target.all() if t.anno == a), None) for a in piano.anni])
@@ -311,7 +314,7 @@ def obiettivo(request, obiettivo):
     )
 
 
-@policy(read=PIANO_SCRIVIBILE, write=PIANO_SCRIVIBILE)
+@policy(read=OBIETTIVO_SCRIVIBILE, write=OBIETTIVO_SCRIVIBILE)
 def obiettivo_modifica(request, obiettivo):
     ob = _obiettivo(request, obiettivo)
     return _modulo_obiettivo(request, ob.piano, ob)

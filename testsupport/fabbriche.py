@@ -199,11 +199,12 @@ def piano(ambito, anno_inizio=2024, obiettivi=(), **campi):
 # --- users ------------------------------------------------------------------------------------
 
 
-def utente_con_ruolo(username, ruolo, ambito=None, comune=None):
+def utente_con_ruolo(username, ruolo, ambito=None, comune=None, ats=None, asst=None):
     """A user with a profile (no password: log in with client.force_login). `ruolo` is an
-    accounts.models.TipoRuolo value ("coordinamento", "ufficio_di_piano", "comune", ...)."""
+    accounts.models.TipoRuolo value ("coordinamento", "ufficio_di_piano", "comune", "ats",
+    "asst", "tavolo")."""
     from accounts.models import Profilo
 
     user = get_user_model().objects.create(username=username)
-    Profilo.objects.create(user=user, ruolo=ruolo, ambito=ambito, comune=comune)
+    Profilo.objects.create(user=user, ruolo=ruolo, ambito=ambito, comune=comune, ats=ats, asst=asst)
     return user

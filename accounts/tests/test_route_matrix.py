@@ -34,6 +34,9 @@ RUOLI = {
     "comune (Lovere, Alto Sebino)": "comune.lovere",
     "Ufficio di Piano Alto Sebino": "udp.altosebino",
     "Ufficio di Piano Dalmine": "udp.dalmine",
+    "ATS di Bergamo": "ats.bergamo",
+    "ASST Bergamo Est (Alto Sebino, non Dalmine)": "asst.bergamoest",
+    "componente di un tavolo di Alto Sebino": "tavolo.altosebino",
     "coordinamento": "coordinamento",
     "superutente": "admin",
 }

@@ -4,7 +4,7 @@ The test writes a draft 2025-2027 plan of Dalmine in which every free-text field
 its macro-area, objectives, actions, indicators, resources, measurements and evaluation starts
 with a unique marker, links its objective to every objective of the Prologo and of the shared
 objectives, and then requests, as every role that must not see it (anonymous visitors, the
-Ufficio di Piano and a Comune of another Ambito):
+Ufficio di Piano, a Comune and a table member of another Ambito):
 
 - every route of the URL configuration and every operation of the OpenAPI schema (both found by
   walking the URLs with `accounts.routes.rotte`, so pages and operations added later are covered
@@ -54,7 +54,13 @@ MARCA = "Qzx7bozzariservata"
 ANNO = 2025
 ASSENTE = 987654321  # an id no row has
 # Roles that must not see a draft of Dalmine.
-ESCLUSI = {"anonimo": None, "Ufficio di Piano Alto Sebino": "udp.altosebino", "comune Lovere": "comune.lovere"}
+ESCLUSI = {
+    "anonimo": None,
+    "Ufficio di Piano Alto Sebino": "udp.altosebino",
+    "comune Lovere": "comune.lovere",
+    # A member of a table sees its table even of a draft plan: never another Ambito's draft.
+    "componente di un tavolo di Alto Sebino": "tavolo.altosebino",
+}
 FORMATI = ["csv", "xlsx", "pdf", "docx"]
 
 

@@ -80,7 +80,11 @@ class Fatti:
     """What Zona knows about a user, the same for every app.
 
     `ambiti` are the Ambiti the user works in (an Ufficio di Piano's Ambito, the Ambiti its
-    Comune belongs or belonged to); `coordinamento` is true for superusers too."""
+    Comune belongs or belonged to); `coordinamento` is true for superusers too. An ATS or ASST
+    user has its agency's code and `territorio_sanitario`: (Ambito, first year, last year) for
+    each time an Ambito belonged to a Distretto of that agency (last year 9999 while it does),
+    so that a plan is of its territory when its triennio overlaps one of them. A member of a
+    co-programming table has `componente_tavolo` (the tables are coprogrammazione's rows)."""
 
     autenticato: bool = False
     superutente: bool = False
@@ -88,6 +92,14 @@ class Fatti:
     ufficio_di_piano: str | None = None  # Ambito code
     comune: str | None = None  # ISTAT code
     ambiti: frozenset = frozenset()
+    ats: str | None = None  # ATS code
+    asst: str | None = None  # ASST code
+    territorio_sanitario: frozenset = frozenset()
+    componente_tavolo: bool = False
+
+    @property
+    def ente_sanitario(self):
+        return self.ats is not None or self.asst is not None
 
     @property
     def ha_ruolo(self):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.services import DEMO_PASSWORD, crea_utenti_demo
 from conoscenza.demo import carica_demo
 from coprogrammazione.demo import carica_demo as carica_coprogrammazione
+from coprogrammazione.demo import collega_componente_demo
 from domanda.demo import carica_demo as carica_domanda
 from fondi.demo import carica_demo as carica_fondi
 from monitoraggio.demo import carica_demo as carica_monitoraggio
@@ -71,3 +72,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Utenti demo (password per tutti: {DEMO_PASSWORD}):")
             for username, descrizione in crea_utenti_demo():
                 self.stdout.write(f"  {username:<16} {descrizione}")
+            collega_componente_demo()
