@@ -14,6 +14,7 @@ class CoprogrammazioneConfig(AppConfig):
         auditlog.register(models.Organizzazione, m2m_fields={"comuni", "aree"})
         auditlog.register(models.Manifestazione, m2m_fields={"aree"})
         auditlog.register(models.Esito, m2m_fields={"obiettivi"})
+        auditlog.register(models.Coprogettazione, m2m_fields={"movimenti"})
         for model in (
             models.Avviso,
             models.AreaAvviso,
@@ -27,5 +28,7 @@ class CoprogrammazioneConfig(AppConfig):
             models.Delibera,
             models.Consultazione,
             models.Commento,
+            models.PartnerCoprogettazione,
+            models.MonitoraggioCoprogettazione,
         ):
             auditlog.register(model)

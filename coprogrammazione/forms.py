@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 
 from zona.lib.forms import Bootstrap, FileTabellaField
-from zona.lib.ingressi import CampoData, CampoTesto
+from zona.lib.ingressi import CampoData, CampoImporto, CampoTesto
 
-from .models import InvioEmail, TipoEsito
+from .models import InvioEmail, StatoCoprogettazione, StrumentoAccordo, TipoEsito
 
 
 class ImportaForm(Bootstrap, forms.Form):
@@ -156,3 +158,72 @@ class CommentoForm(Bootstrap, forms.Form):
     def __init__(self, *args, consultazioni, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultazione"].queryset = consultazioni
+
+
+# --- co-progettazione ------------------------------------------------------------------------
+
+MASSIMO_BUDGET = Decimal("9999999999.99")  # the column holds 12 digits with the cents
+
+
+class CoprogettazioneForm(Bootstrap, forms.Form):
+    titolo = CampoTesto(label="Titolo della co-progettazione", max_lunghezza=300)
+    azione = forms.ModelChoiceField(label="Azione dell'obiettivo (facoltativa)", queryset=None, required=False)
+    avviso = CampoTesto(label="Avviso di co-progettazione (atto)", max_lunghezza=300, required=False)
+    avviso_pubblicato_il = CampoData(label="Avviso pubblicato il", required=False)
+    budget = CampoImporto(label="Budget (€)", massimo=MASSIMO_BUDGET)
+
+    def __init__(self, *args, azioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["azione"].queryset = azioni
+
+
+class _DiCoprogettazione(Bootstrap, forms.Form):
+    coprogettazione = forms.ModelChoiceField(label="Co-progettazione", queryset=None)
+
+    def __init__(self, *args, coprogettazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coprogettazione"].queryset = coprogettazioni
+
+
+class PartnerForm(_DiCoprogettazione):
+    organizzazione = forms.ModelChoiceField(label="Partner selezionato", queryset=None)
+    quota = CampoImporto(label="Quota del budget (€)", massimo=MASSIMO_BUDGET)
+    capofila = forms.BooleanField(label="Capofila", required=False)
+    selezionato_il = CampoData(label="Selezionato il", required=False)
+
+    def __init__(self, *args, organizzazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizzazione"].queryset = organizzazioni
+
+
+class RipartoForm(_DiCoprogettazione):
+    pass
+
+
+class AccordoForm(_DiCoprogettazione):
+    strumento = forms.ChoiceField(label="Strumento", choices=StrumentoAccordo.choices)
+    atto = CampoTesto(label="Estremi dell'atto", max_lunghezza=300, required=False)
+    firmato_il = CampoData(label="Sottoscritto il")
+    dal = CampoData(label="In vigore dal", required=False)
+    al = CampoData(label="In vigore fino al", required=False)
+
+    def clean(self):
+        dati = super().clean()
+        if dati.get("dal") and dati.get("al") and dati["al"] < dati["dal"]:
+            raise forms.ValidationError("La fine dell'accordo non può precedere il suo inizio.")
+        return dati
+
+
+class FinanziamentoForm(_DiCoprogettazione):
+    movimento = forms.ModelChoiceField(label="Movimento del registro dei fondi che la paga", queryset=None)
+
+    def __init__(self, *args, movimenti, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["movimento"].queryset = movimenti
+
+
+class MonitoraggioCoprogettazioneForm(_DiCoprogettazione):
+    data = CampoData(label="Data")
+    stato = forms.ChoiceField(label="Stato", choices=StatoCoprogettazione.choices)
+    speso = CampoImporto(label="Spesa sostenuta a quella data (€)", massimo=MASSIMO_BUDGET, required=False)
+    testo = CampoTesto(label="Note", max_lunghezza=5000, multilinea=True, required=False)

@@ -13,6 +13,10 @@ the Assemblea dei Sindaci.
   (attributed to the user and the organisation; audited). A member of a table (role «tavolo»,
   `Componente.utente`) reads that table and its consultations, even of a draft plan, and nothing
   else of the plan.
+- `Coprogettazione` of an objective or action (art. 55-56 CTS): notice, `PartnerCoprogettazione`
+  with their budget shares (an agreement is recorded only when they add up to the budget
+  exactly), instrument, act and dates, the fund ledger entries (`fondi.Movimento`) that pay it,
+  `MonitoraggioCoprogettazione`.
 - `Seduta` of the Assemblea dei Sindaci of an Ambito, `PresenzaComune`, `Delibera`.
 
 Personal data: the names and emails of members (`Componente`) and of people present
@@ -424,6 +428,138 @@ class InvioEmail(models.Model):
         verbose_name = "invio email"
         verbose_name_plural = "invii email"
         ordering = ["-creato_il", "-pk"]
+
+
+# --- co-progettazione (art. 55-56 CTS) --------------------------------------------------------
+
+
+class DiObiettivoQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "obiettivo__piano__"
+
+
+class DiCoprogettazioneQuerySet(VisibiliQuerySet):
+    CAMPO_PIANO = "coprogettazione__obiettivo__piano__"
+
+
+class StrumentoAccordo(models.TextChoices):
+    ACCORDO = "accordo", "Accordo di collaborazione (art. 55 CTS)"
+    CONVENZIONE = "convenzione", "Convenzione (art. 56 CTS)"
+    ALTRO = "altro", "Altro atto"
+
+
+class Coprogettazione(models.Model):
+    """The co-design of an objective (or of one of its actions) with third-sector partners: the
+    notice, the partners selected with their share of the budget, the agreement that binds them
+    (its instrument, act and dates), the fund ledger entries that pay it, its monitoring.
+
+    The shares of the partners never exceed the budget, and an agreement is recorded only when
+    they add up to it exactly (coprogrammazione.services)."""
+
+    obiettivo = models.ForeignKey("programmazione.Obiettivo", on_delete=models.CASCADE, related_name="coprogettazioni")
+    azione = models.ForeignKey(
+        "programmazione.Azione", on_delete=models.SET_NULL, null=True, blank=True, related_name="coprogettazioni"
+    )
+    titolo = models.CharField(max_length=300)
+    avviso = models.CharField("avviso di co-progettazione (atto)", max_length=300, blank=True)
+    avviso_pubblicato_il = models.DateField("avviso pubblicato il", null=True, blank=True)
+    budget = models.DecimalField("budget (€)", max_digits=12, decimal_places=2)
+    strumento = models.CharField("strumento", max_length=12, choices=StrumentoAccordo.choices, blank=True)
+    atto = models.CharField("estremi dell'accordo o della convenzione", max_length=300, blank=True)
+    firmato_il = models.DateField("sottoscritto il", null=True, blank=True)
+    dal = models.DateField("in vigore dal", null=True, blank=True)
+    al = models.DateField("in vigore fino al", null=True, blank=True)
+    movimenti = models.ManyToManyField(
+        "fondi.Movimento", blank=True, related_name="coprogettazioni", verbose_name="movimenti del registro dei fondi"
+    )
+    note = models.TextField(blank=True)
+    creata_il = models.DateTimeField(auto_now_add=True)
+
+    objects = DiObiettivoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "co-progettazione"
+        verbose_name_plural = "co-progettazioni"
+        ordering = ["obiettivo", "creata_il", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="coprogettazione_budget_non_negativo",
+                violation_error_message="Il budget non può essere negativo.",
+            ),
+            models.CheckConstraint(
+                condition=Q(al__isnull=True) | Q(dal__isnull=True) | Q(al__gte=F("dal")),
+                name="coprogettazione_periodo_ordinato",
+                violation_error_message="La fine dell'accordo non può precedere il suo inizio.",
+            ),
+            models.CheckConstraint(
+                condition=Q(firmato_il__isnull=True) | ~Q(strumento=""),
+                name="coprogettazione_firmata_con_strumento",
+                violation_error_message="Indicare lo strumento dell'accordo sottoscritto.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titolo
+
+
+class PartnerCoprogettazione(models.Model):
+    coprogettazione = models.ForeignKey(Coprogettazione, on_delete=models.CASCADE, related_name="partner")
+    organizzazione = models.ForeignKey(Organizzazione, on_delete=models.PROTECT, related_name="coprogettazioni")
+    selezionato_il = models.DateField("selezionato il", null=True, blank=True)
+    capofila = models.BooleanField(default=False)
+    quota = models.DecimalField("quota del budget (€)", max_digits=12, decimal_places=2)
+
+    objects = DiCoprogettazioneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "partner della co-progettazione"
+        verbose_name_plural = "partner della co-progettazione"
+        ordering = ["coprogettazione", "-capofila", "organizzazione__nome"]
+        constraints = [
+            models.UniqueConstraint(fields=["coprogettazione", "organizzazione"], name="partner_unico"),
+            models.CheckConstraint(
+                condition=Q(quota__gte=0),
+                name="partner_quota_non_negativa",
+                violation_error_message="La quota non può essere negativa.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organizzazione} – {self.coprogettazione}"
+
+
+class StatoCoprogettazione(models.TextChoices):
+    AVVIATA = "avviata", "Avviata"
+    IN_CORSO = "in_corso", "In corso"
+    SOSPESA = "sospesa", "Sospesa"
+    CONCLUSA = "conclusa", "Conclusa"
+
+
+class MonitoraggioCoprogettazione(models.Model):
+    """A check of a co-design's progress: its state at a date, the money spent so far, notes."""
+
+    coprogettazione = models.ForeignKey(Coprogettazione, on_delete=models.CASCADE, related_name="monitoraggi")
+    data = models.DateField()
+    stato = models.CharField(max_length=10, choices=StatoCoprogettazione.choices)
+    speso = models.DecimalField(
+        "spesa sostenuta a quella data (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    testo = models.TextField("note di monitoraggio", blank=True)
+    registrato_da = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = DiCoprogettazioneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "monitoraggio della co-progettazione"
+        verbose_name_plural = "monitoraggi della co-progettazione"
+        ordering = ["coprogettazione", "data", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speso__isnull=True) | Q(speso__gte=0),
+                name="monitoraggio_coprogettazione_speso_non_negativo",
+                violation_error_message="La spesa non può essere negativa.",
+            ),
+        ]
 
 
 # --- Assemblea dei Sindaci -------------------------------------------------------------------

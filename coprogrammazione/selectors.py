@@ -6,10 +6,12 @@ the names and emails of people are left out unless `permessi.vede_dati_personali
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
 from accounts.selectors import nome_pubblico
+from fondi.models import Movimento
 from programmazione.models import Obiettivo, Piano, Sottoscrittore
 
 from . import permessi
@@ -18,13 +20,16 @@ from .models import (
     Commento,
     Componente,
     Consultazione,
+    Coprogettazione,
     Esito,
     Incontro,
     Manifestazione,
     Organizzazione,
+    PartnerCoprogettazione,
     Presenza,
     Seduta,
     Tavolo,
+    TipoOrganizzazione,
 )
 
 
@@ -120,6 +125,10 @@ def consultazioni_del_tavolo(tavolo, user):
         return []
     componente = permessi.e_componente(user, tavolo)
     nomi = componente or permessi.vede_dati_personali(user, tavolo.piano)
+    # The person is named as the table's members list names them (personal data).
+    persone = dict(
+        Componente.objects.filter(tavolo=tavolo, utente__isnull=False).exclude(nome="").values_list("utente", "nome")
+    )
     righe = []
     for c in (
         Consultazione.objects.filter(tavolo=tavolo)
@@ -131,7 +140,7 @@ def consultazioni_del_tavolo(tavolo, user):
             RigaCommento(
                 k.testo,
                 k.organizzazione.nome if k.organizzazione else "",
-                nome_pubblico(k.autore) if nomi else "",
+                (persone.get(k.autore_id) or nome_pubblico(k.autore)) if nomi else "",
                 k.creato_il,
             )
             for k in c.commenti.all()
@@ -280,3 +289,269 @@ def righe_export(piano):
 
 def oggi():
     return datetime.date.today()
+
+
+@dataclass
+class RigaCoprogettazione:
+    coprogettazione: Coprogettazione
+    partner: list  # PartnerCoprogettazione
+    quote: Decimal  # sum of the partners' shares
+    da_assegnare: Decimal  # budget - quote
+    monitoraggi: list  # MonitoraggioCoprogettazione
+    movimenti: list | None  # fondi.Movimento; None when the reader may not see the ledger's detail
+    totale_movimenti: Decimal | None
+
+    @property
+    def ripartita(self):
+        return bool(self.partner) and self.da_assegnare == 0
+
+
+def coprogettazioni_obiettivo(obiettivo, user):
+    """The co-designs of `obiettivo` (already checked visible): partners and shares, agreement,
+    monitoring and, for those who read the Ambito's fund ledger, the entries that pay them."""
+    from fondi import permessi as permessi_fondi
+
+    dettaglio = permessi_fondi.puo_leggere_dettaglio(user, obiettivo.piano.ambito_id)
+    righe = []
+    for c in (
+        Coprogettazione.objects.filter(obiettivo=obiettivo)
+        .select_related("azione")
+        .prefetch_related(
+            Prefetch("partner", PartnerCoprogettazione.objects.select_related("organizzazione")),
+            "monitoraggi",
+            Prefetch("movimenti", Movimento.objects.select_related("esercizio__fondo").order_by("data", "pk")),
+        )
+    ):
+        partner = list(c.partner.all())
+        quote = sum((p.quota for p in partner), Decimal(0))
+        movimenti = list(c.movimenti.all()) if dettaglio else None
+        totale = sum((m.importo for m in movimenti), Decimal(0)) if movimenti is not None else None
+        righe.append(
+            RigaCoprogettazione(c, partner, quote, c.budget - quote, list(c.monitoraggi.all()), movimenti, totale)
+        )
+    return righe
+
+
+def movimenti_collegabili(obiettivo):
+    """Ledger entries of the plan's Ambito that may pay a co-design of `obiettivo`: those
+    assigned to it, and those assigned to no objective, in the years of the plan."""
+    piano = obiettivo.piano
+    return (
+        Movimento.objects.filter(esercizio__ambito_id=piano.ambito_id, esercizio__anno__in=piano.anni_in_vigore)
+        .filter(Q(obiettivo=obiettivo) | Q(obiettivo__isnull=True))
+        .exclude(tipo__in=["assegnazione", "riporto", "riporto_fuori", "economia"])
+        .select_related("esercizio__fondo")
+        .order_by("-data", "-pk")
+    )
+
+
+# --- governance, for the documents (plain values: the documents make no query) -----------------
+
+
+@dataclass
+class PartecipanteGov:
+    nome: str
+    tipo: str
+    tavoli: list  # titles
+
+
+@dataclass
+class IncontroGov:
+    data: datetime.date
+    tavolo: str
+    dove: str
+    enti_presenti: int
+
+
+@dataclass
+class EsitoGov:
+    tavolo: str
+    tipo: str
+    testo: str
+    obiettivi: list  # "codice titolo" of the plan's objectives that answer it
+
+
+@dataclass
+class DeliberaGov:
+    numero: str
+    data: datetime.date
+    oggetto: str
+    del_piano: bool
+
+
+@dataclass
+class SedutaGov:
+    data: datetime.date
+    luogo: str
+    comuni_presenti: int
+    comuni_assenti: int
+    delibere: list  # DeliberaGov
+
+
+@dataclass
+class AvvisoGov:
+    titolo: str
+    atto: str
+    pubblicato_il: datetime.date | None
+    scadenza: datetime.date | None
+    aree: list  # titles
+    manifestazioni: int
+    accolte: int
+
+
+@dataclass
+class CoprogettazioneGov:
+    obiettivo: str
+    titolo: str
+    partner: list  # names, the capofila first
+    budget: Decimal
+    strumento: str
+    firmato_il: datetime.date | None
+    dal: datetime.date | None
+    al: datetime.date | None
+
+
+@dataclass
+class Governance:
+    """What the governance chapter prints of a plan's co-programming and of its Ambito's
+    Assemblea: organisations only (no person's name)."""
+
+    avvisi: list  # AvvisoGov
+    partecipanti: list  # PartecipanteGov
+    incontri: list  # IncontroGov, held (date not after `oggi`)
+    esiti: list  # EsitoGov
+    sedute: list  # SedutaGov
+    coprogettazioni: list  # CoprogettazioneGov
+
+    @property
+    def vuota(self):
+        return not (self.avvisi or self.partecipanti or self.incontri or self.esiti or self.sedute)
+
+
+def governance_del_piano(piano, oggi):
+    """The governance of `piano` (already checked visible) as plain values."""
+    avvisi = [
+        AvvisoGov(
+            a.titolo,
+            a.atto,
+            a.pubblicato_il,
+            a.scadenza,
+            [x.titolo for x in a.aree.all()],
+            len(a.manifestazioni.all()),
+            sum(1 for m in a.manifestazioni.all() if m.accolta),
+        )
+        for a in Avviso.objects.filter(piano=piano).prefetch_related("aree", "manifestazioni")
+    ]
+    tavoli_di = {}
+    membri = Componente.objects.filter(tavolo__piano=piano, organizzazione__isnull=False).values_list(
+        "organizzazione__nome", "organizzazione__tipo", "tavolo__titolo"
+    )
+    presenti = Presenza.objects.filter(incontro__tavolo__piano=piano, organizzazione__isnull=False).values_list(
+        "organizzazione__nome", "organizzazione__tipo", "incontro__tavolo__titolo"
+    )
+    for nome, tipo, tavolo in [*membri, *presenti]:
+        tavoli_di.setdefault((nome, tipo), set()).add(tavolo)
+    tipi = dict(TipoOrganizzazione.choices)
+    partecipanti = [
+        PartecipanteGov(nome, tipi.get(tipo, tipo), sorted(tavoli))
+        for (nome, tipo), tavoli in sorted(tavoli_di.items())
+    ]
+    incontri = [
+        IncontroGov(
+            i.data,
+            i.tavolo.titolo,
+            "a distanza" if i.online else i.luogo,
+            len({p.organizzazione_id for p in i.presenze.all() if p.organizzazione_id}),
+        )
+        for i in Incontro.objects.filter(tavolo__piano=piano, data__lte=oggi)
+        .select_related("tavolo")
+        .prefetch_related("presenze")
+        .order_by("data", "ora", "pk")
+    ]
+    esiti = [
+        EsitoGov(e.tavolo.titolo, e.get_tipo_display(), e.testo, [f"{o.codice} {o.titolo}" for o in e.obiettivi.all()])
+        for e in Esito.objects.filter(tavolo__piano=piano)
+        .select_related("tavolo")
+        .prefetch_related(Prefetch("obiettivi", queryset=Obiettivo.objects.order_by("ordine", "codice")))
+        .order_by("tavolo__ordine", "ordine", "pk")
+    ]
+    sedute = [
+        SedutaGov(
+            s.data,
+            s.luogo,
+            sum(1 for p in s.presenze.all() if p.presente),
+            sum(1 for p in s.presenze.all() if not p.presente),
+            [DeliberaGov(d.numero, d.data, d.oggetto, d.piano_id == piano.pk) for d in s.delibere.all()],
+        )
+        for s in Seduta.objects.filter(ambito_id=piano.ambito_id)
+        .filter(Q(delibere__piano=piano) | Q(data__year__gte=piano.anno_inizio - 1, data__year__lte=piano.anno_fine))
+        .distinct()
+        .prefetch_related("presenze", "delibere")
+        .order_by("data")
+    ]
+    coprogettazioni = [
+        CoprogettazioneGov(
+            f"{c.obiettivo.codice} {c.obiettivo.titolo}",
+            c.titolo,
+            [p.organizzazione.nome for p in c.partner.all()],
+            c.budget,
+            c.get_strumento_display() if c.strumento else "",
+            c.firmato_il,
+            c.dal,
+            c.al,
+        )
+        for c in Coprogettazione.objects.filter(obiettivo__piano=piano)
+        .select_related("obiettivo")
+        .prefetch_related(Prefetch("partner", PartnerCoprogettazione.objects.select_related("organizzazione")))
+        .order_by("obiettivo__ordine", "obiettivo__codice", "pk")
+    ]
+    return Governance(avvisi, partecipanti, incontri, esiti, sedute, coprogettazioni)
+
+
+@dataclass
+class GovernanceAmbito:
+    """One plan's co-programming in a row of the provincial report."""
+
+    ambito: str
+    triennio: str
+    tavoli: int
+    incontri: int
+    enti: int
+    esiti: int
+    obiettivi_collegati: int
+    accordo_firmato_il: datetime.date | None
+    sedute: int
+
+
+def governance_provinciale(piani, oggi):
+    """A row per plan of `piani` (already filtered by visibility): tables, meetings held,
+    organisations taking part, outcomes and the objectives they produced, the accordo's date, the
+    Assemblea's sittings about the plan."""
+    righe = []
+    for piano in piani:
+        tavoli = riepilogo_tavoli(piano)
+        righe.append(
+            GovernanceAmbito(
+                piano.ambito.nome,
+                piano.triennio,
+                len(tavoli),
+                Incontro.objects.filter(tavolo__piano=piano, data__lte=oggi).count(),
+                len(
+                    set(
+                        Componente.objects.filter(tavolo__piano=piano, organizzazione__isnull=False).values_list(
+                            "organizzazione", flat=True
+                        )
+                    )
+                    | set(
+                        Presenza.objects.filter(
+                            incontro__tavolo__piano=piano, organizzazione__isnull=False
+                        ).values_list("organizzazione", flat=True)
+                    )
+                ),
+                sum(r.esiti for r in tavoli),
+                Obiettivo.objects.filter(piano=piano, esiti_coprogrammazione__isnull=False).distinct().count(),
+                getattr(getattr(piano, "accordo", None), "firmato_il", None) or piano.accordo_firmato_il,
+                Seduta.objects.filter(delibere__piano=piano).distinct().count(),
+            )
+        )
+    return righe

@@ -6,9 +6,13 @@ with an Italian message when a rule is broken; nothing is saved then. The audit 
 (django-auditlog, apps.py) records who changed what.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from programmazione.riparto import riparto
+from zona.lib import formato
 from zona.lib.policies import fatti
 
 from . import permessi
@@ -18,10 +22,13 @@ from .models import (
     Commento,
     Componente,
     Consultazione,
+    Coprogettazione,
     Delibera,
     Esito,
     Incontro,
     Manifestazione,
+    MonitoraggioCoprogettazione,
+    PartnerCoprogettazione,
     Presenza,
     PresenzaComune,
     Seduta,
@@ -172,6 +179,129 @@ def commenta(user, consultazione, testo):
     componente = Componente.objects.filter(tavolo=consultazione.tavolo, utente=user).first()
     return _salva(
         Commento(consultazione=consultazione, autore=user, organizzazione=componente.organizzazione, testo=testo)
+    )
+
+
+# --- co-progettazione ------------------------------------------------------------------------
+
+
+def _euro(importo):
+    return formato.euro(importo)
+
+
+@transaction.atomic
+def crea_coprogettazione(user, obiettivo, titolo, budget, azione=None, **campi):
+    """The co-design of `obiettivo` (optionally of one of its actions): title, budget, notice."""
+    _controlla(user, obiettivo.piano)
+    if azione is not None and azione.obiettivo_id != obiettivo.pk:
+        raise ValidationError("L'azione indicata non è di questo obiettivo.")
+    return _salva(Coprogettazione(obiettivo=obiettivo, azione=azione, titolo=titolo, budget=budget, **campi))
+
+
+def _quote(coprogettazione, escluso=None):
+    qs = PartnerCoprogettazione.objects.filter(coprogettazione=coprogettazione)
+    if escluso is not None:
+        qs = qs.exclude(pk=escluso.pk)
+    return sum(qs.values_list("quota", flat=True), Decimal(0))
+
+
+@transaction.atomic
+def aggiungi_partner(user, coprogettazione, organizzazione, quota, capofila=False, selezionato_il=None):
+    """A partner selected with its share of the budget: the shares never exceed the budget."""
+    coprogettazione = Coprogettazione.objects.select_for_update().get(pk=coprogettazione.pk)
+    _controlla(user, coprogettazione.obiettivo.piano)
+    if coprogettazione.firmato_il is not None:
+        raise ValidationError("L'accordo è già sottoscritto: i partner e le quote non cambiano più.")
+    if PartnerCoprogettazione.objects.filter(coprogettazione=coprogettazione, organizzazione=organizzazione).exists():
+        raise ValidationError(f"{organizzazione} è già partner di questa co-progettazione.")
+    gia = _quote(coprogettazione)
+    if gia + quota > coprogettazione.budget:
+        raise ValidationError(
+            f"Con questa quota i partner avrebbero {_euro(gia + quota)} su un budget di "
+            f"{_euro(coprogettazione.budget)}: restano da assegnare {_euro(coprogettazione.budget - gia)}."
+        )
+    return _salva(
+        PartnerCoprogettazione(
+            coprogettazione=coprogettazione,
+            organizzazione=organizzazione,
+            quota=quota,
+            capofila=capofila,
+            selezionato_il=selezionato_il,
+        )
+    )
+
+
+@transaction.atomic
+def ripartisci_in_parti_uguali(user, coprogettazione):
+    """Set the partners' shares to equal parts of the budget, in cents that add up to it exactly
+    (largest remainder, programmazione.riparto)."""
+    coprogettazione = Coprogettazione.objects.select_for_update().get(pk=coprogettazione.pk)
+    _controlla(user, coprogettazione.obiettivo.piano)
+    if coprogettazione.firmato_il is not None:
+        raise ValidationError("L'accordo è già sottoscritto: i partner e le quote non cambiano più.")
+    partner = list(PartnerCoprogettazione.objects.filter(coprogettazione=coprogettazione).order_by("pk"))
+    if not partner:
+        raise ValidationError("Nessun partner da ripartire.")
+    quote = riparto(coprogettazione.budget, {p.pk: 1 for p in partner})
+    for p in partner:
+        p.quota = quote[p.pk]
+        _salva(p)
+    return partner
+
+
+@transaction.atomic
+def registra_accordo(user, coprogettazione, strumento, firmato_il, atto="", dal=None, al=None):
+    """The agreement (accordo di collaborazione, convenzione) signed with the partners: only when
+    their shares add up exactly to the budget, and once."""
+    coprogettazione = Coprogettazione.objects.select_for_update().get(pk=coprogettazione.pk)
+    _controlla(user, coprogettazione.obiettivo.piano)
+    if coprogettazione.firmato_il is not None:
+        raise ValidationError(
+            f"L'accordo è già registrato (sottoscritto il {formato.data(coprogettazione.firmato_il)})."
+        )
+    if not PartnerCoprogettazione.objects.filter(coprogettazione=coprogettazione).exists():
+        raise ValidationError("Prima dell'accordo vanno indicati i partner selezionati.")
+    totale = _quote(coprogettazione)
+    if totale != coprogettazione.budget:
+        raise ValidationError(
+            f"Le quote dei partner fanno {_euro(totale)}, il budget è {_euro(coprogettazione.budget)}: "
+            f"mancano {_euro(coprogettazione.budget - totale)}. L'accordo si registra quando le quote fanno "
+            "esattamente il budget."
+        )
+    if dal is not None and firmato_il is not None and dal < firmato_il:
+        raise ValidationError("L'accordo non può essere in vigore prima di essere sottoscritto.")
+    coprogettazione.strumento, coprogettazione.firmato_il, coprogettazione.atto = strumento, firmato_il, atto
+    coprogettazione.dal, coprogettazione.al = dal, al
+    return _salva(coprogettazione)
+
+
+@transaction.atomic
+def collega_movimento(user, coprogettazione, movimento):
+    """A fund ledger entry (fondi.Movimento) that pays the co-design: of the plan's Ambito."""
+    piano = coprogettazione.obiettivo.piano
+    _controlla(user, piano)
+    if movimento.esercizio.ambito_id != piano.ambito_id:
+        raise ValidationError("Il movimento è del registro dei fondi di un altro Ambito.")
+    coprogettazione.movimenti.add(movimento)
+    return coprogettazione
+
+
+@transaction.atomic
+def registra_monitoraggio_coprogettazione(user, coprogettazione, data, stato, speso=None, testo=""):
+    _controlla(user, coprogettazione.obiettivo.piano)
+    if speso is not None and speso > coprogettazione.budget:
+        raise ValidationError(
+            f"La spesa ({_euro(speso)}) supera il budget della co-progettazione ({_euro(coprogettazione.budget)})."
+        )
+    return _salva(
+        MonitoraggioCoprogettazione(
+            coprogettazione=coprogettazione,
+            data=data,
+            stato=stato,
+            speso=speso,
+            testo=testo,
+            registrato_da=user if user is not None and user.pk else None,
+        )
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organizzazioni/<id:organizzazione>/", views.organizzazione, name="organizzazione"),
     path("piani/<id:pk>/coprogrammazione/", views.piano, name="piano"),
     path("obiettivi/<id:obiettivo>/coprogrammazione/", views.obiettivo, name="obiettivo"),
+    path("obiettivi/<id:obiettivo>/coprogettazione/", views.coprogettazione, name="coprogettazione"),
     path("tavoli/<id:tavolo>/", views.tavolo, name="tavolo"),
     path("tavoli/<id:tavolo>/commenti/", views.commento, name="commento"),
     path("coprogrammazione/calendario/", views.calendario, name="calendario"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from programmazione.models import Obiettivo, Piano
+from programmazione.models import Azione, Obiettivo, Piano
 from programmazione.permessi import PIANO_SCRIVIBILE, PIANO_VISIBILE
 from territorio.models import Ambito
 from zona.lib import valori
@@ -19,19 +19,25 @@ from zona.lib.tabular import FileRifiutato
 
 from . import importa, permessi, posta, selectors, services
 from .forms import (
+    AccordoForm,
     AvvisoForm,
     CommentoForm,
     ComponenteForm,
     ConsultazioneForm,
+    CoprogettazioneForm,
     EsitoForm,
+    FinanziamentoForm,
     ImportaForm,
     IncontroForm,
     InvioForm,
     ManifestazioneForm,
+    MonitoraggioCoprogettazioneForm,
+    PartnerForm,
+    RipartoForm,
     SedutaForm,
     TavoloForm,
 )
-from .models import AreaAvviso, Avviso, Consultazione, Incontro, Organizzazione, TipoOrganizzazione
+from .models import AreaAvviso, Avviso, Consultazione, Coprogettazione, Incontro, Organizzazione, TipoOrganizzazione
 from .permessi import (
     ASSEMBLEA_SCRIVIBILE,
     REGISTRO_SCRIVIBILE,
@@ -322,6 +328,114 @@ def obiettivo(request, obiettivo):
         "coprogrammazione/obiettivo.html",
         {"ob": ob, "piano": ob.piano, "provenienze": selectors.provenienza_obiettivo(ob)},
     )
+
+
+# --- co-progettazione ------------------------------------------------------------------------
+
+
+def _moduli_coprogettazione(ob, dati=None, azione=None):
+    coprogettazioni = Coprogettazione.objects.filter(obiettivo=ob)
+    organizzazioni = Organizzazione.objects.order_by("nome")
+
+    def d(nome):
+        return dati if azione == nome else None
+
+    return {
+        "coprogettazione_form": CoprogettazioneForm(
+            d("coprogettazione"), prefix="coprogettazione", azioni=Azione.objects.filter(obiettivo=ob)
+        ),
+        "partner_form": PartnerForm(
+            d("partner"), prefix="partner", coprogettazioni=coprogettazioni, organizzazioni=organizzazioni
+        ),
+        "riparto_form": RipartoForm(d("riparto"), prefix="riparto", coprogettazioni=coprogettazioni),
+        "accordo_form": AccordoForm(d("accordo"), prefix="accordo", coprogettazioni=coprogettazioni),
+        "finanziamento_form": FinanziamentoForm(
+            d("finanziamento"),
+            prefix="finanziamento",
+            coprogettazioni=coprogettazioni,
+            movimenti=selectors.movimenti_collegabili(ob),
+        ),
+        "monitoraggio_form": MonitoraggioCoprogettazioneForm(
+            d("monitoraggio"), prefix="monitoraggio", coprogettazioni=coprogettazioni
+        ),
+    }
+
+
+def _scrivi_coprogettazione(user, ob, azione, d):
+    """Runs the form named by `azione`; returns the success message."""
+    if azione == "coprogettazione":
+        services.crea_coprogettazione(
+            user,
+            ob,
+            d["titolo"],
+            d["budget"],
+            azione=d["azione"],
+            avviso=d["avviso"],
+            avviso_pubblicato_il=d["avviso_pubblicato_il"],
+        )
+        return "Co-progettazione registrata."
+    c = d["coprogettazione"]
+    if azione == "partner":
+        services.aggiungi_partner(user, c, d["organizzazione"], d["quota"], d["capofila"], d["selezionato_il"])
+        return "Partner aggiunto."
+    if azione == "riparto":
+        services.ripartisci_in_parti_uguali(user, c)
+        return "Budget ripartito in parti uguali tra i partner."
+    if azione == "accordo":
+        services.registra_accordo(user, c, d["strumento"], d["firmato_il"], d["atto"], d["dal"], d["al"])
+        return "Accordo registrato."
+    if azione == "finanziamento":
+        services.collega_movimento(user, c, d["movimento"])
+        return "Movimento del registro collegato."
+    services.registra_monitoraggio_coprogettazione(user, c, d["data"], d["stato"], d["speso"], d["testo"])
+    return "Monitoraggio registrato."
+
+
+@policy(read=PIANO_VISIBILE, write=PIANO_SCRIVIBILE)
+def coprogettazione(request, obiettivo):
+    """The co-designs of an objective: one page for all of them, forms for the Ufficio di Piano."""
+    ob = get_object_or_404(Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito"), pk=obiettivo)
+    puo_scrivere = permessi.puo_scrivere(request.user, ob.piano)
+    if request.method == "POST":
+        azione = request.POST.get("azione", "")
+        form = _moduli_coprogettazione(ob, request.POST, azione).get(f"{azione}_form")
+        if form is None:
+            messages.error(request, "Operazione sconosciuta.")
+        elif not form.is_valid():
+            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
+        else:
+            try:
+                messages.success(request, _scrivi_coprogettazione(request.user, ob, azione, form.cleaned_data))
+            except ValidationError as e:
+                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        return redirect("coprogrammazione:coprogettazione", obiettivo=ob.pk)
+    return render(
+        request,
+        "coprogrammazione/coprogettazione.html",
+        {
+            "ob": ob,
+            "piano": ob.piano,
+            "righe": selectors.coprogettazioni_obiettivo(ob, request.user),
+            "puo_scrivere": puo_scrivere,
+            "moduli": _elenco_moduli(_moduli_coprogettazione(ob)) if puo_scrivere else [],
+        },
+    )
+
+
+_MODULI_COPROGETTAZIONE = [
+    ("coprogettazione", "Nuova co-progettazione", "Registra"),
+    ("partner", "Aggiungi un partner selezionato con la sua quota", "Aggiungi"),
+    ("riparto", "Ripartisci il budget in parti uguali tra i partner (al centesimo)", "Ripartisci"),
+    ("accordo", "Registra l'accordo o la convenzione sottoscritti", "Registra l'accordo"),
+    ("finanziamento", "Collega un movimento del registro dei fondi", "Collega"),
+    ("monitoraggio", "Registra il monitoraggio", "Registra"),
+]
+
+
+def _elenco_moduli(moduli):
+    return [
+        (azione, titolo, moduli[f"{azione}_form"], pulsante) for azione, titolo, pulsante in _MODULI_COPROGETTAZIONE
+    ]
 
 
 @policy(read=PUBBLICO)

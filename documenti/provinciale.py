@@ -5,6 +5,7 @@ are counted. `leggi` gathers the read models; the rest lays them out."""
 import datetime
 from dataclasses import dataclass
 
+from coprogrammazione import selectors as coprogrammazione
 from fondi import permessi as permessi_fondi
 from fondi import selectors as fondi
 from monitoraggio import selectors as monitoraggio
@@ -31,6 +32,7 @@ class DatiProvinciale:
     esiti: list  # programmazione.EsitoSovrazonale
     premi: list  # programmazione.PremioAmbito
     registro: object  # fondi.RegistroAnni of every Ambito in the triennio's years
+    governance: list  # coprogrammazione.GovernanceAmbito, one per plan
 
     @property
     def righe(self):
@@ -62,6 +64,7 @@ def leggi(anno_inizio, user, oggi):
         registro=fondi.registro_provinciale(
             range(anno_inizio, anno_inizio + 3), [(a.pk, a.nome) for a in ambiti], colonne
         ),
+        governance=coprogrammazione.governance_provinciale(piani, oggi),
     )
 
 
@@ -86,6 +89,7 @@ def impagina(dati):
     _attuazione(doc, dati.attuazione)
     _aree(doc, dati)
     _fondi(doc, dati)
+    _governance(doc, dati.governance)
     cap = doc.capitolo("Obiettivi condivisi")
     _prologo(doc, cap, dati)
     _sovrazonali(doc, cap, dati)
@@ -119,6 +123,26 @@ def _piani(doc, dati):
         cap.blocchi.append(
             Paragrafo(f"Ambiti senza un piano del triennio in Zona ({len(mancanti)}): {', '.join(mancanti)}.")
         )
+
+
+def _governance(doc, righe):
+    cap = doc.capitolo("Co-programmazione e governance")
+    if not any(r.tavoli or r.sedute or r.accordo_firmato_il for r in righe):
+        cap.blocchi.append(t.nota("Nessun piano del triennio ha la co-programmazione o le sedute registrate in Zona."))
+        return
+    cap.blocchi.append(
+        t.tabella(
+            [t.testo("Ambito", 3), t.numero("Tavoli", 1), t.numero("Incontri svolti", 1.2)]
+            + [t.numero("Enti partecipanti", 1.3), t.numero("Esiti", 1), t.numero("Obiettivi nati dai tavoli", 1.5)]
+            + [t.testo("Accordo sottoscritto il", 1.5), t.numero("Sedute dell'Assemblea sul piano", 1.5)],
+            [
+                [r.ambito, str(r.tavoli), str(r.incontri), str(r.enti), str(r.esiti), str(r.obiettivi_collegati)]
+                + [f.data(r.accordo_firmato_il), str(r.sedute)]
+                for r in righe
+            ],
+            "co-programmazione dei piani e sedute delle Assemblee dei Sindaci registrate in Zona",
+        )
+    )
 
 
 def _attuazione(doc, prov):

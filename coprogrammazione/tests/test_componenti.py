@@ -89,7 +89,7 @@ def test_the_member_comments_with_attribution_and_the_audit_trail(client, consul
     # The Ufficio di Piano reads it, attributed to the organisation and the person.
     client.force_login(r.udp)
     testo = client.get(f"/tavoli/{r.anziani.pk}/").content.decode()
-    assert "Cooperativa del Lago (membro)" in testo and "Servono anche i turni notturni." in testo
+    assert "Cooperativa del Lago (Maria Rossi)" in testo and "Servono anche i turni notturni." in testo
 
 
 def test_what_the_member_may_not_write(client, consultazione):

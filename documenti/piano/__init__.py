@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from conoscenza import selectors as conoscenza
+from coprogrammazione import selectors as coprogrammazione
 from fondi import selectors as fondi
 from monitoraggio import selectors as monitoraggio
 from programmazione import selectors as programmazione
@@ -38,6 +39,7 @@ class DatiPiano:
     confronto_trienni: object  # monitoraggio.ConfrontoTrienni with the previous plan, or None
     quadro: conoscenza.ProfiloAmbito
     accordo: object  # programmazione.Accordo or None
+    governance: coprogrammazione.Governance  # co-programming, Assemblea, co-design
     capofila: object  # the ente capofila today, or None
     organi: list  # territorio.OrganoInCarica today
     sinottica: list
@@ -71,6 +73,7 @@ def leggi(piano, oggi):
         # The comparisons and the Comuni as the Ambito's page shows them today.
         quadro=conoscenza.profilo_ambito(ambito, datetime.date.today(), documento=True),
         accordo=programmazione.accordo_di(piano),
+        governance=coprogrammazione.governance_del_piano(piano, oggi),
         capofila=territorio.capofila_di(ambito, oggi),
         organi=territorio.organi_in_carica(ambito, oggi),
         sinottica=programmazione.sinottica(piano),

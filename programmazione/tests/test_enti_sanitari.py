@@ -161,3 +161,16 @@ def test_the_co_responsible_asst_measures_the_integration_indicators(client, san
     assert not Misurazione.objects.filter(indicatore=altro).exists()
     # The rest of the monitoring stays with the Ufficio di Piano.
     assert client.post(f"/obiettivi/{ob1.pk}/monitoraggio/stato/", {"stato": "attuato"}).status_code == 403
+
+
+def test_the_ats_named_co_responsible_writes_the_objective_too(client, sanita, condiviso):
+    r = sanita
+    services.assegna_corresponsabilita(None, condiviso, ats=r.ats, compiti="Piano Programma Territoriale")
+    ats = utente_con_ruolo("ats.prova2", "ats", ats=r.ats)
+    client.force_login(ats)
+    assert client.get(f"/obiettivi/{condiviso.pk}/modifica/").status_code == 200
+    # An agency of another territory, even if named, does not: the plan is not of its territory.
+    altra = utente_con_ruolo("ats.altra", "ats", ats=r.altra.ats)
+    services.assegna_corresponsabilita(None, condiviso, ats=r.altra.ats)
+    client.force_login(altra)
+    assert client.get(f"/obiettivi/{condiviso.pk}/modifica/").status_code == 404
