@@ -147,7 +147,10 @@ def _grafici_provincia(indicatore, anno, righe):
         riferimento=riferimento,
     )
     mappa = mappe.mappa_indicatore(indicatore, anno, giorno=sp.giorno_di_riferimento(anno))
-    return ats, charts.svg(barre), charts.svg(mappa)
+    # A year only a province-wide document prints (the Prologo's 2010) has no Ambito to draw:
+    # no empty chart, which would be an image without a text.
+    con_valore = any(r["valore"] is not None for r in righe)
+    return ats, charts.svg(barre) if con_valore else "", charts.svg(mappa)
 
 
 def _gruppi_e_grafico(primo, secondo, anno, k):

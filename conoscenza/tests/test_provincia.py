@@ -167,6 +167,7 @@ def test_the_years_printed_by_the_seeds_are_offered_and_marked(client, demo_db):
     html = client.get(URL, {"indicatore": "indice_vecchiaia", "anno": 2010}).content.decode()
     assert re.search(r"Provincia di Bergamo</th><td[^>]*><em>121,8</em> <small>pubbl.", html)
     assert "Brembilla e Gerosa" in html  # the map of 1/1/2010
+    assert 'data-testid="senza-grafico"' in html  # no Ambito to draw in the bar chart
     # The computed years are as before, and the CSV says where each figure comes from.
     risposta = client.get(URL, {"indicatore": "tasso_natalita", "anno": 2019, "formato": "csv"})
     righe = [r for r in csv.DictReader(io.StringIO(risposta.content.decode())) if r["valore"]]
