@@ -15,6 +15,7 @@ from conoscenza.models import Livello, Osservazione
 from programmazione.riparto import RipartoNonValido, in_centesimi, riparto
 from territorio.models import AppartenenzaComune
 from territorio.selectors import comuni_di
+from zona.lib.cache import memorizza
 
 CRITERI = {
     "popolazione": "in proporzione ai residenti",
@@ -46,10 +47,11 @@ class RipartoComuni:
 
 
 def residenti(codici, anno, eta_da=None, eta_a=None):
-    """{codice ISTAT: residents on 1 January of `anno`} (only Comuni with data)."""
-    qs = Osservazione.objects.attive().filter(
-        livello=Livello.COMUNE, anno=anno, misura_id=MISURA, categoria="", codice_territorio__in=codici
-    )
+    """{codice ISTAT: residents on 1 January of `anno`} (only Comuni with data); every Comune
+    when `codici` is None."""
+    qs = Osservazione.objects.attive().filter(livello=Livello.COMUNE, anno=anno, misura_id=MISURA, categoria="")
+    if codici is not None:
+        qs = qs.filter(codice_territorio__in=codici)
     if eta_da is not None:
         qs = qs.filter(eta_da__gte=eta_da)
     if eta_a is not None:
@@ -58,6 +60,13 @@ def residenti(codici, anno, eta_da=None, eta_a=None):
         c: int(v)
         for c, v in qs.values("codice_territorio").annotate(v=Sum("valore")).values_list("codice_territorio", "v")
     }
+
+
+def residenti_di_ogni_comune(anno, eta_da=None, eta_a=None):
+    """`residenti` of every Comune, once per data version: the what-if splits every Ambito by
+    them, twice per request (current and changed parameters), and summing the residents of a
+    whole country by age and sex was most of its time (bench/README.md)."""
+    return memorizza(f"residenti-comuni:{anno}:{eta_da}:{eta_a}", lambda: residenti(None, anno, eta_da, eta_a))
 
 
 def comuni_per_ambito(giorno):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from programmazione.popolazione import riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
 
-from .riparto import comuni_per_ambito, residenti, riparto_tra_comuni
+from .riparto import comuni_per_ambito, residenti_di_ogni_comune, riparto_tra_comuni
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,14 @@ class Parametri:
 
 def calcola(p):
     """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Comuni
-    of every Ambito and their residents are read once (two queries for the whole country)."""
+    of every Ambito are read once (one query for the whole country), their residents once per
+    data version."""
     tra_ambiti = riparto_per_popolazione(p.importo, p.anno)
     per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
-    codici = [c.pk for elenco in per_ambito.values() for c in elenco]
     if p.criterio_comuni != "fascia_eta":
-        popolazione = residenti(codici, p.anno)
+        popolazione = residenti_di_ogni_comune(p.anno)
     elif p.eta_da is not None or p.eta_a is not None:
-        popolazione = residenti(codici, p.anno, p.eta_da, p.eta_a)
+        popolazione = residenti_di_ogni_comune(p.anno, p.eta_da, p.eta_a)
     else:
         popolazione = None  # no band: riparto_tra_comuni refuses it with its message
     ambiti, comuni = {}, {}
