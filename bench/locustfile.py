@@ -266,6 +266,27 @@ class Visitatore(HttpUser):
         self._get(f"/ambiti/{random.choice(AMBITI)}/pnrr/", "/ambiti/[codice]/pnrr/")
 
     @task(1)
+    def fondi_riparto(self):
+        self._get(
+            f"/ambiti/{random.choice(AMBITI)}/fondi/riparto-comuni/?importo={random.randint(1000, 500000)}.00"
+            f"&criterio={random.choice(['popolazione', 'formula'])}&quota_uguale=20&anno=2023",
+            "/ambiti/[codice]/fondi/riparto-comuni/",
+        )
+
+    @task(1)
+    def fondi_scenari(self):
+        """The what-if over every Ambito and Comune: users with a role only, so it is visited as
+        the Comune user run_load.sh creates (skipped when there is none)."""
+        sessione = _sessione_fondi(self.host)
+        if sessione:
+            self.client.get(
+                f"/fondi/scenari/?importo={random.randint(100, 400) * 1000}.00&anno=2023"
+                f"&criterio_comuni={random.choice(['popolazione', 'formula'])}&quota_uguale=20",
+                name="/fondi/scenari/ (con accesso)",
+                headers={"Cookie": f"sessionid={sessione}"},
+            )
+
+    @task(1)
     def dati_aperti(self):
         self._get("/dati-aperti/", "/dati-aperti/")
 
@@ -319,6 +340,30 @@ class Visitatore(HttpUser):
     @task(1)
     def api_schema(self):
         self._get("/api/openapi.json", "/api/openapi.json")
+
+
+_SESSIONE_FONDI = []
+
+
+def _sessione_fondi(base):
+    """The session id of ZONA_LOAD_UTENTE, logged in once (not measured); "" without the user."""
+    if not _SESSIONE_FONDI:
+        sessione = ""
+        if PASSWORD_ATTACCANTE:
+            s = requests.Session()
+            r = s.get(f"{base}/account/accedi/", headers=PROXY, timeout=60)
+            token = _cookie(r, "csrftoken")
+            host = base.split("://", 1)[1]
+            r = s.post(
+                f"{base}/account/accedi/",
+                data={"username": UTENTE_ATTACCANTE, "password": PASSWORD_ATTACCANTE},
+                headers={**PROXY, "Cookie": f"csrftoken={token}", "Referer": f"https://{host}/", "X-CSRFToken": token},
+                allow_redirects=False,
+                timeout=60,
+            )
+            sessione = _cookie(r, "sessionid")
+        _SESSIONE_FONDI.append(sessione)
+    return _SESSIONE_FONDI[0]
 
 
 # --- the attackers of mode `dos` -----------------------------------------------------------

@@ -64,13 +64,12 @@ export SECRET_KEY ZONA_CHIAVE_PSEUDONIMO
 echo "== migrate + demo" >&2
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo --senza-utenti >/dev/null
-if [ "$modo" = dos ]; then
-  # The uploads need a logged-in user: a Comune, the least privileged role that may upload.
-  ZONA_LOAD_PASSWORD=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
-  export ZONA_LOAD_UTENTE=bench.comune ZONA_LOAD_PASSWORD
-  .venv/bin/python manage.py shell -c "from accounts.services import crea_utente; \
+# The uploads of mode dos and the visitors' what-if (/fondi/scenari/, users with a role only)
+# need a logged-in user: a Comune, the least privileged role that may upload.
+ZONA_LOAD_PASSWORD=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
+export ZONA_LOAD_UTENTE=bench.comune ZONA_LOAD_PASSWORD
+.venv/bin/python manage.py shell -c "from accounts.services import crea_utente; \
 crea_utente('$ZONA_LOAD_UTENTE', '$ZONA_LOAD_PASSWORD', 'comune', comune_id='016128')"
-fi
 if [ "$nazionale" = 1 ]; then
   echo "== national frame (bench/frame_nazionale.py)" >&2
   .venv/bin/python -u bench/frame_nazionale.py >&2
