@@ -327,7 +327,7 @@ def valori_indicatori(
     indicatore: Codice | None = None,
     territorio: Codice | None = None,
 ):
-    """Indicators computed from the base data, for one level (comune, ambito, distretto, ats,
+    """Indicators computed from the base data, for one level (comune, ambito, distretto, asst, ats,
     italia: every Comune with data)."""
     livello = Livello(livello)
     if indicatore and not Indicatore.objects.filter(pk=indicatore).exists():

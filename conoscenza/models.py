@@ -16,6 +16,7 @@ class Livello(models.TextChoices):
     COMUNE = "comune", "Comune"
     AMBITO = "ambito", "Ambito"
     DISTRETTO = "distretto", "Distretto"
+    ASST = "asst", "ASST"
     ATS = "ats", "ATS"
     PROVINCIA = "provincia", "Provincia"
     REGIONE = "regione", "Regione"

@@ -2,7 +2,8 @@
 
 Each term of the indicators (a measure with its age, sex and category filter) is a
 conditional sum of the observations in use, grouped by territory and year. Comune rows are
-rolled up to the Ambito, Distretto and ATS they belong to on the observation's reference date,
+rolled up to the Ambito, Distretto, ASST and ATS they belong to on the observation's reference
+date,
 and to Italy (every Comune with data). On PostgreSQL one query does it for all the levels
 asked: one scan of the observations sums them per Comune and year, and GROUPING SETS roll
 those sums up (a national table has tens of millions of rows; scanning it once per level was
@@ -29,7 +30,7 @@ from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaCo
 from . import discordanze
 from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubblicato
 
-LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS, Livello.ITALIA]
+LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ASST, Livello.ATS, Livello.ITALIA]
 CODICE_ITALIA = "IT"
 # The sums per Comune and year of a national table are about a hundred thousand groups of
 # aggregate states: with PostgreSQL's default work_mem (4 MB) they spill to disk.
@@ -45,6 +46,7 @@ _VALIDO_DISTRETTO = Q(comune__appartenenze__ambito__appartenenze__dal__lte=F("da
 _ROLLUP = {
     Livello.AMBITO: ("comune__appartenenze__ambito_id", [_VALIDA_APP]),
     Livello.DISTRETTO: ("comune__appartenenze__ambito__appartenenze__distretto_id", [_VALIDA_APP, _VALIDO_DISTRETTO]),
+    Livello.ASST: ("comune__appartenenze__ambito__appartenenze__distretto__asst_id", [_VALIDA_APP, _VALIDO_DISTRETTO]),
     Livello.ATS: (
         "comune__appartenenze__ambito__appartenenze__distretto__asst__ats_id",
         [_VALIDA_APP, _VALIDO_DISTRETTO],
@@ -232,7 +234,10 @@ def _somme_insieme(chiavi, livelli, anni):
     for da, coppie in (
         ("c", [(Livello.COMUNE, "c.comune_id"), (Livello.ITALIA, None)]),
         (con_ambito, [(Livello.AMBITO, "ac.ambito_id")]),
-        (con_distretto, [(Livello.DISTRETTO, "ad.distretto_id"), (Livello.ATS, "s.ats_id")]),
+        (
+            con_distretto,
+            [(Livello.DISTRETTO, "ad.distretto_id"), (Livello.ASST, "d.asst_id"), (Livello.ATS, "s.ats_id")],
+        ),
     ):
         coppie = [(lv, e) for lv, e in coppie if lv in livelli]
         if not coppie:
@@ -397,7 +402,7 @@ def nomi_territori(livello):
         return {CODICE_ITALIA: "Italia"}
     if livello == Livello.COMUNE:
         return dict(Comune.objects.values_list("codice_istat", "nome"))
-    model = {Livello.AMBITO: Ambito, Livello.DISTRETTO: Distretto, Livello.ATS: ATS}[livello]
+    model = {Livello.AMBITO: Ambito, Livello.DISTRETTO: Distretto, Livello.ASST: ASST, Livello.ATS: ATS}[livello]
     return dict(model.objects.values_list("pk", "nome"))
 
 
@@ -682,13 +687,16 @@ class Confronto(NamedTuple):
 
 
 def confronti_ambito(ambito, giorno):
-    """The Distretto and the ATS of `ambito` on `giorno`, to compare its indicators with."""
+    """The Distretto, the ASST and the ATS of `ambito` on `giorno`, to compare its indicators
+    with (the plans compare the Ambito with its ASST: Tab. 2.3 and 4.1 of Alto Sebino 2021-2023)."""
     distretto = territorio.distretto_di(ambito, giorno)
     if distretto is None:
         return []
-    ats = distretto.asst.ats
+    asst = distretto.asst
+    ats = asst.ats
     return [
         Confronto(Livello.DISTRETTO, distretto.pk, distretto.nome, "Distretto"),
+        Confronto(Livello.ASST, asst.pk, asst.nome, "ASST"),
         Confronto(Livello.ATS, ats.pk, ats.nome, "ATS"),
     ]
 
@@ -802,7 +810,7 @@ class FiguraTerritorio:
 
 
 def calcola_territorio(livello, codice, anno, indicatori=None):
-    """A territory at any level (territorio.selectors.LIVELLI_TERRITORIO: also ASST and province,
+    """A territory at any level (territorio.selectors.LIVELLI_TERRITORIO: also the province,
     which `calcola` has no level for) by the one rule: the aggregate of the Comuni that belong to
     it on 1 January of `anno` (territorio.selectors.comuni_del_territorio), sums of the Comuni's
     terms combined by the indicator's formula (a ratio of sums, never an average of ratios)."""

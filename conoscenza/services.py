@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from territorio.models import ATS, AliasComune, Ambito, Comune, Distretto, Regione
+from territorio.models import ASST, ATS, AliasComune, Ambito, Comune, Distretto, Regione
 from territorio.services import Risolutore
 from zona.lib import importazione, valori
 from zona.lib.importazione import Colonna, RigaErrata, Tracciato
@@ -395,6 +395,7 @@ class _Territori:
             Livello.AMBITO: {a.codice: a.codice for a in Ambito.objects.all()}
             | {normalizza(a.nome): a.codice for a in Ambito.objects.all()},
             Livello.DISTRETTO: {d.codice: d.codice for d in Distretto.objects.all()},
+            Livello.ASST: {a.codice: a.codice for a in ASST.objects.all()},
             Livello.ATS: {a.codice: a.codice for a in ATS.objects.all()},
             Livello.REGIONE: {r.codice: r.codice for r in Regione.objects.all()},
             Livello.PROVINCIA: {s: s for s in Comune.objects.values_list("sigla_provincia", flat=True).distinct()},

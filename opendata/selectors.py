@@ -124,7 +124,7 @@ def _modifica_anagrafe():
 
 # --- indicatori ------------------------------------------------------------------------------
 
-LIVELLI_APERTI = (Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS)
+LIVELLI_APERTI = (Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ASST, Livello.ATS)
 
 
 def indicatori_aperti():
@@ -314,7 +314,7 @@ def datasets():
             titolo="Indicatori del quadro conoscitivo per livello territoriale e anno",
             descrizione=(
                 "Gli indicatori demografici e sociali del quadro conoscitivo (indice di vecchiaia, tassi, spesa "
-                "sociale pro capite, ...) calcolati dai dati di base per Comune, Ambito, Distretto e ATS, per "
+                "sociale pro capite, ...) calcolati dai dati di base per Comune, Ambito, Distretto, ASST e ATS, per "
                 "ogni anno con dati. Non contiene conteggi di persone."
             ),
             temi=("SOCI", "REGI"),

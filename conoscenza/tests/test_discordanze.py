@@ -56,7 +56,7 @@ def test_a_published_value_zona_recomputes_otherwise_is_listed_for_its_document(
 
 def test_the_known_differences_on_the_document_page_and_next_to_the_figures(demo_db, client):
     indice = client.get(URL).content.decode()
-    assert "Piano di Zona 2021-2023 dell&#x27;Ambito Alto Sebino</a>: 10 differenze note" in indice
+    assert "Piano di Zona 2021-2023 dell&#x27;Ambito Alto Sebino</a>: 12 differenze note" in indice
     pagina = client.get(URL, {"documento": "pdz-alto-sebino-2021-2023"}).content.decode()
     # Revenue from the Comuni: 1.948.285 in the text, 1.948.245 in Tab. 2.4, 40 € apart.
     assert '<td class="zona-numero">1.948.285</td>' in pagina and "1.948.245" in pagina

@@ -364,9 +364,8 @@ def test_tab_2_3_colonne_sommano_a_100_con_scarto_di_arrotondamento():
     somme = {}
     for r in righe(T23):
         somme[r["codice_territorio"]] = somme.get(r["codice_territorio"], D(0)) + D(r["valore"])
-    # Shares rounded to one decimal: Ambito 100,1%, Regione 99,9% (ASST Bergamo Est, not stored,
-    # sums to 100,0%).
-    assert somme == {"alto-sebino": D("100.1"), "03": D("99.9")}
+    # Shares rounded to one decimal: Ambito 100,1%, ASST Bergamo Est 100,0%, Regione 99,9%.
+    assert somme == {"alto-sebino": D("100.1"), "asst-bergamo-est": D("100.0"), "03": D("99.9")}
 
 
 def test_tab_2_3_quote_ambito_seguono_dai_valori_assoluti_della_tab_2_4():
@@ -377,6 +376,17 @@ def test_tab_2_3_quote_ambito_seguono_dai_valori_assoluti_della_tab_2_4():
     # The channels missing from Tabella 2.4 are printed 0,0% in Tabella 2.3.
     for fonte in ("FNPS", "Fondo per le non autosufficienze", "Fondo Intesa Famiglia", "Gestione Piano di Zona"):
         assert valore(T23, "quota_entrate_pct", fonte) == D("0.0")
+
+
+def test_tab_2_3_colonna_asst_e_il_testo_del_par_5_5():
+    # «l'84% dei finanziamenti … proviene dai Comuni, una quota superiore sia rispetto alla ASST
+    # Bergamo EST sia rispetto alla Regione Lombardia, le cui percentuali … rispettivamente l'82% e
+    # l'81%»; «Con una quota pari all'8% l'utenza … rimane inferiore rispetto ad ASST e Regione».
+    comune = [valore(T23, "quota_entrate_pct", "Comune", codice=c) for c in ("alto-sebino", "asst-bergamo-est", "03")]
+    assert [tonda(x, UNO) for x in comune] == [D("84"), D("82"), D("81")]
+    assert comune[0] > comune[1] > comune[2]
+    utenza = [valore(T23, "quota_entrate_pct", "Utenza", codice=c) for c in ("alto-sebino", "asst-bergamo-est", "03")]
+    assert tonda(utenza[0], UNO) == D("8") and utenza[0] < min(utenza[1:])
 
 
 def test_tab_2_3_testo_par_5_5_comuni_1948285_contro_1948245():
@@ -564,8 +574,8 @@ def test_tab_4_1_colonne_sommano_a_100():
     somme = {}
     for r in righe(T41):
         somme[r["codice_territorio"]] = somme.get(r["codice_territorio"], D(0)) + D(r["valore"])
-    # Lombardia: 100,01% (rounding); ASST Bergamo Est, not stored, also sums to 100,01%.
-    assert somme == {"alto-sebino": D("100.00"), "03": D("100.01")}
+    # ASST Bergamo Est and Lombardia: 100,01% (rounding).
+    assert somme == {"alto-sebino": D("100.00"), "asst-bergamo-est": D("100.01"), "03": D("100.01")}
 
 
 def test_tab_4_2_quote_uguali_alla_tab_4_1():
@@ -627,7 +637,7 @@ def test_ogni_discordanza_ha_documento_spiegazione_e_due_cifre_diverse():
     # Every file of extracted tables belongs to a known document.
     prefissi = tuple(doc.prefisso_file for doc in documenti().values())
     assert all(nome.startswith(prefissi) for nome in FILES)
-    assert len(di_documento("pdz-alto-sebino-2021-2023")) == 10
+    assert len(di_documento("pdz-alto-sebino-2021-2023")) == 12
 
 
 def test_tab_4_1_4_2_testo_par_7_1():
@@ -636,10 +646,21 @@ def test_tab_4_1_4_2_testo_par_7_1():
     minori = valore(T41, "quota_spesa_sociale_pct", "Minori-Famiglia")
     assert (tonda(minori, UNO), minori.quantize(UNO, rounding=ROUND_DOWN)) == (D("24"), D("23"))
     # «… inferiore rispetto alle relative percentuali di ASST e Regione che si attestano al 29% e al
-    # 24%»: Lombardia's Minori-Famiglia share in Tabella 4.1 is 35,29%; 24% is Lombardia's Disabili
-    # share (24,25%) and 29% ASST's Disabili share (29,41%, not stored): the text read the wrong row.
-    assert tonda(valore(T41, "quota_spesa_sociale_pct", "Minori-Famiglia", codice="03"), UNO) == D("35")
-    assert tonda(valore(T41, "quota_spesa_sociale_pct", "Disabili", codice="03"), UNO) == D("24")
+    # 24%»: the Minori-Famiglia shares in Tabella 4.1 are 26,88% (ASST) and 35,29% (Lombardia); 29%
+    # and 24% are the Disabili shares (29,41%, 24,25%): the text read the row below. Both recorded.
+    for codice, testo, riga in (("asst-bergamo-est", "29", "26.88"), ("03", "24", "35.29")):
+        assert valore(T41, "quota_spesa_sociale_pct", "Minori-Famiglia", codice=codice) == D(riga)
+        assert tonda(valore(T41, "quota_spesa_sociale_pct", "Disabili", codice=codice), UNO) == D(testo)
+        nota = trova("quota_spesa_sociale_pct", 2019, territorio=codice)
+        assert (nota.prima_cifra, nota.seconda_cifra) == (D(testo), D(riga))
+    # «… superiore di 23 punti percentuali rispetto ad ASST Bergamo EST e di 29 punti rispetto a
+    # Regione Lombardia, le quali spendono rispettivamente il 19% e 13%»: the differences of the
+    # table's columns, truncated as the text does (23,18 and 29,58).
+    svz = [
+        valore(T41, "quota_spesa_sociale_pct", AREE_24[0], codice=c) for c in ("alto-sebino", "asst-bergamo-est", "03")
+    ]
+    assert [(svz[0] - x).quantize(UNO, rounding=ROUND_DOWN) for x in svz[1:]] == [D("23"), D("29")]
+    assert [tonda(x, UNO) for x in svz[1:]] == [D("19"), D("13")]
     # The other shares quoted: SVZ 42% (Lombardia 13%), compartecipazione 6%, anziani 4,5%.
     assert tonda(valore(T41, "quota_spesa_sociale_pct", "SVZ sociale professionale"), UNO) == D("42")
     assert tonda(valore(T41, "quota_spesa_sociale_pct", "SVZ sociale professionale", codice="03"), UNO) == D("13")

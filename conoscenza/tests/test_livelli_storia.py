@@ -156,7 +156,7 @@ def test_every_level_is_the_sum_of_its_comuni(rete, ambito_di, distretto_di):
         for ambito, d in zip(ambiti, distretto_di, strict=True):
             if d >= 0:
                 AmbitoDistretto.objects.create(ambito=ambito, distretto=distretti[d], dal=datetime.date(2021, 1, 1))
-        livelli = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ATS, Livello.ITALIA]
+        livelli = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ASST, Livello.ATS, Livello.ITALIA]
         calcolati = calcola_livelli(livelli, anni=[2022], indicatori=INDICATORI)
         territori = {
             "comune": COMUNI,
@@ -171,7 +171,7 @@ def test_every_level_is_the_sum_of_its_comuni(rete, ambito_di, distretto_di):
             for codice in codici:
                 comuni = comuni_del_territorio(livello, codice, giorno)
                 atteso = _atteso(comuni)
-                if livello not in calcolati:  # ASST and province: calcola has no level for them
+                if livello not in calcolati:  # the province: calcola has no level for it
                     figura = calcola_territorio(livello, codice, 2022, INDICATORI)
                     assert figura.comuni == comuni
                     assert (figura.valori if atteso else None) == atteso or not comuni, (livello, codice)

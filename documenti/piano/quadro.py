@@ -44,7 +44,7 @@ def _indicatori(doc, cap, ambito, quadro):
     dati, confronti = quadro.dati, quadro.confronti
     anni, ultimo = dati["anni"], dati["anni"][-1]
     fonte = _fonti_caricamenti(quadro.caricamenti)
-    fonte += ". Indicatori calcolati da Zona sommando i Comuni dell'Ambito, del Distretto e dell'ATS"
+    fonte += ". Indicatori calcolati da Zona sommando i Comuni dell'Ambito, del Distretto, dell'ASST e dell'ATS"
     doc.sezione(cap, "Popolazione e indici demografici")
     frase = f"Indicatori dell'Ambito {ambito.nome} per anno, calcolati dai dati dei suoi Comuni"
     if confronti:

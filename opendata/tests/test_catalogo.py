@@ -100,7 +100,7 @@ def test_il_catalogo_ha_le_proprieta_obbligatorie_di_dcat_ap_it(registro_minimo,
 def test_ogni_csv_risponde_con_le_colonne_dichiarate(registro_minimo, client):
     g, _ = _grafo(client)
     distribuzioni = list(g.subjects(RDF.type, DCATAPIT.Distribution))
-    assert len(distribuzioni) == 10  # 3 registry tables, 4 indicator levels, objectives, funds, offer
+    assert len(distribuzioni) == 11  # 3 registry tables, 5 indicator levels, objectives, funds, offer
     for dist in distribuzioni:
         schema = g.value(dist, CSVW.tableSchema)
         dichiarate = [str(c) for c in (g.value(n, CSVW.name) for n in Collection(g, g.value(schema, CSVW.column)))]
