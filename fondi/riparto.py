@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from conoscenza.models import Livello, Osservazione
+from programmazione.popolazione import residenti as residenti_ambiti_e_comuni
 from programmazione.riparto import RipartoNonValido, in_centesimi, riparto
 from territorio.models import AppartenenzaComune
 from territorio.selectors import comuni_di
@@ -65,7 +66,10 @@ def residenti(codici, anno, eta_da=None, eta_a=None):
 def residenti_di_ogni_comune(anno, eta_da=None, eta_a=None):
     """`residenti` of every Comune, once per data version: the what-if splits every Ambito by
     them, twice per request (current and changed parameters), and summing the residents of a
-    whole country by age and sex was most of its time (bench/README.md)."""
+    whole country by age and sex was most of its time (bench/README.md). Without an age band,
+    those of the split among the Ambiti (computed with them in one pass)."""
+    if eta_da is None and eta_a is None:
+        return residenti_ambiti_e_comuni(anno)[1]
     return memorizza(f"residenti-comuni:{anno}:{eta_da}:{eta_a}", lambda: residenti(None, anno, eta_da, eta_a))
 
 

@@ -26,12 +26,13 @@ class Parametri:
         return cls(s.importo, s.anno, s.criterio_comuni, s.eta_da, s.eta_a, s.quota_uguale)
 
 
-def calcola(p):
+def calcola(p, per_ambito=None):
     """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Comuni
-    of every Ambito are read once (one query for the whole country), their residents once per
-    data version."""
+    of every Ambito are read once (one query for the whole country; `per_ambito`, when the
+    caller has read them for the same year), their residents once per data version."""
     tra_ambiti = riparto_per_popolazione(p.importo, p.anno)
-    per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
+    if per_ambito is None:
+        per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
     if p.criterio_comuni != "fascia_eta":
         popolazione = residenti_di_ogni_comune(p.anno)
     elif p.eta_da is not None or p.eta_a is not None:
@@ -74,8 +75,10 @@ class Riga:
 def confronta(attuali, nuovi):
     """Rows per Ambito and per Comune, current beside what-if (a Comune that moved Ambito between
     the two population years shows under its new Ambito)."""
-    a_amb, a_com = calcola(attuali)
-    n_amb, n_com = calcola(nuovi)
+    # The Comuni of every Ambito: read once when both use the same population year (the usual case).
+    per_ambito = comuni_per_ambito(datetime.date(attuali.anno, 1, 1))
+    a_amb, a_com = calcola(attuali, per_ambito)
+    n_amb, n_com = calcola(nuovi, per_ambito if nuovi.anno == attuali.anno else None)
     ambiti = [
         Riga(
             (n_amb.get(c) or a_amb[c])[0].nome,

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db.models import Count
 
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
-from conoscenza.selectors import calcola
+from conoscenza.selectors import calcola_livelli
 from territorio.models import Ambito
 from zona.lib.cache import memorizza
 
@@ -50,8 +50,8 @@ def riparto_per_popolazione(importo, anno, codici=None):
     ignoti = [c for c in scelti if c not in ambiti]
     if ignoti:
         raise DatiMancanti("Ambiti sconosciuti: " + ", ".join(ignoti) + ".")
-    residenti, fonti = memorizza(f"residenti-ambiti:{anno}", lambda: _residenti_ambiti(anno))
-    popolazioni = {c: residenti.get(c) for c in scelti}
+    per_ambito, _, fonti = residenti(anno)
+    popolazioni = {c: per_ambito.get(c) for c in scelti}
     mancanti = [ambiti[c].nome for c, p in popolazioni.items() if p is None]
     if mancanti:
         raise DatiMancanti(
@@ -68,11 +68,18 @@ def riparto_per_popolazione(importo, anno, codici=None):
     return r
 
 
-def _residenti_ambiti(anno):
-    """Residents of every Ambito on 1 January of `anno` and the loads that give them: the same
-    for every amount split, so computed once per data version."""
-    valori = calcola(Livello.AMBITO, anni=[anno], indicatori=["popolazione"])
-    return {c: v for (c, a, _), v in valori.items() if a == anno}, fonti_popolazione(anno)
+def residenti(anno):
+    """({ambito code: residents}, {comune code: residents}, the loads that give them) on 1 January
+    of `anno`: the same for every amount split, so computed once per data version, both levels
+    in one pass over the observations (the what-if splits every Ambito among its Comuni too)."""
+    return memorizza(f"residenti:{anno}", lambda: _residenti(anno))
+
+
+def _residenti(anno):
+    valori = calcola_livelli([Livello.AMBITO, Livello.COMUNE], anni=[anno], indicatori=["popolazione"])
+    ambiti = {c: v for (c, a, _), v in valori[Livello.AMBITO].items() if a == anno}
+    comuni = {c: int(v) for (c, a, _), v in valori[Livello.COMUNE].items() if a == anno and v is not None}
+    return ambiti, comuni, fonti_popolazione(anno)
 
 
 def fonti_popolazione(anno):
