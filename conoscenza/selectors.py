@@ -573,8 +573,11 @@ def profilo(livello, codice, confronti):
     # Each territory is computed once, for every year: the table, the gaps and the charts
     # all read from these.
     calcolati = {(livello, codice): valori}
-    for lv, c, *_ in confronti:
-        calcolati[(lv, c)] = calcola(lv, territori=[c])
+    if confronti:
+        # One call for every comparison level (Distretto, ASST, ATS): the catalogue is read once.
+        tutti = calcola_livelli(sorted({lv for lv, *_ in confronti}), territori=[c for _, c, *_ in confronti])
+        for lv, c, *_ in confronti:
+            calcolati[(lv, c)] = {k: v for k, v in tutti[lv].items() if k[0] == c}
     pubblicati = list(
         valori_pubblicati(
             [(livello, codice)] + [(lv, c) for lv, c, *_ in confronti] + [("regione", "03"), ("italia", "IT")]

@@ -40,7 +40,14 @@ FILES = [
     "prologo_2012_demografia.csv",
     "prologo_2012_forme_gestione.csv",
 ]
-CODICI = {"ambito": "alto-sebino", "ats": "ats-bergamo", "regione": "03", "italia": "IT", "provincia": "BG"}
+CODICI = {
+    "ambito": "alto-sebino",
+    "asst": "asst-bergamo-est",
+    "ats": "ats-bergamo",
+    "regione": "03",
+    "italia": "IT",
+    "provincia": "BG",
+}
 TERRITORI_2_2 = ["alto-sebino", "ats-bergamo", "03", "IT"]
 
 D = Decimal
