@@ -7,10 +7,7 @@ import io
 import json
 import os
 import secrets
-import subprocess
-import sys
 from decimal import Decimal
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,41 +17,8 @@ from django.db import connection
 
 from conoscenza.models import Osservazione
 from territorio.models import Comune
+from testsupport.processi import manage, righe_di_tutte_le_tabelle, url_postgresql
 from zona.lib.locking import salva_con_versione
-from zona.tests.test_deploy import ROOT, SETTINGS_ENV
-
-# Not in a backup: sessions and the caches are transient; the migration log differs only by its dates.
-TABELLE_ESCLUSE = {"django_session", "zona_cache", "zona_cache_documenti"}
-
-
-def _valore(v):
-    if isinstance(v, memoryview):
-        v = bytes(v)
-    if isinstance(v, bytes):
-        return v.hex()
-    return None if v is None else str(v)
-
-
-def righe_di_tutte_le_tabelle(conn=connection):
-    """{table: sorted rows as text} of every table of the database (the migration log by
-    app and name only: when it was applied is the only thing a restore cannot keep)."""
-    risultato = {}
-    with conn.cursor() as cursor:
-        for tabella in sorted(conn.introspection.table_names(cursor)):
-            if tabella in TABELLE_ESCLUSE or tabella.startswith("sqlite_"):
-                continue
-            colonne = "app, name" if tabella == "django_migrations" else "*"
-            cursor.execute(f"SELECT {colonne} FROM {conn.ops.quote_name(tabella)}")
-            risultato[tabella] = sorted([[_valore(v) for v in riga] for riga in cursor.fetchall()])
-    return risultato
-
-
-def _manage(*args, database_url):
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV + ["DATABASE_URL"]}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture
@@ -72,15 +36,13 @@ def database_vuoto(tmp_path):
     parametri = {k: v for k, v in parametri.items() if v}
     with psycopg.connect(dbname="postgres", autocommit=True, **parametri) as admin:
         admin.execute(f'CREATE DATABASE "{nome}"')
-    credenziali = quote(s["USER"] or "", safe="") + (":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else "")
-    host = quote(s["HOST"] or "", safe="")
-    yield f"postgres://{credenziali}@{host}:{s['PORT'] or 5432}/{nome}"
+    yield url_postgresql(nome)
     with psycopg.connect(dbname="postgres", autocommit=True, **parametri) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{nome}" WITH (FORCE)')
 
 
 _STAMPA_RIGHE = (
-    "import json; from zona.tests.test_backup import righe_di_tutte_le_tabelle; "
+    "import json; from testsupport.processi import righe_di_tutte_le_tabelle; "
     "print('RIGHE ' + json.dumps(righe_di_tutte_le_tabelle()))"
 )
 
@@ -102,22 +64,22 @@ def test_backup_restores_every_table_row_by_row(demo_db, tmp_path, database_vuot
     attese = righe_di_tutte_le_tabelle()
     assert len(attese["conoscenza_osservazione"]) > 50_000
 
-    assert _manage("migrate", "-v0", database_url=database_vuoto).returncode == 0
+    assert manage("migrate", "-v0", database_url=database_vuoto, timeout=300).returncode == 0
 
     # A damaged backup (rows cut off) is refused and leaves the database empty.
     troncato = tmp_path / "troncato.jsonl"
     with gzip.open(file, "rt", encoding="utf-8") as f:
         righe = f.readlines()
     troncato.write_text("".join(righe[:5000]), encoding="utf-8")
-    r = _manage("restore", str(troncato), database_url=database_vuoto)
+    r = manage("restore", str(troncato), database_url=database_vuoto, timeout=300)
     assert r.returncode == 1
     assert "Il backup è incompleto o alterato" in r.stderr
 
-    r = _manage("restore", str(file), database_url=database_vuoto)
+    r = manage("restore", str(file), database_url=database_vuoto, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "Backup ripristinato" in r.stdout
 
-    r = _manage("shell", "-c", _STAMPA_RIGHE, database_url=database_vuoto)
+    r = manage("shell", "-c", _STAMPA_RIGHE, database_url=database_vuoto, timeout=300)
     assert r.returncode == 0, r.stderr
     ripristinate = json.loads(r.stdout.split("RIGHE ", 1)[1])
     assert sorted(ripristinate) == sorted(attese), "the restored database has other tables"
@@ -125,7 +87,7 @@ def test_backup_restores_every_table_row_by_row(demo_db, tmp_path, database_vuot
     assert not diverse, f"tables that differ after the restore: {diverse}"
 
     # Restoring twice is refused: the database is no longer empty.
-    r = _manage("restore", str(file), database_url=database_vuoto)
+    r = manage("restore", str(file), database_url=database_vuoto, timeout=300)
     assert r.returncode == 1
     assert "Il database non è vuoto" in r.stderr
 

@@ -1,44 +1,8 @@
 """Production settings: `manage.py check --deploy` passes with the documented environment."""
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# Settings read from the environment (zona/settings.py): start each run from none of them.
-# DJANGO_ALLOW_ASYNC_UNSAFE is set by conftest.py for the browser tests; check --deploy
-# rightly refuses it (async.E001).
-SETTINGS_ENV = [
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "DEBUG",
-    "SECRET_KEY",
-    "ZONA_CHIAVE_PSEUDONIMO",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-    "STATIC_ROOT",
-    "LOG_FORMAT",
-    "LOG_LEVEL",
-    "LOG_LEVEL_RICHIESTE",
-    "ZONA_LAVORI_IMMEDIATI",
-]
-
-
-def manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
-    environ.update(env)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from testsupport.processi import manage
 
 
 def test_check_deploy_passes_with_production_environment():

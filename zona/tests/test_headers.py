@@ -11,8 +11,8 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 from testsupport.fabbriche import utente_con_ruolo
+from testsupport.processi import manage
 from zona.lib.policies import PUBBLICO, policy
-from zona.tests.test_deploy import manage
 
 
 @policy(read=PUBBLICO)

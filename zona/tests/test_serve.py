@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from zona.tests.test_deploy import ROOT, SETTINGS_ENV
+from testsupport.processi import ROOT, ambiente
 
 # Its own SQLite database: the PostgreSQL run would repeat the same 90 s.
 pytestmark = pytest.mark.senza_database
@@ -37,12 +37,11 @@ def _get(porta, path, **headers):
 
 def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
     porta = _porta_libera()
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV + ["DATABASE_URL"]}
-    env.update(
+    env = ambiente(
+        f"sqlite:///{tmp_path / 'zona.sqlite3'}",
         SECRET_KEY=secrets.token_urlsafe(64),
         ZONA_CHIAVE_PSEUDONIMO=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="zona.example.org,127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'zona.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         BIND=f"127.0.0.1:{porta}",
         WEB_CONCURRENCY="1",
