@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from territorio import selectors as territorio
 
-from .models import Livello, Osservazione
+from .models import Livello, Osservazione, ValorePubblicato
 
 
 @dataclass
@@ -16,6 +16,7 @@ class FiguraContata:
     contati: territorio.ComuniContati
     con_dati: set  # codes of the Comuni (or of the predecessors) with base data of the year
     dati_propri: bool  # data loaded for the territory itself in that year (an Ambito's plan)
+    stampati: bool  # values a document prints for the territory as a whole in that year («pubbl.»)
 
     @property
     def senza_dati(self):
@@ -43,4 +44,7 @@ def figura_contata(livello, codice, anno):
         livello != Livello.COMUNE
         and Osservazione.objects.attive().filter(livello=livello, codice_territorio=codice, anno=anno).exists()
     )
-    return FiguraContata(anno, contati, con_dati, dati_propri)
+    stampati = ValorePubblicato.objects.filter(
+        attiva=True, livello=livello, codice_territorio=codice, anno=anno
+    ).exists()
+    return FiguraContata(anno, contati, con_dati, dati_propri, stampati)

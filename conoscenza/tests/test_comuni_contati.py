@@ -2,10 +2,12 @@
 and a Comune born by a merger whose figure of an earlier year is the sum of its predecessors."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from conoscenza.models import ValorePubblicato
 from territorio.models import VariazioneComune
 from testsupport import fabbriche
 
@@ -42,6 +44,18 @@ def test_the_comuni_of_an_ambito_and_of_its_levels_on_the_first_of_january(regis
     r = client.get(URL, {"livello": "ambito", "codice": "lago", "anno": 2020})
     assert _righe(r) == []
     assert 'data-testid="nessun-comune"' in r.content.decode()
+    # A year a document prints a figure of the Ambito as a whole: said, since no Comune is behind it.
+    assert 'data-testid="stampati"' not in r.content.decode()
+    ValorePubblicato.objects.create(
+        caricamento=registro_minimo.caricamento,
+        indicatore_id="indice_vecchiaia",
+        livello="ambito",
+        codice_territorio="lago",
+        anno=2020,
+        valore=Decimal("190.5"),
+    )
+    r = client.get(URL, {"livello": "ambito", "codice": "lago", "anno": 2020})
+    assert 'data-testid="stampati"' in r.content.decode()
 
 
 def test_a_membership_ending_on_the_31st_of_december_is_not_counted_the_next_year(riferimenti, client):
