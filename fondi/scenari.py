@@ -75,10 +75,15 @@ class Riga:
 def confronta(attuali, nuovi):
     """Rows per Ambito and per Comune, current beside what-if (a Comune that moved Ambito between
     the two population years shows under its new Ambito)."""
-    # The Comuni of every Ambito: read once when both use the same population year (the usual case).
-    per_ambito = comuni_per_ambito(datetime.date(attuali.anno, 1, 1))
-    a_amb, a_com = calcola(attuali, per_ambito)
-    n_amb, n_com = calcola(nuovi, per_ambito if nuovi.anno == attuali.anno else None)
+    letti = {}
+
+    def comuni_del(anno):  # read once when both use the same population year (the usual case)
+        if anno not in letti:
+            letti[anno] = comuni_per_ambito(datetime.date(anno, 1, 1))
+        return letti[anno]
+
+    a_amb, a_com = calcola(attuali, comuni_del(attuali.anno))
+    n_amb, n_com = calcola(nuovi, comuni_del(nuovi.anno))
     ambiti = [
         Riga(
             (n_amb.get(c) or a_amb[c])[0].nome,
