@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from programmazione.permessi import UFFICIO_DI_PIANO
 from territorio.models import Ambito
@@ -114,23 +116,42 @@ def provincia(request):
     # One grouped pass over a year of every Ambito's movements (2 s at national scale): once per
     # data version (every movement is audited, so a new one changes the version).
     per_ambito = memorizza(f"fondi-provincia-{anno}", lambda: selectors.fondi_provincia(anno))
-    righe = []
-    for a in Ambito.objects.order_by("nome"):
-        saldo = per_ambito.get(a.pk)
-        dettaglio = visibili is None or a.pk in visibili
-        righe.append((a, saldo, dettaglio))
     colonne = COLONNE if visibili is None else COLONNE_PUBBLICHE
     formato = _formato(request)
     if formato:
+        righe = _righe_provincia(per_ambito, visibili)
         dati = [[a.pk, a.nome, anno] + [_valore(s, c) if s else None for c in colonne] for a, s, _ in righe]
         return scarica_tabella(f"fondi-provincia-{anno}", formato, ["ambito", "nome", "anno"] + colonne, dati)
-    totale = sum((s for _, s, _ in righe if s), selectors.Saldo())
+    # The table of every Ambito is the same for everyone who sees the same Ambiti in detail, and
+    # rendering its 600 rows at national scale took a second: once per data version and view.
+    vista = "tutti" if visibili is None else ",".join(sorted(visibili))
+    tabella = memorizza(
+        f"fondi-provincia-tabella:{anno}:{vista}",
+        lambda: _tabella_provincia(anno, _righe_provincia(per_ambito, visibili), colonne),
+    )
     return render(
         request,
         "fondi/provincia.html",
         {
             "anno": anno,
             "anni": sorted(set(anni) | {anno}, reverse=True),
+            "tabella": mark_safe(tabella),  # rendered by the template engine, escaped there
+            "catalogo": Fondo.objects.prefetch_related("aree"),
+        },
+    )
+
+
+def _righe_provincia(per_ambito, visibili):
+    """(Ambito, Saldo or None, whether the user sees its detail) of every Ambito, by name."""
+    return [(a, per_ambito.get(a.pk), visibili is None or a.pk in visibili) for a in Ambito.objects.order_by("nome")]
+
+
+def _tabella_provincia(anno, righe, colonne):
+    totale = sum((s for _, s, _ in righe if s), selectors.Saldo())
+    return render_to_string(
+        "fondi/_provincia_tabella.html",
+        {
+            "anno": anno,
             "righe": [
                 (a, [_valore(s, c) for c in colonne] if s else None, s.percentuale_utilizzo if s and d else None, d)
                 for a, s, d in righe
@@ -138,7 +159,6 @@ def provincia(request):
             "colonne": colonne,
             "etichette": _etichette(colonne),
             "totale": [_valore(totale, c) for c in colonne],
-            "catalogo": Fondo.objects.prefetch_related("aree"),
         },
     )
 
