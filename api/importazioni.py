@@ -3,9 +3,11 @@
 Each operation takes the file as the page does (multipart, field `file`) and calls exactly
 the service the page calls, with the same policy, validation and all-or-nothing behaviour: an
 accepted file answers 201 with what was stored, a refused one 422 with every error (row,
-column, reason) and nothing stored. A data file larger than `LAVORI_SOGLIA_BYTES` is queued as
-a background job, as on the page (202, `lavoro`: the job's page); the other imports run inside
-the request. Files are bounded by the pages' limit (`ZONA_MAX_UPLOAD_BYTES`).
+column, reason) and nothing stored. A file of base data, fund movements or unità d'offerta
+larger than `LAVORI_SOGLIA_BYTES` is queued as a background job, as on the page (202, `lavoro`:
+the job's page). Case-record extracts always load inside the request: their raw rows carry the
+clear codici fiscali, which Zona never stores (pseudonymised at the door), not even in a queue.
+Files are bounded by the pages' limit (`ZONA_MAX_UPLOAD_BYTES`).
 
 Idempotency: a client that sends `Idempotency-Key` (any text up to 100 characters, e.g. a
 UUID) gets, for a retry with the same key and the same body, the first answer again and
@@ -28,8 +30,10 @@ from conoscenza import services as conoscenza
 from conoscenza.permessi import territori_caricabili
 from domanda import importa as domanda
 from domanda.permessi import CARICA_ESTRATTI, erogatori_ammessi
+from fondi import background as fondi_lavori
 from fondi import importa as fondi
 from lavori.services import url_lavoro
+from offerta import background as offerta_lavori
 from offerta import importa as offerta
 from offerta.permessi import IMPORTAZIONE
 from programmazione.permessi import UFFICIO_DI_PIANO
@@ -153,6 +157,15 @@ def _prenota(utente, chiave, operazione, impronta):
     return precedente
 
 
+def _in_coda(request, lavoro, nome):
+    """As on the pages: a large file is loaded by a worker; the answer is the job's page."""
+    return 202, {
+        "righe": 0,
+        "messaggio": f"File «{nome}» in coda: l'esito sarà alla pagina del lavoro.",
+        "lavoro": request.build_absolute_uri(url_lavoro(lavoro)),
+    }
+
+
 @router.post(
     "/importazioni/dati",
     response=RISPOSTE,
@@ -174,14 +187,8 @@ def importa_dati(
 
     def importa(contenuto, nome):
         if len(contenuto) > settings.LAVORI_SOGLIA_BYTES:
-            # As on the page: a large file is loaded by a worker; the answer is the job's page.
             lavoro = background.accoda_dati(request.user, contenuto, nome, formato=formato, anno=anno, fonte=fonte)
-            url = request.build_absolute_uri(url_lavoro(lavoro))
-            return 202, {
-                "righe": 0,
-                "messaggio": f"File «{nome}» in coda: l'esito sarà alla pagina del lavoro.",
-                "lavoro": url,
-            }
+            return _in_coda(request, lavoro, nome)
         c = conoscenza.importa_dati(
             contenuto,
             nome,
@@ -238,6 +245,8 @@ def importa_movimenti(request, file: File[UploadedFile], idempotency_key: Chiave
     """I movimenti dalla contabilità dell'ente capofila, come nella pagina «Importa movimenti»."""
 
     def importa(contenuto, nome):
+        if len(contenuto) > settings.LAVORI_SOGLIA_BYTES:
+            return _in_coda(request, fondi_lavori.accoda_movimenti(request.user, contenuto, nome), nome)
         n = fondi.importa(request.user, fondi.leggi_file(contenuto, nome))
         return 201, {"righe": n, "messaggio": f"File caricato: {n} movimenti registrati."}
 
@@ -255,6 +264,8 @@ def importa_unita_offerta(request, file: File[UploadedFile], idempotency_key: Ch
     """Le unità d'offerta, come nella pagina di importazione dell'offerta."""
 
     def importa(contenuto, nome):
+        if len(contenuto) > settings.LAVORI_SOGLIA_BYTES:
+            return _in_coda(request, offerta_lavori.accoda_unita(request.user, contenuto, nome), nome)
         n = offerta.importa(contenuto, nome, request.user)
         return 201, {"righe": n, "messaggio": f"File importato: {n} unità d'offerta create o aggiornate."}
 

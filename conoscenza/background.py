@@ -1,12 +1,18 @@
 """The knowledge base's long work as background jobs (lavori): a data file above
 LAVORI_SOGLIA_BYTES is loaded by a worker, through the same services.importa_dati (and so the
-same checks, all or nothing) as a small file loaded by the page."""
+same checks, all or nothing) as a small file loaded by the page. The recomputation of every
+indicator at every level (selectors.calcola_livelli, for the coordination after large loads)
+is a job too: its result is the CSV of the values, the layout of `export_indicatori`."""
+
+import io
+from types import SimpleNamespace
 
 from django.urls import reverse
 
 from lavori.services import ErroreLavoro, Esito, accoda, eseguibile
+from zona.lib.downloads import scrivi_csv
 
-from . import services
+from . import selectors, services
 from .permessi import territori_caricabili
 
 
@@ -42,3 +48,24 @@ def carica_dati(lavoro, avanzamento):
     return Esito(
         f"File «{caricamento.nome_file}» caricato: {caricamento.righe} righe.", url=reverse("conoscenza:caricamenti")
     )
+
+
+def accoda_ricalcolo(utente):
+    return accoda(utente, ricalcola, "Ricalcolo degli indicatori a ogni livello", unita="livelli")
+
+
+@eseguibile
+def ricalcola(lavoro, avanzamento):
+    livelli = selectors.LIVELLI_CALCOLATI
+    avanzamento(0, len(livelli))
+    valori = selectors.calcola_livelli(livelli)
+    righe = []
+    for i, livello in enumerate(livelli, 1):
+        righe += selectors.righe_indicatori(livello, valori=valori[livello])
+        avanzamento(i, len(livelli))
+    testo = io.StringIO()
+    scrivi_csv(testo, selectors.COLONNE_INDICATORI, righe)
+    file = SimpleNamespace(
+        contenuto=testo.getvalue().encode("utf-8"), nome="indicatori-tutti-i-livelli.csv", content_type="text/csv"
+    )
+    return Esito(f"Indicatori ricalcolati: {len(righe)} valori in {len(livelli)} livelli.", file=file)

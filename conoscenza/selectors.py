@@ -409,10 +409,12 @@ def nomi_territori(livello):
 COLONNE_INDICATORI = ["livello", "codice_territorio", "territorio", "anno", "indicatore", "valore"]
 
 
-def righe_indicatori(livello, anni=None, indicatori=None):
+def righe_indicatori(livello, anni=None, indicatori=None, valori=None):
     """The computed indicators of one level as table rows (COLONNE_INDICATORI), sorted by
-    territory, year and indicator: what `export_indicatori` and the open data write."""
-    valori = calcola(livello, anni=anni, indicatori=indicatori)
+    territory, year and indicator: what `export_indicatori` and the open data write. `valori`:
+    the level's values when already computed (calcola_livelli for every level at once)."""
+    if valori is None:
+        valori = calcola(livello, anni=anni, indicatori=indicatori)
     nomi = nomi_territori(livello)
     return [
         [livello, codice, nomi.get(codice, ""), anno, indicatore, valore]

@@ -16,7 +16,7 @@ from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.ingressi import ParametroNonValido, parametro, scelta
-from zona.lib.policies import CON_RUOLO, PUBBLICO, policy
+from zona.lib.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
 from . import background, charts, selectors, selectors_comuni, services
@@ -128,8 +128,15 @@ def carica(request):
     )
 
 
-@policy(read=PUBBLICO)
+@policy(read=PUBBLICO, write=COORDINAMENTO)
 def caricamenti(request):
+    """The loads; the coordination may recompute every indicator at every level from here (a
+    background job whose result is the CSV of the values)."""
+    if request.method == "POST":
+        if request.POST.get("azione") != "ricalcola":
+            messages.error(request, "Operazione non riconosciuta.")
+            return redirect("conoscenza:caricamenti")
+        return redirect(url_lavoro(background.accoda_ricalcolo(request.user)))
     voci = Caricamento.objects.select_related(*relazioni_nome("utente"), "sostituito_da").order_by("-creato_il", "-id")
     pagina = Paginator(voci, 50).get_page(request.GET.get("pagina"))
     # Counting the values in use scans every observation: once per data version, not per visit.

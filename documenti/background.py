@@ -1,7 +1,13 @@
 """Documents as background jobs (lavori): a plan's document is composed by a worker and kept
 with the job (in the database), for its user to download from the job's page. The same
 documenti.services.genera as the download route, so the same caches: an unchanged plan is not
-rendered again."""
+rendered again.
+
+A batch (`accoda_raccolta`, for the coordination) is the documents of every approved plan of a
+triennio in one ZIP, one plan after the other with the plans as progress."""
+
+import io
+import zipfile
 
 from lavori.services import ErroreLavoro, Esito, accoda, eseguibile
 
@@ -50,3 +56,46 @@ def _pagine(file):
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(file.contenuto)).pages)
+
+
+def accoda_raccolta(utente, anno, formato="pdf"):
+    """Queue the ZIP of the documents of the approved plans starting in `anno`; the Lavoro."""
+    if formato not in services.FORMATI:
+        raise services.FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
+    return accoda(
+        utente,
+        genera_raccolta,
+        f"Piani di Zona approvati {anno}-{anno + 2} ({formato.upper()}, ZIP)",
+        parametri={"anno": anno, "formato": formato},
+        unita="piani composti",
+    )
+
+
+def piani_approvati(utente, anno):
+    """The approved plans (any state but draft) starting in `anno` that `utente` may read."""
+    from programmazione.models import StatoPiano
+    from programmazione.selectors import piani_del_triennio
+
+    return list(piani_del_triennio(anno).visibili_a(utente).exclude(stato=StatoPiano.BOZZA))
+
+
+@eseguibile
+def genera_raccolta(lavoro, avanzamento):
+    if lavoro.utente is None:
+        raise ErroreLavoro("L'utente che ha avviato il lavoro non esiste più.")
+    anno, formato = lavoro.parametri["anno"], lavoro.parametri["formato"]
+    piani = piani_approvati(lavoro.utente, anno)
+    if not piani:
+        raise ErroreLavoro(f"Nessun Piano di Zona approvato che inizi nel {anno}.")
+    avanzamento(0, len(piani))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i, piano in enumerate(piani, 1):
+            file = services.genera(piano, formato)
+            zf.writestr(file.nome, file.contenuto)
+            avanzamento(i, len(piani))
+    nome = f"piani-di-zona-{anno}-{anno + 2}-{formato}.zip"
+    return Esito(
+        f"{len(piani)} Piani di Zona approvati in un archivio ZIP.",
+        file=services.File(buffer.getvalue(), nome, "application/zip"),
+    )

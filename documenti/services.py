@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from django.core.cache import caches
 
-from zona.lib.cache import DURATA, memorizza
+from zona.lib.cache import DURATA, memorizza, memorizzato
 
 from .monitoraggio import relazione_monitoraggio
 from .piano import documento_piano
@@ -82,9 +82,17 @@ def genera(piano, formato, tipo="piano", oggi=None):
     if formato not in FORMATI:
         raise FormatoNonValido(f"Formato «{formato}» non disponibile: scegliere pdf o docx.")
     oggi = oggi or datetime.date.today()
-    return memorizza(
-        f"documento:{tipo}:{piano.pk}:{formato}:{oggi}", lambda: file_di(documento_di(piano, tipo, oggi), formato)
-    )
+    return memorizza(_chiave(piano, formato, tipo, oggi), lambda: file_di(documento_di(piano, tipo, oggi), formato))
+
+
+def pronto(piano, formato, tipo="piano", oggi=None):
+    """The file `genera` would return if it is already made for the current data (a cache read,
+    no rendering), else None: the page serves it at once instead of queueing a job."""
+    return memorizzato(_chiave(piano, formato, tipo, oggi or datetime.date.today()))
+
+
+def _chiave(piano, formato, tipo, oggi):
+    return f"documento:{tipo}:{piano.pk}:{formato}:{oggi}"
 
 
 def genera_provinciale(anno_inizio, user, formato, oggi=None):

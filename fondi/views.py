@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from lavori.services import url_lavoro
 from programmazione.permessi import UFFICIO_DI_PIANO
 from territorio.models import Ambito
 from zona.lib import valori
@@ -18,7 +20,7 @@ from zona.lib.downloads import scarica_tabella
 from zona.lib.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
-from . import importa, permessi, selectors, services
+from . import background, importa, permessi, selectors, services
 from . import scenari as scenari_mod
 from .forms import (
     ImportaForm,
@@ -297,6 +299,8 @@ def importa_movimenti(request):
     errori = []
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        if f.size > settings.LAVORI_SOGLIA_BYTES:  # a large file: loaded by a worker, followed on the job's page
+            return redirect(url_lavoro(background.accoda_movimenti(request.user, f.read(), f.name)))
         try:
             n = importa.importa(request.user, importa.leggi_file(f.read(), f.name))
         except FileRifiutato as e:

@@ -1,12 +1,14 @@
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from lavori.services import url_lavoro
 from territorio import selectors as territorio
 from territorio.models import Ambito, Comune
 from territorio.permessi import ambito_da
@@ -18,8 +20,8 @@ from zona.lib.locking import ModificaConcorrente, mostra_conflitto
 from zona.lib.policies import PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
+from . import background, leps, permessi, selectors, services
 from . import importa as importatore
-from . import leps, permessi, selectors, services
 from .forms import ImportaForm, RilevazioneForm, UnitaForm
 from .models import Calcolo, Leps, RilevazioneLeps, TipoUnita, UnitaOfferta
 
@@ -135,6 +137,8 @@ def importa(request):
     errori = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        if f.size > settings.LAVORI_SOGLIA_BYTES:  # a large file: loaded by a worker, followed on the job's page
+            return redirect(url_lavoro(background.accoda_unita(request.user, f.read(), f.name)))
         try:
             n = importatore.importa(f.read(), f.name, request.user)
         except FileRifiutato as e:

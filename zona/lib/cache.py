@@ -25,9 +25,19 @@ def versione_dati():
 
 def memorizza(chiave, calcola, durata=DURATA):
     """`calcola()` once per data version; `chiave` must name everything else the value depends on."""
-    completa = f"{chiave}:v{versione_dati()}"
+    completa = _completa(chiave)
     valore = cache.get(completa)
     if valore is None:
         valore = calcola()
         cache.set(completa, valore, durata)
     return valore
+
+
+def memorizzato(chiave):
+    """What `memorizza(chiave, ...)` keeps for the current data version, or None (not computed
+    yet): a page can serve a ready value at once and send the rest to a background job."""
+    return cache.get(_completa(chiave))
+
+
+def _completa(chiave):
+    return f"{chiave}:v{versione_dati()}"
