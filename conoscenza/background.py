@@ -51,7 +51,7 @@ def carica_dati(lavoro, avanzamento):
 
 
 def accoda_ricalcolo(utente):
-    return accoda(utente, ricalcola, "Ricalcolo degli indicatori a ogni livello", unita="livelli")
+    return accoda(utente, ricalcola, "Ricalcolo degli indicatori a ogni livello", unita="livelli", riusa=True)
 
 
 @eseguibile

@@ -25,6 +25,7 @@ def accoda_documento(utente, piano, formato="pdf", tipo="piano"):
         f"{nome} {formato.upper()} – {piano}",
         parametri={"piano": piano.pk, "formato": formato, "tipo": tipo},
         unita="pagine composte",
+        riusa=True,
     )
 
 
@@ -68,6 +69,7 @@ def accoda_raccolta(utente, anno, formato="pdf"):
         f"Piani di Zona approvati {anno}-{anno + 2} ({formato.upper()}, ZIP)",
         parametri={"anno": anno, "formato": formato},
         unita="piani composti",
+        riusa=True,
     )
 
 

@@ -87,11 +87,19 @@ def url_lavoro(lavoro):
     return reverse("lavori:lavoro", kwargs={"lavoro": lavoro.pk})
 
 
-def accoda(utente, funzione, titolo, *, parametri=None, dati=None, nome_file="", unita="righe lette"):
+def accoda(utente, funzione, titolo, *, parametri=None, dati=None, nome_file="", unita="righe lette", riusa=False):
     """Create the job and queue it; returns the Lavoro. `parametri` must be JSON (ids, codes,
-    not objects); `dati` the bytes of an uploaded file."""
+    not objects); `dati` the bytes of an uploaded file. `riusa`: if the user already has the
+    same job (function and parameters) queued or running, that one (a document asked for twice
+    is composed once)."""
     if percorso(funzione) not in FUNZIONI:
         raise ValueError(f"{percorso(funzione)} non è registrata con @eseguibile")
+    if riusa and utente is not None and utente.is_authenticated:
+        for gemello in Lavoro.objects.filter(
+            utente=utente, funzione=percorso(funzione), stato__in=[Lavoro.IN_CODA, Lavoro.IN_CORSO]
+        ).defer("dati", "risultato"):
+            if gemello.parametri == (parametri or {}):
+                return gemello
     from .tasks import esegui
 
     lavoro = Lavoro.objects.create(

@@ -127,3 +127,19 @@ def test_un_lavoro_senza_battito_e_segnato_interrotto(utenti, settings, client):
     assert vecchio.stato == Lavoro.FALLITO and vecchio.messaggio == services.INTERROTTO and vecchio.dati is None
     assert "Non è stato salvato nulla" in pagina
     assert vivo.stato == Lavoro.IN_CORSO
+
+
+def test_lo_stesso_lavoro_chiesto_due_volte_si_riusa_finche_e_in_coda(utenti):
+    proprietario = utenti["proprietario"]
+    in_coda = Lavoro.objects.create(
+        utente=proprietario, titolo="Conteggio", funzione=services.percorso(funzioni.conta), parametri={"n": 3}
+    )
+    assert services.accoda(proprietario, funzioni.conta, "Conteggio", parametri={"n": 3}, riusa=True) == in_coda
+    # Other parameters, another user, or without riusa: a new job.
+    altro = services.accoda(proprietario, funzioni.conta, "Conteggio", parametri={"n": 4}, riusa=True)
+    assert altro != in_coda and altro.stato == Lavoro.COMPLETATO
+    assert services.accoda(utenti["altro"], funzioni.conta, "Conteggio", parametri={"n": 3}, riusa=True) != in_coda
+    assert services.accoda(proprietario, funzioni.conta, "Conteggio", parametri={"n": 3}) != in_coda
+    # Once it ended, it is not reused.
+    Lavoro.objects.filter(pk=in_coda.pk).update(stato=Lavoro.COMPLETATO)
+    assert services.accoda(proprietario, funzioni.conta, "Conteggio", parametri={"n": 3}, riusa=True) != in_coda
