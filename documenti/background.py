@@ -74,11 +74,10 @@ def accoda_raccolta(utente, anno, formato="pdf"):
 
 
 def piani_approvati(utente, anno):
-    """The approved plans (any state but draft) starting in `anno` that `utente` may read."""
-    from programmazione.models import StatoPiano
-    from programmazione.selectors import piani_del_triennio
+    """The approved plans starting in `anno` that `utente` may read."""
+    from programmazione.selectors import piani_approvati_del_triennio
 
-    return list(piani_del_triennio(anno).visibili_a(utente).exclude(stato=StatoPiano.BOZZA))
+    return piani_approvati_del_triennio(anno, utente)
 
 
 @eseguibile

@@ -35,6 +35,12 @@ def piani_del_triennio(anno_inizio):
     return piani().filter(anno_inizio=anno_inizio).order_by("ambito__nome")
 
 
+def piani_approvati_del_triennio(anno_inizio, user):
+    """The approved plans (any state but draft) starting in `anno_inizio` that `user` may read,
+    by Ambito (the coordination's batch of documents)."""
+    return list(piani_del_triennio(anno_inizio).visibili_a(user).exclude(stato=StatoPiano.BOZZA))
+
+
 def piano_precedente(piano):
     """The Ambito's plan before this one; drafts never became plans, so they do not count."""
     return (
