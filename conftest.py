@@ -207,7 +207,7 @@ def _impostazioni_dei_test():
     stays available as the "coda" backend (the killed-worker test, with a real worker). The
     caches are in the test process's memory (a test without the database may use them); the
     shared database cache of production is tested by zona/tests/test_cache_condivisa.py and
-    the two-server test (bench/due_server.py)."""
+    the two-server test (zona/tests/test_due_server.py)."""
     from django.test.utils import override_settings
 
     locale = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
