@@ -6,7 +6,7 @@ server. On the PostgreSQL test database, with the demo committed (as the killed-
 
 import http.client
 import json
-import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,15 +14,10 @@ import uuid
 
 import pytest
 
-from conoscenza.tests.test_import_interrotto import _database_url
 from lavori.models import Lavoro
-from zona.tests.test_deploy import ROOT, SETTINGS_ENV
-from zona.tests.test_serve import _porta_libera
+from testsupport.processi import ROOT, SOLO_POSTGRESQL, ambiente, url_postgresql
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").split(":", 1)[0] not in ("postgres", "postgresql", "pgsql"),
-    reason="needs PostgreSQL: two servers and a worker are other processes, SQLite's test database is in memory",
-)
+pytestmark = SOLO_POSTGRESQL
 
 # A data file the worker refuses row by row (no such Comune): the job ends, nothing is stored.
 FILE_RIFIUTATO = "livello,codice_territorio,anno,misura,valore\ncomune,999999,2023,utenti,1\n"
@@ -30,10 +25,15 @@ FILE_RIFIUTATO = "livello,codice_territorio,anno,misura,valore\ncomune,999999,20
 SEGNO = 987654321
 
 
+def _porta_libera():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _env(**altro):
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV + ["DATABASE_URL"]}
-    env.update(
-        DATABASE_URL=_database_url(),
+    return ambiente(
+        url_postgresql(),
         DEBUG="false",
         SECRET_KEY="due-server-" + "x" * 60,
         ZONA_CHIAVE_PSEUDONIMO="pseudonimo-due-server-" + "y" * 20,
@@ -42,7 +42,6 @@ def _env(**altro):
         LOG_LEVEL="WARNING",
         **altro,
     )
-    return env
 
 
 def _avvia(args, env, log):
