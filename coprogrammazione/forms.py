@@ -151,6 +151,24 @@ class ConsultazioneForm(Bootstrap, forms.Form):
         self.fields["obiettivo"].queryset = obiettivi
 
 
+class ChiusuraForm(Bootstrap, forms.Form):
+    consultazione = forms.ModelChoiceField(label="Consultazione da chiudere", queryset=None)
+    chiusa_il = CampoData(label="Chiusa il")
+
+    def __init__(self, *args, consultazioni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultazione"].queryset = consultazioni
+
+    def clean(self):
+        dati = super().clean()
+        c, giorno = dati.get("consultazione"), dati.get("chiusa_il")
+        if c and giorno and giorno < c.aperta_il:
+            raise forms.ValidationError(
+                f"La consultazione è stata aperta il {c.aperta_il:%d/%m/%Y}: non può chiudersi prima."
+            )
+        return dati
+
+
 class CommentoForm(Bootstrap, forms.Form):
     consultazione = forms.ModelChoiceField(label="Obiettivo", queryset=None)
     testo = CampoTesto(label="Commento", max_lunghezza=5000, multilinea=True)

@@ -21,6 +21,7 @@ from . import importa, permessi, posta, selectors, services
 from .forms import (
     AccordoForm,
     AvvisoForm,
+    ChiusuraForm,
     CommentoForm,
     ComponenteForm,
     ConsultazioneForm,
@@ -220,6 +221,13 @@ def _moduli(tavolo, dati=None, azione=None):
             prefix="consultazione",
             obiettivi=Obiettivo.objects.filter(piano=tavolo.piano).order_by("ordine", "codice"),
         ),
+        "chiusura_form": ChiusuraForm(
+            dati if azione == "chiusura" else None,
+            prefix="chiusura",
+            consultazioni=Consultazione.objects.filter(tavolo=tavolo, chiusa_il__isnull=True).select_related(
+                "obiettivo"
+            ),
+        ),
     }
 
 
@@ -255,6 +263,9 @@ def _scrivi(request, tavolo, azione, moduli):
         elif azione == "consultazione":
             services.apri_consultazione(request.user, tavolo, d["obiettivo"], d["aperta_il"], d["domanda"])
             messages.success(request, f"Obiettivo {d['obiettivo'].codice} sottoposto al tavolo.")
+        elif azione == "chiusura":
+            services.chiudi_consultazione(request.user, d["consultazione"], d["chiusa_il"])
+            messages.success(request, "Consultazione chiusa: non riceve più commenti.")
         elif azione == "esito":
             services.registra_esito(
                 request.user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"]

@@ -102,8 +102,19 @@ def test_what_the_member_may_not_write(client, consultazione):
     assert not Commento.objects.exists()
     with pytest.raises(PermissionDenied):
         services.commenta(r.membro, r.c_giovani, "x")
-    # A closed consultation takes no more comments.
-    services.chiudi_consultazione(None, r.c, datetime.date(2024, 3, 1))
+    # A closed consultation takes no more comments (the Ufficio di Piano closes it on the page).
+    client.force_login(r.udp)
+    client.post(
+        f"/tavoli/{r.anziani.pk}/",
+        {"azione": "chiusura", "chiusura-consultazione": r.c.pk, "chiusura-chiusa_il": "2024-01-31"},
+    )
+    r.c.refresh_from_db()
+    assert r.c.aperta  # before it opened: refused
+    client.post(
+        f"/tavoli/{r.anziani.pk}/",
+        {"azione": "chiusura", "chiusura-consultazione": r.c.pk, "chiusura-chiusa_il": "2024-03-01"},
+    )
+    r.c.refresh_from_db()
     with pytest.raises(ValidationError, match="chiusa dal 01/03/2024"):
         services.commenta(r.membro, r.c, "In ritardo")
     # Only members comment: not the Ufficio di Piano, nor another member.
