@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from zona.lib.versione import versione_codice
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -153,16 +155,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # server shares: tables of the database by default (`manage.py createcachetable`, run by the
 # set-up scripts), a Redis server where ZONA_CACHE_URL names one (redis://host:6379/0, needs the
 # `redis` package). Nothing on a local disk: a second app server reads what the first computed.
+# The keys start with the version of the code (zona/lib/versione.py): a new release never serves
+# what the old one rendered.
+VERSIONE_CODICE = versione_codice(BASE_DIR)
 ZONA_CACHE_URL = os.environ.get("ZONA_CACHE_URL", "")
 if ZONA_CACHE_URL:
     if not ZONA_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("ZONA_CACHE_URL: solo server Redis (redis://, rediss://, unix://).")
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ZONA_CACHE_URL},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ZONA_CACHE_URL,
+            "KEY_PREFIX": VERSIONE_CODICE,
+        },
         "documenti": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": ZONA_CACHE_URL,
-            "KEY_PREFIX": "documenti",
+            "KEY_PREFIX": f"documenti-{VERSIONE_CODICE}",
         },
     }
 else:
@@ -170,12 +179,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "zona_cache",
+            "KEY_PREFIX": VERSIONE_CODICE,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
         # Rendered documents, keyed by their content: a few MB each.
         "documenti": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "zona_cache_documenti",
+            "KEY_PREFIX": VERSIONE_CODICE,
             "OPTIONS": {"MAX_ENTRIES": 200},
         },
     }
