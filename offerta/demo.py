@@ -13,11 +13,21 @@ each type of which Tab. 3.1 counts exactly one in Alto Sebino, with the places t
 their names, Comune and managing body are illustrative (the source does not give them) and say
 so in `fonte`; types with several units (3 RSA, 4 asili nido) are not split, since the table
 does not say how. One illustrative unit in Dalmine lets the permissions be seen across two
-Ambiti. The rest of the province is left empty."""
+Ambiti. The rest of the province is left empty.
 
+The register's places go to the knowledge base (offerta.copertura) as the register of 2023, the
+last year the demo has the population of (conoscenza.demo.ANNI_GEOPOP): the coverage of the
+elderly then shows for Lovere, Alto Sebino, its Distretto and the ATS. Tab. 3.1's own totals
+are of 2021, a year without population in the demo, so they give no coverage."""
+
+from conoscenza.demo import ANNI_GEOPOP
+from conoscenza.models import Caricamento
 from territorio.models import Comune
 
+from . import copertura
 from .models import UnitaOfferta
+
+ANNO_REGISTRO = ANNI_GEOPOP[-1]
 
 FONTE_TAB_3_1 = (
     "Posti accreditati: Tabella 3.1 del Piano di Zona 2021-2023 dell'Ambito Alto Sebino (Open Data Regione "
@@ -65,4 +75,6 @@ def carica_demo():
             },
         )
         n += 1
+    if not Caricamento.objects.filter(nome_file=copertura.nome_file(ANNO_REGISTRO), sostituito_da=None).exists():
+        copertura.pubblica(ANNO_REGISTRO)
     return n

@@ -29,6 +29,8 @@ the reason; one error and nothing is saved.
 
 import datetime
 
+from django.db import transaction
+
 from territorio import selectors as territorio
 from territorio.models import AliasComune, Comune
 from zona.lib import importazione, valori
@@ -36,7 +38,7 @@ from zona.lib.codice_fiscale import codice_fiscale
 from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.text import normalizza
 
-from . import permessi
+from . import copertura, permessi
 from .models import NaturaEnte, TipoUnita, UnitaOfferta
 
 COLONNE = [
@@ -173,12 +175,20 @@ def _scrivi(unita):
 
 def importa(contenuto, nome_file, utente=None, giorno=None):
     """Store every unit of the file or none; returns how many. Raises FileRifiutato with every
-    error (row, column, reason)."""
+    error (row, column, reason). The register's places go to the knowledge base in the same
+    transaction (offerta.copertura)."""
     ctx = Contesto(utente, giorno or datetime.date.today())
     tabella = importazione.apri(contenuto, nome_file)
-    return importazione.importa(
-        tabella, TRACCIATO, lambda r: leggi_riga(r, ctx), scrivi=_scrivi, vuoto="Il file non contiene unità d'offerta."
-    )
+    with transaction.atomic():
+        n = importazione.importa(
+            tabella,
+            TRACCIATO,
+            lambda r: leggi_riga(r, ctx),
+            scrivi=_scrivi,
+            vuoto="Il file non contiene unità d'offerta.",
+        )
+        copertura.pubblica(utente=utente)
+    return n
 
 
 def modello_csv():

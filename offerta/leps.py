@@ -81,6 +81,11 @@ class StatoLeps:
         """The badge colour of the status (a CSS class suffix)."""
         return {RAGGIUNTO: "success", PARZIALE: "warning", NON_RAGGIUNTO: "danger"}.get(self.stato, "secondary")
 
+    @property
+    def segno_soglia(self):
+        """How the figure must stand to the threshold: «≤» (at most) or «≥» (at least)."""
+        return "≤" if self.verso == Verso.AL_PIU else "≥"
+
 
 def _valutazione(leps, valore, fonte):
     return StatoLeps(
@@ -149,3 +154,45 @@ def righe_export(ambito, anno):
         [s.codice, s.indicatore, _numero(s.valore), _numero(s.soglia), s.stato, s.fonte]
         for s in stati_ambito(ambito, anno)
     ]
+
+
+# --- the LEPS in a plan ----------------------------------------------------------------------
+
+
+def anno_del_piano(anno_fine, oggi):
+    """The year a plan's LEPS are read at: the last year of the plan that has begun (a plan
+    that ended: its last year; a plan in progress: this year; a plan not yet begun: this year
+    too, the situation it starts from)."""
+    return min(oggi.year, anno_fine)
+
+
+@dataclass(frozen=True)
+class LepsNelPiano:
+    stato: StatoLeps
+    obiettivi: tuple  # labels of the plan's objectives that implement it
+
+
+@dataclass(frozen=True)
+class LepsDelPiano:
+    """What a plan's document prints of the LEPS: every LEPS of the catalogue with its status
+    for the plan's Ambito in `anno`, and the objectives of the plan that implement it."""
+
+    anno: int
+    righe: tuple  # LepsNelPiano, in catalogue order
+
+    @property
+    def senza_obiettivi(self):
+        return tuple(r for r in self.righe if not r.obiettivi)
+
+
+def leps_del_piano(ambito, anno, obiettivi):
+    """`obiettivi`: [(label of an objective, [codes of the LEPS it implements])], as the
+    caller (documenti, which reads the plan) has them."""
+    per_leps = {}
+    for etichetta, codici in obiettivi:
+        for codice in codici:
+            per_leps.setdefault(codice, []).append(etichetta)
+    return LepsDelPiano(
+        anno=anno,
+        righe=tuple(LepsNelPiano(s, tuple(per_leps.get(s.codice, ()))) for s in stati_ambito(ambito, anno)),
+    )

@@ -35,6 +35,13 @@ class TipoUnita(models.Model):
     area = models.ForeignKey(
         "domanda.AreaUtenza", on_delete=models.PROTECT, related_name="tipi_unita", verbose_name="area di utenza"
     )
+    gruppo = models.SlugField(
+        "gruppo di utenza",
+        max_length=30,
+        blank=True,
+        help_text="La categoria dei posti nella base di conoscenza («gruppo|tipo»): prima_infanzia per i nidi, "
+        "altrimenti l'area. Gli indicatori di copertura sommano i posti di un gruppo.",
+    )
     rete = models.CharField(max_length=20, choices=Rete.choices)
     descrizione = models.CharField(max_length=400, blank=True)
     parole_chiave = models.CharField(
@@ -49,6 +56,13 @@ class TipoUnita(models.Model):
 
     def __str__(self):
         return self.nome
+
+    @property
+    def categoria_posti(self):
+        """The category of this type's places and units in the knowledge base (measures `posti`
+        and `strutture`): «gruppo|sigla or name», so that a coverage indicator sums a whole
+        group with «gruppo|*» (conoscenza.selectors)."""
+        return f"{self.gruppo or self.area_id}|{self.sigla or self.nome}"
 
 
 class NaturaEnte(models.TextChoices):

@@ -52,7 +52,7 @@ def carica_tipi():
         for r in righe:
             TipoUnita.objects.update_or_create(
                 codice=r["codice"],
-                defaults={k: r[k] for k in ("nome", "sigla", "rete", "descrizione", "parole_chiave")}
+                defaults={k: r[k] for k in ("nome", "sigla", "gruppo", "rete", "descrizione", "parole_chiave")}
                 | {"area_id": r["area"], "ordine": int(r["ordine"])},
             )
     return len(righe)

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from territorio import selectors as territorio
 from territorio.models import Comune
@@ -76,3 +77,41 @@ def servizi(comune=None, bisogno="", giorno=None):
 
 def mostra_importo(user, unita):
     return permessi.vede_importi(user, permessi.ambito_della_unita(unita))
+
+
+@dataclass(frozen=True)
+class UnitaNelComune:
+    """A row of the map's table: the units of a Comune (filtered) and their places."""
+
+    codice: str
+    nome: str
+    ambito: str  # the Ambito's name today, "" if none
+    unita: int
+    posti: int  # authorised, or accredited where no authorisation is recorded (offerta.copertura)
+
+
+def unita_per_comune(tipo=None, ambito=None, giorno=None):
+    """[UnitaNelComune] of the Comuni with at least one unit (of `tipo`, in `ambito`), by
+    name. Units are placed by their Comune: the register's addresses are not geocoded."""
+    giorno = giorno or datetime.date.today()
+    qs = UnitaOfferta.objects.all()
+    if ambito:
+        qs = qs.filter(comune__in=territorio.comuni_di(ambito, giorno))
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    righe = list(
+        qs.values("comune_id", "comune__nome")
+        .annotate(n=Count("id"), posti=Sum(Coalesce("posti_autorizzati", "posti_accreditati")))
+        .order_by("comune__nome")
+    )
+    ambiti = territorio.ambiti_di(Comune.objects.filter(pk__in=[r["comune_id"] for r in righe]).only("pk"), giorno)
+    return [
+        UnitaNelComune(
+            codice=r["comune_id"],
+            nome=r["comune__nome"],
+            ambito=ambiti[r["comune_id"]].nome if r["comune_id"] in ambiti else "",
+            unita=r["n"],
+            posti=r["posti"] or 0,
+        )
+        for r in righe
+    ]

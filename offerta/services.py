@@ -1,5 +1,6 @@
 """Writes of the service offer: a unit saved from its form (optimistic locking, audited through
-the model's save), the import (offerta.importa), a LEPS figure recorded for an Ambito."""
+the model's save; its places published to the knowledge base, offerta.copertura), the import
+(offerta.importa), a LEPS figure recorded for an Ambito."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.db.models import F
 from territorio.models import Ambito
 from zona.lib.locking import ModificaConcorrente, salva_con_versione
 
-from . import permessi
+from . import copertura, permessi
 from .models import Calcolo, RilevazioneLeps, UnitaOfferta
 
 
@@ -18,7 +19,11 @@ def salva_unita(utente, unita, versione_letta):
     fiscale, accreditation not before authorisation) run in full_clean."""
     if not permessi.puo_modificare_unita(utente, unita):
         raise PermissionDenied("L'unità è di un Comune fuori dal vostro Ambito.")
-    return salva_con_versione(unita, versione_letta)
+    with transaction.atomic():
+        salvata = salva_con_versione(unita, versione_letta)
+        # The coverage indicators read the register's places from the knowledge base.
+        copertura.pubblica(utente=utente)
+    return salvata
 
 
 def registra_rilevazione(utente, ambito_id, leps, anno, valore, fonte, versione_letta):

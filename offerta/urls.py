@@ -6,6 +6,7 @@ app_name = "offerta"
 
 urlpatterns = [
     path("offerta/", views.elenco, name="elenco"),
+    path("offerta/mappa/", views.mappa, name="mappa"),
     path("offerta/unita/nuova/", views.nuova, name="nuova"),
     path("offerta/unita/<id:unita>/", views.scheda_unita, name="unita"),
     path("offerta/unita/<id:unita>/modifica/", views.modifica, name="modifica"),

@@ -7,12 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from conoscenza import charts, mappe
+from conoscenza.models import Livello
+from conoscenza.selectors import nomi_territori
 from lavori.services import url_lavoro
 from territorio import selectors as territorio
 from territorio.models import Ambito, Comune
 from territorio.permessi import ambito_da
 from zona.lib import valori
+from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
 from zona.lib.forms import errori_in_breve
 from zona.lib.ingressi import ParametroNonValido, parametro
@@ -269,5 +274,51 @@ def servizi(request):
             "bisogno": bisogno,
             "comuni": territorio.comuni_della_provincia(datetime.date.today()).order_by("nome").only("pk", "nome"),
             "json_ld": _json_ld(risultato, request),
+        },
+    )
+
+
+def _svg_mappa(righe, titolo, giorno):
+    """The province's map (conoscenza.mappe, as the province page draws it) with each Comune
+    coloured by its number of units; cached per data version (building it takes a second)."""
+    valori = {r.codice: r.unita for r in righe}
+    comuni = mappe.geojson_comuni(valori, nomi_territori(Livello.COMUNE), giorno=giorno)
+    ambiti = mappe.geojson_ambiti(giorno, nomi_territori(Livello.AMBITO))
+    sottotitolo = [
+        "Le unità sono collocate nel loro Comune (gli indirizzi non sono geolocalizzati).",
+        "In grigio i Comuni senza unità registrate.",
+    ]
+    grafico = mappe.grafico_mappa(comuni, ambiti, titolo, "unità d'offerta", decimali=0, sottotitolo=sottotitolo)
+    return charts.svg(grafico)
+
+
+@policy(read=PUBBLICO)
+def mappa(request):
+    """The units of the register on the map of the province, by Comune, with the same figures
+    as a table (the text alternative)."""
+    ambito = _scelta(Ambito, request.GET.get("ambito"))
+    tipo = _scelta(TipoUnita, request.GET.get("tipo"))
+    giorno = datetime.date.today()
+    righe = selectors.unita_per_comune(tipo=tipo, ambito=ambito, giorno=giorno)
+    titolo = "Unità d'offerta per Comune" + (f": {tipo.nome}" if tipo else "")
+    titolo += f", Ambito {ambito.nome}" if ambito else ""
+    svg = memorizza(
+        f"offerta-mappa:{tipo.pk if tipo else ''}:{ambito.pk if ambito else ''}:{giorno}",
+        lambda: _svg_mappa(righe, titolo, giorno),
+    )
+    return render(
+        request,
+        "offerta/mappa.html",
+        {
+            "righe": righe,
+            "titolo": titolo,
+            # vl-convert writes plain SVG (no script, no style attribute): safe to inline.
+            "mappa": mark_safe(svg),
+            "ambiti": Ambito.objects.order_by("nome"),
+            "tipi": TipoUnita.objects.all(),
+            "ambito": ambito,
+            "tipo": tipo,
+            "totale_unita": sum(r.unita for r in righe),
+            "totale_posti": sum(r.posti for r in righe),
         },
     )

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from offerta import leps as offerta_leps
 from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.cache import memorizza
@@ -291,12 +292,17 @@ def obiettivo(request, obiettivo):
     )
     piano = ob.piano
     modificabile = permessi.modificabile(request.user, piano)
+    # The LEPS the objective implements, each with its status for the plan's Ambito.
+    leps_ob, anno_leps = list(ob.leps.all()), offerta_leps.anno_del_piano(piano.anno_fine, datetime.date.today())
+    stati = {s.codice: s for s in offerta_leps.stati_ambito(piano.ambito_id, anno_leps)} if leps_ob else {}
     return render(
         request,
         "programmazione/obiettivo.html",
         {
             "piano": piano,
             "ob": ob,
+            "leps": [stati[x.codice] for x in leps_ob if x.codice in stati],
+            "anno_leps": anno_leps,
             "modificabile": modificabile,
             # An ATS or ASST co-responsible for it edits the sheet, and nothing else of the plan.
             "scheda_modificabile": piano.modificabile() and permessi.puo_modificare_obiettivo(request.user, ob),

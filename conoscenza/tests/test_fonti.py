@@ -460,8 +460,9 @@ def test_tab_3_1_testo_rsa_e_asili_nido_i_piu_grandi():
     # «… la RSA con 291 posti disponibili, seguita dagli asili nido, con 93 posti disponibili».
     posti = {r["categoria"]: D(r["valore"]) for r in righe(T31) if r["misura"] == "posti"}
     ordinati = sorted(posti, key=posti.get, reverse=True)
-    assert ordinati[:2] == ["RSA", "ASILO NIDO"]
-    assert (posti["RSA"], posti["ASILO NIDO"]) == (D("291"), D("93"))
+    # Categories «gruppo|tipo» (offerta.TipoUnita.categoria_posti): what the coverage indicators sum.
+    assert ordinati[:2] == ["anziani|RSA", "prima_infanzia|Asilo nido"]
+    assert (posti["anziani|RSA"], posti["prima_infanzia|Asilo nido"]) == (D("291"), D("93"))
     assert sum(posti.values()) == D("478")  # not printed
     assert sum(D(r["valore"]) for r in righe(T31) if r["misura"] == "strutture") == D("12")  # not printed
 

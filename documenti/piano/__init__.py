@@ -16,6 +16,7 @@ from conoscenza import selectors as conoscenza
 from coprogrammazione import selectors as coprogrammazione
 from fondi import selectors as fondi
 from monitoraggio import selectors as monitoraggio
+from offerta import leps as offerta_leps
 from programmazione import selectors as programmazione
 from territorio import selectors as territorio
 
@@ -50,6 +51,7 @@ class DatiPiano:
     registro: fondi.RegistroAnni  # the ledger in the plan's years, what the public reads of it
     consistenza: monitoraggio.Consistenza
     scadenze: list
+    leps: offerta_leps.LepsDelPiano  # every LEPS's status for the Ambito, with the objectives implementing it
 
     @property
     def bozza(self):
@@ -84,6 +86,11 @@ def leggi(piano, oggi):
         registro=fondi.registro_del_piano(ambito.pk, piano.anni),
         consistenza=monitoraggio.consistenza(piano),
         scadenze=monitoraggio.scadenze(piano, oggi),
+        leps=offerta_leps.leps_del_piano(
+            ambito.pk,
+            offerta_leps.anno_del_piano(piano.anno_fine, oggi),
+            [(t.titolo_obiettivo(s.obiettivo), [x.codice for x in s.leps]) for s in schede],
+        ),
     )
 
 

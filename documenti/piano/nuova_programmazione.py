@@ -3,6 +3,7 @@ sheet per objective (`obiettivi.py`)."""
 
 from collections import defaultdict
 
+from offerta.leps import RAGGIUNTO
 from zona.lib import formato as f
 
 from .. import tabelle as t
@@ -43,6 +44,7 @@ def scrivi(doc, dati):
         )
     )
     _condivisi(doc, cap, dati)
+    _leps(doc, cap, dati)
     per_area = defaultdict(list)
     for s in dati.schede:
         per_area[s.obiettivo.area_policy].append(s)
@@ -107,3 +109,44 @@ def _condivisi(doc, cap, dati):
                 "obiettivi sovrazonali registrati in Zona",
             )
         )
+
+
+def _leps(doc, cap, dati):
+    """Every LEPS with its status for the Ambito and the objectives that implement it
+    (offerta.leps.LepsDelPiano): what the plan does about the essential levels."""
+    leps = dati.leps
+    doc.sezione(cap, "I livelli essenziali delle prestazioni sociali (LEPS)")
+    if not leps.righe:
+        cap.blocchi.append(t.nota("Il catalogo dei LEPS è vuoto."))
+        return
+    cap.blocchi.append(
+        Paragrafo(
+            f"Lo stato di ciascun LEPS nell'Ambito nel {leps.anno} e gli obiettivi del piano che lo attuano. "
+            "«Dato mancante»: nessun dato registrato per quell'anno, mai una stima."
+        )
+    )
+    righe = []
+    for r in leps.righe:
+        s = r.stato
+        soglia = f.VUOTO if s.soglia is None else f"{s.segno_soglia} {_cifra(s.soglia)}"
+        valore = f.VUOTO if s.valore is None else _cifra(s.valore)
+        righe.append([s.nome, s.indicatore or f.VUOTO, valore, soglia, s.stato, "\n".join(r.obiettivi) or f.VUOTO])
+    cap.blocchi.append(
+        t.tabella(
+            [t.testo("LEPS", 2.4), t.testo("Indicatore", 2.6), t.numero("Valore", 1), t.numero("Soglia", 1.2)]
+            + [t.testo("Stato", 1.3), t.testo("Obiettivi del piano", 3)],
+            righe,
+            "Zona: catalogo dei LEPS, dati registrati dall'Ufficio di Piano e base di conoscenza",
+            didascalia=f"LEPS nell'Ambito {dati.ambito.nome}, {leps.anno}: stato e obiettivi che li attuano",
+        )
+    )
+    scoperti = [r.stato.nome for r in leps.senza_obiettivi if r.stato.stato != RAGGIUNTO]
+    if scoperti:
+        cap.blocchi.append(
+            t.nota(f"LEPS non raggiunti o senza dato e senza un obiettivo del piano: {'; '.join(scoperti)}.")
+        )
+
+
+def _cifra(valore):
+    """A LEPS figure: whole where it is whole (residents, Comuni), else two decimals."""
+    return f.numero(valore, 0 if valore == valore.to_integral_value() else 2)
