@@ -3,6 +3,7 @@ Comuni, computed for the current parameters and for changed ones, side by side, 
 is saved. A saved Scenario keeps only its parameters."""
 
 import datetime
+import gc
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -75,6 +76,19 @@ class Riga:
 def confronta(attuali, nuovi):
     """Rows per Ambito and per Comune, current beside what-if (a Comune that moved Ambito between
     the two population years shows under its new Ambito)."""
+    # A national what-if makes tens of thousands of small objects: the cyclic garbage collector
+    # would walk the whole process's heap again and again for nothing (a third of the time on
+    # the bench; as conoscenza.services.importa_dati does for the same reason).
+    gc_attivo = gc.isenabled()
+    gc.disable()
+    try:
+        return _confronta(attuali, nuovi)
+    finally:
+        if gc_attivo:
+            gc.enable()
+
+
+def _confronta(attuali, nuovi):
     letti = {}
 
     def comuni_del(anno):  # read once when both use the same population year (the usual case)
