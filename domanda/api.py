@@ -53,7 +53,7 @@ def domanda_ambito(request, codice: Codice, anno: AnnoDomanda):
         ambito = get_object_or_404(Ambito, pk=valori.codice(codice, campo="ambito"))
     except valori.ValoreNonValido:
         raise HttpError(404, "Ambito non trovato.") from None
-    righe = services.righe_territorio(selectors.aggregati("ambito", anno, [ambito.pk]))
+    righe = services.righe_territorio("ambito", anno, ambito.pk)
     return [
         {
             "ambito": ambito.pk,

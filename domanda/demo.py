@@ -11,6 +11,7 @@ from zona.lib.downloads import scrivi_csv
 
 from .importa import COLONNE, importa_estratto
 from .models import CaricamentoEstratto
+from .services import pubblica_in_conoscenza
 from .sintetico import genera
 
 PREFISSO = "demo-sintetico"
@@ -32,7 +33,12 @@ def carica_demo():
     for comune, ambito in AppartenenzaComune.objects.valid_on(giorno).values_list("comune_id", "ambito_id"):
         ambiti.setdefault(ambito, []).append(comune)
     n, righe = 0, 0
-    for (erogatore, anno), dati in sorted(genera(ambiti).items()):
-        c = importa_estratto(_csv(dati), f"{PREFISSO}-{erogatore}-{anno}.csv", periodo=anno, erogatore=erogatore)
+    estratti = genera(ambiti)
+    for (erogatore, anno), dati in sorted(estratti.items()):
+        c = importa_estratto(
+            _csv(dati), f"{PREFISSO}-{erogatore}-{anno}.csv", periodo=anno, erogatore=erogatore, pubblica=False
+        )
         n, righe = n + 1, righe + c.righe
+    for anno in sorted({anno for _, anno in estratti}):
+        pubblica_in_conoscenza(anno)
     return n, righe

@@ -30,6 +30,8 @@ parser would quote the cell).
 import datetime
 import re
 
+from django.db import connection, transaction
+
 from territorio.models import Comune
 from zona.lib import importazione, valori
 from zona.lib.importazione import Colonna, RigaErrata, Tracciato
@@ -88,30 +90,53 @@ def _istat(valore):
     return testo
 
 
+# The values a row function returns, in this order: the fields of Episodio but the load.
+CAMPI_EPISODIO = [
+    "erogatore",
+    "persona",
+    "comune_residenza",
+    "sesso",
+    "anno_nascita",
+    "area",
+    "intervento",
+    "data_inizio",
+    "data_fine",
+    "quantita",
+    "spesa",
+    "compartecipazione",
+]
+_ATTRIBUTI = [Episodio._meta.get_field(c).attname for c in CAMPI_EPISODIO]
+
+
 class _Scrittore:
     """Creates the load at the first valid row (the erogatore comes from the file), replaces
-    the active load of the same erogatore and period, and batches the rows."""
+    the active load of the same erogatore and period, and batches the rows: PostgreSQL's COPY
+    (a national extract has millions of rows: building a model instance per row and inserting
+    them took most of the load), the ORM's bulk_create elsewhere."""
 
     def __init__(self, periodo, nome_file, utente):
         self.periodo, self.nome_file, self.utente = periodo, nome_file, utente
         self.caricamento = None
         self.buffer = []
         self.righe = 0
+        self.copia = connection.vendor == "postgresql"
+        self.lotto = 20_000 if self.copia else 2000
 
     def __enter__(self):
         return self.scrivi
 
-    def scrivi(self, episodio):
+    def scrivi(self, valori):
         if self.caricamento is None:
+            erogatore = valori[0]
             precedente = CaricamentoEstratto.objects.filter(
-                erogatore_id=episodio.erogatore_id, periodo=self.periodo, sostituito_da__isnull=True
+                erogatore_id=erogatore, periodo=self.periodo, sostituito_da__isnull=True
             ).first()
             if precedente is not None:
                 # Out of the unique constraint before the new one exists; pointed at it below.
                 precedente.sostituito_da = precedente
                 precedente.save(update_fields=["sostituito_da"])
             self.caricamento = CaricamentoEstratto.objects.create(
-                erogatore_id=episodio.erogatore_id,
+                erogatore_id=erogatore,
                 periodo=self.periodo,
                 nome_file=self.nome_file[:255],
                 caricato_da=self.utente if self.utente is not None and self.utente.is_authenticated else None,
@@ -120,16 +145,28 @@ class _Scrittore:
                 precedente.sostituito_da = self.caricamento
                 precedente.save(update_fields=["sostituito_da"])
                 Episodio.objects.filter(caricamento=precedente).delete()
-        episodio.caricamento = self.caricamento
-        self.buffer.append(episodio)
+        self.buffer.append(valori)
         self.righe += 1
-        if len(self.buffer) >= 2000:
+        if len(self.buffer) >= self.lotto:
             self._svuota()
 
     def _svuota(self):
-        if self.buffer:
-            Episodio.objects.bulk_create(self.buffer)
-            self.buffer.clear()
+        if not self.buffer:
+            return
+        if self.copia:
+            colonne = ", ".join(["caricamento_id", *_ATTRIBUTI])
+            k = self.caricamento.pk
+            with (
+                connection.cursor() as c,
+                c.cursor.copy(f"COPY {Episodio._meta.db_table} ({colonne}) FROM STDIN") as cp,
+            ):
+                for valori in self.buffer:
+                    cp.write_row((k, *valori))
+        else:
+            Episodio.objects.bulk_create(
+                Episodio(caricamento=self.caricamento, **dict(zip(_ATTRIBUTI, v, strict=True))) for v in self.buffer
+            )
+        self.buffer.clear()
 
     def __exit__(self, tipo, *_):
         if tipo is None:
@@ -142,10 +179,14 @@ class _Scrittore:
                 self.caricamento.save(update_fields=["righe", "persone"])
 
 
-def importa_estratto(contenuto, nome_file, *, periodo=None, erogatore=None, utente=None, erogatori_ammessi=None):
+def importa_estratto(
+    contenuto, nome_file, *, periodo=None, erogatore=None, utente=None, erogatori_ammessi=None, pubblica=True
+):
     """Load one extract; returns the CaricamentoEstratto. `erogatore`: the ISTAT code the file
     must be of (None: the first row's); `erogatori_ammessi`: the codes the user may load for
-    (None: any). Raises FileRifiutato (nothing stored) with every error, scrubbed."""
+    (None: any). Raises FileRifiutato (nothing stored) with every error, scrubbed. `pubblica`:
+    bring the year's suppressed figures into the knowledge base in the same transaction
+    (services.pubblica_in_conoscenza; the demo does it once after all its extracts)."""
     periodo = periodo or periodo_predefinito()
     inizio_periodo, fine_periodo = datetime.date(periodo, 1, 1), datetime.date(periodo, 12, 31)
     comuni = set(Comune.objects.values_list("codice_istat", flat=True))
@@ -204,26 +245,35 @@ def importa_estratto(contenuto, nome_file, *, periodo=None, erogatore=None, uten
         quantita = r.valore("quantita", valori.decimale, max_cifre=12, decimali=2, minimo=0, obbligatorio=False)
         spesa = r.valore("spesa", valori.importo, obbligatorio=False)
         compartecipazione = r.valore("compartecipazione", valori.importo, obbligatorio=False)
-        return Episodio(
-            erogatore_id=codice_erogatore,
-            persona=persona,
-            comune_residenza_id=residenza,
-            sesso=sesso or sesso_cf,
-            anno_nascita=anno_nascita or anno_cf,
-            area_id=area,
-            intervento_id=codice_intervento or None,
-            data_inizio=inizio,
-            data_fine=fine,
-            quantita=quantita,
-            spesa=spesa or 0,
-            compartecipazione=compartecipazione or 0,
+        return (
+            codice_erogatore,
+            persona,
+            residenza,
+            sesso or sesso_cf,
+            anno_nascita or anno_cf,
+            area,
+            codice_intervento or None,
+            inizio,
+            fine,
+            quantita,
+            spesa or 0,
+            compartecipazione or 0,
         )
 
     scrittore = _Scrittore(periodo, nome_file, utente)
-    try:
-        importazione.importa(
-            importazione.apri(contenuto, nome_file), TRACCIATO, riga, scrivi=scrittore, vuoto="L'estratto non ha righe."
-        )
-    except FileRifiutato as e:
-        raise FileRifiutato(scrubbed(e.errori)) from None
+    with transaction.atomic():
+        try:
+            importazione.importa(
+                importazione.apri(contenuto, nome_file),
+                TRACCIATO,
+                riga,
+                scrivi=scrittore,
+                vuoto="L'estratto non ha righe.",
+            )
+        except FileRifiutato as e:
+            raise FileRifiutato(scrubbed(e.errori)) from None
+        if pubblica:
+            from .services import pubblica_in_conoscenza
+
+            pubblica_in_conoscenza(periodo)
     return scrittore.caricamento

@@ -149,19 +149,42 @@ def aggregati(livello, anno, codici=None):
     ]
 
 
-def per_sesso_eta(livello, anno, codice):
-    """{(sex, age band): users} of one territory in `anno` (age on 31 December)."""
-    casi = " ".join(
+def composizione(livello, anno):
+    """{codice: frozenset of Comuni} of every territory of `livello` in `anno` (the memberships
+    that overlap the year, as the aggregates use them)."""
+    comp = {}
+    for comune, codice in _esegui(f"SELECT m.comune, m.codice FROM ({_mappa(livello)}) m", _parametri(anno, None)):
+        comp.setdefault(codice, set()).add(comune)
+    return {k: frozenset(v) for k, v in comp.items()}
+
+
+def _casi_fascia():
+    return " ".join(
         f"WHEN %(anno)s - e.anno_nascita BETWEEN {da} AND {a} THEN '{nome}'"
         if a is not None
         else f"WHEN %(anno)s - e.anno_nascita >= {da} THEN '{nome}'"
         for nome, da, a in FASCE
     )
+
+
+def per_sesso_eta(livello, anno, codice):
+    """{(sex, age band): users} of one territory in `anno` (age on 31 December)."""
+    casi = _casi_fascia()
     sql = (
         f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
         f"{_base(livello, [codice])} GROUP BY e.sesso, CASE {casi} ELSE '?' END"
     )
     return {(s, f): n for s, f, n in _esegui(sql, _parametri(anno, [codice]))}
+
+
+def sesso_eta_ambiti(anno):
+    """{(ambito, sex, age band): users} of every Ambito in `anno`, in one query."""
+    casi = _casi_fascia()
+    sql = (
+        f"SELECT m.codice, e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
+        f"{_base('ambito', None)} GROUP BY m.codice, e.sesso, CASE {casi} ELSE '?' END"
+    )
+    return {(c, s, f): n for c, s, f, n in _esegui(sql, _parametri(anno, None))}
 
 
 @dataclass(frozen=True)
@@ -171,26 +194,37 @@ class Sintesi:
     in_carico_31_dicembre: int
 
 
-def sintesi(livello, anno, codice):
-    """Users of one territory in `anno`; new users (no row anywhere in the year before); people
-    in charge on 31 December (an episode without end, or ending that day)."""
+def _sintesi(livello, anno, codici):
     precedente = Episodio.objects.filter(
         caricamento__periodo=anno - 1, caricamento__sostituito_da__isnull=True
     ).exists()
-    p = _parametri(anno, [codice])
+    p = _parametri(anno, codici)
     p["precedente"] = anno - 1
     p["fine_anno"] = datetime.date(anno, 12, 31)
     sql = (
-        "SELECT COUNT(DISTINCT e.persona), "
+        "SELECT m.codice, COUNT(DISTINCT e.persona), "
         "COUNT(DISTINCT CASE WHEN NOT EXISTS ("
         f"SELECT 1 FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 ON k2.id = e2.caricamento_id "
         "AND k2.sostituito_da_id IS NULL AND k2.periodo = %(precedente)s WHERE e2.persona = e.persona"
         ") THEN e.persona END), "
         "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona END) "
-        f"{_base(livello, [codice])}"
+        f"{_base(livello, codici)} GROUP BY m.codice"
     )
-    utenti, nuovi, in_carico = _esegui(sql, p)[0]
-    return Sintesi(utenti, nuovi if precedente else None, in_carico)
+    return {
+        codice: Sintesi(utenti, nuovi if precedente else None, in_carico)
+        for codice, utenti, nuovi, in_carico in _esegui(sql, p)
+    }
+
+
+def sintesi(livello, anno, codice):
+    """Users of one territory in `anno`; new users (no row anywhere in the year before); people
+    in charge on 31 December (an episode without end, or ending that day)."""
+    return _sintesi(livello, anno, [codice]).get(codice, Sintesi(0, None, 0))
+
+
+def sintesi_ambiti(anno):
+    """{ambito: Sintesi} of every Ambito with users in `anno`, in one query."""
+    return _sintesi("ambito", anno, None)
 
 
 def popolazione(livello, codice, anno):

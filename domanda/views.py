@@ -16,7 +16,6 @@ from zona.lib.tabular import FileRifiutato
 
 from . import importa, permessi, selectors, services
 from .forms import CaricaEstrattoForm
-from .oscuramento import Oscuramento, oscura
 from .permessi import CARICA_ESTRATTI
 
 MESI = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"]
@@ -39,11 +38,11 @@ def provincia(request):
     except ParametroNonValido as e:
         return e.risposta()
     nomi = selectors.nomi("ambito")
-    righe = []
-    for codice, aggregati in sorted(services.per_territorio(selectors.aggregati("ambito", anno)).items()):
-        for a, utenti, interventi, spesa in services.righe_territorio(aggregati):
-            if a.area == selectors.TOTALE:
-                righe.append((codice, nomi.get(codice, codice), _cifra(utenti), _cifra(interventi), _cifra(spesa, 2)))
+    righe = [
+        (a.codice_territorio, nomi.get(a.codice_territorio, a.codice_territorio), _cifra(u), _cifra(i), _cifra(s, 2))
+        for a, u, i, s in services.righe("ambito", anno)
+        if a.area == selectors.TOTALE
+    ]
     return render(
         request,
         "domanda/provincia.html",
@@ -57,26 +56,6 @@ def provincia(request):
             "coordinamento": permessi.puo_vedere_non_oscurati(request.user, None),
         },
     )
-
-
-def _tabella_sesso_eta(conteggi, oscurata):
-    """Rows (sex, [band cells], total) and the band totals of a table of users by sex and age
-    band, suppressed with the lines of its rows and columns."""
-    fasce = [f for f, _, _ in selectors.FASCE] + (["?"] if any(f == "?" for _, f in conteggi) else [])
-    valori_ = dict(conteggi)
-    for s in ("M", "F"):
-        valori_[(s, "")] = sum(n for (ss, _), n in conteggi.items() if ss == s)
-    for f in fasce:
-        valori_[("", f)] = sum(n for (_, ff), n in conteggi.items() if ff == f)
-    valori_[("", "")] = sum(conteggi.values())
-    linee = [((s, ""), [(s, f) for f in fasce]) for s in ("M", "F")]
-    linee += [(("", f), [(s, f) for s in ("M", "F")]) for f in fasce]
-    linee += [(("", ""), [("M", ""), ("F", "")]), (("", ""), [("", f) for f in fasce])]
-    esito = oscura(valori_, linee) if oscurata else Oscuramento(set(), set())
-    righe = []
-    for s, nome in (("M", "Maschi"), ("F", "Femmine"), ("", "Totale")):
-        righe.append((nome, [_cifra(esito.mostra((s, f), valori_.get((s, f), 0))) for f in [*fasce, ""]]))
-    return fasce, righe
 
 
 @policy(read=PUBBLICO)
@@ -95,8 +74,7 @@ def ambito(request, codice):
             request.user,
             f"ambito {ambito.pk}, anno {anno}, pagina della domanda{' ' + formato_file if formato_file else ''}",
         )
-    aggregati = selectors.aggregati("ambito", anno, [ambito.pk])
-    righe = services.righe_territorio(aggregati, oscurata)
+    righe = services.righe_territorio("ambito", anno, ambito.pk, oscurata)
     if formato_file:
         return scarica_tabella(
             f"domanda-{ambito.pk}-{anno}",
@@ -119,22 +97,18 @@ def ambito(request, codice):
         if not isinstance(utenti, str) and not isinstance(spesa, str) and utenti:
             per_utente = formato.numero(spesa / utenti, 2)
         tabella.append((etichetta, livello, _cifra(utenti), _cifra(interventi), _cifra(spesa, 2), per_utente))
-    fasce, sesso_eta = _tabella_sesso_eta(selectors.per_sesso_eta("ambito", anno, ambito.pk), oscurata)
-    s = selectors.sintesi("ambito", anno, ambito.pk)
-    # Single counts, each its own table: primary suppression is all they need (the returning
-    # users, utenti - nuovi, are not shown).
-    piccolo = oscura({"utenti": s.utenti, "nuovi": s.nuovi or 0, "in_carico": s.in_carico_31_dicembre}, [])
-    if not oscurata:
-        piccolo = Oscuramento(set(), set())
+    fasce, sesso_eta = services.tabella_sesso_eta(ambito.pk, anno, oscurata)
+    sesso_eta = [(nome, [_cifra(v) for v in celle]) for nome, celle in sesso_eta]
+    s = services.sintesi_ambito(ambito.pk, anno, oscurata)
     residenti = selectors.popolazione("ambito", ambito.pk, anno)
     tasso = None
-    if residenti and not piccolo.oscurato("utenti"):
+    if residenti and not s.utenti_oscurati:
         tasso = (formato.numero(s.utenti * 1000 / residenti[1], 1), residenti[0], formato.numero(residenti[1]))
     sintesi = {
         "tasso": tasso,
-        "utenti": _cifra(piccolo.mostra("utenti", s.utenti)),
-        "nuovi": None if s.nuovi is None else _cifra(piccolo.mostra("nuovi", s.nuovi)),
-        "in_carico": _cifra(piccolo.mostra("in_carico", s.in_carico_31_dicembre)),
+        "utenti": _cifra(s.utenti),
+        "nuovi": None if s.nuovi is None else _cifra(s.nuovi),
+        "in_carico": _cifra(s.in_carico),
     }
     return render(
         request,

@@ -1,5 +1,6 @@
 """Aggregates: a user is a person at every level; the export's layout and suppression."""
 
+import csv
 import datetime
 import io
 
@@ -77,12 +78,14 @@ def test_export_layout_and_suppression(estratti):
     assert righe[0] == "livello,codice_territorio,territorio,anno,area_utenza,codice_intervento,utenti,interventi,spesa"
     assert righe[1:] == [
         # Lago: E2 (1 user) is primary; SAD (6, the smallest other cell) goes with it, or E2
-        # would be 14 - 6 - 7 = 1 from the area's total.
-        "ambito,lago,Lago,2024,anziani,,14,15,150.00",
+        # would be 14 - 6 - 7 = 1 from the area's total. Lago's total goes too: the Distretto's
+        # (15 users, shown) minus Lago's would give Pianura's one user; and with it the area,
+        # Lago's only one.
+        "ambito,lago,Lago,2024,anziani,,n.d.,n.d.,n.d.",
         "ambito,lago,Lago,2024,anziani,D1,n.d.,n.d.,n.d.",
         "ambito,lago,Lago,2024,anziani,E2,<5,<5,<5",
         "ambito,lago,Lago,2024,anziani,H1,7,7,70.00",
-        "ambito,lago,Lago,2024,TOTALE,,14,15,150.00",
+        "ambito,lago,Lago,2024,TOTALE,,n.d.,n.d.,n.d.",
         "ambito,pianura,Pianura,2024,famiglia_minori,,<5,<5,<5",
         "ambito,pianura,Pianura,2024,famiglia_minori,C2,<5,<5,<5",
         "ambito,pianura,Pianura,2024,TOTALE,,<5,<5,<5",
@@ -128,3 +131,43 @@ def test_new_users_and_people_in_charge_on_31_december(estratti):
     s = selectors.sintesi("ambito", 2024, "lago")
     assert s.nuovi == 12
     assert selectors.sintesi("ambito", 2023, "lago").in_carico_31_dicembre == 1
+
+
+def test_no_hidden_cell_follows_from_the_exports_of_every_level(estratti):
+    """What a reader has: the suppressed exports of every level. Lago's TOTALE minus two of its
+    Comuni gave the third (the mover's Comune, one person) before the rule crossed levels; no
+    linear combination of published cells gives a hidden one now."""
+    from domanda.tests.test_oscuramento import _determinati_esatto
+
+    pubblicati = {}
+    for livello in selectors.LIVELLI:
+        out = io.StringIO()
+        call_command("export_domanda", livello=livello, anno="2024", stdout=out)
+        for r in csv.DictReader(io.StringIO(out.getvalue())):
+            chiave = (livello, r["codice_territorio"], r["area_utenza"], r["codice_intervento"])
+            pubblicati[chiave] = r["interventi"]
+    assert pubblicati[("comune", "016901", "TOTALE", "")] == "<5"
+    assert pubblicati[("distretto", "distretto-prova", "TOTALE", "")] == "16"
+    # Lago's 15 interventions minus 016902's 7 and 016903's 7 gave 016901's 1 before.
+    lago = [("ambito", "lago"), ("comune", "016902"), ("comune", "016903")]
+    assert "n.d." in [pubblicati[(*t, "TOTALE", "")] for t in lago]
+    figli = {
+        ("ambito", "lago"): [("comune", c) for c in ("016901", "016902", "016903")],
+        ("ambito", "pianura"): [("comune", c) for c in ("016904", "016905")],
+        ("distretto", "distretto-prova"): [("ambito", "lago"), ("ambito", "pianura")],
+        ("asst", "asst-prova"): [("distretto", "distretto-prova")],
+        ("ats", "ats-prova"): [("asst", "asst-prova")],
+    }
+    linee = []
+    territori = {k[:2] for k in pubblicati}
+    for t in territori:
+        chiavi = {k[2:] for k in pubblicati if k[:2] == t}
+        for area in {a for a, i in chiavi if a != "TOTALE"}:
+            linee.append(((*t, area, ""), [(*t, area, i) for a, i in chiavi if a == area and i]))
+        linee.append(((*t, "TOTALE", ""), [(*t, a, "") for a, i in chiavi if a != "TOTALE" and not i]))
+        for area, intervento in chiavi:
+            celle = [(*f, area, intervento) for f in figli.get(t, []) if (*f, area, intervento) in pubblicati]
+            if celle:
+                linee.append(((*t, area, intervento), celle))
+    nascosti = {k for k, v in pubblicati.items() if v in ("<5", "n.d.")}
+    assert nascosti and _determinati_esatto(linee, nascosti) == set()
