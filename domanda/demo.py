@@ -6,6 +6,7 @@ import io
 
 from django.db import transaction
 
+from conoscenza.models import Osservazione
 from territorio.models import AppartenenzaComune
 from zona.lib.downloads import scrivi_csv
 
@@ -39,6 +40,15 @@ def carica_demo():
             _csv(dati), f"{PREFISSO}-{erogatore}-{anno}.csv", periodo=anno, erogatore=erogatore, pubblica=False
         )
         n, righe = n + 1, righe + c.righe
-    for anno in sorted({anno for _, anno in estratti}):
+    # Into the knowledge base only the years it has residents for (the demo's population ends
+    # on 1/1/2023): a year of demand alone would become the quadro conoscitivo's latest year,
+    # the one its comparisons are made in. A later extract's import brings its year in.
+    con_popolazione = set(
+        Osservazione.objects.attive()
+        .filter(misura_id="popolazione_residente", anno__in={anno for _, anno in estratti})
+        .values_list("anno", flat=True)
+        .distinct()
+    )
+    for anno in sorted(con_popolazione):
         pubblica_in_conoscenza(anno)
     return n, righe

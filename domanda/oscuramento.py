@@ -22,8 +22,9 @@ is hidden in all, with the same partners.
    the shown cells, and bounds on each hidden one (users: 1-4 for "<5", at least 5 for "n.d.";
    interventions: at least 1, at least 5). A hidden value is *derivable* when the bounds leave
    it one possible value (a line with a single hidden cell always does). While a line has a
-   derivable value, its smallest shown non-zero cell is suppressed too ("n.d."; if it has none,
-   its total).
+   derivable value, one more of its shown values is suppressed ("n.d."): the one that leaves
+   the fewest other lines with a single hidden value (each would force one more), then the
+   smallest.
 3. **Secondary, across lines**: no hidden value may be computed by *any* linear combination of
    the lines (the Ambito's total minus its other Comuni, a Distretto minus its other Ambiti,
    a row and a column together...). The hidden cells are the unknowns of the system of lines,
@@ -31,8 +32,8 @@ is hidden in all, with the same partners.
    the row space of the unknowns' coefficients (`determinati`, an exact elimination over the
    integers modulo the prime 2^61-1). This depends on the pattern only, not on the values, so
    it protects the interventions and the spending (shown and hidden with the users) as well.
-   For each determined value, the smallest shown non-zero value of a line containing it is
-   suppressed; then step 2 and 3 again, until neither finds anything.
+   For each determined value, one shown value of the lines its combination uses is suppressed
+   (chosen as in 2); then step 2 and 3 again, until neither finds anything.
 Each step suppresses one more value, so the loop ends; at its end no hidden value is derivable
 line by line nor by a linear difference of published cells (tests/test_oscuramento.py checks it
 with hypothesis on random tables of several levels).
@@ -190,16 +191,36 @@ def determinati(linee, oscurati):
     return set(determinazioni(linee, oscurati, origini=False))
 
 
-def _compagno(righe_usate, valori, linee, oscurati):
-    """The value to suppress so that a determined key is no longer computed this way: the
-    smallest shown non-zero cell of the lines its combination uses (else a total)."""
-    candidati = []
-    for i in sorted(righe_usate):
+def _costo(k, linee, per_chiave, oscurati):
+    """How many lines would hide `k` alone if it were suppressed: each of them would force one
+    more suppression (an Ambito that is its Distretto's only one with the cell, an area with
+    one intervention...). The partner is chosen to start the fewest such chains."""
+    n = 0
+    for j in per_chiave.get(k, ()):
+        totale, celle = linee[j]
+        if not any(x in oscurati for x in (totale, *celle) if x != k):
+            n += 1
+    return n
+
+
+def _scegli(candidati, valori, linee, per_chiave, oscurati):
+    """Of the shown non-zero keys `candidati`, the one to suppress: fewest chains (_costo), then
+    the smallest value, then the key's text (the same table gives the same choice)."""
+    scelti = {c for c in candidati if c not in oscurati and valori.get(c, 0) > 0}
+    if not scelti:
+        return None
+    return min(scelti, key=lambda c: (_costo(c, linee, per_chiave, oscurati), valori[c], str(c)))
+
+
+def _compagno(righe_usate, valori, linee, per_chiave, oscurati):
+    """The value to suppress so that a determined key is no longer computed this way: one of the
+    shown values of the lines its combination uses (_scegli)."""
+    candidati = set()
+    for i in righe_usate:
         totale, celle = linee[i]
-        candidati += [(0, valori.get(c, 0), str(c), c) for c in celle if c not in oscurati and valori.get(c, 0) > 0]
-        if totale not in oscurati and valori.get(totale, 0) > 0:
-            candidati.append((1, valori[totale], str(totale), totale))
-    return min(candidati)[3] if candidati else None
+        candidati.update(celle)
+        candidati.add(totale)
+    return _scegli(candidati, valori, linee, per_chiave, oscurati)
 
 
 def oscura(valori, linee, soglia=SOGLIA, interventi=None):
@@ -246,8 +267,8 @@ def oscura(valori, linee, soglia=SOGLIA, interventi=None):
             totale, celle = linee[i]
             if totale in oscurati or not derivabile(totale, celle):
                 continue
-            candidati = sorted((valori[c], str(c), c) for c in celle if c not in oscurati and valori[c] > 0)
-            aggiungi(candidati[0][2] if candidati else totale, coda, in_coda)
+            # A shown cell or the shown total (the line's total is shown: there is always one).
+            aggiungi(_scegli([*celle, totale], valori, linee, per_chiave, oscurati) or totale, coda, in_coda)
             if i not in in_coda:
                 in_coda.add(i)
                 coda.append(i)
@@ -260,7 +281,7 @@ def oscura(valori, linee, soglia=SOGLIA, interventi=None):
         for _k, usate in sorted(trovate.items(), key=lambda x: str(x[0])):
             if toccate & usate:
                 continue
-            compagno = _compagno(usate, valori, linee, oscurati | nuovi)
+            compagno = _compagno(usate, valori, linee, per_chiave, oscurati | nuovi)
             if compagno is not None:
                 nuovi.add(compagno)
                 toccate.update(per_chiave[compagno])
