@@ -177,7 +177,7 @@ def elimina_scaduti(anni, oggi=None):
 # linked to a plan's indicator for monitoring. Only the values the year's publication shows are
 # stored: a suppressed cell has no value there, for every viewer.
 MISURE_CONOSCENZA = {"utenti_csi": "utenti", "spesa_csi_euro": "spesa"}
-LIVELLI_CONOSCENZA = ("ambito", "distretto", "ats")
+LIVELLI_CONOSCENZA = ("ambito", "distretto", "asst", "ats")
 FONTE_CONOSCENZA = "Domanda sociale dagli estratti della cartella sociale (valori oscurati)"
 
 
