@@ -46,7 +46,6 @@ def main():
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable")
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     print(f"set-up (migrate + demo): {time.perf_counter() - t0:.1f} s", flush=True)
     piano = Piano.objects.get(ambito_id="alto-sebino", anno_inizio=2021)

@@ -4,7 +4,7 @@
 #   postgresql_di_prova [--riferimenti]
 #
 # Starts a cluster with scripts/pg-throwaway.sh, exports DATABASE_URL and the production settings
-# (DEBUG off, so no query log), migrates it, creates the cache tables and, with --riferimenti,
+# (DEBUG off, so no query log), migrates it (the cache tables too) and, with --riferimenti,
 # loads the reference data. $workdir is a scratch folder for the bench's files. The cluster and
 # $workdir are deleted when the script ends, also on error or Ctrl-C.
 
@@ -21,7 +21,6 @@ postgresql_di_prova() {
     ZONA_CHIAVE_PSEUDONIMO=bench-only-pseudonym-key LOG_LEVEL=WARNING ALLOWED_HOSTS=testserver
   echo "== migrate" >&2
   .venv/bin/python manage.py migrate --noinput -v 0
-  .venv/bin/python manage.py createcachetable
   if [ "${1:-}" = "--riferimenti" ]; then
     .venv/bin/python manage.py carica_riferimenti >/dev/null
   fi

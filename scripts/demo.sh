@@ -16,7 +16,6 @@ fi
 bash scripts/setup-venv.sh
 export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --no-input -v0
-.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py carica_riferimenti
 .venv/bin/python manage.py load_demo
 # The worker of background jobs (large uploads, documents): Ctrl+C stops it with the server.

@@ -26,8 +26,6 @@ export FORWARDED_ALLOW_IPS="${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"
 if [ "${ZONA_MIGRATE:-1}" != 0 ]; then
   .venv/bin/python manage.py migrate --noinput
 fi
-# The shared cache's tables (settings.CACHES), if missing: every app server may run it.
-.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py collectstatic --noinput -v0
 
 # The worker of background jobs (imports of large files, documents): it shares this process

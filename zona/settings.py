@@ -152,7 +152,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed page parts (indicator tables, charts, maps) are cached by data version (zona/lib/cache.py),
 # and rendered documents by their content (documenti/services.py), on a backend that every app
-# server shares: tables of the database by default (`manage.py createcachetable`, run by the
+# server shares: tables of the database by default (created by `migrate`: zona/migrations, run by the
 # set-up scripts), a Redis server where ZONA_CACHE_URL names one (redis://host:6379/0, needs the
 # `redis` package). Nothing on a local disk: a second app server reads what the first computed.
 # The keys start with the version of the code (zona/lib/versione.py): a new release never serves

@@ -23,7 +23,7 @@ def test_un_valore_calcolato_si_legge_dalla_tabella(riferimenti):
 
     calcoli = []
     with override_settings(CACHES=modulo.CACHES):
-        call_command("createcachetable")  # as the set-up scripts do (the test database has the memory caches)
+        call_command("createcachetable")  # as migrate does (the test database has the memory caches)
         caches["default"].clear()
         assert memorizza("prova:tabella", lambda: calcoli.append(1) or {"valore": 42}) == {"valore": 42}
         with connection.cursor() as c:
