@@ -100,6 +100,22 @@ rss_lavoratori() {
   echo "$riga"
 }
 
+# CPU seconds of a process tree (live processes, with their reaped children): the share of the
+# two cores that Zona and PostgreSQL used while locust ran, beside locust's own.
+cpu_di() {
+  local pid
+  for pid in "$@"; do cat "/proc/$pid/stat" 2>/dev/null || true; done |
+    awk -v hz="$(getconf CLK_TCK)" '{t += $14 + $15 + $16 + $17} END {printf "%.1f", t / hz}'
+}
+# The server runs in its own process group (setsid): gunicorn's master, its workers and the
+# worker of background jobs.
+cpu_server() { cpu_di $(pgrep -g "$server" || true); }
+# CPU seconds of this shell's reaped children (the second line of bash's `times`, written by the
+# shell itself: in a $(...) subshell it would count the subshell's children).
+secondi_di_times() { awk 'NR == 2 {for (i = 1; i <= 2; i++) {split($i, p, /[ms]/); t += p[1] * 60 + p[2]}} END {printf "%.1f", t}' "$1"; }
+postmaster=$(head -1 "$pgdir/data/postmaster.pid")
+cpu_postgresql() { cpu_di "$postmaster" $(pgrep -P "$postmaster" || true); }
+
 echo "== warm-up" >&2
 .venv/bin/python bench/visite.py "http://127.0.0.1:$port"
 
@@ -112,18 +128,28 @@ classi=Visitatore
 [ "$modo" = dos ] && classi="Visitatore Attaccante" && utenti=$((utenti + 5))
 carico_prima=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== locust ($modo): $utenti users, $durata (load average before: $carico_prima)" >&2
+cpu_zona_prima=$(cpu_server) cpu_pg_prima=$(cpu_postgresql) t_prima=$SECONDS
+times >"$work/times_prima"
 ZONA_LOAD_RIEPILOGO="$work/riepilogo.json" \
   .venv/bin/locust -f bench/locustfile.py --headless -u "$utenti" -r "$utenti" -t "$durata" \
   --host "http://127.0.0.1:$port" --csv "$work/load" --only-summary $classi >"$work/locust.log" 2>&1 || true
+cpu_zona=$(awk -v a="$(cpu_server)" -v b="$cpu_zona_prima" 'BEGIN {printf "%.1f", a - b}')
+cpu_pg=$(awk -v a="$(cpu_postgresql)" -v b="$cpu_pg_prima" 'BEGIN {printf "%.1f", a - b}')
+times >"$work/times_dopo"
+cpu_locust=$(awk -v a="$(secondi_di_times "$work/times_dopo")" -v b="$(secondi_di_times "$work/times_prima")" \
+  'BEGIN {printf "%.1f", a - b}')
+secondi=$((SECONDS - t_prima))
 if [ "$modo" = soak ]; then
   echo "$((SECONDS - inizio))$(rss_lavoratori)" >>"$work/rss.txt"
   kill "$campionatore" 2>/dev/null; wait "$campionatore" 2>/dev/null || true; campionatore=""
 fi
 [ -s "$work/riepilogo.json" ] || { echo "locust wrote no summary:" >&2; tail -30 "$work/locust.log" >&2; exit 1; }
 
-.venv/bin/python - "$work/riepilogo.json" "$modo" "$nazionale" "$work/rss.txt" "$carico_prima" <<'PY'
+.venv/bin/python - "$work/riepilogo.json" "$modo" "$nazionale" "$work/rss.txt" "$carico_prima" \
+  "$cpu_zona" "$cpu_pg" "$cpu_locust" "$secondi" "$(nproc)" <<'PY'
 import json, os, sys
 riepilogo, modo, nazionale, file_rss, carico_prima = sys.argv[1:6]
+cpu_zona, cpu_pg, cpu_locust, secondi, core = sys.argv[6:11]
 dati = json.load(open(riepilogo))
 v = dati["visitatori"]
 print(f"\n{'pagina':44s} {'req':>6s} {'p95':>7s} {'max':>7s} ms")
@@ -131,6 +157,12 @@ for nome, p in sorted(v["pagine"].items(), key=lambda x: -x[1]["p95"]):
     print(f"{nome:44s} {p['n']:>6d} {p['p95']:>7.0f} {p['max']:>7.0f}")
 print(f"\nvisitatori: {v['richieste']} richieste, {v['errori']} errori, "
       f"p50 {v['p50']:.0f} ms, p95 {v['p95']:.0f} ms, p99 {v['p99']:.0f} ms")
+# Where the machine's CPU went: when Zona + PostgreSQL + locust fill every core, the requests
+# queue and the p95 measures the queue, not the pages.
+disponibili = float(secondi) * int(core)
+print(f"CPU in {secondi} s su {core} core ({disponibili:.0f} s): Zona {cpu_zona} s, PostgreSQL {cpu_pg} s, "
+      f"locust {cpu_locust} s; Zona + PostgreSQL per richiesta "
+      f"{1000 * (float(cpu_zona) + float(cpu_pg)) / max(v['richieste'], 1):.1f} ms")
 if dati["attacchi"]:
     print("\nattacchi (mediana e massimo della risposta):")
     for nome, a in dati["attacchi"].items():

@@ -20,13 +20,13 @@ were published then. A (Comune, type) that had places in an earlier publication 
 year and has none now is written as 0, so that a closed unit does not linger.
 """
 
-import csv
 import datetime
 import io
 from collections import defaultdict
 
 from conoscenza.models import Livello, Osservazione
 from conoscenza.services import importa_dati
+from zona.lib.downloads import scrivi_csv
 
 from .models import UnitaOfferta
 
@@ -86,8 +86,12 @@ def pubblica(anno=None, utente=None):
     if not valori:
         return None
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["livello", "codice_territorio", "anno", "misura", "categoria", "valore"])
-    for (misura, comune, categoria), valore in sorted(valori.items()):
-        w.writerow([Livello.COMUNE, comune, anno, misura, categoria, valore])
+    scrivi_csv(
+        out,
+        ["livello", "codice_territorio", "anno", "misura", "categoria", "valore"],
+        (
+            [Livello.COMUNE, comune, anno, misura, categoria, valore]
+            for (misura, comune, categoria), valore in sorted(valori.items())
+        ),
+    )
     return importa_dati(out.getvalue().encode("utf-8"), nome_file(anno), formato="zona", fonte=FONTE, utente=utente)

@@ -45,8 +45,14 @@ def test_un_server_redis_si_configura_con_una_variabile(url, monkeypatch):
     monkeypatch.setenv("ZONA_CACHE_URL", url)
     try:
         nuovo = importlib.reload(modulo)
-        assert nuovo.CACHES["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-        assert nuovo.CACHES["documenti"]["KEY_PREFIX"] == "documenti"
+        versione = nuovo.VERSIONE_CODICE
+        assert nuovo.CACHES["default"] == {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": versione,
+        }
+        # One server, two caches: the documents' keys apart from the page parts'.
+        assert nuovo.CACHES["documenti"]["KEY_PREFIX"] == f"documenti-{versione}"
     finally:
         monkeypatch.delenv("ZONA_CACHE_URL")
         importlib.reload(modulo)

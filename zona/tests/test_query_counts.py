@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from conoscenza.models import Caricamento, Livello, Osservazione
 from programmazione.models import Piano
 from territorio.models import AppartenenzaComune, Comune, Regione
+from testsupport.query import letture
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def _conta(client, url):
     with CaptureQueriesContext(connection) as q:
         risposta = client.get(url)
     assert risposta.status_code == 200, url
-    return len(q.captured_queries)
+    return len(letture(q))
 
 
 def _altri_comuni(n):
