@@ -463,20 +463,98 @@ def misura_calcolo(livelli):
     return risultati
 
 
-def misura_tutti(metodo=None, indicatori=None):
-    """calcola_livelli(): every level at once. Returns (seconds, SQL seconds, values, queries)."""
+def cpu_postgresql():
+    """CPU seconds (user + system) used so far by the PostgreSQL cluster of this connection: its
+    live processes, and through the postmaster's children's times the parallel workers that
+    ended. None when the cluster is not on this machine (no /proc or no data directory)."""
+    with connection.cursor() as cur:
+        cur.execute("SHOW data_directory")
+        cartella = Path(cur.fetchone()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        postmaster = int((cartella / "postmaster.pid").read_text().split()[0])
+        totale = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                campi = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            pid = int(stat.parent.name)
+            if pid == postmaster:
+                totale += sum(int(c) for c in campi[11:15])  # utime, stime, cutime, cstime
+            elif int(campi[1]) == postmaster:
+                totale += int(campi[11]) + int(campi[12])
+        return totale / tick
+    except (OSError, ValueError):
+        return None
+
+
+def misura_tutti(metodo=None, indicatori=None, quiet=False):
+    """calcola_livelli(): every level at once. Returns (seconds, SQL seconds, values, queries,
+    CPU seconds of this process, CPU seconds of PostgreSQL or None)."""
     reg = RegistroSql()
+    pg = cpu_postgresql()
+    cpu = time.process_time()
     t = time.perf_counter()
     with connection.execute_wrapper(reg):
         valori = selectors.calcola_livelli(metodo=metodo, indicatori=indicatori)
     dt = time.perf_counter() - t
+    cpu = time.process_time() - cpu
+    pg = None if pg is None else cpu_postgresql() - pg
     sql = sum(q[0] for q in reg.query)
     conteggi = ", ".join(f"{lv} {len(v):,}" for lv, v in valori.items())
+    if not quiet:
+        say(
+            f"   calcola_livelli({metodo or ''}): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, "
+            f"Python {dt - sql:5.2f} s; CPU: Python {cpu:5.2f} s, PostgreSQL "
+            f"{'?' if pg is None else f'{pg:5.2f}'} s)  valori: {conteggi}"
+        )
+    return dt, sql, valori, reg.query, cpu, pg
+
+
+def confronto_copertura(ripetizioni=3):
+    """What the coverage indicators of the offer (issue 14, limit +20 %) cost, and what the scan
+    of its own for the population saves: calcola_livelli() with every indicator, without the
+    copertura_* ones, and with every term in one scan (the query before gruppi_scansione),
+    `ripetizioni` times each, interleaved so that a change of the machine's load hits all three
+    alike. Medians of wall time and of CPU time (this process + the PostgreSQL cluster)."""
+    senza = list(Indicatore.objects.exclude(codice__startswith="copertura_").values_list("codice", flat=True))
+    gruppi = selectors.gruppi_scansione
+
+    def una_scansione(chiavi):
+        return [list(chiavi)]
+
+    varianti = {
+        "con la copertura": (None, gruppi),
+        "senza la copertura (copertura_*)": (senza, gruppi),
+        "con la copertura, una sola scansione (prima)": (None, una_scansione),
+    }
+    misure = {nome: [] for nome in varianti}
+    carico = os.getloadavg()
+    for _ in range(ripetizioni):
+        for nome, (indicatori, g) in varianti.items():
+            selectors.gruppi_scansione = g
+            try:
+                dt, _, _, _, cpu, pg = misura_tutti(indicatori=indicatori, quiet=True)
+            finally:
+                selectors.gruppi_scansione = gruppi
+            misure[nome].append((dt, cpu + (pg or 0)))
+            pg_testo = "?" if pg is None else f"{pg:5.2f}"
+            say(f"     {nome:46s} {dt:6.2f} s, CPU {cpu + (pg or 0):6.2f} s (Python {cpu:5.2f}, PostgreSQL {pg_testo})")
+    mediane = {
+        nome: (sorted(m[0] for m in v)[len(v) // 2], sorted(m[1] for m in v)[len(v) // 2]) for nome, v in misure.items()
+    }
+    con, senza_c, prima = (mediane[n] for n in varianti)
+    say(f"   carico medio della macchina: {carico[0]:.2f} all'inizio, {os.getloadavg()[0]:.2f} alla fine")
+    for nome, (dt, cpu) in mediane.items():
+        say(f"   mediana, {nome}: {dt:.2f} s, CPU {cpu:.2f} s")
+    costo_cpu, costo_tempo = 100 * (con[1] / senza_c[1] - 1), 100 * (con[0] / senza_c[0] - 1)
+    say(f"   la copertura costa {costo_cpu:+.0f} % di CPU, {costo_tempo:+.0f} % di tempo (limite +20 %)")
     say(
-        f"   calcola_livelli({metodo or ''}): {dt:6.2f} s  (SQL {sql:6.2f} s in {len(reg.query)} query, "
-        f"Python {dt - sql:5.2f} s)  valori: {conteggi}"
+        f"   la scansione propria della popolazione: {100 * (con[1] / prima[1] - 1):+.0f} % di CPU, "
+        f"{100 * (con[0] / prima[0] - 1):+.0f} % di tempo rispetto a una scansione sola"
     )
-    return dt, sql, valori, reg.query
+    return mediane
 
 
 def spiega(sql, params, righe=40):
@@ -511,9 +589,19 @@ def main():
     ap.add_argument(
         "--no-confronto", action="store_true", help="salta il calcolo con le query per livello (il vecchio percorso)"
     )
+    ap.add_argument(
+        "--solo-calcolo",
+        action="store_true",
+        help="su un database già caricato da un'esecuzione precedente: solo il confronto della copertura (d)",
+    )
+    ap.add_argument("--ripetizioni", type=int, default=3, help="ripetizioni del confronto (default 3)")
     args = ap.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Serve PostgreSQL (DATABASE_URL): usare bash bench/run_kb_national.sh")
+    if args.solo_calcolo:
+        say(f"== calcola_livelli su {Osservazione.objects.count():,} osservazioni, {os.cpu_count()} CPU")
+        confronto_copertura(args.ripetizioni)
+        return
     if Osservazione.objects.exists():
         sys.exit("La tabella delle osservazioni non è vuota: usare un database appena migrato.")
     anni = list(range(args.ultimo_anno - args.anni + 1, args.ultimo_anno + 1))
@@ -667,12 +755,8 @@ def main():
     t_tutti = sorted(r[0] for r in tutti)
     valori_insieme = tutti[-1][2]
     say(f"   mediana {t_tutti[1]:.1f} s (la prima {tutti[0][0]:.1f} s; obiettivo < 10 s)")
-    # What the coverage indicators of the offer (issue 14) cost: the same, without them.
-    senza = list(Indicatore.objects.exclude(codice__startswith="copertura_").values_list("codice", flat=True))
-    say("   gli stessi senza gli indicatori di copertura dell'offerta (copertura_*), tre volte:")
-    t_senza = sorted(misura_tutti(indicatori=senza)[0] for _ in range(3))
-    costo = 100 * (t_tutti[1] / t_senza[1] - 1)
-    say(f"   mediana {t_senza[1]:.1f} s: la copertura costa {costo:+.0f} % (limite +20 %)")
+    say("   il costo degli indicatori di copertura dell'offerta, e della scansione propria della popolazione:")
+    confronto_copertura()
     lenta = max(tutti[-1][3], key=lambda q: q[0])
     say("   piano della query della scansione:")
     spiega(lenta[1], lenta[2], righe=45)
@@ -683,7 +767,7 @@ def main():
     t_vecchio = None
     if not args.no_confronto:
         say("   le query per livello dell'ORM (il percorso di SQLite, e di PostgreSQL prima della scansione unica):")
-        t_vecchio, _, valori_orm, _ = misura_tutti("per_livello")
+        t_vecchio, _, valori_orm, *_ = misura_tutti("per_livello")
         uguali = valori_orm == valori_insieme
         say(f"   stessi valori della scansione unica: {'sì' if uguali else 'NO'}")
         if not uguali:

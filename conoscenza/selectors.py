@@ -5,9 +5,10 @@ conditional sum of the observations in use, grouped by territory and year. Comun
 rolled up to the Ambito, Distretto, ASST and ATS they belong to on the observation's reference
 date,
 and to Italy (every Comune with data). On PostgreSQL one query does it for all the levels
-asked: one scan of the observations sums them per Comune and year, and GROUPING SETS roll
-those sums up (a national table has tens of millions of rows; scanning it once per level was
-the bulk of the time). Elsewhere (SQLite), and for a few territories, each level is one
+asked, for each group of terms (the resident population's, the rest: gruppi_scansione): one
+scan of the observations sums them per Comune and year, and GROUPING SETS roll those sums up
+(a national table has tens of millions of rows; scanning it once per level was the bulk of
+the time). Elsewhere (SQLite), and for a few territories, each level is one
 query through the ORM that joins the rows to the memberships; tests check that both ways
 give the same numbers. Data stored directly at a higher level (an Ambito's figure from a
 plan) count only where no Comune data exist for that territory, term and year, so nothing is
@@ -193,10 +194,53 @@ def _filtro_sql(chiave):
     return " AND ".join(parti), params
 
 
+# The resident population by single year of age and sex is most of the rows of a national
+# table, and most of the terms are about it. Summed in a scan of its own, its rows are not
+# tested against the other measures' terms, nor the others' rows against its terms: -14 % of
+# the time of calcola_livelli on the national frame (bench/kb_national.py).
+MISURA_SCANSIONE_PROPRIA = "popolazione_residente"
+
+
+def gruppi_scansione(chiavi):
+    """The terms in groups, one scan of the observations each: the population's, the rest."""
+    gruppi = [
+        [k for k in chiavi if k[0] == MISURA_SCANSIONE_PROPRIA],
+        [k for k in chiavi if k[0] != MISURA_SCANSIONE_PROPRIA],
+    ]
+    return [g for g in gruppi if g]
+
+
 def _somme_insieme(chiavi, livelli, anni):
     """{livello: {term: {(codice_territorio, anno): sum}}} for every level in `livelli`, with
-    one scan of the observations (PostgreSQL: MATERIALIZED, GROUPING SETS, FILTER)."""
+    one scan of the observations per group of terms (gruppi_scansione; PostgreSQL:
+    MATERIALIZED, GROUPING SETS, FILTER)."""
     chiavi = list(chiavi)
+    risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
+    for gruppo in gruppi_scansione(chiavi):
+        for livello, righe in _scansione_comuni(gruppo, livelli, anni).items():
+            _raccogli(risultato[livello], gruppo, righe, True)
+    # Data stored at the levels themselves: few rows, where Comune data are missing.
+    superiori = [lv for lv in livelli if lv != Livello.COMUNE]
+    if superiori:
+        colonne_somme = _somme_condizionali(chiavi)
+        righe = (
+            _base(chiavi, anni)
+            .filter(livello__in=superiori)
+            .values("livello", "codice_territorio", "anno")
+            .annotate(**colonne_somme)
+            .values_list("livello", "codice_territorio", "anno", *colonne_somme)
+        )
+        dirette = defaultdict(list)
+        for livello, *riga in righe:
+            dirette[livello].append(riga)
+        for livello, righe_livello in dirette.items():
+            _raccogli(risultato[livello], chiavi, righe_livello, False)
+    return risultato
+
+
+def _scansione_comuni(chiavi, livelli, anni):
+    """{livello: [(codice, anno, s0, s1, …)]}: the Comune rows of the terms `chiavi` summed
+    per Comune and year, then rolled up to every level in `livelli`, in one statement."""
     q = connection.ops.quote_name
     params = []
     somme_comune = []
@@ -248,32 +292,13 @@ def _somme_insieme(chiavi, livelli, anni):
         codice_sql = f"COALESCE({', '.join(espressioni + [repr(CODICE_ITALIA)])})"
         insiemi = ", ".join(f"({e}, c.anno)" if e else "(c.anno)" for _, e in coppie)
         rami.append(f"SELECT {livello_sql}, {codice_sql}, c.anno, {somme} FROM {da} GROUP BY GROUPING SETS ({insiemi})")
-    risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
     per_livello = defaultdict(list)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_SCANSIONE}'")
         cursor.execute(f"{cte} {' UNION ALL '.join(rami)}", params)
         for livello, *riga in cursor.fetchall():
             per_livello[livello].append(riga)
-    for livello, righe in per_livello.items():
-        _raccogli(risultato[livello], chiavi, righe, True)
-    # Data stored at the levels themselves: few rows, where Comune data are missing.
-    superiori = [lv for lv in livelli if lv != Livello.COMUNE]
-    if superiori:
-        colonne_somme = _somme_condizionali(chiavi)
-        righe = (
-            _base(chiavi, anni)
-            .filter(livello__in=superiori)
-            .values("livello", "codice_territorio", "anno")
-            .annotate(**colonne_somme)
-            .values_list("livello", "codice_territorio", "anno", *colonne_somme)
-        )
-        dirette = defaultdict(list)
-        for livello, *riga in righe:
-            dirette[livello].append(riga)
-        for livello, righe_livello in dirette.items():
-            _raccogli(risultato[livello], chiavi, righe_livello, False)
-    return risultato
+    return per_livello
 
 
 def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, metodo=None):
