@@ -283,3 +283,34 @@ class RipartoForm(Bootstrap, forms.Form):
 
 class ImportaObiettiviForm(Bootstrap, forms.Form):
     file = forms.FileField(label="File XLSX o CSV nel tracciato della Tabella 3")
+
+
+class CorresponsabileForm(Bootstrap, forms.Form):
+    """An ATS or an ASST of the plan's territory (selectors.enti_sanitari_del_piano) as one
+    choice, «ats:codice» or «asst:codice»."""
+
+    ente = forms.ChoiceField(label="Ente sanitario corresponsabile")
+    compiti = forms.CharField(
+        label="Di che cosa risponde", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, ats, asst, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enti = {f"ats:{e.pk}": ("ats", e) for e in ats} | {f"asst:{e.pk}": ("asst", e) for e in asst}
+        self.fields["ente"].choices = [("", "—")] + [
+            (gruppo, [(k, str(e)) for k, (tipo, e) in self.enti.items() if tipo == chiave])
+            for gruppo, chiave in (("ATS", "ats"), ("ASST", "asst"))
+            if any(tipo == chiave for tipo, _ in self.enti.values())
+        ]
+
+    def clean_ente(self):
+        tipo, ente = self.enti[self.cleaned_data["ente"]]
+        return {tipo: ente}
+
+
+class RevocaCorresponsabileForm(Bootstrap, forms.Form):
+    corresponsabile = forms.ModelChoiceField(queryset=None, label="Corresponsabile")
+
+    def __init__(self, *args, obiettivo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corresponsabile"].queryset = obiettivo.corresponsabili.all()

@@ -128,6 +128,20 @@ class Accordo:
     sottoscrittori: list
 
 
+def enti_sanitari_del_piano(piano):
+    """(ATS, ASST) of the plan's territory: the agencies of the Distretti its Ambito belonged to
+    during the plan's years (the rule of permessi.nel_territorio_sanitario), by name. Only these
+    can share the responsibility of its socio-health objectives."""
+    from territorio.models import ASST, ATS
+
+    appartenenze = AmbitoDistretto.objects.filter(ambito_id=piano.ambito_id, dal__year__lte=piano.anno_fine).exclude(
+        al__year__lt=piano.anno_inizio
+    )
+    asst = ASST.objects.filter(pk__in=appartenenze.values("distretto__asst_id")).order_by("nome")
+    ats = ATS.objects.filter(pk__in=appartenenze.values("distretto__asst__ats_id")).order_by("nome")
+    return list(ats), list(asst)
+
+
 def accordo_di(piano):
     """The plan's accordo di programma with its signatories, or None."""
     accordo = getattr(piano, "accordo", None)

@@ -282,11 +282,31 @@ def aggiungi_sottoscrittore(
 @transaction.atomic
 def assegna_corresponsabilita(utente, obiettivo, ats=None, asst=None, compiti=""):
     """Name an ATS or an ASST co-responsible of a socio-health objective (the Ufficio di Piano of
-    the plan decides; it stays also after approval, like the monitoring it enables)."""
+    the plan decides; it stays also after approval, like the monitoring it enables). Only an
+    agency of the plan's territory (selectors.enti_sanitari_del_piano), once per objective."""
+    from .selectors import enti_sanitari_del_piano
+
     verifica_permesso(utente, obiettivo.piano)
     if not obiettivo.integrazione_sociosanitaria:
         raise ValidationError("Solo un obiettivo di integrazione sociosanitaria ha un'ATS o un'ASST corresponsabile.")
+    if (ats is None) == (asst is None):
+        raise ValidationError("Indicare l'ATS oppure l'ASST.")
+    ente = ats or asst
+    if ente not in [e for enti in enti_sanitari_del_piano(obiettivo.piano) for e in enti]:
+        raise ValidationError(
+            f"{ente} non ha Distretti nel territorio dell'Ambito negli anni del piano: non può esserne corresponsabile."
+        )
+    if obiettivo.corresponsabili.filter(ats=ats, asst=asst).exists():
+        raise ValidationError(f"{ente} è già corresponsabile dell'obiettivo {obiettivo.codice}.")
     c = Corresponsabilita(obiettivo=obiettivo, ats=ats, asst=asst, compiti=compiti.strip())
     c.full_clean()
     c.save()
     return c
+
+
+@transaction.atomic
+def revoca_corresponsabilita(utente, corresponsabilita):
+    """The agency no longer shares the objective's responsibility (nor writes it). The audit
+    trail keeps the row that was deleted and who deleted it."""
+    verifica_permesso(utente, corresponsabilita.obiettivo.piano)
+    corresponsabilita.delete()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("obiettivi/<id:obiettivo>/azioni/", views.azione_aggiungi, name="azione_aggiungi"),
     path("obiettivi/<id:obiettivo>/indicatori/", views.indicatore_aggiungi, name="indicatore_aggiungi"),
     path("obiettivi/<id:obiettivo>/risorse/", views.risorsa_aggiungi, name="risorsa_aggiungi"),
+    path("obiettivi/<id:obiettivo>/corresponsabili/", views.corresponsabili, name="corresponsabili"),
     path("obiettivi/<id:obiettivo>/<str:tipo>/<id:id>/elimina/", views.dettaglio_elimina, name="dettaglio_elimina"),
     path("prologo/", views.prologo, name="prologo"),
     path("riparto/", views.riparto, name="riparto"),

@@ -12,7 +12,7 @@ from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import XLSX, scarica_tabella
-from zona.lib.forms import errori_in_breve
+from zona.lib.forms import errori_in_breve, esegui_azione
 from zona.lib.ingressi import ParametroNonValido, parametro
 from zona.lib.locking import MANCA_VERSIONE, mostra_conflitto
 from zona.lib.policies import COORDINAMENTO, PUBBLICO, fatti, policy
@@ -22,6 +22,7 @@ from . import permessi, selectors, services, tabella3
 from .forms import (
     AzioneForm,
     ChiudiRevisioneForm,
+    CorresponsabileForm,
     ImportaObiettiviForm,
     IndicatoreForm,
     NuovoPianoForm,
@@ -30,6 +31,7 @@ from .forms import (
     PianoForm,
     ProrogaForm,
     RevisioneForm,
+    RevocaCorresponsabileForm,
     RipartoForm,
     RisorsaForm,
     SottoscrittoreForm,
@@ -292,6 +294,8 @@ def obiettivo(request, obiettivo):
     )
     piano = ob.piano
     modificabile = permessi.modificabile(request.user, piano)
+    # The Ufficio di Piano names the co-responsible agencies also after approval (the service's rule).
+    sceglie_enti = ob.integrazione_sociosanitaria and permessi.puo_modificare(request.user, piano)
     # The LEPS the objective implements, each with its status for the plan's Ambito.
     leps_ob, anno_leps = list(ob.leps.all()), offerta_leps.anno_del_piano(piano.anno_fine, datetime.date.today())
     stati = {s.codice: s for s in offerta_leps.stati_ambito(piano.ambito_id, anno_leps)} if leps_ob else {}
@@ -316,7 +320,42 @@ def obiettivo(request, obiettivo):
             "azione_form": AzioneForm(prefix="azione") if modificabile else None,
             "indicatore_form": IndicatoreForm(prefix="indicatore", anni=piano.anni) if modificabile else None,
             "risorsa_form": RisorsaForm(prefix="risorsa", anni=piano.anni) if modificabile else None,
+            **(_moduli_corresponsabili(ob) if sceglie_enti else {}),
+            "sceglie_enti": sceglie_enti,
         },
+    )
+
+
+def _moduli_corresponsabili(ob, dati=None, azione=None):
+    ats, asst = selectors.enti_sanitari_del_piano(ob.piano)
+    return {
+        "corresponsabile_form": CorresponsabileForm(
+            dati if azione == "corresponsabile" else None, prefix="corresponsabile", ats=ats, asst=asst
+        ),
+        "revoca_form": RevocaCorresponsabileForm(dati if azione == "revoca" else None, prefix="revoca", obiettivo=ob),
+    }
+
+
+@policy(write=PIANO_SCRIVIBILE)
+def corresponsabili(request, obiettivo):
+    """Name an ATS or ASST of the plan's territory co-responsible of a socio-health objective,
+    or revoke it (the Ufficio di Piano of the plan)."""
+    ob = _obiettivo(request, obiettivo)
+
+    def scrivi(azione, d):
+        if azione == "corresponsabile":
+            c = services.assegna_corresponsabilita(request.user, ob, compiti=d["compiti"], **d["ente"])
+            return f"{c.ats or c.asst} è ora corresponsabile dell'obiettivo {ob.codice}."
+        c = d["corresponsabile"]
+        services.revoca_corresponsabilita(request.user, c)
+        return f"{c.ats or c.asst} non è più corresponsabile dell'obiettivo {ob.codice}."
+
+    return esegui_azione(
+        request,
+        lambda dati, azione: _moduli_corresponsabili(ob, dati, azione),
+        scrivi,
+        "programmazione:obiettivo",
+        obiettivo=ob.pk,
     )
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from monitoraggio.models import Misurazione
 from programmazione import permessi, services
-from programmazione.models import IndicatoreObiettivo, Piano
+from programmazione.models import Corresponsabilita, IndicatoreObiettivo, Piano
 from territorio.models import AmbitoDistretto
 from testsupport.fabbriche import ambito, catena_sanitaria, piano, utente_con_ruolo
 
@@ -169,8 +169,106 @@ def test_the_ats_named_co_responsible_writes_the_objective_too(client, sanita, c
     ats = utente_con_ruolo("ats.prova2", "ats", ats=r.ats)
     client.force_login(ats)
     assert client.get(f"/obiettivi/{condiviso.pk}/modifica/").status_code == 200
-    # An agency of another territory, even if named, does not: the plan is not of its territory.
+    # An agency of another territory cannot be named; a row written past the service gives it
+    # nothing either: the plan is not of its territory.
     altra = utente_con_ruolo("ats.altra", "ats", ats=r.altra.ats)
-    services.assegna_corresponsabilita(None, condiviso, ats=r.altra.ats)
+    with pytest.raises(ValidationError, match="non ha Distretti nel territorio"):
+        services.assegna_corresponsabilita(None, condiviso, ats=r.altra.ats)
+    Corresponsabilita.objects.create(obiettivo=condiviso, ats=r.altra.ats)
     client.force_login(altra)
     assert client.get(f"/obiettivi/{condiviso.pk}/modifica/").status_code == 404
+
+
+# --- the Ufficio di Piano names the agencies: /obiettivi/<id>/corresponsabili/ ---------------
+
+
+def _messaggi(risposta):
+    return " ".join(str(m) for m in risposta.context["messages"])
+
+
+def test_the_ufficio_di_piano_names_and_revokes_a_co_responsible_agency(client, sanita):
+    """On the approved plan too (the responsibility outlives the approval), audited with its actor."""
+    r = sanita
+    ob = r.approvato.obiettivi.get(codice="OB01")
+    ob.integrazione_sociosanitaria = True
+    ob.save()
+    up = utente_con_ruolo("up.lago", "ufficio_di_piano", ambito=r.lago)
+    client.force_login(up)
+    pagina = client.get(f"/obiettivi/{ob.pk}/").content.decode()
+    assert "Aggiungi un ente corresponsabile" in pagina
+    # Only the agencies of the plan's territory are offered.
+    assert "ASST di Prova" in pagina and "ATS di Prova" in pagina and "ASST di Altra" not in pagina
+    url = f"/obiettivi/{ob.pk}/corresponsabili/"
+    dati = {"azione": "corresponsabile", "corresponsabile-ente": "asst:asst-prova", "corresponsabile-compiti": " PUA "}
+    risposta = client.post(url, dati, follow=True)
+    assert "ASST di Prova è ora corresponsabile dell'obiettivo OB01." in _messaggi(risposta)
+    c = Corresponsabilita.objects.get(obiettivo=ob)
+    assert (c.asst_id, c.ats_id, c.compiti) == ("asst-prova", None, "PUA")
+    assert LogEntry.objects.get_for_object(c).get(action=LogEntry.Action.CREATE).actor == up
+    # The same again: refused with the reason, nothing added.
+    assert "già corresponsabile" in _messaggi(client.post(url, dati, follow=True))
+    assert Corresponsabilita.objects.filter(obiettivo=ob).count() == 1
+    # The agency now writes the objective; revoked, it no longer does.
+    asst = utente_con_ruolo("asst.prova3", "asst", asst=r.asst)
+    assert permessi.puo_modificare_obiettivo(asst, ob)
+    risposta = client.post(url, {"azione": "revoca", "revoca-corresponsabile": c.pk}, follow=True)
+    assert "ASST di Prova non è più corresponsabile" in _messaggi(risposta)
+    assert not Corresponsabilita.objects.filter(obiettivo=ob).exists()
+    assert LogEntry.objects.filter(object_pk=str(c.pk), action=LogEntry.Action.DELETE).get().actor == up
+    asst = utente_con_ruolo("asst.prova4", "asst", asst=r.asst)
+    assert not permessi.puo_modificare_obiettivo(asst, ob)
+
+
+def test_bad_requests_for_co_responsibility_save_nothing(client, sanita):
+    r = sanita
+    ob, non_sanitario = r.approvato.obiettivi.order_by("codice")
+    ob.integrazione_sociosanitaria = True
+    ob.save()
+    client.force_login(utente_con_ruolo("up.lago", "ufficio_di_piano", ambito=r.lago))
+    url = f"/obiettivi/{ob.pk}/corresponsabili/"
+    casi = [
+        ({"azione": "nulla"}, "Operazione sconosciuta."),
+        ({"azione": "corresponsabile", "corresponsabile-ente": ""}, "Ente sanitario corresponsabile:"),
+        # An agency of another territory, not offered by the form: an invalid choice.
+        ({"azione": "corresponsabile", "corresponsabile-ente": "asst:asst-altra"}, "Ente sanitario corresponsabile:"),
+        ({"azione": "corresponsabile", "corresponsabile-ente": "asst:asst-prova" + "x" * 5000}, "Non è stato salvato"),
+        ({"azione": "revoca", "revoca-corresponsabile": "999999"}, "Corresponsabile:"),
+    ]
+    for dati, messaggio in casi:
+        risposta = client.post(url, dati, follow=True)
+        assert risposta.status_code == 200, dati
+        assert messaggio in _messaggi(risposta), dati
+    assert not Corresponsabilita.objects.exists()
+    # Not a socio-health objective: no form, and the service refuses.
+    assert "Aggiungi un ente corresponsabile" not in client.get(f"/obiettivi/{non_sanitario.pk}/").content.decode()
+    dati = {"azione": "corresponsabile", "corresponsabile-ente": "ats:ats-prova"}
+    risposta = client.post(f"/obiettivi/{non_sanitario.pk}/corresponsabili/", dati, follow=True)
+    assert "Solo un obiettivo di integrazione sociosanitaria" in _messaggi(risposta)
+    assert not Corresponsabilita.objects.exists()
+
+
+def test_who_may_not_name_co_responsible_agencies(client, sanita, condiviso):
+    """The co-responsible ASST itself, an ATS, another Ambito's office, a Comune, the
+    coordination: 403 and nothing changed; the form is not shown to them."""
+    r = sanita
+    c = condiviso.corresponsabili.get()
+    url = f"/obiettivi/{condiviso.pk}/corresponsabili/"
+    for user in (
+        r.utente_asst,
+        r.utente_ats,
+        utente_con_ruolo("up.pianura", "ufficio_di_piano", ambito=r.pianura),
+        utente_con_ruolo("comune.lago", "comune", comune=r.comuni["016901"]),
+        utente_con_ruolo("coord", "coordinamento"),
+    ):
+        client.force_login(user)
+        pagina = client.get(f"/obiettivi/{condiviso.pk}/")
+        if pagina.status_code == 200:
+            assert "Aggiungi un ente corresponsabile" not in pagina.content.decode(), user
+        assert client.post(url, {"azione": "corresponsabile", "corresponsabile-ente": "ats:ats-prova"}).status_code in (
+            403,
+            404,
+        ), user
+        assert client.post(url, {"azione": "revoca", "revoca-corresponsabile": c.pk}).status_code in (403, 404), user
+    client.logout()
+    assert client.post(url, {"azione": "revoca", "revoca-corresponsabile": c.pk}).status_code in (302, 403, 404)
+    assert list(condiviso.corresponsabili.all()) == [c]

@@ -1,8 +1,11 @@
 """Form pieces every app uses: Bootstrap Italia classes on widgets, a form's errors on one line,
-the size-checked upload field."""
+the POST of a page with several named forms, the size-checked upload field."""
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 
 from .ingressi import Limitato
 from .tabular import dimensione
@@ -14,6 +17,31 @@ def errori_in_breve(form):
         f"{form.fields[campo].label}: {' '.join(m)}" if campo in form.fields else " ".join(m)
         for campo, m in form.errors.items()
     )
+
+
+def esegui_azione(request, moduli, scrivi, *destinazione, **argomenti):
+    """The POST of a page with several forms, each named by the `azione` field of its <form>.
+
+    `moduli(dati, azione)` returns the page's forms as {"<azione>_form": form}, bound to
+    `dati` only the one of `azione`; `scrivi(azione, cleaned_data)` saves through the service
+    and returns the message of success. Whatever happens the answer is a redirect (`destinazione`
+    and `argomenti` as for django.shortcuts.redirect), with a message: the success, or why
+    nothing was saved (an unknown operation, the form's errors, the service's ValidationError
+    or PermissionDenied). The service runs in its own transaction, so nothing is half-saved."""
+    azione = request.POST.get("azione", "")
+    form = moduli(request.POST, azione).get(f"{azione}_form")
+    if form is None:
+        messages.error(request, "Operazione sconosciuta.")
+    elif not form.is_valid():
+        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
+    else:
+        try:
+            messages.success(request, scrivi(azione, form.cleaned_data))
+        except ValidationError as e:
+            messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
+        except PermissionDenied as e:
+            messages.error(request, f"Non è stato salvato nulla: {e}")
+    return redirect(*destinazione, **argomenti)
 
 
 class Bootstrap(Limitato):
