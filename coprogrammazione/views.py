@@ -12,7 +12,7 @@ from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
-from zona.lib.forms import errori_in_breve
+from zona.lib.forms import errori_in_breve, esegui_azione
 from zona.lib.ingressi import ParametroNonValido, parametro, scelta
 from zona.lib.policies import PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
@@ -142,16 +142,16 @@ def _moduli_piano(piano, dati=None, azione=None):
     }
 
 
-def _scrivi_piano(request, piano, azione, form):
-    d = form.cleaned_data
+def _scrivi_piano(user, piano, azione, d):
+    """Runs the form named by `azione`; returns the success message."""
     if azione == "avviso":
         campi = {k: d[k] for k in ("atto", "approvato_il", "pubblicato_il", "scadenza")}
-        services.crea_avviso(request.user, piano, d["titolo"], aree=d["aree"], **campi)
+        services.crea_avviso(user, piano, d["titolo"], aree=d["aree"], **campi)
         return "Avviso registrato."
     if azione == "manifestazione":
         accolta = {"si": True, "no": False}.get(d["accolta"])
         services.registra_manifestazione(
-            request.user,
+            user,
             d["avviso"],
             d["organizzazione"],
             aree=d["aree"],
@@ -161,7 +161,7 @@ def _scrivi_piano(request, piano, azione, form):
         )
         return "Manifestazione di interesse registrata."
     services.crea_tavolo(
-        request.user, piano, d["titolo"], area=d["area"], coordinatore=d["coordinatore"], descrizione=d["descrizione"]
+        user, piano, d["titolo"], area=d["area"], coordinatore=d["coordinatore"], descrizione=d["descrizione"]
     )
     return "Tavolo registrato."
 
@@ -171,18 +171,13 @@ def piano(request, pk):
     p = get_object_or_404(Piano.objects.visibili_a(request.user).select_related("ambito"), pk=pk)
     puo_scrivere = permessi.puo_scrivere(request.user, p)
     if request.method == "POST":
-        azione = request.POST.get("azione", "")
-        form = _moduli_piano(p, request.POST, azione).get(f"{azione}_form")
-        if form is None:
-            messages.error(request, "Operazione sconosciuta.")
-        elif not form.is_valid():
-            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
-        else:
-            try:
-                messages.success(request, _scrivi_piano(request, p, azione, form))
-            except ValidationError as e:
-                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
-        return redirect("coprogrammazione:piano", pk=p.pk)
+        return esegui_azione(
+            request,
+            lambda dati, azione: _moduli_piano(p, dati, azione),
+            lambda azione, d: _scrivi_piano(request.user, p, azione, d),
+            "coprogrammazione:piano",
+            pk=p.pk,
+        )
     return render(
         request,
         "coprogrammazione/piano.html",
@@ -231,56 +226,37 @@ def _moduli(tavolo, dati=None, azione=None):
     }
 
 
-def _scrivi(request, tavolo, azione, moduli):
-    """Runs the form named by `azione`; a message and True when something was saved."""
-    form = moduli.get(f"{azione}_form")
-    if form is None:
-        messages.error(request, "Operazione sconosciuta.")
-        return False
-    if not form.is_valid():
-        messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
-        return False
-    d = form.cleaned_data
-    try:
-        if azione == "incontro":
-            services.registra_incontro(
-                request.user,
-                tavolo,
-                d["data"],
-                organizzazioni_presenti=d["presenti"],
-                ora=d["ora"],
-                luogo=d["luogo"],
-                online=d["online"],
-                ordine_del_giorno=d["ordine_del_giorno"],
-                verbale=d["verbale"],
-            )
-            messages.success(request, "Incontro registrato.")
-        elif azione == "componente":
-            services.aggiungi_componente(
-                request.user, tavolo, d["organizzazione"], d["nome"], d["email"], d["coordinatore"], d["utente"]
-            )
-            messages.success(request, "Componente aggiunto.")
-        elif azione == "consultazione":
-            services.apri_consultazione(request.user, tavolo, d["obiettivo"], d["aperta_il"], d["domanda"])
-            messages.success(request, f"Obiettivo {d['obiettivo'].codice} sottoposto al tavolo.")
-        elif azione == "chiusura":
-            services.chiudi_consultazione(request.user, d["consultazione"], d["chiusa_il"])
-            messages.success(request, "Consultazione chiusa: non riceve più commenti.")
-        elif azione == "esito":
-            services.registra_esito(
-                request.user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"]
-            )
-            messages.success(request, "Esito registrato.")
-        else:
-            invio = posta.invia(request.user, d["incontro"], d["tipo"])
-            messages.success(request, f"{invio.get_tipo_display()} in invio a {invio.destinatari} componenti.")
-    except ValidationError as e:
-        messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
-        return False
-    except PermissionDenied as e:
-        messages.error(request, str(e))
-        return False
-    return True
+def _scrivi(user, tavolo, azione, d):
+    """Runs the form named by `azione`; returns the success message."""
+    if azione == "incontro":
+        services.registra_incontro(
+            user,
+            tavolo,
+            d["data"],
+            organizzazioni_presenti=d["presenti"],
+            ora=d["ora"],
+            luogo=d["luogo"],
+            online=d["online"],
+            ordine_del_giorno=d["ordine_del_giorno"],
+            verbale=d["verbale"],
+        )
+        return "Incontro registrato."
+    if azione == "componente":
+        services.aggiungi_componente(
+            user, tavolo, d["organizzazione"], d["nome"], d["email"], d["coordinatore"], d["utente"]
+        )
+        return "Componente aggiunto."
+    if azione == "consultazione":
+        services.apri_consultazione(user, tavolo, d["obiettivo"], d["aperta_il"], d["domanda"])
+        return f"Obiettivo {d['obiettivo'].codice} sottoposto al tavolo."
+    if azione == "chiusura":
+        services.chiudi_consultazione(user, d["consultazione"], d["chiusa_il"])
+        return "Consultazione chiusa: non riceve più commenti."
+    if azione == "esito":
+        services.registra_esito(user, tavolo, d["tipo"], d["testo"], obiettivi=d["obiettivi"], incontro=d["incontro"])
+        return "Esito registrato."
+    invio = posta.invia(user, d["incontro"], d["tipo"])
+    return f"{invio.get_tipo_display()} in invio a {invio.destinatari} componenti."
 
 
 @policy(read=TAVOLO_VISIBILE, write=TAVOLO_SCRIVIBILE)
@@ -288,9 +264,13 @@ def tavolo(request, tavolo):
     t = get_object_or_404(permessi.tavoli_visibili(request.user).select_related("piano__ambito", "area"), pk=tavolo)
     puo_scrivere = permessi.puo_scrivere(request.user, t.piano)
     if request.method == "POST":
-        azione = request.POST.get("azione", "")
-        _scrivi(request, t, azione, _moduli(t, request.POST, azione))
-        return redirect("coprogrammazione:tavolo", tavolo=t.pk)
+        return esegui_azione(
+            request,
+            lambda dati, azione: _moduli(t, dati, azione),
+            lambda azione, d: _scrivi(request.user, t, azione, d),
+            "coprogrammazione:tavolo",
+            tavolo=t.pk,
+        )
     d = selectors.dettaglio_tavolo(t, request.user)
     aperte = [r.consultazione.pk for r in d.consultazioni if r.commentabile]
     return render(
@@ -408,18 +388,13 @@ def coprogettazione(request, obiettivo):
     ob = get_object_or_404(Obiettivo.objects.visibili_a(request.user).select_related("piano__ambito"), pk=obiettivo)
     puo_scrivere = permessi.puo_scrivere(request.user, ob.piano)
     if request.method == "POST":
-        azione = request.POST.get("azione", "")
-        form = _moduli_coprogettazione(ob, request.POST, azione).get(f"{azione}_form")
-        if form is None:
-            messages.error(request, "Operazione sconosciuta.")
-        elif not form.is_valid():
-            messages.error(request, f"Non è stato salvato nulla: {errori_in_breve(form)}")
-        else:
-            try:
-                messages.success(request, _scrivi_coprogettazione(request.user, ob, azione, form.cleaned_data))
-            except ValidationError as e:
-                messages.error(request, "Non è stato salvato nulla: " + " ".join(e.messages))
-        return redirect("coprogrammazione:coprogettazione", obiettivo=ob.pk)
+        return esegui_azione(
+            request,
+            lambda dati, azione: _moduli_coprogettazione(ob, dati, azione),
+            lambda azione, d: _scrivi_coprogettazione(request.user, ob, azione, d),
+            "coprogrammazione:coprogettazione",
+            obiettivo=ob.pk,
+        )
     return render(
         request,
         "coprogrammazione/coprogettazione.html",
