@@ -13,8 +13,6 @@ from decimal import Decimal
 import altair as alt
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.preprocessing import StandardScaler
 
 from territorio.models import Ambito
 
@@ -87,6 +85,11 @@ def gruppi_omogenei(indicatori, anno, k=K_PREDEFINITO):
             f"Per l'anno {anno} gli Ambiti con un valore di tutti gli indicatori scelti sono {len(completi)}: "
             f"troppo pochi per {k} gruppi."
         )
+    # Imported here: scikit-learn brings SciPy, seconds of start-up that every other page, every
+    # worker and every management command would pay.
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+
     matrice = np.array([[float(per_ambito[c][i]) for i in codici] for c in completi])
     z = StandardScaler().fit_transform(matrice)
     etichette = KMeans(n_clusters=k, random_state=SEME, n_init=AVVII).fit_predict(z)

@@ -37,9 +37,12 @@ fi
 
 workers=${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}
 # No gunicorn access log: Zona writes one JSON line per request, with its request id.
+# --preload: the master imports Zona once (zona/wsgi.py loads every view) and the workers it
+# forks start ready, instead of each making its first visitor wait seconds for the imports.
 exec .venv/bin/gunicorn zona.wsgi:application \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "$workers" \
+  --preload \
   --timeout "${GUNICORN_TIMEOUT:-120}" \
   --forwarded-allow-ips "$FORWARDED_ALLOW_IPS" \
   --error-logfile - \

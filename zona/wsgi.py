@@ -1,16 +1,20 @@
-"""
-WSGI config for zona project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""WSGI entry point of Zona (gunicorn `zona.wsgi:application`, see scripts/serve.sh)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zona.settings")
 
 application = get_wsgi_application()
+
+# Django imports the URL configuration, and with it every app's views, the API and its schema's
+# types, on the first request a process serves: seconds of CPU that a visitor would wait for on
+# every new worker. Imported here instead, once, by gunicorn's master (serve.sh preloads the
+# application), so that every worker it forks starts ready.
+get_resolver().url_patterns  # noqa: B018 - the property imports the views
+# Should an import have queried the database, its connection must not be shared by the forked
+# workers.
+connections.close_all()
