@@ -29,7 +29,11 @@ class VisibiliQuerySet(models.QuerySet):
 
 
 class PianoQuerySet(VisibiliQuerySet):
-    pass
+    def con_revisioni(self):
+        """The plans with their revisions read in one query for the whole list: `proroga()`,
+        `fine_vigenza`, `anni_in_vigore` and `revisione_aperta()` then read no more (each asks
+        the database once per call otherwise)."""
+        return self.prefetch_related("revisioni")
 
 
 class ObiettivoQuerySet(VisibiliQuerySet):
@@ -108,11 +112,25 @@ class Piano(models.Model):
     def pubblico(self):
         return self.stato != StatoPiano.BOZZA
 
+    def _revisioni_lette(self):
+        """The revisions, when a list read them with its plans (PianoQuerySet.con_revisioni), or
+        None. Services that add or close a revision forget them (dimentica_revisioni)."""
+        return getattr(self, "_prefetched_objects_cache", {}).get("revisioni")
+
+    def dimentica_revisioni(self):
+        getattr(self, "_prefetched_objects_cache", {}).pop("revisioni", None)
+
     def revisione_aperta(self):
+        lette = self._revisioni_lette()
+        if lette is not None:
+            return next((r for r in sorted(lette, key=lambda r: r.numero) if r.chiusa_il is None), None)
         return self.revisioni.filter(chiusa_il__isnull=True).first()
 
     def proroga(self):
         """The last extension recorded (a revision with a new end date), or None."""
+        lette = self._revisioni_lette()
+        if lette is not None:
+            return max((r for r in lette if r.prorogato_al is not None), key=lambda r: r.numero, default=None)
         return self.revisioni.filter(prorogato_al__isnull=False).order_by("-numero").first()
 
     @property

@@ -174,6 +174,7 @@ def apri_revisione(utente, piano, motivo):
     if not motivo.strip():
         raise ValidationError("Indicare il motivo della revisione.")
     numero = (piano.revisioni.order_by("-numero").values_list("numero", flat=True).first() or 0) + 1
+    piano.dimentica_revisioni()
     return Revisione.objects.create(piano=piano, numero=numero, motivo=motivo.strip(), aperta_da=utente)
 
 
@@ -190,6 +191,7 @@ def chiudi_revisione(utente, piano, delibera):
     revisione.chiusa_il = timezone.now()
     revisione.delibera = delibera.strip()
     revisione.save()
+    piano.dimentica_revisioni()
     return revisione
 
 
@@ -248,6 +250,7 @@ def proroga_piano(utente, piano, prorogato_al, atto_ente, atto_numero="", atto_d
         atto_data=atto_data,
     )
     revisione.obiettivi_prorogati.set(obiettivi)
+    piano.dimentica_revisioni()
     return revisione
 
 

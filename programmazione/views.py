@@ -67,7 +67,12 @@ def _obiettivo(request, obiettivo):
 
 @policy(read=PUBBLICO)
 def elenco(request):
-    piani = Piano.objects.visibili_a(request.user).select_related("ambito").order_by("-anno_inizio", "ambito__nome")
+    piani = (
+        Piano.objects.visibili_a(request.user)
+        .select_related("ambito")
+        .con_revisioni()
+        .order_by("-anno_inizio", "ambito__nome")
+    )
     return render(
         request,
         "programmazione/elenco.html",

@@ -83,3 +83,74 @@ def test_only_the_ufficio_di_piano_extends_from_the_page(registro_minimo, client
     assert "fino al 31/12/2024" in risposta.content.decode()
     assert piano.proroga().aperta_da == udp
     assert 'data-testid="proroga"><strong>31/12/2024</strong> · Regione Lombardia n. 9' in risposta.content.decode()
+
+
+def test_a_list_of_plans_reads_the_revisions_once(client, registro_minimo):
+    """/piani/ shows each plan's end in force: the revisions of every plan in one query
+    (PianoQuerySet.con_revisioni), however many plans and extensions; and the prefetched answer
+    is the one the database gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmazione.models import Piano
+    from testsupport.fabbriche import ambito, utente_con_ruolo
+    from testsupport.query import letture
+
+    r = registro_minimo
+
+    def conta():
+        with CaptureQueriesContext(connection) as q:
+            pagina = client.get("/piani/")
+        assert pagina.status_code == 200
+        return pagina.content.decode(), len(letture(q))
+
+    client.force_login(utente_con_ruolo("coord", "coordinamento"))  # drafts too
+    services.proroga_piano(None, r.approvato, G(2024, 12, 31), "Regione Lombardia")
+    _, prima = conta()
+    for i in range(6):
+        p = nuovo_piano(ambito(f"a{i}", f"Ambito {i}"), 2021, stato="approvato")
+        services.apri_revisione(None, p, "Aggiornamento")
+        services.proroga_piano(
+            None,
+            nuovo_piano(ambito(f"b{i}", f"Ambito B{i}"), 2018, stato="approvato"),
+            G(2021, 6, 30),
+            "Regione Lombardia",
+        )
+    pagina, dopo = conta()
+    assert dopo == prima, (prima, dopo)
+    assert (
+        pagina.count("(prorogato)") == 7 and "31/12/2024 (prorogato)" in pagina and "30/06/2021 (prorogato)" in pagina
+    )
+    for p in Piano.objects.con_revisioni():
+        fresco = Piano.objects.get(pk=p.pk)
+        assert (p.proroga(), p.fine_vigenza, p.anni_in_vigore, p.revisione_aperta()) == (
+            fresco.proroga(),
+            fresco.fine_vigenza,
+            fresco.anni_in_vigore,
+            fresco.revisione_aperta(),
+        )
+    # A service that adds a revision to a plan read with its list forgets the stale ones.
+    p = Piano.objects.con_revisioni().get(pk=r.approvato.pk)
+    services.proroga_piano(None, p, G(2025, 6, 30), "Regione Lombardia")
+    assert p.fine_vigenza == G(2025, 6, 30)
+
+
+def test_the_deadlines_of_a_plan_read_its_revisions_once(registro_minimo):
+    """monitoraggio.selectors.scadenze asks for the extension, the end in force and the years in
+    force: one read of the revisions for a lone plan, none for a plan of a list that read them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoraggio.selectors import scadenze
+    from programmazione.models import Piano
+
+    services.proroga_piano(None, registro_minimo.approvato, G(2024, 12, 31), "Regione Lombardia")
+
+    def revisioni(piano):
+        with CaptureQueriesContext(connection) as q:
+            elenco = scadenze(piano, oggi=G(2025, 1, 1))
+        return elenco, sum('FROM "programmazione_revisione" ' in x["sql"] for x in q.captured_queries)
+
+    elenco, n = revisioni(Piano.objects.get(pk=registro_minimo.approvato.pk))
+    assert n == 1 and any("2° semestre 2024 (proroga)" in s.cosa for s in elenco)
+    assert revisioni(Piano.objects.con_revisioni().get(pk=registro_minimo.approvato.pk)) == (elenco, 0)
