@@ -1,5 +1,6 @@
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -266,12 +267,16 @@ def servizi(request):
         messages.error(request, str(e))
         bisogno = ""
     risultato = selectors.servizi(comune, bisogno)
+    # The map of the same choice: the Comune's Ambito, and the type when the need names one.
+    filtri = {"ambito": risultato.ambito.pk if risultato.ambito else None}
+    filtri["tipo"] = risultato.tipi[0].pk if len(risultato.tipi) == 1 else None
     return render(
         request,
         "offerta/servizi.html",
         {
             "s": risultato,
             "bisogno": bisogno,
+            "filtri_mappa": urlencode({k: v for k, v in filtri.items() if v is not None}),
             "comuni": territorio.comuni_della_provincia(datetime.date.today()).order_by("nome").only("pk", "nome"),
             "json_ld": _json_ld(risultato, request),
         },

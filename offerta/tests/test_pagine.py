@@ -119,6 +119,11 @@ def test_the_directory_of_a_comune_lists_its_ambito_with_structured_data(client,
     testo = r.content.decode()
     assert "Nido Il Girasole" in testo and "RSA San Giuseppe" not in testo  # Pianura's
     assert '"@type": "PostalAddress"' in testo and "Borgo sul Lago" in testo
+    # The map of the same choice: the Comune's Ambito, and the type the need names.
+    assert 'href="/offerta/mappa/?ambito=lago" data-testid="mappa-ricerca"' in testo
+    testo = client.get("/servizi/", {"comune": "016902", "bisogno": "micronido"}).content.decode()
+    assert 'href="/offerta/mappa/?ambito=lago&amp;tipo=micronido"' in testo
+    assert "Sulla mappa</a>: le unità di tipo Micronido dell'Ambito Lago" in testo
 
 
 def test_the_leps_pages(client, registro_minimo):
