@@ -1,6 +1,13 @@
 """Cached page parts are recomputed as soon as audited data change."""
 
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+
 from territorio.models import Comune
+from zona.lib import cache as cache_module
 from zona.lib.cache import memorizza
 from zona.lib.versione import versione_codice
 
@@ -34,3 +41,45 @@ def test_the_code_version_changes_with_a_template_and_ignores_the_virtualenv(tmp
     assert versione_codice(tmp_path) == prima
     pagina.write_text("<p>{{ valore|floatformat }}</p>\n")
     assert versione_codice(tmp_path) != prima
+
+
+def test_visitors_arriving_together_wait_for_one_computation(monkeypatch):
+    """After a data change the first visitors of a page arrive together: one worker computes the
+    value, the others wait for it instead of computing it again."""
+    monkeypatch.setattr(cache_module, "versione_dati", lambda: "prova")
+    calcoli = []
+    avviato = threading.Event()
+
+    def calcola():
+        calcoli.append(1)
+        avviato.set()
+        time.sleep(0.5)  # a computation long enough for the others to arrive during it
+        return 42
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        risultati = []
+        primo = threading.Thread(target=lambda: risultati.append(memorizza("insieme", calcola)))
+        primo.start()
+        avviato.wait(5)
+        altri = [threading.Thread(target=lambda: risultati.append(memorizza("insieme", calcola))) for _ in range(4)]
+        for t in altri:
+            t.start()
+        for t in [primo, *altri]:
+            t.join(10)
+    assert risultati == [42] * 5
+    assert len(calcoli) == 1
+
+
+def test_a_failed_computation_lets_the_next_visitor_compute(monkeypatch):
+    monkeypatch.setattr(cache_module, "versione_dati", lambda: "prova")
+
+    def guasto():
+        raise RuntimeError("guasto")
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        with pytest.raises(RuntimeError):
+            memorizza("guasto", guasto)
+        # The lock went with the failure: the next visitor computes at once, without waiting.
+        inizio = time.monotonic()
+        assert memorizza("guasto", lambda: 7) == 7
+        assert time.monotonic() - inizio < cache_module.ATTESA_MASSIMA / 2
