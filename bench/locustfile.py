@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import time
 
 import requests
 from locust import HttpUser, between, events, task
@@ -37,7 +38,12 @@ ATTACCHI = []
 @events.test_start.add_listener
 def elenchi(environment, **kwargs):
     """The codes and ids to visit, read once before the users start (not measured)."""
-    base = environment.host
+    _leggi_elenchi(environment.host)
+
+
+def _leggi_elenchi(base):
+    if AMBITI:
+        return
     AMBITI.extend(scegli_ambiti(base))
     PIANI.extend(p["id"] for p in requests.get(f"{base}/api/piani", headers=PROXY, timeout=60).json())
     for p in PIANI:
@@ -471,3 +477,41 @@ class Attaccante(HttpUser):
             catch_response=True,
         ) as risposta:
             risposta.success()  # whatever the answer: the attack is the load, not the result
+
+
+class _Cliente:
+    """What a task uses of locust's client, with plain requests: for the warm-up below."""
+
+    def __init__(self, base):
+        self.base = base
+        self.tempi = []
+
+    def get(self, url, name=None, headers=None):
+        inizio = time.perf_counter()
+        r = requests.get(self.base + url, headers={**PROXY, **(headers or {})}, timeout=300)
+        self.tempi.append((name or url, 1000 * (time.perf_counter() - inizio), r.status_code))
+        return r
+
+
+def una_visita_per_tipo(base):
+    """Every page kind of the visitors' mix once, in order, before the measurement (run by
+    bench/run_load.sh after bench/visite.py): what the first visitors after a change of the
+    data pay, printed page by page, and then the steady state that locust measures."""
+    _leggi_elenchi(base)
+    random.seed(0)
+    utente = Visitatore.__new__(Visitatore)
+    utente.client = _Cliente(base)
+    utente.host = base
+    for compito in dict.fromkeys(Visitatore.tasks):  # the weights repeat a task: once each
+        compito(utente)
+    tempi = sorted(utente.client.tempi, key=lambda t: -t[1])
+    print(
+        f"primo accesso di ogni tipo di pagina: {len(tempi)} richieste in {sum(t[1] for t in tempi) / 1000:.1f} s;"
+        " le più lente:",
+        flush=True,
+    )
+    for nome, ms, stato in tempi[:8]:
+        print(f"  {nome:50s} {ms:7.0f} ms  ({stato})", flush=True)
+    errori = [t for t in tempi if t[2] >= 500]
+    if errori:
+        raise SystemExit(f"errori nel riscaldamento: {errori}")

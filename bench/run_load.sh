@@ -118,6 +118,9 @@ cpu_postgresql() { cpu_di "$postmaster" $(pgrep -P "$postmaster" || true); }
 
 echo "== warm-up" >&2
 .venv/bin/python bench/visite.py "http://127.0.0.1:$port"
+# locust first: it patches the standard library (gevent) before requests imports ssl.
+(cd bench && ../.venv/bin/python -c 'import sys, locust, locustfile; locustfile.una_visita_per_tipo(sys.argv[1])' \
+  "http://127.0.0.1:$port")
 
 if [ "$modo" = soak ]; then
   inizio=$SECONDS
