@@ -74,6 +74,8 @@ class Esercizio(models.Model):
         verbose_name = "esercizio di un fondo"
         verbose_name_plural = "esercizi dei fondi"
         ordering = ["ambito", "anno", "fondo"]
+        # The province's pages read a year of every Ambito; the unique key starts with the Ambito.
+        indexes = [models.Index(fields=["anno"], name="esercizio_anno")]
         constraints = [
             models.UniqueConstraint(fields=["ambito", "fondo", "anno"], name="esercizio_unico"),
             models.CheckConstraint(condition=Q(anno__gte=1990) & Q(anno__lte=2100), name="esercizio_anno_plausibile"),
@@ -99,7 +101,8 @@ class TipoMovimento(models.TextChoices):
 
 
 class Movimento(models.Model):
-    esercizio = models.ForeignKey(Esercizio, on_delete=models.PROTECT, related_name="movimenti")
+    # Indexed by movimento_somme below (its first column): no index of its own.
+    esercizio = models.ForeignKey(Esercizio, on_delete=models.PROTECT, related_name="movimenti", db_index=False)
     tipo = models.CharField(max_length=16, choices=TipoMovimento.choices)
     numero = models.CharField("numero dell'atto", max_length=100)
     data = models.DateField("data dell'atto")
@@ -143,7 +146,11 @@ class Movimento(models.Model):
         verbose_name = "movimento"
         verbose_name_plural = "movimenti"
         ordering = ["esercizio", "data", "pk"]
-        indexes = [models.Index(fields=["esercizio", "tipo"])]
+        # Every balance is a SUM of importo by Esercizio and tipo: on PostgreSQL the index covers
+        # it (importo, and id for the anti-join with the corrected movements), so a year of the
+        # province (366.600 movements at national scale) is read from the index alone, not from
+        # rows spread over the whole table. Other databases ignore INCLUDE.
+        indexes = [models.Index(fields=["esercizio", "tipo"], include=["importo", "id"], name="movimento_somme")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(importo__gte=0),

@@ -31,7 +31,7 @@ def calcola(p, per_ambito=None):
     """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Comuni
     of every Ambito are read once (one query for the whole country; `per_ambito`, when the
     caller has read them for the same year), their residents once per data version."""
-    tra_ambiti = riparto_per_popolazione(p.importo, p.anno)
+    tra_ambiti = riparto_per_popolazione(p.importo, p.anno, fonti=False)
     if per_ambito is None:
         per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
     if p.criterio_comuni != "fascia_eta":

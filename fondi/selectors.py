@@ -35,9 +35,17 @@ def _somma(tipo, prefisso):
     )
 
 
-def _annotazioni(prefisso=""):
-    tipi = {t for parti in _SOMME.values() for t, _ in parti}
-    return {f"s_{t}": _somma(t, prefisso) for t in tipi}
+def _saldi(qs, *chiavi):
+    """{key: Saldo} of the movements of `qs` grouped by the fields `chiavi` (a tuple key when
+    more than one). One SUM per (key, kind of movement), not one conditional SUM per kind on
+    every row: at national scale a year of the province is 366.600 movements, and eight
+    FILTERed sums per row were most of the aggregate's time. Ordering cleared: the model's
+    default ordering would join the Ambiti and the funds only to sort by their names."""
+    somme = {}
+    for r in qs.order_by().values(*chiavi, "tipo").annotate(_s=Sum("importo")):
+        chiave = r[chiavi[0]] if len(chiavi) == 1 else tuple(r[c] for c in chiavi)
+        somme.setdefault(chiave, {})[f"s_{r['tipo']}"] = r["_s"]
+    return {k: Saldo.da_somme(v) for k, v in somme.items()}
 
 
 @dataclass
@@ -55,7 +63,7 @@ class Saldo:
     def da_somme(cls, somme):
         valori = {}
         for nome, parti in _SOMME.items():
-            valori[nome] = sum((Decimal(somme[f"s_{t}"] or 0) * segno for t, segno in parti), ZERO).quantize(ZERO)
+            valori[nome] = sum((Decimal(somme.get(f"s_{t}") or 0) * segno for t, segno in parti), ZERO).quantize(ZERO)
         return cls(**valori)
 
     def __add__(self, altro):
@@ -119,12 +127,16 @@ class Saldo:
 def movimenti_validi():
     """Movements that count: those no later movement corrects. NOT EXISTS, not the LEFT JOIN of
     `corretto_da__isnull`: PostgreSQL estimated that join at one row and, with 3,6 M movements,
-    the province's page took 38 s instead of under one (bench/README.md, fondi_national)."""
-    return Movimento.objects.filter(~Exists(Movimento.objects.filter(corregge=OuterRef("pk"))))
+    the province's page took 38 s instead of under one (bench/README.md, fondi_national). The
+    subquery's `corregge IS NOT NULL` is implied by the equality, but said aloud it lets
+    PostgreSQL hash the few corrected movements (from the non-null end of their unique index)
+    instead of sorting a year of movements for a merge anti-join."""
+    corrette = Movimento.objects.filter(corregge__isnull=False, corregge=OuterRef("pk"))
+    return Movimento.objects.filter(~Exists(corrette))
 
 
 def saldo_esercizio(esercizio):
-    return Saldo.da_somme(movimenti_validi().filter(esercizio=esercizio).aggregate(**_annotazioni()))
+    return _saldi(movimenti_validi().filter(esercizio=esercizio), "esercizio").get(esercizio.pk, Saldo())
 
 
 @dataclass
@@ -135,23 +147,61 @@ class RigaFondo:
     chiuso: bool
 
 
-def fondi_ambito(ambito_id, anno):
-    """One row per fund with movements for the Ambito and year (catalogue order), and the total."""
-    qs = (
+@dataclass
+class AnnoAmbito:
+    """Everything the funds page of an Ambito shows of a year."""
+
+    righe: list  # [RigaFondo] in catalogue order
+    totale: Saldo
+    fonti: list  # where the movements come from
+    cofinanziamento: list  # [Cofinanziamento]
+    fuori_area: list  # [Movimento] on an area the fund may not finance (flagged, not refused)
+
+
+def anno_ambito(ambito_id, anno, fuori_area=True):
+    """The Ambito's year in one grouped query over its movements (by fund, kind, objective,
+    service, area and source: at most as many rows as movements, a few hundred), the funds of
+    the catalogue in a second; the movements off their fund's areas in a third, only when some
+    movement has an area and `fuori_area`. The page asked for each of these apart: 16 queries,
+    each a round trip that a loaded server makes wait (bench/README.md, fondi_national)."""
+    gruppi = list(
         movimenti_validi()
         .filter(esercizio__ambito=ambito_id, esercizio__anno=anno)
-        .values("esercizio__fondo")
-        .annotate(**_annotazioni())
+        .order_by()
+        .values(
+            "esercizio__fondo",
+            "esercizio__chiuso_il",
+            "tipo",
+            "obiettivo__codice",
+            "obiettivo__titolo",
+            "servizio",
+            "area",
+            "fonte",
+        )  # fmt: skip
+        .annotate(_s=Sum("importo"))
     )
-    per_fondo = {r["esercizio__fondo"]: Saldo.da_somme(r) for r in qs}
-    chiusi = set(
-        Esercizio.objects.filter(ambito=ambito_id, anno=anno, chiuso_il__isnull=False).values_list("fondo", flat=True)
+    somme, chiusi = {}, set()
+    for r in gruppi:
+        per_tipo = somme.setdefault(r["esercizio__fondo"], {})
+        chiave = f"s_{r['tipo']}"
+        per_tipo[chiave] = per_tipo.get(chiave, ZERO) + r["_s"]
+        if r["esercizio__chiuso_il"] is not None:
+            chiusi.add(r["esercizio__fondo"])
+    fondi = list(Fondo.objects.filter(pk__in=somme)) if somme else []
+    righe = [RigaFondo(f, anno, Saldo.da_somme(somme[f.pk]), f.pk in chiusi) for f in fondi]
+    return AnnoAmbito(
+        righe=righe,
+        totale=sum((r.saldo for r in righe), Saldo()),
+        fonti=sorted({r["fonte"] for r in gruppi} - {""}),
+        cofinanziamento=_cofinanziamento(gruppi, {f.pk: f.fonte for f in fondi}),
+        fuori_area=_fuori_area(ambito_id, anno) if fuori_area and any(r["area"] for r in gruppi) else [],
     )
-    righe = [
-        RigaFondo(fondo=f, anno=anno, saldo=per_fondo[f.pk], chiuso=f.pk in chiusi)
-        for f in Fondo.objects.filter(pk__in=per_fondo)
-    ]
-    return righe, sum((r.saldo for r in righe), Saldo())
+
+
+def fondi_ambito(ambito_id, anno):
+    """One row per fund with movements for the Ambito and year (catalogue order), and the total."""
+    a = anno_ambito(ambito_id, anno, fuori_area=False)
+    return a.righe, a.totale
 
 
 def fondi_provincia(anno, ambiti=None):
@@ -159,8 +209,7 @@ def fondi_provincia(anno, ambiti=None):
     qs = movimenti_validi().filter(esercizio__anno=anno)
     if ambiti is not None:
         qs = qs.filter(esercizio__ambito__in=ambiti)
-    qs = qs.values("esercizio__ambito").annotate(**_annotazioni())
-    return {r["esercizio__ambito"]: Saldo.da_somme(r) for r in qs}
+    return _saldi(qs, "esercizio__ambito")
 
 
 def totali_per_ambito(anni=None):
@@ -169,29 +218,19 @@ def totali_per_ambito(anni=None):
     qs = movimenti_validi()
     if anni is not None:
         qs = qs.filter(esercizio__anno__in=anni)
-    qs = (
-        qs.values("esercizio__ambito", "esercizio__fondo", "esercizio__anno")
-        .annotate(**_annotazioni())
-        .order_by("esercizio__ambito", "esercizio__fondo", "esercizio__anno")
-    )
-    return [(r["esercizio__ambito"], r["esercizio__fondo"], r["esercizio__anno"], Saldo.da_somme(r)) for r in qs]
+    saldi = _saldi(qs, "esercizio__ambito", "esercizio__fondo", "esercizio__anno")
+    return [(a, f, y, saldi[(a, f, y)]) for a, f, y in sorted(saldi)]
 
 
 def storia_fondo(ambito_id, fondo_id):
     """[(year, Saldo, closed)] of one fund of the Ambito, every year with movements."""
-    qs = (
-        movimenti_validi()
-        .filter(esercizio__ambito=ambito_id, esercizio__fondo=fondo_id)
-        .values("esercizio__anno")
-        .annotate(**_annotazioni())
-        .order_by("esercizio__anno")
-    )
+    saldi = _saldi(movimenti_validi().filter(esercizio__ambito=ambito_id, esercizio__fondo=fondo_id), "esercizio__anno")
     chiusi = set(
         Esercizio.objects.filter(ambito=ambito_id, fondo=fondo_id, chiuso_il__isnull=False).values_list(
             "anno", flat=True
         )
     )
-    return [(r["esercizio__anno"], Saldo.da_somme(r), r["esercizio__anno"] in chiusi) for r in qs]
+    return [(anno, saldi[anno], anno in chiusi) for anno in sorted(saldi)]
 
 
 def registro(ambito_id, anno=None, fondo=None, tipo=None, corretti=True):
@@ -218,28 +257,17 @@ def anni_con_movimenti(ambito_id=None):
     return list(qs.order_by("-anno").values_list("anno", flat=True).distinct())
 
 
-def fuori_area(ambito_id, anno):
-    """Programmed or reported movements on an area the fund may not finance (flagged, not refused)."""
-    aree = {}
-    for f in Fondo.objects.prefetch_related("aree"):
-        aree[f.pk] = {a.pk for a in f.aree.all()}
-    qs = (
+def _fuori_area(ambito_id, anno):
+    """Movements of the year on an area their fund may not finance (a fund without areas
+    finances every area), in one query."""
+    aree = Fondo.aree.through.objects
+    return list(
         movimenti_validi()
         .filter(esercizio__ambito=ambito_id, esercizio__anno=anno, area__isnull=False)
+        .filter(Exists(aree.filter(fondo=OuterRef("esercizio__fondo"))))
+        .exclude(Exists(aree.filter(fondo=OuterRef("esercizio__fondo"), areapolicy=OuterRef("area"))))
         .select_related("esercizio__fondo", "area")
-    )
-    return [m for m in qs if aree[m.esercizio.fondo_id] and m.area_id not in aree[m.esercizio.fondo_id]]
-
-
-def fonti(ambito_id, anno):
-    """Where the year's movements come from (an illustrative demo says so here)."""
-    return sorted(
-        set(
-            movimenti_validi()
-            .filter(esercizio__ambito=ambito_id, esercizio__anno=anno)
-            .exclude(fonte="")
-            .values_list("fonte", flat=True)
-        )
+        .order_by("esercizio__fondo__ordine", "data", "pk")
     )
 
 
@@ -332,34 +360,37 @@ class Cofinanziamento:
 
 
 def cofinanziamento(ambito_id, anno):
-    """Every objective or service programmed in the Ambito's year with the share of each channel
-    (one grouped query). Programmed is net of economie; shares have two decimals and add up to
-    exactly 100 (largest remainder, as every split in Zona): a 20 % minimum share of partners
-    reads 20,00 only if their money is at least a fifth."""
+    """Every objective or service programmed in the Ambito's year with the share of each channel.
+    Programmed is net of economie; shares have two decimals and add up to exactly 100 (largest
+    remainder, as every split in Zona): a 20 % minimum share of partners reads 20,00 only if
+    their money is at least a fifth."""
+    return anno_ambito(ambito_id, anno, fuori_area=False).cofinanziamento
+
+
+def _cofinanziamento(gruppi, fonte_del_fondo):
+    """`cofinanziamento` from the grouped movements of `anno_ambito`: objectives by code, then
+    services without objective by name, channels by name."""
     from programmazione.riparto import riparto
 
     from .models import FonteFondo
 
-    qs = (
-        movimenti_validi()
-        .filter(esercizio__ambito=ambito_id, esercizio__anno=anno, tipo__in=[T.PROGRAMMAZIONE, T.ECONOMIA])
-        .values("obiettivo__codice", "obiettivo__titolo", "servizio", "esercizio__fondo__fonte")
-        .annotate(**{f"s_{t}": _somma(t, "") for t in (T.PROGRAMMAZIONE, T.ECONOMIA)})
-        .order_by("obiettivo__codice", "servizio", "esercizio__fondo__fonte")
-    )
     per_voce = {}
-    for r in qs:
+    righe = [r for r in gruppi if r["tipo"] in (T.PROGRAMMAZIONE, T.ECONOMIA)]
+    righe.sort(key=lambda r: (r["obiettivo__codice"] is None, r["obiettivo__codice"] or "", r["servizio"]))
+    for r in righe:
         if r["obiettivo__codice"]:
             voce = f"{r['obiettivo__codice']} – {r['obiettivo__titolo']}"
         else:
             voce = r["servizio"] or "Senza obiettivo né servizio"
-        importo = r[f"s_{T.PROGRAMMAZIONE}"] - r[f"s_{T.ECONOMIA}"]
-        if importo > 0:
-            canale = FonteFondo(r["esercizio__fondo__fonte"]).label
-            per_voce.setdefault(voce, {})
-            per_voce[voce][canale] = per_voce[voce].get(canale, ZERO) + importo
+        canale = FonteFondo(fonte_del_fondo[r["esercizio__fondo"]]).label
+        segno = 1 if r["tipo"] == T.PROGRAMMAZIONE else -1
+        canali = per_voce.setdefault(voce, {})
+        canali[canale] = canali.get(canale, ZERO) + segno * r["_s"]
     risultato = []
     for voce, canali in per_voce.items():
+        canali = {c: v for c, v in canali.items() if v > 0}
+        if not canali:
+            continue
         quote = riparto(Decimal("100.00"), {c: int(v * 100) for c, v in canali.items()})
         risultato.append(Cofinanziamento(voce, [(c, v, quote[c]) for c, v in sorted(canali.items())]))
     return risultato

@@ -170,3 +170,45 @@ def chiudi_esercizio(utente, ambito_id, fondo_id, anno, il=None):
     esercizio.chiuso_il = il or datetime.date.today()
     esercizio.save(update_fields=["chiuso_il"])
     return esercizio
+
+
+def salva_scenario(utente, nome, parametri, note=""):
+    """Save a what-if's parameters (`scenari.Parametri`) under a name and return the Scenario.
+
+    Raises PermissionDenied if `utente` is not the provincial coordination, ValidationError (in
+    Italian) for an empty or taken name, a bad note or amount; nothing is saved then. Only the
+    parameters are kept: the figures are recomputed whenever the scenario is shown."""
+    from zona.lib.policies import COORDINAMENTO
+
+    from .models import Scenario
+    from .riparto import CRITERI
+
+    if utente is not None and not COORDINAMENTO.consente(utente, {}):
+        raise PermissionDenied("Solo il coordinamento provinciale salva gli scenari di riparto.")
+    try:
+        nome = valori.testo(nome, campo="nome dello scenario", max_lunghezza=200, obbligatorio=True)
+        note = valori.testo(note, campo="note", max_lunghezza=300)
+        importo = valori.importo(parametri.importo, campo="importo da ripartire")
+    except valori.ValoreNonValido as e:
+        raise ValidationError(str(e)) from None
+    if parametri.criterio_comuni not in CRITERI:
+        raise ValidationError(f"Criterio tra i Comuni sconosciuto: usare {', '.join(CRITERI)}.")
+    scenario = Scenario(
+        nome=nome,
+        note=note,
+        importo=importo,
+        anno=parametri.anno,
+        criterio_comuni=parametri.criterio_comuni,
+        eta_da=parametri.eta_da,
+        eta_a=parametri.eta_a,
+        quota_uguale=parametri.quota_uguale,
+        creato_da=utente if utente is not None and utente.is_authenticated else None,
+    )
+    if Scenario.objects.filter(nome=nome).exists():
+        raise ValidationError({"nome": "Esiste già uno scenario con questo nome."})
+    try:
+        with transaction.atomic():  # two coordinators saving the same name at once: one wins
+            scenario.save()
+    except IntegrityError:
+        raise ValidationError({"nome": "Esiste già uno scenario con questo nome."}) from None
+    return scenario

@@ -83,6 +83,8 @@ def test_what_if_side_by_side_then_saved_by_the_coordination(demo_db, client):
     assert r.status_code == 302
     s = Scenario.objects.get(nome="Doppio FNPS")
     assert (s.importo, s.anno, s.creato_da.username) == (Decimal("240000.00"), 2023, "coordinamento")
+    r = client.post("/fondi/scenari/", parametri | {"s-nome": "Doppio FNPS"})  # the service refuses the name
+    assert r.status_code == 200 and "Esiste già uno scenario con questo nome." in r.content.decode()
     client.force_login(utente("udp.altosebino"))
     assert client.post("/fondi/scenari/", parametri | {"s-nome": "Altro"}).status_code == 403
 
