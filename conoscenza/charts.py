@@ -80,6 +80,13 @@ def svg(chart):
     return risultato
 
 
+def avvia_motore():
+    """The first chart a process draws starts Vega's JavaScript engine: about a second. Called by
+    each web worker as it starts (zona/gunicorn.conf.py), not by its first visitor. The engine
+    runs threads, which do not survive a fork: gunicorn's master must not start it."""
+    vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}})
+
+
 def png(chart, scale=2):
     spec = chart.to_dict(validate=False)  # schema validation costs more than rendering
     chiave = _chiave("png", spec, scale)

@@ -43,6 +43,7 @@ exec .venv/bin/gunicorn zona.wsgi:application \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "$workers" \
   --preload \
+  --config zona/gunicorn.conf.py \
   --timeout "${GUNICORN_TIMEOUT:-120}" \
   --forwarded-allow-ips "$FORWARDED_ALLOW_IPS" \
   --error-logfile - \
