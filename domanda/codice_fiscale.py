@@ -20,12 +20,19 @@ import re
 
 from django.conf import settings
 
-from zona.lib.codice_fiscale import controllo_alfanumerico
+from zona.lib.codice_fiscale import _DISPARI, controllo_alfanumerico
 
 _FORMA = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 _POSIZIONI_CIFRE = (6, 7, 9, 10, 12, 13, 14)
 _MESI = "ABCDEHLMPRST"
+
+
+# The three reasons a code is refused (the Python check below and the SQL one of the
+# PostgreSQL loader say the same): never the code itself.
+NON_VALIDO = "codice fiscale non valido."
+CONTROLLO_ERRATO = "codice fiscale non valido (carattere di controllo errato)."
+GIORNO_IMPOSSIBILE = "codice fiscale non valido (giorno di nascita impossibile)."
 
 
 class CodiceNonValido(ValueError):
@@ -40,12 +47,12 @@ def controlla(testo):
     """The normalised code, or CodiceNonValido (form, date of birth, check character)."""
     codice = normalizza(testo)
     if len(codice) != 16 or not _FORMA.fullmatch(codice):
-        raise CodiceNonValido("codice fiscale non valido.")
+        raise CodiceNonValido(NON_VALIDO)
     if controllo_alfanumerico(codice[:15]) != codice[15]:
-        raise CodiceNonValido("codice fiscale non valido (carattere di controllo errato).")
+        raise CodiceNonValido(CONTROLLO_ERRATO)
     giorno = int(codice[9:11].translate(_OMOCODIA))
     if not (1 <= giorno <= 31 or 41 <= giorno <= 71):
-        raise CodiceNonValido("codice fiscale non valido (giorno di nascita impossibile).")
+        raise CodiceNonValido(GIORNO_IMPOSSIBILE)
     return codice
 
 
@@ -77,3 +84,52 @@ def componi(cognome_nome6, aa, mese, giorno, sesso, comune4):
     gg = giorno + (40 if sesso == "F" else 0)
     primi = f"{cognome_nome6}{aa:02d}{_MESI[mese - 1]}{gg:02d}{comune4}"
     return primi + controllo_alfanumerico(primi)
+
+
+# The same checks and readings in PostgreSQL's SQL, for the loader that leaves the row work to
+# the database (domanda.importa_pg). `x` is an SQL expression of the normalised code (upper
+# case, no spaces); each function returns an SQL expression. tests/test_importa_pg.py checks
+# that both paths give the same answers and pseudonyms.
+_ALFABETO = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def sql_forma_errata(x):
+    return f"NOT ({x} ~ '^{_FORMA.pattern}$')"
+
+
+def sql_carattere_controllo(x):
+    dispari = "ARRAY[" + ",".join(str(_DISPARI[c]) for c in _ALFABETO) + "]"
+    pari = "ARRAY[" + ",".join(str(int(c) if c.isdigit() else ord(c) - 65) for c in _ALFABETO) + "]"
+    termini = [
+        f"({dispari if i % 2 == 0 else pari})[strpos('{_ALFABETO}', substr({x}, {i + 1}, 1))]" for i in range(15)
+    ]
+    return f"chr(65 + mod({' + '.join(termini)}, 26))"
+
+
+def _sql_cifre(x, inizio, n):
+    return f"translate(substr({x}, {inizio}, {n}), 'LMNPQRSTUV', '0123456789')::int"
+
+
+def sql_giorno(x):
+    return _sql_cifre(x, 10, 2)
+
+
+def sql_giorno_impossibile(x):
+    g = sql_giorno(x)
+    return f"NOT ({g} BETWEEN 1 AND 31 OR {g} BETWEEN 41 AND 71)"
+
+
+def sql_sesso(x):
+    return f"CASE WHEN {sql_giorno(x)} > 40 THEN 'F' ELSE 'M' END"
+
+
+def sql_anno(x, anno_riferimento):
+    """The year of birth as sesso_e_anno reads it, `anno_riferimento` an int."""
+    aa = _sql_cifre(x, 7, 2)
+    secolo = anno_riferimento - anno_riferimento % 100
+    return f"CASE WHEN {secolo} + {aa} <= {anno_riferimento} THEN {secolo} + {aa} ELSE {secolo - 100} + {aa} END"
+
+
+def sql_pseudonimo(x, parametro_chiave="%(chiave)s"):
+    """HMAC-SHA256 (hex) by pgcrypto: equal to pseudonimo() for the same key."""
+    return f"encode(hmac({x}, {parametro_chiave}, 'sha256'), 'hex')"

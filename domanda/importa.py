@@ -68,6 +68,9 @@ ESEMPIO = [
 ]
 
 
+VUOTO = "L'estratto non ha righe."
+
+
 def modello_csv():
     return ",".join(COLONNE) + "\n" + "\n".join(ESEMPIO) + "\n"
 
@@ -88,6 +91,24 @@ def _istat(valore):
     if testo.isdigit() and len(testo) < 6:
         testo = testo.zfill(6)  # a spreadsheet drops the leading zero of 016024
     return testo
+
+
+# What a row is refused for, beyond the parsing of its cells (zona.lib.valori) and the codice
+# fiscale (domanda.codice_fiscale): said by the row function below and by the SQL checks of
+# the PostgreSQL loader (domanda.importa_pg), never written twice.
+EROGATORE_IGNOTO = "il codice ISTAT del Comune erogatore non è nell'anagrafe."
+EROGATORE_DIVERSO = "un estratto è di un solo erogatore: questa riga è di {erogatore}, l'estratto di {atteso}."
+EROGATORE_NON_AMMESSO = "il Comune erogatore non è del tuo Ambito."
+RESIDENZA_IGNOTA = "il codice ISTAT del Comune di residenza non è nell'anagrafe."
+SESSO_FORMA = "scrivere M o F (o lasciare vuoto: si legge dal codice fiscale)."
+SESSO_DIVERSO = "il sesso non corrisponde al codice fiscale."
+ANNO_DIVERSO = "l'anno di nascita non corrisponde al codice fiscale."
+AREA_IGNOTA = "area di utenza sconosciuta: vedere le aree ammesse nel modello."
+INTERVENTO_IGNOTO = "codice non presente nel nomenclatore degli interventi."
+INIZIO_DOPO_PERIODO = "la data di inizio è dopo il periodo dell'estratto ({periodo})."
+FINE_PRIMA_INIZIO = "la data di fine precede la data di inizio."
+FINE_PRIMA_PERIODO = "l'intervento è finito prima del periodo dell'estratto ({periodo})."
+ANNO_NASCITA_MINIMO = 1890
 
 
 # The values a row function returns, in this order: the fields of Episodio but the load.
@@ -127,28 +148,32 @@ class _Scrittore:
 
     def scrivi(self, valori):
         if self.caricamento is None:
-            erogatore = valori[0]
-            precedente = CaricamentoEstratto.objects.filter(
-                erogatore_id=erogatore, periodo=self.periodo, sostituito_da__isnull=True
-            ).first()
-            if precedente is not None:
-                # Out of the unique constraint before the new one exists; pointed at it below.
-                precedente.sostituito_da = precedente
-                precedente.save(update_fields=["sostituito_da"])
-            self.caricamento = CaricamentoEstratto.objects.create(
-                erogatore_id=erogatore,
-                periodo=self.periodo,
-                nome_file=self.nome_file[:255],
-                caricato_da=self.utente if self.utente is not None and self.utente.is_authenticated else None,
-            )
-            if precedente is not None:
-                precedente.sostituito_da = self.caricamento
-                precedente.save(update_fields=["sostituito_da"])
-                Episodio.objects.filter(caricamento=precedente).delete()
+            self.apri(valori[0])
         self.buffer.append(valori)
         self.righe += 1
         if len(self.buffer) >= self.lotto:
             self._svuota()
+
+    def apri(self, erogatore):
+        """The new load of `erogatore`, replacing the active one of the same period."""
+        precedente = CaricamentoEstratto.objects.filter(
+            erogatore_id=erogatore, periodo=self.periodo, sostituito_da__isnull=True
+        ).first()
+        if precedente is not None:
+            # Out of the unique constraint before the new one exists; pointed at it below.
+            precedente.sostituito_da = precedente
+            precedente.save(update_fields=["sostituito_da"])
+        self.caricamento = CaricamentoEstratto.objects.create(
+            erogatore_id=erogatore,
+            periodo=self.periodo,
+            nome_file=self.nome_file[:255],
+            caricato_da=self.utente if self.utente is not None and self.utente.is_authenticated else None,
+        )
+        if precedente is not None:
+            precedente.sostituito_da = self.caricamento
+            precedente.save(update_fields=["sostituito_da"])
+            Episodio.objects.filter(caricamento=precedente).delete()
+        return self.caricamento
 
     def _svuota(self):
         if not self.buffer:
@@ -179,15 +204,10 @@ class _Scrittore:
                 self.caricamento.save(update_fields=["righe", "persone"])
 
 
-def importa_estratto(
-    contenuto, nome_file, *, periodo=None, erogatore=None, utente=None, erogatori_ammessi=None, pubblica=True
-):
-    """Load one extract; returns the CaricamentoEstratto. `erogatore`: the ISTAT code the file
-    must be of (None: the first row's); `erogatori_ammessi`: the codes the user may load for
-    (None: any). Raises FileRifiutato (nothing stored) with every error, scrubbed. `pubblica`:
-    bring the year's suppressed figures into the knowledge base in the same transaction
-    (services.pubblica_in_conoscenza; the demo does it once after all its extracts)."""
-    periodo = periodo or periodo_predefinito()
+def controllo_righe(periodo, erogatore=None, erogatori_ammessi=None):
+    """(the row function of an extract for zona.lib.importazione.importa, the set of the
+    Comuni's codes, {"erogatore": the code every row must have}). `erogatore`: that code, or
+    None for the first valid row's (set by the row function when it meets it)."""
     inizio_periodo, fine_periodo = datetime.date(periodo, 1, 1), datetime.date(periodo, 12, 31)
     comuni = set(Comune.objects.values_list("codice_istat", flat=True))
     aree = set(AreaUtenza.objects.values_list("codice", flat=True))
@@ -198,17 +218,15 @@ def importa_estratto(
     def riga(r):
         codice_erogatore = _istat(r["comune_erogatore"])
         if codice_erogatore not in comuni:
-            raise RigaErrata("comune_erogatore", "il codice ISTAT del Comune erogatore non è nell'anagrafe.")
+            raise RigaErrata("comune_erogatore", EROGATORE_IGNOTO)
         if atteso["erogatore"] is None:
             atteso["erogatore"] = codice_erogatore
         elif codice_erogatore != atteso["erogatore"]:
             raise RigaErrata(
-                "comune_erogatore",
-                f"un estratto è di un solo erogatore: questa riga è di {codice_erogatore}, "
-                f"l'estratto di {atteso['erogatore']}.",
+                "comune_erogatore", EROGATORE_DIVERSO.format(erogatore=codice_erogatore, atteso=atteso["erogatore"])
             )
         if erogatori_ammessi is not None and codice_erogatore not in erogatori_ammessi:
-            raise RigaErrata("comune_erogatore", "il Comune erogatore non è del tuo Ambito.")
+            raise RigaErrata("comune_erogatore", EROGATORE_NON_AMMESSO)
         try:
             codice = cf.controlla(r.testo("codice_fiscale"))
         except cf.CodiceNonValido as e:
@@ -218,30 +236,32 @@ def importa_estratto(
         del codice  # the clear code goes no further than this line
         residenza = _istat(r["comune_residenza"])
         if residenza not in comuni:
-            r.errore("comune_residenza", "il codice ISTAT del Comune di residenza non è nell'anagrafe.")
+            r.errore("comune_residenza", RESIDENZA_IGNOTA)
         sesso = r.testo("sesso").upper()
         if sesso and sesso not in ("M", "F"):
-            r.errore("sesso", "scrivere M o F (o lasciare vuoto: si legge dal codice fiscale).")
+            r.errore("sesso", SESSO_FORMA)
         elif sesso and sesso != sesso_cf:
-            r.errore("sesso", "il sesso non corrisponde al codice fiscale.")
-        anno_nascita = r.valore("anno_nascita", valori.anno, minimo=1890, massimo=periodo, obbligatorio=False)
+            r.errore("sesso", SESSO_DIVERSO)
+        anno_nascita = r.valore(
+            "anno_nascita", valori.anno, minimo=ANNO_NASCITA_MINIMO, massimo=periodo, obbligatorio=False
+        )
         if anno_nascita is not None and anno_nascita % 100 != anno_cf % 100:
-            r.errore("anno_nascita", "l'anno di nascita non corrisponde al codice fiscale.")
+            r.errore("anno_nascita", ANNO_DIVERSO)
         area = r.testo("area_utenza").lower()
         if area not in aree:
-            r.errore("area_utenza", "area di utenza sconosciuta: vedere le aree ammesse nel modello.")
+            r.errore("area_utenza", AREA_IGNOTA)
         codice_intervento = r.testo("codice_intervento").upper()
         if codice_intervento and codice_intervento not in interventi:
-            r.errore("codice_intervento", "codice non presente nel nomenclatore degli interventi.")
+            r.errore("codice_intervento", INTERVENTO_IGNOTO)
         inizio = r.valore("data_inizio", valori.data, campo="data di inizio")
         fine = r.valore("data_fine", valori.data, campo="data di fine", obbligatorio=False)
         if inizio is not None:
             if inizio > fine_periodo:
-                r.errore("data_inizio", f"la data di inizio è dopo il periodo dell'estratto ({periodo}).")
+                r.errore("data_inizio", INIZIO_DOPO_PERIODO.format(periodo=periodo))
             if fine is not None and fine < inizio:
-                r.errore("data_fine", "la data di fine precede la data di inizio.")
+                r.errore("data_fine", FINE_PRIMA_INIZIO)
         if fine is not None and fine < inizio_periodo:
-            r.errore("data_fine", f"l'intervento è finito prima del periodo dell'estratto ({periodo}).")
+            r.errore("data_fine", FINE_PRIMA_PERIODO.format(periodo=periodo))
         quantita = r.valore("quantita", valori.decimale, max_cifre=12, decimali=2, minimo=0, obbligatorio=False)
         spesa = r.valore("spesa", valori.importo, obbligatorio=False)
         compartecipazione = r.valore("compartecipazione", valori.importo, obbligatorio=False)
@@ -260,16 +280,33 @@ def importa_estratto(
             compartecipazione or 0,
         )
 
+    return riga, comuni, atteso
+
+
+def importa_estratto(
+    contenuto, nome_file, *, periodo=None, erogatore=None, utente=None, erogatori_ammessi=None, pubblica=True, sql=None
+):
+    """Load one extract; returns the CaricamentoEstratto. `erogatore`: the ISTAT code the file
+    must be of (None: the first row's); `erogatori_ammessi`: the codes the user may load for
+    (None: any). Raises FileRifiutato (nothing stored) with every error, scrubbed. `pubblica`:
+    bring the year's suppressed figures into the knowledge base in the same transaction
+    (services.pubblica_in_conoscenza; the demo does it once after all its extracts).
+
+    A CSV on PostgreSQL (with pgcrypto) is loaded by the database (domanda.importa_pg: COPY
+    into a staging table, checks and pseudonyms in SQL), anything else row by row here; both
+    give the same rows and the same errors. `sql`: False forces the row-by-row path (tests)."""
+    from . import importa_pg
+
+    periodo = periodo or periodo_predefinito()
     scrittore = _Scrittore(periodo, nome_file, utente)
     with transaction.atomic():
         try:
-            importazione.importa(
-                importazione.apri(contenuto, nome_file),
-                TRACCIATO,
-                riga,
-                scrivi=scrittore,
-                vuoto="L'estratto non ha righe.",
-            )
+            tabella = importazione.apri(contenuto, nome_file)
+            if sql is not False and importa_pg.disponibile(nome_file):
+                importa_pg.carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
+            else:
+                riga, _, _ = controllo_righe(periodo, erogatore, erogatori_ammessi)
+                importazione.importa(tabella, TRACCIATO, riga, scrivi=scrittore, vuoto=VUOTO)
         except FileRifiutato as e:
             raise FileRifiutato(scrubbed(e.errori)) from None
         if pubblica:

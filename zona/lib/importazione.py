@@ -76,6 +76,7 @@ __all__ = [
     "da_dizionari",
     "importa",
     "da_comando",
+    "rifiuto",
     "MAX_ERRORI",
     "MAX_BYTES",
 ]
@@ -292,12 +293,20 @@ def importa(
                     r.errori = None
         finali = list(concludi() or []) if concludi is not None else []
         if finali or n_errori:
-            altri = n_errori - len(errori)
-            coda = [Errore(None, None, f"… e altri {altri} errori.")] if altri > 0 else []
-            raise FileRifiutato(finali + errori + coda)
+            raise rifiuto(finali + errori, n_errori + len(finali))
         if not scritte:
             raise FileRifiutato([Errore(None, None, vuoto)])
     return scritte
+
+
+def rifiuto(errori, n_errori):
+    """The FileRifiutato of a file with `n_errori` errors of which `errori` are shown (the
+    first MAX_ERRORI), the others counted in a last line. Also for importers that find their
+    errors another way than `importa` (the PostgreSQL loader of domanda, in SQL)."""
+    errori = list(errori)
+    altri = n_errori - len(errori)
+    coda = [Errore(None, None, f"… e altri {altri} errori.")] if altri > 0 else []
+    return FileRifiutato(errori + coda)
 
 
 def da_comando(comando, file, importa, cosa="File"):
