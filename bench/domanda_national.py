@@ -10,17 +10,22 @@ Steps:
      another Comune of the Ambito during the year (a row in each);
   c. baseline: the same files COPYed (psycopg 3, FORMAT csv) into a bare table with one text
      column per column of the file, in the same run;
-  d. load: every file through domanda.importa.importa_estratto (the users' code path: codice
-     fiscale checked and pseudonymised, every cell checked, rows COPYed), without bringing the
-     year into the knowledge base (timed apart in f);
+  d. load: every file through domanda.importa.importa_estratto (the users' code path: on
+     PostgreSQL domanda.importa_pg, the file COPYed into a staging table, checked, normalised
+     and pseudonymised in SQL, INSERT ... SELECT), without bringing the year into the knowledge
+     base (timed apart in f);
   e. aggregates: domanda.selectors.aggregati for every level (Comune, Ambito, Distretto, ASST,
      ATS) of the year, exact distinct counts, three times (median);
   f. with --oscuramento: the year's publication (domanda.oscuramento.pubblicazione: every level
      suppressed together) and its knowledge-base load, once.
 Targets: load >= 25 % of the rows per second of the COPY; aggregates of every level < 15 s.
+Besides wall time, each step prints the CPU seconds of this process and of its PostgreSQL
+backend (read from /proc: the server runs on this machine), which say more than wall time on
+a shared machine.
 """
 
 import argparse
+import os
 import statistics
 import string
 import sys
@@ -57,6 +62,20 @@ LETTERE = string.ascii_uppercase
 
 def say(*args):
     print(*args, flush=True)
+
+
+def cpu():
+    """(CPU seconds of this process, of the PostgreSQL backend of the connection)."""
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        pid = c.fetchone()[0]
+    campi = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return time.process_time(), (int(campi[11]) + int(campi[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_da(prima):
+    dopo = cpu()
+    return f"CPU: Python {dopo[0] - prima[0]:.1f} s, PostgreSQL {dopo[1] - prima[1]:.1f} s"
 
 
 def _lettere(i):
@@ -164,15 +183,21 @@ def main():
         file, n = genera(args.righe, args.persone, cartella)
         mb = sum(p.stat().st_size for p, _, _ in file) / 1e6
         say(f"b. estratti: {len(file)} file, {n:,} righe, {mb:,.0f} MB ({time.perf_counter() - t:.0f} s)")
+        say(f"   carico della macchina: {os.getloadavg()[0]:.1f}")
+        c0 = cpu()
         t_copy, n_copy = copia(file)
-        say(f"c. COPY semplice: {n_copy:,} righe in {t_copy:.1f} s ({kb.fmt_rate(n_copy, t_copy)})")
+        say(f"c. COPY semplice: {n_copy:,} righe in {t_copy:.1f} s ({kb.fmt_rate(n_copy, t_copy)}); {cpu_da(c0)}")
+        c0 = cpu()
         t_load = carica(file)
         n_load = Episodio.objects.count()
-        say(f"d. import_domanda: {n_load:,} righe in {t_load:.1f} s ({kb.fmt_rate(n_load, t_load)})")
+        say(f"d. import_domanda: {n_load:,} righe in {t_load:.1f} s ({kb.fmt_rate(n_load, t_load)}); {cpu_da(c0)}")
+        say(f"   carico della macchina: {os.getloadavg()[0]:.1f}")
     rapporto = t_copy / t_load * 100
     say(f"   rapporto: {rapporto:.1f} % della velocità del COPY (obiettivo >= 25 %)")
     say("e. aggregati di ogni livello dell'anno:")
+    c0 = cpu()
     tempi = aggregati()
+    say(f"   {cpu_da(c0)} (tre volte ogni livello)")
     totale = sum(s for s, _ in tempi.values())
     say(f"   totale: {totale:.1f} s (obiettivo < 15 s)")
     if args.oscuramento:

@@ -1,7 +1,7 @@
 """The PostgreSQL loader of a CSI extract: the database does the row work.
 
 A national extract has millions of rows; checking and pseudonymising them one by one in Python
-cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL with pgcrypto, for a CSV:
+cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL, for a CSV:
 
 1. the file is COPYed as text into a temporary staging table (one text column per column of
    the header, the row number as the spreadsheet shows it). A file without quotes goes to COPY
@@ -13,11 +13,13 @@ cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL with pgcrypto,
    reads exactly as zona.lib.valori does. The few other rows are checked by the row function
    of the Python path (domanda.importa.controllo_righe), which owns the parsing and its
    messages;
-3. each kind of error of the regular rows is found by one query (`REGOLE`: the condition in
-   SQL, the message the one of domanda.importa / domanda.codice_fiscale), with its row numbers;
-   errors are ordered and cut as zona.lib.importazione.importa does. An error: nothing saved;
-4. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by pgcrypto's HMAC
-   (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py).
+   The same statement checks them: each kind of error (`REGOLE`: the condition in SQL, the
+   message the one of domanda.importa / domanda.codice_fiscale) is a bit of the row's `errori`,
+   all found in one pass over the rows; one query reads the first rows with errors and the
+   number of errors, ordered and cut as zona.lib.importazione.importa does. An error: nothing
+   is saved;
+3. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by its HMAC-SHA256
+   computed by PostgreSQL (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py).
 
 The clear codes exist only in the staging tables of the transaction (temporary: never written
 to the WAL, dropped at its end) and are never selected back to Python except the few irregular
@@ -45,19 +47,15 @@ NORMALIZZATO = "domanda_estratto_normalizzato"
 
 
 def disponibile(nome_file):
-    """True when this loader can take the file: a CSV, on PostgreSQL with pgcrypto."""
-    if connection.vendor != "postgresql" or not nome_file.lower().endswith(".csv"):
-        return False
-    with connection.cursor() as c:
-        c.execute("SELECT 1 FROM pg_extension WHERE extname = 'pgcrypto'")
-        return c.fetchone() is not None
+    """True when this loader can take the file: a CSV, on PostgreSQL."""
+    return connection.vendor == "postgresql" and nome_file.lower().endswith(".csv")
 
 
 def _t(modello):
     return connection.ops.quote_name(modello._meta.db_table)
 
 
-# --- 2. normalisation -------------------------------------------------------------------------
+# --- SQL readings of the cells, as zona.lib.valori reads them -------------------------------
 
 
 def _sql_istat(x):
@@ -94,57 +92,17 @@ def _sql_numero(x, interi):
     return f"CASE WHEN {x} ~ '^[0-9]{{1,{interi}}}([.,][0-9]{{1,2}})?$' THEN replace({x}, ',', '.')::numeric END"
 
 
-def _normalizza(indici, periodo):
-    """The statement that builds NORMALIZZATO from GREZZO."""
-
-    def cella(nome):
-        i = indici.get(nome)
-        return f"coalesce(btrim(g.c{i}, ' '), '')" if i is not None else "''"
-
-    usate = ", ".join(f"g.c{indici[c]}" for c in py.COLONNE if c in indici)
-    anno = (
-        f"CASE WHEN t.anno ~ '^[0-9]{{4}}$' THEN t.anno::int BETWEEN {py.ANNO_NASCITA_MINIMO} AND {periodo} "
-        "ELSE t.anno = '' END"
-    )
-    return f"""
-        CREATE TEMP TABLE {NORMALIZZATO} ON COMMIT DROP AS
-        SELECT riga,
-            concat({usate}) ~ '^[ -~]*$'
-                AND {anno}
-                AND v.inizio IS NOT NULL AND (t.fine = '' OR v.fine IS NOT NULL)
-                AND (t.quantita = '' OR v.quantita IS NOT NULL)
-                AND (t.spesa = '' OR v.spesa IS NOT NULL)
-                AND (t.compartecipazione = '' OR v.compartecipazione IS NOT NULL) AS regolare,
-            {_sql_istat("t.erogatore")} AS erogatore,
-            upper(replace(t.cf, ' ', '')) AS cf,
-            {_sql_istat("t.residenza")} AS residenza,
-            upper(t.sesso) AS sesso,
-            CASE WHEN t.anno ~ '^[0-9]{{4}}$' THEN t.anno::int END AS anno_nascita,
-            lower(t.area) AS area,
-            upper(t.intervento) AS intervento,
-            v.inizio, v.fine, v.quantita, v.spesa, v.compartecipazione
-        FROM {GREZZO} g,
-        LATERAL (SELECT {cella("comune_erogatore")} AS erogatore, {cella("codice_fiscale")} AS cf,
-                 {cella("comune_residenza")} AS residenza, {cella("sesso")} AS sesso,
-                 {cella("anno_nascita")} AS anno, {cella("area_utenza")} AS area,
-                 {cella("codice_intervento")} AS intervento, {cella("data_inizio")} AS inizio,
-                 {cella("data_fine")} AS fine, {cella("quantita")} AS quantita, {cella("spesa")} AS spesa,
-                 {cella("compartecipazione")} AS compartecipazione) t,
-        LATERAL (SELECT {_sql_data("t.inizio")} AS inizio, {_sql_data("t.fine")} AS fine,
-                 {_sql_numero("t.quantita", 10)} AS quantita, {_sql_numero("t.spesa", 12)} AS spesa,
-                 {_sql_numero("t.compartecipazione", 12)} AS compartecipazione) v
-    """
-
-
 # --- 3. the checks ----------------------------------------------------------------------------
 
-_ESISTE_COMUNE = f"EXISTS (SELECT 1 FROM {_t(Comune)} x WHERE x.codice_istat = n.{{}})"
+# NOT IN (a list read once, hashed), not a NOT EXISTS per row.
+_NON_COMUNE = f"n.{{}} NOT IN (SELECT codice_istat FROM {_t(Comune)})"
 
 # (column, message, SQL condition on a regular row `n` that is true for an error, stops the
 # row). In the order of the row function (domanda.importa.controllo_righe): a row stopped by
-# an error is not checked further, and a row's errors are reported in this order.
+# an error is not checked further, and a row's errors are reported in this order. Rule i is
+# bit i of the row's `errori`.
 REGOLE = (
-    ("comune_erogatore", py.EROGATORE_IGNOTO, "NOT " + _ESISTE_COMUNE.format("erogatore"), True),
+    ("comune_erogatore", py.EROGATORE_IGNOTO, _NON_COMUNE.format("erogatore"), True),
     ("comune_erogatore", py.EROGATORE_DIVERSO, "n.erogatore <> %(atteso)s", True),
     (
         "comune_erogatore",
@@ -152,23 +110,24 @@ REGOLE = (
         "%(ammessi)s::text[] IS NOT NULL AND NOT n.erogatore = ANY(%(ammessi)s::text[])",
         True,
     ),
-    ("codice_fiscale", cf.NON_VALIDO, cf.sql_forma_errata("n.cf"), True),
-    ("codice_fiscale", cf.CONTROLLO_ERRATO, f"{cf.sql_carattere_controllo('n.cf')} <> substr(n.cf, 16, 1)", True),
-    ("codice_fiscale", cf.GIORNO_IMPOSSIBILE, cf.sql_giorno_impossibile("n.cf"), True),
-    ("comune_residenza", py.RESIDENZA_IGNOTA, "NOT " + _ESISTE_COMUNE.format("residenza"), False),
+    # n.cf_errore: 1, 2, 3 for these three (the checks of the code, in _normalizza).
+    ("codice_fiscale", cf.NON_VALIDO, "n.cf_errore = 1", True),
+    ("codice_fiscale", cf.CONTROLLO_ERRATO, "n.cf_errore = 2", True),
+    ("codice_fiscale", cf.GIORNO_IMPOSSIBILE, "n.cf_errore = 3", True),
+    ("comune_residenza", py.RESIDENZA_IGNOTA, _NON_COMUNE.format("residenza"), False),
     ("sesso", py.SESSO_FORMA, "n.sesso NOT IN ('', 'M', 'F')", False),
-    ("sesso", py.SESSO_DIVERSO, f"n.sesso IN ('M', 'F') AND n.sesso <> {cf.sql_sesso('n.cf')}", False),
+    ("sesso", py.SESSO_DIVERSO, "n.sesso IN ('M', 'F') AND n.sesso <> n.sesso_cf", False),
     (
         "anno_nascita",
         py.ANNO_DIVERSO,
-        "mod(n.anno_nascita, 100) <> translate(substr(n.cf, 7, 2), 'LMNPQRSTUV', '0123456789')::int",
+        "mod(n.anno_nascita, 100) <> mod(n.anno_cf, 100)",
         False,
     ),
-    ("area_utenza", py.AREA_IGNOTA, f"NOT EXISTS (SELECT 1 FROM {_t(AreaUtenza)} x WHERE x.codice = n.area)", False),
+    ("area_utenza", py.AREA_IGNOTA, f"n.area NOT IN (SELECT codice FROM {_t(AreaUtenza)})", False),
     (
         "codice_intervento",
         py.INTERVENTO_IGNOTO,
-        f"n.intervento <> '' AND NOT EXISTS (SELECT 1 FROM {_t(Intervento)} x WHERE x.codice = n.intervento)",
+        f"n.intervento <> '' AND n.intervento NOT IN (SELECT codice FROM {_t(Intervento)})",
         False,
     ),
     ("data_inizio", py.INIZIO_DOPO_PERIODO, "n.inizio > %(fine_periodo)s", False),
@@ -177,31 +136,29 @@ REGOLE = (
 )
 
 
-def _arresto():
-    """SQL: the number (1-based) of the first stopping rule a row breaks, 0 for none."""
-    casi = " ".join(f"WHEN {cond} THEN {i}" for i, (_, _, cond, arresta) in enumerate(REGOLE, 1) if arresta)
-    return f"CASE {casi} ELSE 0 END"
+def _maschera():
+    """SQL: the row's errors as bits: the first stopping rule it breaks, else every other one."""
+    arresti = " ".join(f"WHEN {cond} THEN {1 << i}" for i, (_, _, cond, arresta) in enumerate(REGOLE) if arresta)
+    altre = " | ".join(
+        f"CASE WHEN {cond} THEN {1 << i} ELSE 0 END" for i, (_, _, cond, arresta) in enumerate(REGOLE) if not arresta
+    )
+    return f"CASE {arresti} ELSE {altre} END"
 
 
 def _errori_sql(cursore, parametri):
-    """[(row, order, column, message)] of the regular rows (the first MAX_ERRORI of each rule)
-    and the number of errors."""
-    cursore.execute(f"ALTER TABLE {NORMALIZZATO} ADD COLUMN arresto smallint")
-    cursore.execute(f"UPDATE {NORMALIZZATO} n SET arresto = {_arresto()} WHERE n.regolare", parametri)
+    """[(row, order, column, message)] of the first MAX_ERRORI regular rows with errors, and
+    the number of errors of all of them."""
+    cursore.execute(
+        f"SELECT riga, erogatore, errori, sum(bit_count(errori::bit(32))) OVER () FROM {NORMALIZZATO} "
+        f"WHERE errori <> 0 ORDER BY riga LIMIT {importazione.MAX_ERRORI}"
+    )
     errori, n = [], 0
-    for i, (colonna, messaggio, condizione, arresta) in enumerate(REGOLE, 1):
-        dove = f"n.arresto = {i}" if arresta else f"n.arresto = 0 AND ({condizione})"
-        cursore.execute(
-            f"SELECT n.riga, n.erogatore, count(*) OVER () FROM {NORMALIZZATO} n WHERE n.regolare AND {dove} "
-            f"ORDER BY n.riga LIMIT {importazione.MAX_ERRORI}",
-            parametri,
-        )
-        righe = cursore.fetchall()
-        if righe:
-            n += righe[0][2]
-        for numero, erogatore, _ in righe:
-            testo = messaggio.format(erogatore=erogatore, atteso=parametri["atteso"], periodo=parametri["periodo"])
-            errori.append((numero, i, colonna, testo))
+    for numero, erogatore, maschera, totale in cursore.fetchall():
+        n = totale
+        for i, (colonna, messaggio, _, _) in enumerate(REGOLE):
+            if maschera & (1 << i):
+                testo = messaggio.format(erogatore=erogatore, atteso=parametri["atteso"], periodo=parametri["periodo"])
+                errori.append((numero, i, colonna, testo))
     return errori, n
 
 
@@ -249,6 +206,88 @@ def _grezzo(cursore, contenuto, tabella, larghezza):
     return n
 
 
+# --- 2. normalisation and checks --------------------------------------------------------------
+
+
+def _normalizza(indici, periodo):
+    """The statement that builds NORMALIZZATO from GREZZO: each row normalised, and its errors.
+    Dates, amounts and codici fiscali are read once per distinct value (a few hundred dates and
+    amounts, one code per person, in millions of rows), then joined to the rows."""
+
+    def cella(nome):
+        i = indici.get(nome)
+        return f"coalesce(btrim(g.c{i}, ' '), '')" if i is not None else "''"
+
+    nomi = {
+        "comune_erogatore": "erogatore",
+        "codice_fiscale": "cf",
+        "comune_residenza": "residenza",
+        "anno_nascita": "anno",
+        "area_utenza": "area",
+        "codice_intervento": "intervento",
+        "data_inizio": "inizio",
+        "data_fine": "fine",
+    }
+    celle = ", ".join(f"{cella(c)} AS {nomi.get(c, c)}" for c in py.COLONNE)
+    usate = ", ".join(f"g.c{indici[c]}" for c in py.COLONNE if c in indici)
+    anno = (
+        f"CASE WHEN t.anno ~ '^[0-9]{{4}}$' THEN t.anno::int BETWEEN {py.ANNO_NASCITA_MINIMO} AND {periodo} "
+        "ELSE t.anno = '' END"
+    )
+    controllo = (
+        f"CASE WHEN {cf.sql_forma_errata('x')} THEN 1 "
+        f"WHEN {cf.sql_carattere_controllo('b')} <> substr(x, 16, 1) THEN 2 "
+        f"WHEN {cf.sql_giorno_impossibile('x')} THEN 3 ELSE 0 END"
+    )
+    return f"""
+        CREATE TEMP TABLE {NORMALIZZATO} ON COMMIT DROP AS
+        WITH t AS MATERIALIZED (
+            SELECT g.riga, concat({usate}) ~ '^[ -~]*$' AS ascii, {celle} FROM {GREZZO} g
+        ),
+        date AS (SELECT x, {_sql_data("x")} AS v FROM (SELECT inizio AS x FROM t UNION SELECT fine FROM t) u),
+        numeri AS (SELECT x, {_sql_numero("x", 10)} AS v FROM (SELECT DISTINCT quantita AS x FROM t) u),
+        importi AS (
+            SELECT x, {_sql_numero("x", 12)} AS v
+            FROM (SELECT spesa AS x FROM t UNION SELECT compartecipazione FROM t) u
+        ),
+        codici AS MATERIALIZED (
+            SELECT c.grezzo, c.x AS cf, {controllo} AS cf_errore
+            FROM (
+                SELECT grezzo, x, convert_to(x, 'UTF8') AS b
+                FROM (SELECT cf AS grezzo, upper(replace(cf, ' ', '')) AS x FROM (SELECT DISTINCT cf FROM t) d) d
+            ) c
+        ),
+        persone AS MATERIALIZED (
+            SELECT grezzo, cf, cf_errore,
+                CASE WHEN cf_errore = 0 THEN {cf.sql_sesso("cf")} END AS sesso_cf,
+                CASE WHEN cf_errore = 0 THEN {cf.sql_anno("cf", periodo)} END AS anno_cf
+            FROM codici
+        )
+        SELECT n.*, CASE WHEN n.regolare THEN {_maschera()} ELSE 0 END AS errori FROM (
+            SELECT t.riga,
+                t.ascii AND {anno}
+                    AND di.v IS NOT NULL AND (t.fine = '' OR df.v IS NOT NULL)
+                    AND (t.quantita = '' OR q.v IS NOT NULL)
+                    AND (t.spesa = '' OR s.v IS NOT NULL)
+                    AND (t.compartecipazione = '' OR c.v IS NOT NULL) AS regolare,
+                {_sql_istat("t.erogatore")} AS erogatore,
+                p.cf, p.cf_errore, p.sesso_cf, p.anno_cf,
+                {_sql_istat("t.residenza")} AS residenza,
+                upper(t.sesso) AS sesso,
+                CASE WHEN t.anno ~ '^[0-9]{{4}}$' THEN t.anno::int END AS anno_nascita,
+                lower(t.area) AS area,
+                upper(t.intervento) AS intervento,
+                di.v AS inizio, df.v AS fine, q.v AS quantita, s.v AS spesa, c.v AS compartecipazione
+            FROM t
+            JOIN date di ON di.x = t.inizio JOIN date df ON df.x = t.fine
+            JOIN numeri q ON q.x = t.quantita
+            JOIN importi s ON s.x = t.spesa JOIN importi c ON c.x = t.compartecipazione
+            JOIN persone p ON p.grezzo = t.cf
+            OFFSET 0
+        ) n
+    """
+
+
 # --- the loader -------------------------------------------------------------------------------
 
 
@@ -276,7 +315,13 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             "inizio_periodo": datetime.date(periodo, 1, 1),
             "fine_periodo": datetime.date(periodo, 12, 31),
         }
-        cursore.execute(_normalizza(indici, periodo))
+        # The planner knows little of the temporary tables and nothing of the distinct values:
+        # its estimates of the joins are far too high, and it would compile the statement's
+        # expressions with the JIT (seconds, for a file of milliseconds).
+        cursore.execute(f"ANALYZE {GREZZO}")
+        cursore.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        prima = cursore.fetchone()[0]
+        cursore.execute(_normalizza(indici, periodo), parametri)
         errori, n_errori = _errori_sql(cursore, parametri)
 
         # The irregular rows: the row function of the other path, with the same erogatore.
@@ -318,24 +363,19 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona, comune_residenza_id, sesso,
                 anno_nascita, area_id, intervento_id, data_inizio, data_fine, quantita, spesa, compartecipazione)
             SELECT %(caricamento)s, n.erogatore, p.persona, n.residenza,
-                CASE WHEN n.sesso = '' THEN {cf.sql_sesso("n.cf")} ELSE n.sesso END,
-                coalesce(n.anno_nascita, {cf.sql_anno("n.cf", periodo)}), n.area, nullif(n.intervento, ''),
+                CASE WHEN n.sesso = '' THEN n.sesso_cf ELSE n.sesso END,
+                coalesce(n.anno_nascita, n.anno_cf), n.area, nullif(n.intervento, ''),
                 n.inizio, n.fine, n.quantita, coalesce(n.spesa, 0), coalesce(n.compartecipazione, 0)
             FROM {NORMALIZZATO} n
             JOIN (SELECT d.cf, {persona} AS persona
                   FROM (SELECT DISTINCT cf FROM {NORMALIZZATO} WHERE regolare) d) p ON p.cf = n.cf
             WHERE n.regolare ORDER BY n.riga
             """,
-                {"caricamento": caricamento.pk, "chiave": _chiave()},
+                {"caricamento": caricamento.pk, **cf.chiavi_hmac()},
             )
             scrittore.righe += legato.rowcount
+        cursore.execute("SELECT set_config('jit', %s, true)", [prima])
         cursore.execute(f"DROP TABLE {NORMALIZZATO}; DROP TABLE {GREZZO}")
     with scrittore as scrivi:
         for valori in irregolari:
             scrivi(valori)
-
-
-def _chiave():
-    from django.conf import settings
-
-    return settings.DOMANDA_CHIAVE_PSEUDONIMO

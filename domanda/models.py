@@ -94,18 +94,42 @@ class Sesso(models.TextChoices):
 
 
 class Episodio(models.Model):
-    """One row of an extract: an intervention episode of a (pseudonymised) person."""
+    """One row of an extract: an intervention episode of a (pseudonymised) person.
 
-    caricamento = models.ForeignKey(CaricamentoEstratto, on_delete=models.CASCADE, related_name="episodi")
-    erogatore = models.ForeignKey("territorio.Comune", on_delete=models.PROTECT, related_name="+")
+    Millions of rows, written by the extract's load and read by the aggregates' scans of a
+    load: two indexes (the key; the load and the Comune of residence), not one per foreign
+    key. The references to the registry and the nomenclature are checked by the load (every
+    code against its table, in the same transaction: domanda.importa) and protected by the ORM
+    (PROTECT), not by a foreign key of the database: its check of every row at commit cost
+    more than the rest of the load (bench/README.md)."""
+
+    # The index (caricamento, comune_residenza) serves the lookups by load.
+    caricamento = models.ForeignKey(
+        CaricamentoEstratto, on_delete=models.CASCADE, related_name="episodi", db_index=False
+    )
+    erogatore = models.ForeignKey(
+        "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # HMAC-SHA256 of the codice fiscale (hex): the same person has the same pseudonym in every
     # extract loaded with the same key.
     persona = models.CharField(max_length=64)
-    comune_residenza = models.ForeignKey("territorio.Comune", on_delete=models.PROTECT, related_name="+")
+    comune_residenza = models.ForeignKey(
+        "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     sesso = models.CharField(max_length=1, choices=Sesso.choices)
     anno_nascita = models.PositiveSmallIntegerField()
-    area = models.ForeignKey(AreaUtenza, on_delete=models.PROTECT, related_name="+")
-    intervento = models.ForeignKey(Intervento, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        AreaUtenza, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    intervento = models.ForeignKey(
+        Intervento,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     data_inizio = models.DateField()
     data_fine = models.DateField(null=True, blank=True)
     quantita = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)

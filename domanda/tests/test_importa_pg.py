@@ -58,17 +58,17 @@ def _entrambi(contenuto, nome="csi.csv", **opzioni):
     return esiti
 
 
-def test_pgcrypto_hmac_equals_the_python_pseudonym(settings):
-    settings.DOMANDA_CHIAVE_PSEUDONIMO = "chiave-di-prova-è-unicode"
+@pytest.mark.parametrize("chiave", ["chiave-di-prova-è-unicode", "k" * 64, "lunga" * 30])
+def test_the_sql_hmac_equals_the_python_pseudonym(settings, chiave):
+    settings.DOMANDA_CHIAVE_PSEUDONIMO = chiave
     with connection.cursor() as c:
         for codice in (ROSSI, BIANCHI, OMOCODICO):
-            c.execute(
-                f"SELECT {cf.sql_pseudonimo('%(codice)s')}", {"codice": codice, "chiave": "chiave-di-prova-è-unicode"}
-            )
+            c.execute(f"SELECT {cf.sql_pseudonimo('%(codice)s')}", {"codice": codice, **cf.chiavi_hmac()})
             assert c.fetchone()[0] == cf.pseudonimo(codice)
             c.execute(
-                f"SELECT {cf.sql_carattere_controllo('%(c)s')}, {cf.sql_sesso('%(c)s')}, {cf.sql_anno('%(c)s', 2024)}",
-                {"c": codice},
+                f"SELECT {cf.sql_carattere_controllo('convert_to(%(c)s, %(u)s)')}, {cf.sql_sesso('%(c)s')}, "
+                f"{cf.sql_anno('%(c)s', 2024)}",
+                {"c": codice, "u": "UTF8"},
             )
             assert c.fetchone() == (codice[15], *cf.sesso_e_anno(codice, 2024))
 
