@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -45,6 +45,7 @@ from .models import (
     ObiettivoProvinciale,
     Piano,
     Prologo,
+    Revisione,
     Risorsa,
     Target,
 )
@@ -106,6 +107,8 @@ def nuovo_piano(request):
 @policy(read=PIANO_VISIBILE)
 def piano(request, pk):
     piano = _piano(request, pk)
+    # The revisions once: the open one, the extension and their list below all read them.
+    prefetch_related_objects([piano], Prefetch("revisioni", queryset=Revisione.objects.select_related("aperta_da")))
     puo_modificare = permessi.puo_modificare(request.user, piano)
     passaggio = services.PASSAGGI.get(piano.stato)
     revisione = piano.revisione_aperta()
@@ -134,7 +137,7 @@ def piano(request, pk):
             "progetti": piano.progetti.select_related("obiettivo"),
             "chiudi_revisione_form": ChiudiRevisioneForm(),
             "revisione": revisione,
-            "revisioni": piano.revisioni.select_related("aperta_da"),
+            "revisioni": piano.revisioni.all(),
             "accordo": accordo.accordo if accordo else None,
             "sottoscrittori": accordo.sottoscrittori if accordo else [],
             "macroaree": piano.macroaree.prefetch_related("aree_policy"),

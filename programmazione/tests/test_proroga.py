@@ -154,3 +154,20 @@ def test_the_deadlines_of_a_plan_read_its_revisions_once(registro_minimo):
     elenco, n = revisioni(Piano.objects.get(pk=registro_minimo.approvato.pk))
     assert n == 1 and any("2° semestre 2024 (proroga)" in s.cosa for s in elenco)
     assert revisioni(Piano.objects.con_revisioni().get(pk=registro_minimo.approvato.pk)) == (elenco, 0)
+
+
+def test_the_plan_page_reads_its_revisions_once(client, registro_minimo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from testsupport.fabbriche import utente_con_ruolo
+
+    piano = registro_minimo.approvato
+    services.proroga_piano(None, piano, G(2024, 12, 31), "Regione Lombardia", "77")
+    services.apri_revisione(None, piano, "Aggiornamento dopo la proroga")
+    client.force_login(utente_con_ruolo("up.lago", "ufficio_di_piano", ambito=registro_minimo.lago))
+    with CaptureQueriesContext(connection) as q:
+        pagina = client.get(f"/piani/{piano.pk}/").content.decode()
+    assert sum('FROM "programmazione_revisione" ' in x["sql"] for x in q.captured_queries) == 1
+    assert 'data-testid="proroga"><strong>31/12/2024</strong>' in pagina
+    assert "n. 2 aperta il" in pagina and "Aggiornamento dopo la proroga" in pagina
