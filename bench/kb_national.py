@@ -600,6 +600,7 @@ def main():
         sys.exit("Serve PostgreSQL (DATABASE_URL): usare bash bench/run_kb_national.sh")
     if args.solo_calcolo:
         say(f"== calcola_livelli su {Osservazione.objects.count():,} osservazioni, {os.cpu_count()} CPU")
+        say(f"   riscaldamento (non contato): {misura_tutti(quiet=True)[0]:.1f} s")
         confronto_copertura(args.ripetizioni)
         return
     if Osservazione.objects.exists():
