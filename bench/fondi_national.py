@@ -8,16 +8,29 @@ migrates it, loads the reference data and calls this script. Steps:
   b. ledger: 12 funds x 10 years (2016-2025) for every Ambito (72.000 Esercizi) and 50 movements
      each (3,6 M), COPYed: a chain that holds (1 assignment, 15 programmings, 14 commitments,
      10 payments, 10 reports), one correction in every hundredth Esercizio; ANALYZE;
-  c. pages: the Ambito's funds page and the province's, through Django's test client in this
-     process (the whole request: middleware, session, template), as the coordination (every
-     column): first alone, then with 8 threads asking at once for 60 s; p50/p95/max;
-  d. what-if: fondi.scenari.confronta over every Ambito and Comune: the first run (cold cache),
-     the median of the next five, and a profile of one more.
+     then VACUUM ANALYZE, as autovacuum does after a bulk insert (the balances are read from
+     a covering index, which needs the visibility map);
+  c. pages: the Ambito's funds page and the province's, through Django's test client (the whole
+     request: middleware, session, template), as the coordination (every column): the first
+     visit of each year after a data change, then alone (CPU of this process and of
+     PostgreSQL per request), then under load as the load bench (bench/run_load.sh) makes it:
+     5 processes, as gunicorn's 5 workers, each with 10 visitors who wait 0,5-1,5 s between
+     requests, for 60 s; p50/p95/max and the CPU used;
+  d. what-if: fondi.scenari.confronta over every Ambito and Comune: the first run after a data
+     change (empty cache), the median of the next five, CPU of this process and of PostgreSQL,
+     and a profile of one more.
+
+`--misura-dopo HH:MM` (UTC) waits after the setup until then: the setup can run before a quiet
+slot of a shared machine, the measures in it.
 """
 
+import argparse
+import contextlib
 import cProfile
 import datetime
 import io
+import multiprocessing
+import os
 import pstats
 import random
 import statistics
@@ -101,8 +114,13 @@ def registro_fondi():
             "WHERE tipo = 'programmazione' AND esercizio_id % 100 = 0 ORDER BY esercizio_id, id) p"
         )
         n += cursor.rowcount
-        cursor.execute("ANALYZE")
     say(f"registro: {len(esercizi):,} esercizi, {n:,} movimenti in {time.perf_counter() - t:.0f} s")
+    t = time.perf_counter()
+    connection.ensure_connection()
+    connection.connection.autocommit = True  # VACUUM runs outside a transaction
+    with connection.connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    say(f"VACUUM ANALYZE in {time.perf_counter() - t:.0f} s")
 
 
 def coordinamento():
@@ -119,68 +137,166 @@ def percentili(tempi):
     return f"n {len(tempi)}, p50 {statistics.median(tempi):.0f} ms, p95 {p95:.0f} ms, max {tempi[-1]:.0f} ms"
 
 
+def _stat(pid):
+    """Fields of /proc/PID/stat after the command's name: [1] is the parent, [11:15] utime,
+    stime, cutime, cstime."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _cpu_pid(pid, figli=False):
+    # utime, stime (and cutime, cstime: the backends the postmaster has reaped)
+    return sum(int(x) for x in _stat(pid)[11 : 15 if figli else 13]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_backend():
+    """CPU seconds of this thread's PostgreSQL backend so far."""
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        return _cpu_pid(c.fetchone()[0])
+
+
+def cpu_postgresql():
+    """CPU seconds of the whole server: the postmaster, its live backends and the reaped ones."""
+    with connection.cursor() as c:
+        c.execute("SHOW data_directory")
+        with open(Path(c.fetchone()[0]) / "postmaster.pid") as f:
+            postmaster = int(f.readline())
+    totale = _cpu_pid(postmaster, figli=True)
+    for pid in (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # ended meanwhile: reaped
+            if int(_stat(pid)[1]) == postmaster:
+                totale += _cpu_pid(pid)
+    return totale
+
+
+def una(client, url):
+    t = time.perf_counter()
+    r = client.get(url, secure=True)
+    assert r.status_code == 200, (url, r.status_code)
+    return (time.perf_counter() - t) * 1000
+
+
+def url_ambito(rnd, ambiti):
+    return f"/ambiti/{rnd.choice(ambiti)}/fondi/?anno={rnd.choice(ANNI)}"
+
+
+def url_provincia(rnd, ambiti=None):
+    return f"/fondi/?anno={rnd.choice(ANNI)}"
+
+
+def misura(client, fare, volte):
+    """`volte` requests: wall times, and CPU per request of this process and of PostgreSQL."""
+    cpu, pg = time.process_time(), cpu_backend()
+    tempi = [una(client, fare()) for _ in range(volte)]
+    cpu, pg = (time.process_time() - cpu) * 1000 / volte, (cpu_backend() - pg) * 1000 / volte
+    return f"{percentili(tempi)}; CPU a richiesta: Python {cpu:.0f} ms, PostgreSQL {pg:.0f} ms"
+
+
 def pagine(user):
+    from django.core.cache import cache
+
     ambiti = list(Ambito.objects.values_list("codice", flat=True))
     rnd = random.Random(0)
-
-    def url_ambito():
-        return f"/ambiti/{rnd.choice(ambiti)}/fondi/?anno={rnd.choice(ANNI)}"
-
-    def url_provincia():
-        return f"/fondi/?anno={rnd.choice(ANNI)}"
-
-    def una(client, url):
-        t = time.perf_counter()
-        r = client.get(url, secure=True)
-        assert r.status_code == 200, (url, r.status_code)
-        return (time.perf_counter() - t) * 1000
-
     client = Client()
     client.force_login(user)
-    # The province's page keeps its grouped pass over the year's movements once per data
-    # version: the first visit of each year computes it, the others read it.
-    prime = [una(client, f"/fondi/?anno={anno}") for anno in ANNI]
-    say(f"pagina dei fondi della provincia, prima visita di ogni anno: {percentili(prime)}")
+    una(client, f"/ambiti/{ambiti[0]}/fondi/?anno=2016")  # the process's first request: imports, templates
+    # After a data change (the cache emptied) each page computes what it keeps per data
+    # version: the Ambito's page nothing, the province's its grouped pass over the year's
+    # movements and its table. The first visit of 20 Ambiti, then of each year of the province.
+    cache.clear()
+    prime = iter([url_ambito(rnd, ambiti) for _ in range(20)])
+    say(f"pagina dei fondi di un Ambito, prima visita dopo un cambio dei dati: {misura(client, prime.__next__, 20)}")
+    prime = iter([f"/fondi/?anno={a}" for a in ANNI])
+    misure = misura(client, prime.__next__, len(ANNI))
+    say(f"pagina dei fondi della provincia, prima visita di ogni anno dopo un cambio dei dati: {misure}")
     for nome, fare, volte in (("Ambito", url_ambito, 200), ("provincia", url_provincia, 40)):
-        una(client, fare())  # warm-up
-        say(f"pagina dei fondi di un {nome}, da sola: {percentili([una(client, fare()) for _ in range(volte)])}")
+        una(client, fare(rnd, ambiti))  # warm-up
+        say(f"pagina dei fondi di un {nome}, da sola: {misura(client, lambda f=fare: f(rnd, ambiti), volte)}")
+    carico(user, ambiti)
 
-    fine = time.monotonic() + 60
+
+PROCESSI, VISITATORI, DURATA = 5, 10, 60
+
+
+def _lavoratore(user_pk, ambiti, indice, coda):
+    """One of the 5 processes (gunicorn's workers): 10 visitors in threads, each waiting 0,5-1,5 s
+    between requests (the load bench's wait); 1 in 5 requests the province's page."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=user_pk)
+    connection.close()
+    fine = time.monotonic() + DURATA
     tempi = {"Ambito": [], "provincia": []}
     lock = threading.Lock()
 
     def visitatore(i):
         c = Client()
         c.force_login(user)
-        r = random.Random(i)
+        r = random.Random(indice * 100 + i)
+        time.sleep(r.uniform(0, 1.5))
         while time.monotonic() < fine:
             nome = "provincia" if r.random() < 0.2 else "Ambito"
-            url = url_provincia() if nome == "provincia" else url_ambito()
-            ms = una(c, url)
+            ms = una(c, url_provincia(r) if nome == "provincia" else url_ambito(r, ambiti))
             with lock:
                 tempi[nome].append(ms)
+            time.sleep(r.uniform(0.5, 1.5))
         connection.close()
 
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(visitatore, range(8)))
-    for nome, t in tempi.items():
-        say(f"pagina dei fondi di un {nome}, 8 richieste alla volta per 60 s: {percentili(t)}")
-    say(f"  ({sum(len(t) for t in tempi.values()) / 60:.1f} richieste/s)")
+    cpu = time.process_time()
+    with ThreadPoolExecutor(VISITATORI) as pool:
+        list(pool.map(visitatore, range(VISITATORI)))
+    coda.put((tempi, time.process_time() - cpu))
+
+
+def carico(user, ambiti):
+    pg = cpu_postgresql()
+    connection.close()  # no connection shared across the fork
+    contesto = multiprocessing.get_context("fork")
+    coda = contesto.Queue()
+    t = time.perf_counter()
+    processi = [contesto.Process(target=_lavoratore, args=(user.pk, ambiti, i, coda)) for i in range(PROCESSI)]
+    for p in processi:
+        p.start()
+    risultati = [coda.get() for _ in processi]
+    for p in processi:
+        p.join()
+    secondi = time.perf_counter() - t
+    tempi = {"Ambito": [], "provincia": []}
+    for parziali, _ in risultati:
+        for nome, valori in parziali.items():
+            tempi[nome] += valori
+    n = sum(len(v) for v in tempi.values())
+    cpu_zona = sum(c for _, c in risultati)
+    cpu_pg = cpu_postgresql() - pg
+    for nome, v in tempi.items():
+        modo = f"{PROCESSI} processi x {VISITATORI} visitatori, {DURATA} s"
+        say(f"pagina dei fondi di un {nome}, sotto carico ({modo}): {percentili(v)}")
+    say(
+        f"  {n / secondi:.1f} richieste/s; CPU in {secondi:.0f} s: Zona {cpu_zona:.1f} s, PostgreSQL {cpu_pg:.1f} s "
+        f"({(cpu_zona + cpu_pg) * 1000 / n:.0f} ms a richiesta); carico della macchina {carico_macchina()}"
+    )
 
 
 def what_if():
     """The first run computes the residents of every Ambito and Comune (cached per data
     version, as on the server after a load); the next ones read them from the cache."""
+    from django.core.cache import cache
+
     attuali = scenari.Parametri(Decimal("390000000.00"), 2023)
     nuovi = scenari.Parametri(Decimal("400000000.00"), 2023, "formula", quota_uguale=20)
-    tempi = []
+    tempi, cpu, pg = [], [], []
+    cache.clear()  # as after a data change
     for _ in range(6):
-        t = time.perf_counter()
+        t, c, p = time.perf_counter(), time.process_time(), cpu_backend()
         ambiti, comuni = scenari.confronta(attuali, nuovi)
         tempi.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        pg.append(cpu_backend() - p)
     say(
-        f"what-if su {len(ambiti):,} Ambiti e {len(comuni):,} Comuni: prima volta {tempi[0]:.2f} s, "
-        f"poi mediana {statistics.median(tempi[1:]):.2f} s ({', '.join(f'{x:.2f}' for x in tempi[1:])})"
+        f"what-if su {len(ambiti):,} Ambiti e {len(comuni):,} Comuni: prima volta dopo un cambio dei dati "
+        f"{tempi[0]:.2f} s (CPU: Python {cpu[0]:.2f} s, PostgreSQL {pg[0]:.2f} s), poi mediana "
+        f"{statistics.median(tempi[1:]):.2f} s ({', '.join(f'{x:.2f}' for x in tempi[1:])}; CPU mediana: Python "
+        f"{statistics.median(cpu[1:]):.2f} s, PostgreSQL {statistics.median(pg[1:]):.2f} s)"
     )
     profilo = cProfile.Profile()
     profilo.enable()
@@ -191,23 +307,33 @@ def what_if():
     say(testo.getvalue())
 
 
-def carico():
+def carico_macchina():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
 
 
 def main():
-    say(f"carico della macchina all'inizio: {carico()}")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misura-dopo", help="HH:MM UTC: wait until then before measuring")
+    args = parser.parse_args()
+    say(f"carico della macchina all'inizio: {carico_macchina()}")
     registro()
     registro_fondi()
     user = coordinamento()
-    say(f"carico della macchina prima delle misure: {carico()}")
+    if args.misura_dopo:
+        ora, minuti = map(int, args.misura_dopo.split(":"))
+        adesso = datetime.datetime.now(datetime.UTC)
+        attesa = (adesso.replace(hour=ora, minute=minuti, second=0, microsecond=0) - adesso).total_seconds()
+        if attesa > 0:
+            say(f"attesa fino alle {args.misura_dopo} UTC ({attesa:.0f} s)")
+            time.sleep(attesa)
+    say(f"carico della macchina prima delle misure: {carico_macchina()}")
     for misura in (lambda: pagine(user), what_if):
         try:
             misura()
         except Exception as e:  # one failed measure leaves the others
             say(f"ERRORE: {e!r}")
-    say(f"carico della macchina alla fine: {carico()}")
+    say(f"carico della macchina alla fine: {carico_macchina()}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from territorio.models import Ambito
 from zona.lib import valori
 from zona.lib.cache import memorizza
 from zona.lib.downloads import scarica_tabella
-from zona.lib.formato import numero
+from zona.lib.formato import VUOTO, numero
 from zona.lib.policies import CON_RUOLO, COORDINAMENTO, PUBBLICO, policy
 from zona.lib.tabular import FileRifiutato
 
@@ -160,18 +160,24 @@ def _righe_provincia(per_ambito, visibili):
 
 
 def _tabella_provincia(anno, righe, colonne):
+    """The province's table as HTML. Amounts formatted here, once each, and the template left
+    with plain loops: 611 rows of formatting filters at national scale were 200 ms of CPU."""
     totale = sum((s for _, s, _ in righe if s), selectors.Saldo())
+    vuote = [VUOTO] * len(colonne)
     return render_to_string(
         "fondi/_provincia_tabella.html",
         {
             "anno": anno,
             "righe": [
-                (a, [_valore(s, c) for c in colonne] if s else None, s.percentuale_utilizzo if s and d else None, d)
+                (
+                    a,
+                    [numero(_valore(s, c), 2) for c in colonne] if s else vuote,
+                    numero(s.percentuale_utilizzo, 1) if s and d and s.percentuale_utilizzo is not None else "",
+                )
                 for a, s, d in righe
             ],
-            "colonne": colonne,
             "etichette": _etichette(colonne),
-            "totale": [_valore(totale, c) for c in colonne],
+            "totale": [numero(_valore(totale, c), 2) for c in colonne],
         },
     )
 
