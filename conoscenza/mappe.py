@@ -26,6 +26,7 @@ from shapely.geometry.polygon import orient
 
 from zona.lib.formato import numero
 
+from .charts import ConDati
 from .demo import GEOPOP_DATA
 
 PROVINCIA_BERGAMO = 16
@@ -287,7 +288,7 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
     if any(v is None for v in valori):
         righe.append("In grigio i Comuni senza dato.")
     righe.append("Linee scure: confini degli Ambiti.")
-    dati_comuni = alt.Data(values=features)
+    dati_comuni = alt.Data(name="comuni")
     colori = COLORI_CLASSI if len(etichette) == len(COLORI_CLASSI) else _colori(len(etichette))
     base = (
         alt.Chart(dati_comuni)
@@ -316,13 +317,13 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
         .project(type="mercator")
     )
     confini = (
-        alt.Chart(alt.Data(values=ambiti["features"]))
+        alt.Chart(alt.Data(name="ambiti"))
         # The Ambiti's borders are drawn over the Comuni: decoration for assistive technology,
         # which reads the Ambiti in the table next to the map.
         .mark_geoshape(filled=False, stroke=COLORE_CONFINE_AMBITO, strokeWidth=1.6, aria=False)
         .project(type="mercator")
     )
-    return (
+    grafico = (
         alt.layer(base, colorati, confini)
         .properties(
             width=larghezza,
@@ -331,6 +332,7 @@ def grafico_mappa(comuni, ambiti, titolo, unita, decimali=1, sottotitolo=None, l
         )
         .configure_view(stroke=None)
     )
+    return ConDati(grafico, {"comuni": features, "ambiti": ambiti["features"]})
 
 
 def _colori(n):

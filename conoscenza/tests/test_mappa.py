@@ -183,7 +183,7 @@ def test_a_map_of_2013_draws_the_comuni_of_2013_without_inventing_borders(riferi
 @pytest.mark.django_db
 def test_the_map_of_2013_in_the_demo_counts_the_244_comuni_of_that_year(demo_db):
     spec = mappe.mappa_indicatore("indice_vecchiaia", 2013).to_dict(validate=False)
-    features = spec["layer"][0]["data"]["values"]
+    features = spec["datasets"][spec["layer"][0]["data"]["name"]]
     nomi = [f["properties"]["nome"] for f in features]
     # 243 boundaries of today, less Torre de' Busi (in the province of Lecco until 2018): 242
     # shapes, two of which stand for two Comuni each, as the Prologo 2012-2014 counts 244.
