@@ -173,6 +173,9 @@ class Capitolo:
     numero: str
     titolo: str
     blocchi: list = field(default_factory=list)
+    # The rest of a chapter split across the parts of a PDF rendered in parts (documenti.pdf):
+    # printed without its heading.
+    seguito: bool = False
 
     @property
     def ancora(self):

@@ -4,16 +4,23 @@ The HTML comes from a Django template (autoescaped: names and free texts print a
 renderer fetches nothing from the network: the only resources it may load are the Titillium
 Web fonts that Bootstrap Italia ships (served by Zona for its pages too) and the charts,
 embedded as data: URIs. Any other URL is refused.
+
+WeasyPrint lays out and draws a page of dense tables in about 0,15 s of CPU, and it runs on
+one core: the Piano di Zona of an Ambito (90 pages, 1.100 table rows) took 15-20 s. So a long
+document is split in two parts at a chapter or numbered section, rendered at the same time in
+this process and in a second one (forked from a server that has WeasyPrint loaded), and joined
+(documenti.pdf_parti): a part starts on a new page, the rest is the same document, with its
+page numbers, table of contents, links and bookmarks. A short document is rendered in one go.
 """
 
-import logging
+import multiprocessing
+from dataclasses import replace
 from functools import lru_cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-# WeasyPrint logs a line per page at INFO: not worth the log volume of the server.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+from . import pdf_parti
 
 # The fonts of the pages (static/zona/fonts.css), as TrueType files: no decompression needed.
 FONT = {
@@ -22,6 +29,17 @@ FONT = {
     "zona-font:titillium-600": "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-600.ttf",
     "zona-font:titillium-700": "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-700.ttf",
 }
+# The page margins (top, right, bottom, left) in mm: the CSS's and the positions of the anchors
+# that the front document carries over a part's pages.
+MARGINI_MM = (20, 17, 18, 17)
+# Above this weight (characters, plus a share per table row) a document is rendered in two
+# parts: about 15 pages of dense tables, where a second process starts to pay for itself.
+SOGLIA_PARTI = 30_000
+# The share of the weight the second process renders: this one also renders the front document
+# and joins the parts when both are done.
+QUOTA_SECONDA = 0.56
+# Seconds the second process may take to lay out or draw its part.
+ATTESA_MASSIMA = 600
 
 
 @lru_cache
@@ -33,29 +51,141 @@ def _font(url):
         return fh.read()
 
 
+def _font_tutti():
+    return {url: _font(url) for url in FONT}
+
+
 def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class FetcherLocale(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url in FONT and _font(url) is not None:
-                return URLFetcherResponse(url, _font(url), {"Content-Type": "font/ttf"})
-            # A missing font falls back to DejaVu Sans (fonts-dejavu); nothing else is loaded.
-            raise ValueError(f"risorsa non ammessa nel documento: {url}")
-
-    return FetcherLocale(allowed_protocols={"data", "zona-font"})
+    return pdf_parti.fetcher(_font_tutti())
 
 
-def html(documento):
-    return render_to_string("documenti/documento.html", {"doc": documento, "indice": documento.indice()})
+def html(documento, capitoli=None, fronte=True, piede=True, sovrapposte=()):
+    """The document's HTML: all of it by default; for a part, its `capitoli` without the
+    front (cover and index) and without page numbers (`piede`); for the front document of
+    a document rendered in parts, the front with one empty page per page of the parts
+    (`sovrapposte`: pdf_parti.Pagina), carrying their anchors and bookmarks."""
+    alto, _destro, _basso, sinistro = MARGINI_MM
+    origine = (sinistro * pdf_parti.PX_PER_MM, alto * pdf_parti.PX_PER_MM)
+    return render_to_string(
+        "documenti/documento.html",
+        {
+            "doc": documento,
+            "indice": documento.indice() if fronte else [],
+            "capitoli": documento.capitoli if capitoli is None else capitoli,
+            "fronte": fronte,
+            "piede": piede,
+            "margini_css": " ".join(f"{m}mm" for m in MARGINI_MM),
+            "sovrapposte": [_sovrapposta(p, origine) for p in sovrapposte],
+        },
+    )
+
+
+def _sovrapposta(pagina, origine):
+    x0, y0 = origine
+    return {
+        "ancore": [(nome, round(x - x0, 2), round(y - y0, 2)) for nome, x, y in pagina.ancore],
+        "segnalibri": [
+            (livello, etichetta, round(x - x0, 2), round(y - y0, 2)) for livello, etichetta, x, y in pagina.segnalibri
+        ],
+    }
 
 
 def genera_pdf(documento):
     """The PDF of a `modello.Documento`, as bytes."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
+    parti = dividi(documento)
+    if len(parti) == 1:
+        return pdf_parti.rendi(html(documento), _font_tutti()).pdf
+    return _in_parti(documento, parti)
 
-    font_config = FontConfiguration()
-    return HTML(string=html(documento), url_fetcher=_fetcher()).write_pdf(font_config=font_config)
+
+def _peso(blocco):
+    """A measure of the work of laying out a block: its characters, and per table row the boxes
+    of its cells and borders."""
+    if blocco.tipo == "tabella":
+        return 60 * len(blocco.righe) + sum(len(c.testo) for riga in blocco.righe for c in riga)
+    if blocco.tipo == "elenco":
+        return 60 + sum(len(v) for v in blocco.voci)
+    if blocco.tipo == "grafico":
+        return 3000
+    return 60 + len(getattr(blocco, "testo", ""))
+
+
+def dividi(documento):
+    """The document's chapters in one part, or in two split at a chapter or a numbered section
+    (Titolo of level 2) so that the second holds about QUOTA_SECONDA of the weight. A chapter
+    split in two continues in the second part without its heading (`seguito`)."""
+    # Places a part may start at: (chapter index, block index), with the weight before them.
+    tagli, totale = [], 0
+    for c, cap in enumerate(documento.capitoli):
+        for b, blocco in enumerate(cap.blocchi):
+            if b == 0 or (blocco.tipo == "titolo" and blocco.livello == 2):
+                tagli.append((totale, c, b))
+            totale += _peso(blocco)
+        if not cap.blocchi:
+            tagli.append((totale, c, 0))
+    if totale < SOGLIA_PARTI or len(tagli) < 2:
+        return [documento.capitoli]
+    obiettivo = totale * (1 - QUOTA_SECONDA)
+    _peso_prima, c, b = min(tagli[1:], key=lambda t: abs(t[0] - obiettivo))
+    if b == 0:
+        return [documento.capitoli[:c], documento.capitoli[c:]]
+    cap = documento.capitoli[c]
+    prima = [*documento.capitoli[:c], replace(cap, blocchi=cap.blocchi[:b])]
+    seconda = [replace(cap, blocchi=cap.blocchi[b:], seguito=True), *documento.capitoli[c + 1 :]]
+    return [prima, seconda]
+
+
+def _in_parti(documento, parti):
+    """`parti` (two lists of chapters) rendered at the same time, the second in a copy of this
+    process that sends its pages' anchors and bookmarks as soon as they are laid out: the front
+    document (cover, index, page numbers) is rendered here while it draws its PDF."""
+    font = _font_tutti()
+    # The second part's HTML first: the first's (with the charts, drawn by vl-convert) is made
+    # while the second process is already laying out.
+    seconda = html(documento, capitoli=parti[1], fronte=False, piede=False)
+    try:
+        ricevi, invia = _contesto().Pipe(duplex=False)
+        figlio = _contesto().Process(target=pdf_parti.rendi_e_invia, args=(seconda, font, invia), daemon=True)
+        figlio.start()
+        invia.close()
+    except OSError:
+        # No second process here (Windows, a process limit): the parts one after the other.
+        figlio = None
+    try:
+        resa_prima = pdf_parti.rendi(html(documento, capitoli=parti[0], fronte=False, piede=False), font)
+        if figlio is None:
+            resa_seconda = pdf_parti.rendi(seconda, font)
+            pagine_seconda, pdf_seconda = resa_seconda.pagine, resa_seconda.pdf
+        else:
+            pagine_seconda = _ricevi(ricevi)
+        pagine = resa_prima.pagine + pagine_seconda
+        fronte = pdf_parti.rendi(html(documento, capitoli=[], sovrapposte=pagine), font)
+        if figlio is not None:
+            pdf_seconda = _ricevi(ricevi)
+    finally:
+        if figlio is not None:
+            ricevi.close()
+            figlio.join(timeout=5)
+            if figlio.is_alive():
+                figlio.kill()
+    return pdf_parti.unisci(fronte.pdf, [resa_prima.pdf, pdf_seconda])
+
+
+def _ricevi(connessione):
+    if not connessione.poll(ATTESA_MASSIMA):
+        raise RuntimeError(f"la seconda parte del documento non è pronta dopo {ATTESA_MASSIMA} s")
+    try:
+        return connessione.recv()
+    except EOFError:
+        raise RuntimeError("il processo della seconda parte del documento è terminato senza finirla") from None
+
+
+def _contesto():
+    """A copy of this process (fork): it starts at once, with WeasyPrint and the fonts loaded,
+    and it only renders an HTML string and sends the PDF back (it touches no connection and no
+    file of this process). A fork server or a new interpreter would import this process's main
+    module again (manage.py, gunicorn, a bench script) and WeasyPrint: a second or more, on a
+    job of a few. Without fork (Windows) the parts are rendered one after the other."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise OSError("fork non disponibile")
+    return multiprocessing.get_context("fork")

@@ -1,0 +1,121 @@
+"""A long PDF is rendered in two processes and joined (documenti.pdf, documenti.pdf_parti): the
+joined file must read as one document: every page numbered «Pagina n di N», the index's page
+numbers where the headings are, the bookmarks and the index's links on those pages."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from documenti import pdf
+from documenti import tabelle as t
+from documenti.modello import Documento, Paragrafo, Tabella
+
+
+def _documento():
+    doc = Documento(
+        titolo="Piano di Zona 2024-2026",
+        ente="Ambito territoriale Lago",
+        frontespizio=["Approvato"],
+        intestazione="Piano di Zona 2024-2026 · Lago",
+        nome_file="piano-di-zona-lago",
+    )
+    doc.capitolo("Premessa").blocchi.append(Paragrafo("Il testo della premessa."))
+    obiettivi = doc.capitolo("Gli obiettivi")
+    for area in ("Anziani", "Disabilità", "Famiglia"):
+        doc.sezione(obiettivi, f"Area {area}")
+        righe = [
+            [f"{area} {i}", f"Descrizione dell'intervento numero {i} per l'area {area.lower()}"] for i in range(45)
+        ]
+        obiettivi.blocchi.append(t.scheda(righe, "prova"))
+    doc.capitolo("Le risorse").blocchi.append(Paragrafo("Nessuna risorsa registrata."))
+    return doc
+
+
+def test_un_documento_breve_resta_intero():
+    assert pdf.dividi(_documento()) == [_documento().capitoli]
+
+
+def test_si_divide_a_un_capitolo_o_a_una_sezione_senza_perdere_blocchi(monkeypatch):
+    monkeypatch.setattr(pdf, "SOGLIA_PARTI", 0)
+    doc = _documento()
+    prima, seconda = pdf.dividi(doc)
+    # The weight is in the three areas: the cut falls at the second area's heading.
+    assert [c.titolo for c in prima] == ["Premessa", "Gli obiettivi"]
+    assert prima[-1].blocchi[-1].tipo == "tabella" and not prima[-1].seguito
+    continua = seconda[0]
+    assert continua.seguito and continua.numero == "2" and continua.blocchi[0].testo == "Area Disabilità"
+    blocchi = [b for parte in (prima, seconda) for c in parte for b in c.blocchi]
+    assert blocchi == [b for c in doc.capitoli for b in c.blocchi]
+
+
+def _indice_e_pagine(contenuto):
+    lettore = PdfReader(io.BytesIO(contenuto))
+    testi = [p.extract_text() for p in lettore.pages]
+    return lettore, testi
+
+
+@pytest.fixture(scope="module")
+def in_parti():
+    pdf.SOGLIA_PARTI, soglia = 0, pdf.SOGLIA_PARTI
+    try:
+        return _indice_e_pagine(pdf.genera_pdf(_documento()))
+    finally:
+        pdf.SOGLIA_PARTI = soglia
+
+
+def test_ogni_pagina_dice_il_suo_numero_e_il_totale(in_parti):
+    lettore, testi = in_parti
+    n = len(testi)
+    assert n >= 6
+    assert "Pagina" not in testi[0] and "Lago" in testi[0]  # the cover
+    for numero, testo in enumerate(testi[1:], 2):
+        assert f"Pagina {numero} di {n}" in testo
+        assert "Piano di Zona 2024-2026 · Lago" in testo  # the running header, once
+        assert testo.count("Piano di Zona 2024-2026 · Lago") == 1
+
+
+def test_indice_segnalibri_e_collegamenti_portano_alle_pagine_dei_titoli(in_parti):
+    lettore, testi = in_parti
+    doc = _documento()
+    # The page each heading is printed on (after the index, page 2).
+    pagina = {
+        v.ancora: next(i for i, testo in enumerate(testi[2:], 3) if v.etichetta in testo.splitlines())
+        for v in doc.indice()
+    }
+    assert pagina["cap-1"] == 3 and pagina["cap-3"] > pagina["sez-2.3"] > pagina["sez-2.2"] > pagina["sez-2.1"]
+    righe_indice = testi[1].splitlines()
+    for voce in doc.indice():
+        (riga,) = [r for r in righe_indice if r.startswith(voce.etichetta + " ")]
+        assert riga.rstrip().endswith(f" {pagina[voce.ancora]}") or riga.rstrip().endswith(f".{pagina[voce.ancora]}")
+        destinazione = lettore.named_destinations[voce.ancora]
+        assert lettore.get_destination_page_number(destinazione) + 1 == pagina[voce.ancora]
+    segnalibri = []
+
+    def visita(voci):
+        for voce in voci:
+            if isinstance(voce, list):
+                visita(voce)
+            else:
+                segnalibri.append((voce.title, lettore.get_destination_page_number(voce) + 1))
+
+    visita(lettore.outline)
+    attesi = [("Indice", 2)] + [(v.etichetta, pagina[v.ancora]) for v in doc.indice()]
+    assert segnalibri == attesi
+    # Chapters are top-level bookmarks, sections under them (the second part's too).
+    assert [v.title for v in lettore.outline if not isinstance(v, list)] == ["Indice"] + [
+        c.etichetta for c in doc.capitoli
+    ]
+    collegamenti = [a.get_object()["/Dest"] for a in lettore.pages[1]["/Annots"]]
+    assert {v.ancora for v in doc.indice()} == set(collegamenti)
+
+
+def test_nessuna_riga_si_perde(in_parti):
+    _lettore, testi = in_parti
+    testo = " ".join(testi)
+    for frase in ("Il testo della premessa.", "Descrizione dell'intervento numero 44 per l'area famiglia"):
+        assert frase in testo
+    tabelle = [b for c in _documento().capitoli for b in c.blocchi if isinstance(b, Tabella)]
+    for tabella in tabelle:
+        for riga in tabella.righe:
+            assert riga[1].testo in testo
