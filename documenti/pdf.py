@@ -13,7 +13,9 @@ this process and in a second one (forked from a server that has WeasyPrint loade
 page numbers, table of contents, links and bookmarks. A short document is rendered in one go.
 """
 
+import logging
 import multiprocessing
+import time
 from dataclasses import replace
 from functools import lru_cache
 
@@ -21,6 +23,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from . import pdf_parti
+
+log = logging.getLogger(__name__)
 
 # The fonts of the pages (static/zona/fonts.css), as TrueType files: no decompression needed.
 FONT = {
@@ -38,8 +42,8 @@ SOGLIA_PARTI = 30_000
 # The share of the weight the second process renders: this one also renders the front document
 # and joins the parts when both are done.
 QUOTA_SECONDA = 0.56
-# Seconds the second process may take to lay out or draw its part.
-ATTESA_MASSIMA = 600
+# Seconds the second process may take to lay out or draw its part, at least (see _in_parti).
+ATTESA_MINIMA = 60
 
 
 @lru_cache
@@ -143,41 +147,69 @@ def _in_parti(documento, parti):
     # The second part's HTML first: the first's (with the charts, drawn by vl-convert) is made
     # while the second process is already laying out.
     seconda = html(documento, capitoli=parti[1], fronte=False, piede=False)
+    figlio = _SecondoProcesso(seconda, font)
     try:
-        ricevi, invia = _contesto().Pipe(duplex=False)
-        figlio = _contesto().Process(target=pdf_parti.rendi_e_invia, args=(seconda, font, invia), daemon=True)
-        figlio.start()
-        invia.close()
-    except OSError:
-        # No second process here (Windows, a process limit): the parts one after the other.
-        figlio = None
-    try:
+        inizio = time.monotonic()
         resa_prima = pdf_parti.rendi(html(documento, capitoli=parti[0], fronte=False, piede=False), font)
-        if figlio is None:
+        # The two parts weigh about the same: a second process far slower than this one is stuck
+        # (or has no core): its part is rendered here.
+        attesa = max(ATTESA_MINIMA, 3 * (time.monotonic() - inizio))
+        pagine_seconda = figlio.ricevi(attesa)
+        if pagine_seconda is None:
             resa_seconda = pdf_parti.rendi(seconda, font)
             pagine_seconda, pdf_seconda = resa_seconda.pagine, resa_seconda.pdf
-        else:
-            pagine_seconda = _ricevi(ricevi)
-        pagine = resa_prima.pagine + pagine_seconda
-        fronte = pdf_parti.rendi(html(documento, capitoli=[], sovrapposte=pagine), font)
-        if figlio is not None:
-            pdf_seconda = _ricevi(ricevi)
+        fronte = pdf_parti.rendi(html(documento, capitoli=[], sovrapposte=resa_prima.pagine + pagine_seconda), font)
+        if figlio.attivo:
+            pdf_seconda = figlio.ricevi(attesa) or pdf_parti.rendi(seconda, font).pdf
     finally:
-        if figlio is not None:
-            ricevi.close()
-            figlio.join(timeout=5)
-            if figlio.is_alive():
-                figlio.kill()
+        figlio.chiudi()
     return pdf_parti.unisci(fronte.pdf, [resa_prima.pdf, pdf_seconda])
 
 
-def _ricevi(connessione):
-    if not connessione.poll(ATTESA_MASSIMA):
-        raise RuntimeError(f"la seconda parte del documento non è pronta dopo {ATTESA_MASSIMA} s")
-    try:
-        return connessione.recv()
-    except EOFError:
-        raise RuntimeError("il processo della seconda parte del documento è terminato senza finirla") from None
+class _SecondoProcesso:
+    """The second part rendered by a copy of this process (pdf_parti.rendi_e_invia). Where it
+    cannot start, or does not answer in time, `ricevi` says None and the caller renders the
+    part itself: the same HTML makes the same pages."""
+
+    def __init__(self, html_parte, font):
+        self.processo = self.connessione = None
+        try:
+            contesto = _contesto()
+            self.connessione, invia = contesto.Pipe(duplex=False)
+            self.processo = contesto.Process(
+                target=pdf_parti.rendi_e_invia, args=(html_parte, font, invia), daemon=True
+            )
+            self.processo.start()
+            invia.close()
+        except OSError as e:  # no fork here (Windows), a process limit
+            log.warning("documento in un solo processo: %s", e)
+            self.chiudi()
+
+    @property
+    def attivo(self):
+        return self.processo is not None
+
+    def ricevi(self, attesa):
+        if not self.attivo:
+            return None
+        try:
+            if self.connessione.poll(attesa):
+                return self.connessione.recv()
+            log.warning("la seconda parte del documento non è arrivata in %.0f s: composta qui", attesa)
+        except (EOFError, OSError):
+            log.warning("il processo della seconda parte del documento è terminato: composta qui")
+        self.chiudi()
+        return None
+
+    def chiudi(self):
+        if self.connessione is not None:
+            self.connessione.close()
+        if self.processo is not None:
+            self.processo.join(timeout=1)
+            if self.processo.is_alive():
+                self.processo.kill()
+                self.processo.join()
+        self.processo = self.connessione = None
 
 
 def _contesto():

@@ -2,6 +2,7 @@
 joined file must read as one document: every page numbered «Pagina n di N», the index's page
 numbers where the headings are, the bookmarks and the index's links on those pages."""
 
+import datetime
 import io
 
 import pytest
@@ -19,6 +20,7 @@ def _documento():
         frontespizio=["Approvato"],
         intestazione="Piano di Zona 2024-2026 · Lago",
         nome_file="piano-di-zona-lago",
+        generato_il=datetime.datetime(2025, 1, 15, 9, 30),
     )
     doc.capitolo("Premessa").blocchi.append(Paragrafo("Il testo della premessa."))
     obiettivi = doc.capitolo("Gli obiettivi")
@@ -119,3 +121,15 @@ def test_nessuna_riga_si_perde(in_parti):
     for tabella in tabelle:
         for riga in tabella.righe:
             assert riga[1].testo in testo
+
+
+def test_senza_secondo_processo_le_parti_si_compongono_qui(in_parti, monkeypatch):
+    """No fork (Windows, a process limit): the same parts one after the other, the same pages."""
+
+    def senza_fork():
+        raise OSError("fork non disponibile")
+
+    monkeypatch.setattr(pdf, "SOGLIA_PARTI", 0)
+    monkeypatch.setattr(pdf, "_contesto", senza_fork)
+    _lettore, testi = _indice_e_pagine(pdf.genera_pdf(_documento()))
+    assert testi == in_parti[1]
