@@ -113,6 +113,11 @@ class Tabella:
 
     # A text longer than this wraps anyway: beyond it, length asks for no more width.
     _TESTO_LUNGO = 90
+    # About the characters of a table line across an A4 portrait page at 8,5 pt (Titillium Web:
+    # 0,5-0,55 em a character), and a column's padding in characters: a column gets at least its
+    # longest word, so «Unità» or «Outcome» are never broken inside.
+    _RIGA = 110
+    _MARGINE_COLONNA = 2.5
 
     def _pesi_dal_contenuto(self):
         n = len(self.colonne)
@@ -126,7 +131,14 @@ class Tabella:
         for i, c in enumerate(self.totale or []):
             if i < n:
                 testo[i] = max(testo[i], len(c))
-        return [parola[i] + 0.5 * max(testo[i] - parola[i], 0) for i in range(n)]
+        minimo = [1.15 * parola[i] + self._MARGINE_COLONNA for i in range(n)]
+        resto = self._RIGA - sum(minimo)
+        desiderio = [max(testo[i] - parola[i], 0) for i in range(n)]
+        if resto <= 0 or not any(desiderio):
+            return minimo
+        # What is left goes to the columns with texts longer than their longest word, as long
+        # as those texts are.
+        return [minimo[i] + resto * desiderio[i] / sum(desiderio) for i in range(n)]
 
     def griglia(self):
         """The rows with each cell's column index: [(indice, Cella)] per row (rowspans applied)."""

@@ -40,3 +40,18 @@ def test_il_docx_porta_le_larghezze_nella_griglia_e_nelle_celle():
     assert griglia == celle
     quote = [round(100 * w / sum(griglia), 1) for w in griglia]
     assert all(abs(a - b) <= 0.2 for a, b in zip(quote, tab_indicatori.percentuali(), strict=True))
+
+
+def test_nessuna_parola_spezzata_nelle_colonne_strette():
+    """«Unità», «Outcome», «Baseline» are not broken inside a word in the PDF: each column gets
+    at least its longest word (the indicator and LEPS tables printed «Unit à», «Outcom e»)."""
+    from documenti.pdf import genera_pdf
+    from testsupport.documenti import leggi_pdf
+
+    doc = Documento(titolo="Prova", ente="Ente", frontespizio=[], intestazione="Prova", nome_file="prova")
+    tabella = _indicatori()
+    tabella.righe += tabella.righe * 3
+    doc.capitolo("Indicatori").blocchi.append(tabella)
+    parole = leggi_pdf(genera_pdf(doc)).split()
+    for parola in ("Unità", "Outcome", "Baseline", "numero", "giorni"):
+        assert parola in parole, parola
