@@ -315,10 +315,10 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             "inizio_periodo": datetime.date(periodo, 1, 1),
             "fine_periodo": datetime.date(periodo, 12, 31),
         }
-        # The planner knows little of the temporary tables and nothing of the distinct values:
-        # its estimates of the joins are far too high, and it would compile the statement's
-        # expressions with the JIT (seconds, for a file of milliseconds).
-        cursore.execute(f"ANALYZE {GREZZO}")
+        # The planner knows nothing of the temporary tables and the distinct values: its
+        # estimates of the joins are far too high, and it would compile the statement's
+        # expressions with the JIT (seconds, for a file of milliseconds). (No ANALYZE of the
+        # staging table: it costs more than it changes the plan, hash and merge joins.)
         cursore.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
         prima = cursore.fetchone()[0]
         cursore.execute(_normalizza(indici, periodo), parametri)
