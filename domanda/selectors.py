@@ -15,12 +15,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 
 from conoscenza.models import Livello
-from conoscenza.selectors import LIVELLI_CALCOLATI
+from conoscenza.selectors import LIVELLI_CALCOLATI, WORK_MEM_SCANSIONE
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
 
 from .models import AggregatoConservato, AreaUtenza, CaricamentoEstratto, Episodio, Intervento
@@ -98,7 +98,16 @@ def _parametri(anno, codici):
     return p
 
 
-def _esegui(sql, parametri):
+def _esegui(sql, parametri, scansione=False):
+    """The rows of `sql`. `scansione` (PostgreSQL): a scan of a whole year, run with the
+    knowledge base's work_mem for scans (conoscenza.selectors.WORK_MEM_SCANSIONE, as its
+    GROUPING SETS do): the distinct counts of a national year sort millions of pseudonyms, on
+    disk with the default 4 MB."""
+    if scansione and connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursore:
+            cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_SCANSIONE}'")
+            cursore.execute(sql, parametri)
+            return cursore.fetchall()
     with connection.cursor() as cursore:
         cursore.execute(sql, parametri)
         return cursore.fetchall()
@@ -162,7 +171,7 @@ def aggregati(livello, anno, codici=None):
         ]
     return [
         Aggregato(codice, area, intervento, utenti, n, _dec(quantita), _dec(spesa), _dec(comp))
-        for codice, area, intervento, utenti, n, quantita, spesa, comp in _esegui(sql, p)
+        for codice, area, intervento, utenti, n, quantita, spesa, comp in _esegui(sql, p, scansione=codici is None)
     ]
 
 
