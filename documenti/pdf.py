@@ -37,11 +37,13 @@ FONT = {
 # that the front document carries over a part's pages.
 MARGINI_MM = (20, 17, 18, 17)
 # Above this weight (characters, plus a share per table row) a document is rendered in two
-# parts: about 15 pages of dense tables, where a second process starts to pay for itself.
-SOGLIA_PARTI = 30_000
-# The share of the weight the second process renders: this one also renders the front document
-# and joins the parts when both are done.
-QUOTA_SECONDA = 0.56
+# parts: about 25 pages of dense tables. Below it the front document and the joining (about 1,5 s
+# of CPU for a 90-page plan, less for a short one) would eat what the second core saves.
+SOGLIA_PARTI = 100_000
+# The share of the weight the second process renders: this one also makes the first part's HTML
+# (with the charts), the front document and the joining. Measured on the Alto Sebino 2021-2023
+# plan (bench/README.md): 0,55 left this process about 1,5 s behind the second.
+QUOTA_SECONDA = 0.6
 # Seconds the second process may take to lay out or draw its part, at least (see _in_parti).
 ATTESA_MINIMA = 60
 
