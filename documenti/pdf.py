@@ -5,12 +5,12 @@ renderer fetches nothing from the network: the only resources it may load are th
 Web fonts that Bootstrap Italia ships (served by Zona for its pages too) and the charts,
 embedded as data: URIs. Any other URL is refused.
 
-WeasyPrint lays out and draws a page of dense tables in about 0,15 s of CPU, and it runs on
-one core: the Piano di Zona of an Ambito (90 pages, 1.100 table rows) took 15-20 s. So a long
-document is split in two parts at a chapter or numbered section, rendered at the same time in
-this process and in a second one (forked from a server that has WeasyPrint loaded), and joined
-(documenti.pdf_parti): a part starts on a new page, the rest is the same document, with its
-page numbers, table of contents, links and bookmarks. A short document is rendered in one go.
+WeasyPrint lays out and draws a page of dense tables in about 0,15 s of CPU, on one core: the
+Piano di Zona of an Ambito (90 pages, 1.100 table rows) took 15-20 s. So a long document is
+split in two parts at a chapter or numbered section, rendered at the same time in this process
+and in a copy of it (fork), and joined (documenti.pdf_parti): the second part starts on a new
+page, the rest is the same document, with its page numbers, index, links and bookmarks. A short
+document is rendered in one go.
 """
 
 import logging
@@ -183,7 +183,7 @@ class _SecondoProcesso:
             )
             self.processo.start()
             invia.close()
-        except OSError as e:  # no fork here (Windows), a process limit
+        except (OSError, AssertionError) as e:  # no fork (Windows), a process limit, a daemon process
             log.warning("documento in un solo processo: %s", e)
             self.chiudi()
 
