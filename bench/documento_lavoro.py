@@ -33,6 +33,7 @@ def main():
     a.add_argument("--ripeti", type=int, default=2)
     a.add_argument("--fasi", action="store_true")
     a.add_argument("--database", help="SQLite file kept between runs (set up if missing)")
+    a.add_argument("--salva", help="write the document of the last job to this file, to look at it")
     args = a.parse_args()
     database = args.database or os.path.join(tempfile.mkdtemp(prefix="zona-bench-doc-"), "zona.sqlite3")
     pronto = args.database is not None and os.path.exists(database)
@@ -69,13 +70,17 @@ def main():
             f" load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
+        return fatto
 
     for giro in range(args.ripeti):
         nome = "first job of the process" if giro == 0 else "worker warm"
         caches["default"].clear()
         caches["documenti"].clear()
         lavoro(nome, "caches empty")
-    lavoro("worker warm", "data unchanged, caches kept")
+    fatto = lavoro("worker warm", "data unchanged, caches kept")
+    if args.salva:
+        with open(args.salva, "wb") as fh:
+            fh.write(bytes(fatto.risultato))
     if args.fasi:
         fasi(piano)
 

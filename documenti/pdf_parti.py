@@ -104,9 +104,13 @@ def unisci(fronte, parti):
         xobject[NameObject("/ZonaParte")] = _riferimento(_forma(parte, writer), writer)
         risorse[NameObject("/XObject")] = xobject
         pagina[NameObject("/Resources")] = risorse
-        contenuti = pagina["/Contents"]
-        esistenti = list(contenuti.get_object()) if isinstance(contenuti.get_object(), ArrayObject) else [contenuti]
-        # The part first, the header and footer over it.
+        # The page's own streams by reference: a stream is never a direct object in an array.
+        contenuti = pagina.raw_get("/Contents")
+        if isinstance(contenuti.get_object(), ArrayObject):
+            esistenti = list(contenuti.get_object())
+        else:
+            esistenti = [_riferimento(contenuti.get_object(), writer)]
+        # The part first (with its running header), the page number over it.
         pagina[NameObject("/Contents")] = ArrayObject([prima_ref, *esistenti])
         if "/Annots" in parte:
             annotazioni = pagina.setdefault(NameObject("/Annots"), ArrayObject())
@@ -117,10 +121,12 @@ def unisci(fronte, parti):
 
 
 def _riferimento(oggetto, writer):
-    """`oggetto` as an indirect object of `writer` (a clone already is one)."""
+    """`oggetto` as an indirect object of `writer` (a clone, or a page's stream, already is one)."""
+    from pypdf.generic import IndirectObject
+
     ref = getattr(oggetto, "indirect_reference", None)
     if ref is not None and ref.pdf is writer:
-        return ref
+        return IndirectObject(ref.idnum, ref.generation, writer)
     return writer._add_object(oggetto)
 
 

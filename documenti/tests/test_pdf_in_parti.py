@@ -7,6 +7,7 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, IndirectObject
 
 from documenti import pdf
 from documenti import tabelle as t
@@ -71,6 +72,11 @@ def test_ogni_pagina_dice_il_suo_numero_e_il_totale(in_parti):
     n = len(testi)
     assert n >= 6
     assert "Pagina" not in testi[0] and "Lago" in testi[0]  # the cover
+    for pagina in lettore.pages:
+        # Every content stream by reference (a stream as a direct object breaks strict readers).
+        contenuti = pagina.raw_get("/Contents")
+        flussi = contenuti.get_object() if isinstance(contenuti.get_object(), ArrayObject) else [contenuti]
+        assert all(isinstance(c, IndirectObject) for c in flussi)
     for numero, testo in enumerate(testi[1:], 2):
         assert f"Pagina {numero} di {n}" in testo
         assert "Piano di Zona 2024-2026 · Lago" in testo  # the running header, once
