@@ -20,8 +20,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 
 from conoscenza.models import Livello
-from conoscenza.selectors import LIVELLI_CALCOLATI, WORK_MEM_SCANSIONE
+from conoscenza.selectors import LIVELLI_CALCOLATI, WORK_MEM_SCANSIONE, calcola
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
+from zona.lib.cache import memorizza
 
 from .models import AggregatoConservato, AreaUtenza, CaricamentoEstratto, Episodio, Intervento
 
@@ -260,8 +261,10 @@ def sintesi_ambiti(anno):
 def popolazione(livello, codice, anno):
     """(year, residents) of the territory from the knowledge base: on 1 January of `anno`, or
     of the latest earlier year with data (the population is published with a delay); None."""
-    from conoscenza.selectors import calcola
+    return memorizza(f"domanda-popolazione:{livello}:{codice}:{anno}", lambda: _popolazione(livello, codice, anno))
 
+
+def _popolazione(livello, codice, anno):
     valori = calcola(livello, anni=list(range(anno - 3, anno + 1)), indicatori=["popolazione"], territori=[codice])
     for a in range(anno, anno - 4, -1):
         v = valori.get((codice, a, "popolazione"))

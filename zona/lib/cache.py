@@ -7,6 +7,7 @@ invalidated by hand. The cache is Django's default cache (settings.CACHES: a tab
 database, or a Redis server, shared by every worker of every app server)."""
 
 import time
+from collections import OrderedDict
 
 from auditlog.models import LogEntry
 from django.core.cache import cache
@@ -30,7 +31,15 @@ ATTESA_MASSIMA = 20
 PAUSA = 0.05
 
 
-def memorizza(chiave, calcola, durata=DURATA):
+# Values also kept in this process (`memorizza(..., in_processo=True)`), the latest few: a large
+# value unpickled from the shared cache at every use costs more than computing a small one. Used
+# while the shared cache still has it (a cheap existence check), so that clearing the cache or
+# its expiry reaches every process. The callers must not change the value they get.
+_IN_PROCESSO = OrderedDict()
+MAX_IN_PROCESSO = 8
+
+
+def memorizza(chiave, calcola, durata=DURATA, in_processo=False):
     """`calcola()` once per data version; `chiave` must name everything else the value depends on.
 
     Computed by one process at a time: after a data change the first visitors of a page arrive
@@ -39,6 +48,18 @@ def memorizza(chiave, calcola, durata=DURATA):
     backend); the others wait for its value, at most ATTESA_MASSIMA seconds (then, or if the
     computation failed, they compute it themselves)."""
     completa = _completa(chiave)
+    if in_processo and completa in _IN_PROCESSO and cache.has_key(completa):
+        _IN_PROCESSO.move_to_end(completa)
+        return _IN_PROCESSO[completa]
+    valore = _condiviso(completa, calcola, durata)
+    if in_processo and valore is not None:
+        _IN_PROCESSO[completa] = valore
+        while len(_IN_PROCESSO) > MAX_IN_PROCESSO:
+            _IN_PROCESSO.popitem(last=False)
+    return valore
+
+
+def _condiviso(completa, calcola, durata):
     valore = cache.get(completa)
     if valore is not None:
         return valore

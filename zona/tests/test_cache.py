@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.test import override_settings
 
 from territorio.models import Comune
@@ -83,3 +84,22 @@ def test_a_failed_computation_lets_the_next_visitor_compute(monkeypatch):
         inizio = time.monotonic()
         assert memorizza("guasto", lambda: 7) == 7
         assert time.monotonic() - inizio < cache_module.ATTESA_MASSIMA / 2
+
+
+def test_a_value_kept_in_the_process_is_not_unpickled_again_and_follows_the_shared_cache(monkeypatch):
+    monkeypatch.setattr(cache_module, "versione_dati", lambda: "prova")
+    calcoli = []
+
+    def calcola():
+        calcoli.append(1)
+        return {"grande": list(range(10))}
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        primo = memorizza("in-processo", calcola, in_processo=True)
+        # The same object, not a copy read back from the shared cache.
+        assert memorizza("in-processo", calcola, in_processo=True) is primo
+        assert memorizza("in-processo", calcola) is not primo
+        # Cleared shared cache: computed again, in every process.
+        django_cache.clear()
+        assert memorizza("in-processo", calcola, in_processo=True) is not primo
+    assert len(calcoli) == 2
