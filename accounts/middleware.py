@@ -7,12 +7,17 @@ a client must know its token stopped working); over its budget a 429 with Retry-
 larger than `ZONA_API_MAX_BYTES` a 413, before it is read.
 """
 
+import time
+
 from django.conf import settings
 from django.http import JsonResponse
 
 from . import client as servizio
 
 PREFISSO_API = "/api/"
+
+CHIAVE_RINNOVO = "_zona_rinnovo"
+RINNOVO = 60
 
 
 def _errore(stato, dettaglio, **intestazioni):
@@ -55,3 +60,26 @@ class TokenApiMiddleware:
         # No cookie is involved: the CSRF check (zona.lib.policies) has nothing to protect.
         request._dont_enforce_csrf_checks = True
         return self.get_response(request)
+
+
+class RinnovoSessioneMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) without writing the session at every request.
+
+    Each request of a session moves its expiry a full idle period ahead, but only once a minute:
+    with Django's SESSION_SAVE_EVERY_REQUEST every page view was an UPDATE and a COMMIT (and a
+    new signed cookie), a write transaction for a read. The timeout is exact to RINNOVO seconds.
+    Listed after SessionMiddleware, so the session is saved by it on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        risposta = self.get_response(request)
+        sessione = getattr(request, "session", None)
+        # No cookie, or a session ended (logout, expiry): nothing to extend, nothing to create.
+        if sessione is not None and sessione.session_key is not None:
+            adesso = int(time.time())
+            ultimo = sessione.get(CHIAVE_RINNOVO)
+            if not isinstance(ultimo, int) or not 0 <= adesso - ultimo < RINNOVO:
+                sessione[CHIAVE_RINNOVO] = adesso
+        return risposta

@@ -20,7 +20,6 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.core.mail import mail_admins
 from django.http import Http404
@@ -33,6 +32,7 @@ from zona.lib.codice_fiscale import codice_fiscale
 from zona.lib.valori import ValoreNonValido
 
 from . import login
+from .backends import utente_attivo
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class BackendSpid(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id):
-        return get_user_model().objects.filter(pk=user_id).first()
+        return utente_attivo(user_id)
 
 
 def _avvisa_amministratori():

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # A NUL byte in the path or query is refused here, before any view or database sees it.
     "zona.lib.ingressi.RifiutaNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Extends the idle timeout at most once a minute (instead of SESSION_SAVE_EVERY_REQUEST).
+    "accounts.middleware.RinnovoSessioneMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,7 +216,7 @@ ZONA_URL_BASE = os.environ.get("ZONA_URL_BASE", "http://127.0.0.1:8000").rstrip(
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.BackendPassword",
 ]
 
 # Password rules (README, «Accesso»): at least 12 characters, not like the username, not in
@@ -341,9 +343,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: a session ends after SESSIONE_INATTIVA_MINUTI without requests (4 hours by
-# default), not two weeks after the login; every request moves the expiry forward.
+# default), not two weeks after the login; a request moves the expiry forward (at most once a
+# minute: accounts.middleware.RinnovoSessioneMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSIONE_INATTIVA_MINUTI", "240")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:

@@ -11,6 +11,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.middleware import CHIAVE_RINNOVO, RINNOVO
+
 
 def _errori(password):
     try:
@@ -22,7 +24,7 @@ def _errori(password):
 
 def test_the_idle_timeout_is_hours_not_weeks():
     assert 60 * 60 <= settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert "accounts.middleware.RinnovoSessioneMiddleware" in settings.MIDDLEWARE
 
 
 @pytest.mark.django_db
@@ -40,6 +42,50 @@ def test_an_idle_session_ends_and_an_active_one_is_extended(client):
 
     # Idle past the timeout: the session is gone and the user is anonymous again.
     Session.objects.filter(pk=chiave).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    risposta = client.get("/registro-modifiche/")
+    assert risposta.status_code == 302 and risposta["Location"].startswith("/account/accedi/")
+
+
+@pytest.mark.django_db
+def test_a_page_view_writes_the_session_at_most_once_a_minute(client):
+    utente = get_user_model().objects.create_user("prova.rinnovo", password="Lovere2021sociale")
+    client.force_login(utente)
+    chiave = client.session.session_key
+    client.get("/")  # the first request of the session extends it
+    dopo_il_primo = Session.objects.get(pk=chiave).expire_date
+
+    vicina = timezone.now() + datetime.timedelta(minutes=30)
+    Session.objects.filter(pk=chiave).update(expire_date=vicina)
+    risposta = client.get("/")
+    assert Session.objects.get(pk=chiave).expire_date == vicina  # not written again
+    assert settings.SESSION_COOKIE_NAME not in risposta.cookies
+    assert dopo_il_primo > vicina
+
+    # A minute later the same request extends it again, with a new cookie.
+    sessione = Session.objects.get(pk=chiave)
+    dati = sessione.get_decoded()
+    dati[CHIAVE_RINNOVO] -= RINNOVO
+    Session.objects.filter(pk=chiave).update(session_data=Session.objects.encode(dati))
+    risposta = client.get("/")
+    attesa = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert abs((Session.objects.get(pk=chiave).expire_date - attesa).total_seconds()) < 60
+    assert settings.SESSION_COOKIE_NAME in risposta.cookies
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visit_creates_no_session(client):
+    risposta = client.get("/")
+    assert risposta.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in risposta.cookies
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_deactivated_user_is_logged_out_at_the_next_request(client):
+    utente = get_user_model().objects.create_user("prova.disattivato", password="Lovere2021sociale")
+    client.force_login(utente)
+    assert client.get("/registro-modifiche/").status_code != 302
+    get_user_model().objects.filter(pk=utente.pk).update(is_active=False)
     risposta = client.get("/registro-modifiche/")
     assert risposta.status_code == 302 and risposta["Location"].startswith("/account/accedi/")
 

@@ -6,18 +6,47 @@ one, so a cached value is never served after the data under it changed, and noth
 invalidated by hand. The cache is Django's default cache (settings.CACHES: a table of the
 database, or a Redis server, shared by every worker of every app server)."""
 
+import threading
 import time
 from collections import OrderedDict
 
 from auditlog.models import LogEntry
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 DURATA = 6 * 60 * 60
+
+# The data version, read once per GET or HEAD request: a page asks for several cached parts, and
+# each asking the audit log again cost a query. Not for other methods: a POST that changes data
+# and then shows a page must see the version its change made.
+_richiesta = threading.local()
+
+
+def _inizio_richiesta(sender, environ=None, **kwargs):
+    _richiesta.versione = None
+    _richiesta.una_per_richiesta = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+
+
+def _fine_richiesta(sender, **kwargs):
+    _richiesta.versione = None
+    _richiesta.una_per_richiesta = False
+
+
+request_started.connect(_inizio_richiesta, dispatch_uid="zona.lib.cache.inizio")
+request_finished.connect(_fine_richiesta, dispatch_uid="zona.lib.cache.fine")
 
 
 def versione_dati():
     """Id and time of the latest audit entry: the time keeps two databases that happen to have
     the same number of entries (a test run and the next one) from sharing cached values."""
+    if not getattr(_richiesta, "una_per_richiesta", False):
+        return _leggi_versione()
+    if _richiesta.versione is None:
+        _richiesta.versione = _leggi_versione()
+    return _richiesta.versione
+
+
+def _leggi_versione():
     # Locks and unlocks of logins (accounts/login.py, on django-axes' records) change no page:
     # left out, so that failed logins cannot empty the cache of every page.
     ultima = (

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.core.signals import request_finished, request_started
 from django.test import override_settings
 
 from territorio.models import Comune
@@ -26,6 +27,25 @@ def test_a_cached_value_is_recomputed_after_an_audited_change(registro_minimo):
     comune.telefono = "035 000 0000"
     comune.save()  # audited: a new log entry, a new data version
     assert memorizza("prova", calcola) == 2
+
+
+@pytest.mark.parametrize("metodo, letture", [("GET", 1), ("HEAD", 1), ("POST", 3)])
+def test_a_page_reads_the_data_version_once_unless_it_may_change_data(registro_minimo, monkeypatch, metodo, letture):
+    letto = []
+    originale = cache_module._leggi_versione
+    monkeypatch.setattr(cache_module, "_leggi_versione", lambda: letto.append(1) or originale())
+    request_started.send(sender=None, environ={"REQUEST_METHOD": metodo})
+    try:
+        prima = [cache_module.versione_dati() for _ in range(3)]
+    finally:
+        request_finished.send(sender=None)
+    assert len(letto) == letture and len(set(prima)) == 1
+    # After the request every call reads the audit log again: a change is seen at once.
+    comune = Comune.objects.get(pk="016901")
+    comune.telefono = "035 000 0001"
+    comune.save()
+    assert cache_module.versione_dati() != prima[0]
+    assert len(letto) == letture + 1
 
 
 def test_the_code_version_changes_with_a_template_and_ignores_the_virtualenv(tmp_path):
