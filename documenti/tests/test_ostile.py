@@ -54,14 +54,20 @@ def test_markup_come_testo_nel_pdf(ostile):
 
 
 @pytest.mark.django_db
-def test_nessuna_risorsa_esterna_nel_pdf(bozza):
-    """The renderer loads only its fonts and embedded charts: a URL in the data is not fetched."""
+def test_nessuna_risorsa_esterna_nel_pdf(bozza, monkeypatch):
+    """The browser loads only its fonts and embedded charts: a URL in the data is not fetched
+    (the test for the browser itself is in test_chromium)."""
+    from documenti import chromium
 
-    fetcher = pdf._fetcher()
-    with pytest.raises(ValueError):
-        fetcher.fetch("http://127.0.0.1:9/x.png")
-    with pytest.raises(ValueError):
-        fetcher.fetch("file:///etc/passwd")
-    assert fetcher.fetch("zona-font:titillium-400").read().startswith(b"\x00\x01\x00\x00")
+    richieste = []
+    rispondi = chromium._rispondi
+
+    def registra(route, *args):
+        richieste.append(route.request.url)
+        return rispondi(route, *args)
+
+    monkeypatch.setattr(chromium, "_rispondi", registra)
     Obiettivo.objects.filter(piano=bozza).update(descrizione='<img src="http://127.0.0.1:9/x.png">')
     assert services.genera(bozza, "pdf").contenuto.startswith(b"%PDF")
+    assert richieste and all(u.startswith(chromium.ORIGINE) for u in richieste)
+    assert any(u.endswith("font/titillium-400.ttf") for u in richieste)

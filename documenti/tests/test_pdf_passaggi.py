@@ -1,5 +1,6 @@
-"""A long PDF is rendered in two processes and joined (documenti.pdf, documenti.pdf_parti): the
-joined file must read as one document: every page numbered «Pagina n di N», the index's page
+"""The PDF is printed by Chromium in two passes (documenti.pdf): the whole document, then the
+cover and index with the page numbers that pass 1 put the headings on. The file must read as
+one document: every page numbered «Pagina n di N» under the running header, the index's page
 numbers where the headings are, the bookmarks and the index's links on those pages."""
 
 import datetime
@@ -35,23 +36,6 @@ def _documento():
     return doc
 
 
-def test_un_documento_breve_resta_intero():
-    assert pdf.dividi(_documento()) == [_documento().capitoli]
-
-
-def test_si_divide_a_un_capitolo_o_a_una_sezione_senza_perdere_blocchi(monkeypatch):
-    monkeypatch.setattr(pdf, "SOGLIA_PARTI", 0)
-    doc = _documento()
-    prima, seconda = pdf.dividi(doc)
-    # The weight is in the three areas: the cut falls at the second area's heading.
-    assert [c.titolo for c in prima] == ["Premessa", "Gli obiettivi"]
-    assert prima[-1].blocchi[-1].tipo == "tabella" and not prima[-1].seguito
-    continua = seconda[0]
-    assert continua.seguito and continua.numero == "2" and continua.blocchi[0].testo == "Area Disabilità"
-    blocchi = [b for parte in (prima, seconda) for c in parte for b in c.blocchi]
-    assert blocchi == [b for c in doc.capitoli for b in c.blocchi]
-
-
 def _indice_e_pagine(contenuto):
     lettore = PdfReader(io.BytesIO(contenuto))
     testi = [p.extract_text() for p in lettore.pages]
@@ -59,16 +43,12 @@ def _indice_e_pagine(contenuto):
 
 
 @pytest.fixture(scope="module")
-def in_parti():
-    pdf.SOGLIA_PARTI, soglia = 0, pdf.SOGLIA_PARTI
-    try:
-        return _indice_e_pagine(pdf.genera_pdf(_documento()))
-    finally:
-        pdf.SOGLIA_PARTI = soglia
+def stampato():
+    return _indice_e_pagine(pdf.genera_pdf(_documento()))
 
 
-def test_ogni_pagina_dice_il_suo_numero_e_il_totale(in_parti):
-    lettore, testi = in_parti
+def test_ogni_pagina_dice_il_suo_numero_e_il_totale(stampato):
+    lettore, testi = stampato
     n = len(testi)
     assert n >= 6
     assert "Pagina" not in testi[0] and "Lago" in testi[0]  # the cover
@@ -83,8 +63,8 @@ def test_ogni_pagina_dice_il_suo_numero_e_il_totale(in_parti):
         assert testo.count("Piano di Zona 2024-2026 · Lago") == 1
 
 
-def test_indice_segnalibri_e_collegamenti_portano_alle_pagine_dei_titoli(in_parti):
-    lettore, testi = in_parti
+def test_indice_segnalibri_e_collegamenti_portano_alle_pagine_dei_titoli(stampato):
+    lettore, testi = stampato
     doc = _documento()
     # The page each heading is printed on (after the index, page 2).
     pagina = {
@@ -96,7 +76,7 @@ def test_indice_segnalibri_e_collegamenti_portano_alle_pagine_dei_titoli(in_part
     for voce in doc.indice():
         (riga,) = [r for r in righe_indice if r.startswith(voce.etichetta + " ")]
         assert riga.rstrip().endswith(f" {pagina[voce.ancora]}") or riga.rstrip().endswith(f".{pagina[voce.ancora]}")
-        destinazione = lettore.named_destinations[voce.ancora]
+        destinazione = lettore.named_destinations["/" + voce.ancora]
         assert lettore.get_destination_page_number(destinazione) + 1 == pagina[voce.ancora]
     segnalibri = []
 
@@ -114,12 +94,12 @@ def test_indice_segnalibri_e_collegamenti_portano_alle_pagine_dei_titoli(in_part
     assert [v.title for v in lettore.outline if not isinstance(v, list)] == ["Indice"] + [
         c.etichetta for c in doc.capitoli
     ]
-    collegamenti = [a.get_object()["/Dest"] for a in lettore.pages[1]["/Annots"]]
+    collegamenti = [str(a.get_object()["/Dest"]).removeprefix("/") for a in lettore.pages[1]["/Annots"]]
     assert {v.ancora for v in doc.indice()} == set(collegamenti)
 
 
-def test_nessuna_riga_si_perde(in_parti):
-    _lettore, testi = in_parti
+def test_nessuna_riga_si_perde(stampato):
+    _lettore, testi = stampato
     testo = " ".join(testi)
     for frase in ("Il testo della premessa.", "Descrizione dell'intervento numero 44 per l'area famiglia"):
         assert frase in testo
@@ -129,13 +109,23 @@ def test_nessuna_riga_si_perde(in_parti):
             assert riga[1].testo in testo
 
 
-def test_senza_secondo_processo_le_parti_si_compongono_qui(in_parti, monkeypatch):
-    """No fork (Windows, a process limit): the same parts one after the other, the same pages."""
+def test_se_l_indice_cambia_pagine_il_documento_si_ristampa_con_i_numeri(monkeypatch):
+    """The front of pass 2 with one page more than pass 1's (it should not happen: the numbers
+    have a box of fixed width): the whole document is printed again with the numbers, and the
+    index still says where the headings are."""
+    html = pdf.html
 
-    def senza_fork():
-        raise OSError("fork non disponibile")
+    def fronte_piu_lunga(documento, capitoli=None, **kwargs):
+        testo = html(documento, capitoli=capitoli, **kwargs)
+        if capitoli == []:
+            testo = testo.replace("</nav>", '</nav><p style="break-before: page">in più</p>')
+        return testo
 
-    monkeypatch.setattr(pdf, "SOGLIA_PARTI", 0)
-    monkeypatch.setattr(pdf, "_contesto", senza_fork)
-    _lettore, testi = _indice_e_pagine(pdf.genera_pdf(_documento()))
-    assert testi == in_parti[1]
+    monkeypatch.setattr(pdf, "html", fronte_piu_lunga)
+    lettore, testi = _indice_e_pagine(pdf.genera_pdf(_documento()))
+    assert all("in più" not in testo for testo in testi)
+    for voce in _documento().indice():
+        (riga,) = [r for r in testi[1].splitlines() if r.startswith(voce.etichetta + " ")]
+        pagina = lettore.get_destination_page_number(lettore.named_destinations["/" + voce.ancora]) + 1
+        assert riga.rstrip().endswith(f" {pagina}")
+        assert voce.etichetta in testi[pagina - 1]
