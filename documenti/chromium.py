@@ -50,8 +50,10 @@ LIMITE_AVVIO = 30
 LIMITE_PASSO = 120
 # Prints of one document at most (documenti.pdf: the whole, then the index, rarely more).
 PASSAGGI_MASSIMI = 4
-# Seconds without a document after which the browser is closed.
-RIPOSO = 300
+# Seconds without a document after which the browser is closed: it holds about 400 MB (its
+# processes' PSS with Playwright's driver), so a web worker that made one PDF gives them back
+# soon, while a batch of documents (one job, one after the other) keeps one browser.
+RIPOSO = 60
 
 
 class ErroreStampa(RuntimeError):

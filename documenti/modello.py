@@ -1,7 +1,7 @@
 """The content of a document, independent of its format.
 
 `piano/`, `monitoraggio.py` and `provinciale.py` build a `Documento` once from the selectors'
-read models; `pdf.py` (HTML template + WeasyPrint)
+read models; `pdf.py` (HTML template printed by headless Chromium)
 and `docx.py` (python-docx) only lay it out. So the two formats say exactly the same things:
 every text, number and table is decided here, never in a renderer. Texts are plain strings
 (no markup): the HTML template escapes them and python-docx writes them literally.

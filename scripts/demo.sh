@@ -2,9 +2,9 @@
 # Install, create the SQLite database, load the Bergamo demo and serve it on 127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# WeasyPrint (the PDF documents) needs Debian's pango and harfbuzz's subsetter.
+# The PDF documents are printed by headless Chromium (documenti/chromium.py): Debian's package.
 missing=()
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+for pkg in chromium; do
   [[ $(dpkg -s "$pkg" 2>/dev/null) == *"Status: install ok installed"* ]] || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

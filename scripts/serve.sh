@@ -11,7 +11,8 @@
 # their X-Forwarded-For, zona/lib/rete.py), ZONA_MIGRATE=0 to skip `migrate` (with several app servers,
 # run it once from one of them before starting the others), ZONA_WORKER=0 not to start the worker
 # of background jobs beside gunicorn (`manage.py db_worker`: run it as its own service instead,
-# README «Lavori in background»).
+# README «Lavori in background»), ZONA_CHROMIUM (the Chromium that prints the PDFs, default
+# /usr/bin/chromium: Debian's package, which this script requires).
 #
 # Refuses to start if `check --deploy` finds anything. Logs: JSON lines on stderr.
 set -euo pipefail
@@ -21,6 +22,11 @@ export FORWARDED_ALLOW_IPS="${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}"
 : "${SECRET_KEY:?SECRET_KEY mancante: 50 o più caratteri casuali}"
 : "${ALLOWED_HOSTS:?ALLOWED_HOSTS mancante: i nomi del sito, separati da virgole}"
 [ -x .venv/bin/python ] || bash scripts/setup-venv.sh
+# The PDF documents are printed by headless Chromium (documenti/chromium.py): Debian's package.
+[ -x "${ZONA_CHROMIUM:-/usr/bin/chromium}" ] || {
+  echo "Chromium mancante (${ZONA_CHROMIUM:-/usr/bin/chromium}): apt-get install chromium, o ZONA_CHROMIUM" >&2
+  exit 1
+}
 
 .venv/bin/python manage.py check --deploy --fail-level WARNING
 if [ "${ZONA_MIGRATE:-1}" != 0 ]; then

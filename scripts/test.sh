@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine as root, with no manual steps:
 #   1. Debian packages, only those missing: postgresql, chromium (Playwright drives
-#      /usr/bin/chromium; it never downloads a browser), pango and harfbuzz's subsetter
-#      (WeasyPrint's PDF documents), LibreOffice without GUI (a test converts a DOCX);
+#      /usr/bin/chromium, which also prints the PDF documents; it never downloads a browser),
+#      LibreOffice without GUI (a test converts a DOCX);
 #   2. .venv with the pinned dependencies (scripts/setup-venv.sh), and axe-core for the
 #      browser tests (npm ci in testsupport/npm, from its committed package-lock.json);
 #   3. ruff check and ruff format --check on the whole tree (fail fast: no test runs if
@@ -31,7 +31,7 @@ unset DATABASE_URL DEBUG SECRET_KEY ALLOWED_HOSTS CSRF_TRUSTED_ORIGINS CONN_MAX_
 # --- 1. Debian packages ------------------------------------------------------------------
 installed() { [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]; }
 missing=()
-for pkg in postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libreoffice-writer-nogui; do
+for pkg in postgresql chromium libreoffice-writer-nogui; do
   installed "$pkg" || missing+=("$pkg")
 done
 # npm installs axe-core for the browser tests. A machine may already have Node.js from another
