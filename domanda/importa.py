@@ -140,6 +140,7 @@ class _Scrittore:
         self.caricamento = None
         self.buffer = []
         self.righe = 0
+        self.persone = None  # counted at the end unless the loader knows it
         self.copia = connection.vendor == "postgresql"
         self.lotto = 20_000 if self.copia else 2000
 
@@ -198,9 +199,11 @@ class _Scrittore:
             self._svuota()
             if self.caricamento is not None:
                 self.caricamento.righe = self.righe
-                self.caricamento.persone = (
-                    Episodio.objects.filter(caricamento=self.caricamento).values("persona").distinct().count()
-                )
+                self.caricamento.persone = self.persone
+                if self.persone is None:
+                    self.caricamento.persone = (
+                        Episodio.objects.filter(caricamento=self.caricamento).values("persona").distinct().count()
+                    )
                 self.caricamento.save(update_fields=["righe", "persone"])
 
 

@@ -8,7 +8,14 @@ cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL, for a CSV:
    as it is (PostgreSQL and Python's csv read unquoted CSV the same way); a file with quotes,
    or one COPY refuses (ragged rows, blank lines), is read by zona.lib.tabular, the reader of
    the row-by-row path, and its rows COPYed;
-2. one statement normalises every row (ISTAT codes, the codice fiscale, dates, amounts) and
+2. the quick path (_sql_veloce): ONE statement checks, normalises and pseudonymises every row
+   and inserts it, when the file is all regular and valid (the usual case: a CSI's export).
+   It reads each cell only in the forms the row function reads the same way, with casts whose
+   text must come back unchanged, joins to the Comuni and the nomenclature, and the codice
+   fiscale's form and check character through byte arrays, once per person; any other row
+   is left out (or makes a cast fail) and the file takes the full path below, which owns the
+   messages. It costs a third of the full path (bench/README.md);
+3. the full path: one statement normalises every row (ISTAT codes, the codice fiscale, dates, amounts) and
    marks the *regular* ones: printable ASCII, dates and numbers in the plain forms that SQL
    reads exactly as zona.lib.valori does. The few other rows are checked by the row function
    of the Python path (domanda.importa.controllo_righe), which owns the parsing and its
@@ -18,11 +25,11 @@ cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL, for a CSV:
    all found in one pass over the rows; one query reads the first rows with errors and the
    number of errors, ordered and cut as zona.lib.importazione.importa does. An error: nothing
    is saved;
-3. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by its HMAC-SHA256
+4. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by its HMAC-SHA256
    computed by PostgreSQL (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py).
 
 The clear codes exist only in the staging tables of the transaction (temporary: never written
-to the WAL, dropped at its end) and are never selected back to Python except the few irregular
+to the WAL, dropped at its end or when the quick path ends) and are never selected back to Python except the few irregular
 rows, which the row function handles as in the other path. The key is passed as a parameter
 of the statement through psycopg directly (not Django's cursor, which logs statements and
 their parameters when DEBUG is on).
@@ -195,10 +202,11 @@ def _grezzo(cursore, contenuto, tabella, larghezza):
     del testo
     cursore.execute(crea)
     n = 0
-    vuoto = [""] * larghezza
+    vuoto = [None] * larghezza
     with cursore.cursor.copy(f"COPY {GREZZO} (riga, {colonne}) FROM STDIN") as copia:
         for numero, valori in tabella.righe:  # blank rows skipped, MAX_RIGHE enforced there
-            riga = list(valori[:larghezza])
+            # An empty cell is NULL, as COPY reads one of an unquoted file.
+            riga = [v or None for v in valori[:larghezza]]
             if len(riga) < larghezza:
                 riga += vuoto[len(riga) :]
             copia.write_row((numero, *riga))
@@ -288,6 +296,149 @@ def _normalizza(indici, periodo):
     """
 
 
+# --- the quick path ---------------------------------------------------------------------------
+
+# Whether the last call of carica took the quick path (tests).
+ultimo = {"veloce": False}
+
+
+def _sql_veloce(indici, periodo):
+    """The one statement that checks, normalises, pseudonymises and inserts a file whose rows
+    are all regular and valid, and returns (rows inserted, distinct people). A row it does not
+    read exactly as the row function would (another form of a date or number, a code to pad,
+    spaces, an error of any kind) is left out by a join or the WHERE, or makes a cast fail:
+    then the count differs from the file's, or the statement raises, and the caller rolls it
+    back and takes the full path, which owns the messages. No regular expression (1-2 µs a
+    cell in PostgreSQL): casts whose text must come back unchanged, joins, byte arrays."""
+
+    def cella(nome):
+        return f"g.c{indici[nome]}" if nome in indici else "NULL::text"
+
+    def istat(x):
+        # As importa._istat for the digits a spreadsheet left: lpad only below six characters
+        # (lpad cuts a longer text); a non-digit text matches no Comune anyway.
+        return f"CASE WHEN length({x}) < 6 THEN lpad({x}, 6, '0') ELSE {x} END"
+
+    def numero(nome):
+        return f"replace({cella(nome)}, ',', '.')"
+
+    def numero_valido(x, limite):
+        # The text of the number is its canonical form (no sign, exponent, spaces, leading
+        # zero; NaN and Infinity fail the bound), at most two decimals, below the bound.
+        return f"({x}_t IS NULL OR ({x}::text = {x}_t AND {x} >= 0 AND {x} < {limite} AND scale({x}) <= 2))"
+
+    b = "c.b"
+    secolo = periodo - periodo % 100
+    aa = cf.sql_due_cifre(b, 6)
+    persona = cf.sql_pseudonimo("p.b", byte=True)
+    return f"""
+        WITH p AS MATERIALIZED (
+            SELECT p.grezzo, {persona} AS persona, p.b,
+                CASE WHEN p.giorno > 40 THEN 'F' ELSE 'M' END AS sesso_cf,
+                CASE WHEN {secolo} + p.aa <= {periodo} THEN {secolo} + p.aa ELSE {secolo - 100} + p.aa END AS anno_cf
+            FROM (
+                SELECT c.grezzo, c.b, c.somma >= 0 AND 65 + mod(c.somma, 26) = get_byte(c.b, 15) AS in_forma,
+                    c.giorno, c.aa
+            FROM (
+                SELECT c.grezzo, c.b,
+                    CASE WHEN octet_length({b}) = 16 THEN ({cf.sql_somma_in_forma(b)}) END AS somma,
+                    CASE WHEN octet_length({b}) = 16 THEN {cf.sql_due_cifre(b, 9)} END AS giorno,
+                    CASE WHEN octet_length({b}) = 16 THEN {aa} END AS aa
+                FROM (
+                    SELECT d.grezzo, convert_to(upper(d.grezzo), 'UTF8') AS b
+                    FROM (SELECT DISTINCT {cella("codice_fiscale")} AS grezzo FROM {GREZZO} g) d OFFSET 0
+                ) c OFFSET 0
+            ) c OFFSET 0
+            ) p
+            WHERE p.in_forma AND (p.giorno BETWEEN 1 AND 31 OR p.giorno BETWEEN 41 AND 71) AND p.aa >= 0
+        ),
+        inseriti AS (
+            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona, comune_residenza_id, sesso,
+                anno_nascita, area_id, intervento_id, data_inizio, data_fine, quantita, spesa, compartecipazione)
+            SELECT %(caricamento)s, v.erogatore, p.persona, r.codice_istat, p.sesso_cf,
+                coalesce(v.anno, p.anno_cf), a.codice, i.codice, v.inizio, v.fine,
+                v.quantita, coalesce(v.spesa, 0), coalesce(v.compartecipazione, 0)
+            FROM (
+                SELECT g.riga, {cella("codice_fiscale")} AS grezzo,
+                    {istat(cella("comune_erogatore"))} AS erogatore,
+                    {istat(cella("comune_residenza"))} AS residenza,
+                    upper({cella("sesso")}) AS sesso,
+                    {cella("anno_nascita")} AS anno_t, {cella("anno_nascita")}::int AS anno,
+                    lower({cella("area_utenza")}) AS area, octet_length({cella("area_utenza")}) AS area_byte,
+                    upper({cella("codice_intervento")}) AS intervento,
+                    {cella("data_inizio")} AS inizio_t, {cella("data_inizio")}::date AS inizio,
+                    {cella("data_fine")} AS fine_t, {cella("data_fine")}::date AS fine,
+                    {numero("quantita")} AS quantita_t, {numero("quantita")}::numeric AS quantita,
+                    {numero("spesa")} AS spesa_t, {numero("spesa")}::numeric AS spesa,
+                    {numero("compartecipazione")} AS compartecipazione_t,
+                    {numero("compartecipazione")}::numeric AS compartecipazione
+                FROM {GREZZO} g OFFSET 0
+            ) v
+            JOIN p ON p.grezzo = v.grezzo
+            JOIN {_t(Comune)} r ON r.codice_istat = v.residenza
+            JOIN {_t(AreaUtenza)} a ON a.codice = v.area AND octet_length(a.codice) = v.area_byte
+            LEFT JOIN {_t(Intervento)} i ON i.codice = v.intervento
+            WHERE v.erogatore = %(atteso)s
+                AND (v.intervento IS NULL OR i.codice IS NOT NULL)
+                AND (v.sesso IS NULL OR v.sesso = p.sesso_cf)
+                AND (v.anno_t IS NULL OR (v.anno::text = v.anno_t
+                    AND v.anno BETWEEN {py.ANNO_NASCITA_MINIMO} AND {periodo}
+                    AND mod(v.anno, 100) = mod(p.anno_cf, 100)))
+                AND v.inizio::text = v.inizio_t AND v.inizio BETWEEN '1800-01-01' AND %(fine_periodo)s
+                AND (v.fine_t IS NULL OR (v.fine::text = v.fine_t AND v.fine >= v.inizio
+                    AND v.fine BETWEEN %(inizio_periodo)s AND '2200-12-31'))
+                AND {numero_valido("v.quantita", "1e10")}
+                AND {numero_valido("v.spesa", "1e12")}
+                AND {numero_valido("v.compartecipazione", "1e12")}
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM inseriti), (SELECT count(DISTINCT b) FROM p)
+    """
+
+
+def _veloce(cursore, indici, periodo, erogatore, erogatori_ammessi, scrittore, n_righe):
+    """The quick path: True when every row went in (then the load is complete but its counts),
+    False when the file needs the full path (then nothing of this remains)."""
+    if erogatore is None and "comune_erogatore" in indici:
+        cursore.execute(f"SELECT c{indici['comune_erogatore']} FROM {GREZZO} ORDER BY riga LIMIT 1")
+        erogatore = py._istat(cursore.fetchone()[0] or "")
+    if erogatore is None or (erogatori_ammessi is not None and erogatore not in erogatori_ammessi):
+        return False
+    cursore.execute(f"SELECT 1 FROM {_t(Comune)} WHERE codice_istat = %s", [erogatore])
+    if cursore.fetchone() is None:
+        return False
+    parametri = {
+        "atteso": erogatore,
+        "inizio_periodo": datetime.date(periodo, 1, 1),
+        "fine_periodo": datetime.date(periodo, 12, 31),
+    }
+    try:
+        with transaction.atomic():
+            caricamento = scrittore.apri(erogatore)
+            # Through psycopg with server-side binding (the key travels apart from the text).
+            with psycopg.Cursor(connection.connection) as legato:
+                # The planner has no statistics of the staging table (an ANALYZE costs more
+                # than the statement): it would join the rows by nested loops. Hash joins of
+                # the rows against the small lookups and the people, whatever it estimates.
+                legato.execute("SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off")
+                legato.execute(
+                    _sql_veloce(indici, periodo), {"caricamento": caricamento.pk, **parametri, **cf.chiavi_hmac()}
+                )
+                righe, persone = legato.fetchone()
+                legato.execute("RESET enable_nestloop; RESET enable_mergejoin")
+            if righe != n_righe:
+                raise _Incompleto
+    except (_Incompleto, DatabaseError, psycopg.Error):
+        scrittore.caricamento = None
+        return False
+    scrittore.righe, scrittore.persone = righe, persone
+    return True
+
+
+class _Incompleto(Exception):
+    """Some row was left out by the quick path."""
+
+
 # --- the loader -------------------------------------------------------------------------------
 
 
@@ -296,13 +447,22 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
     through `scrittore` (domanda.importa._Scrittore); FileRifiutato with every error."""
     indici = py.TRACCIATO.indici(tabella.intestazione)
     larghezza = len(tabella.intestazione)
-    riga_python, comuni, atteso = py.controllo_righe(periodo, erogatore, erogatori_ammessi)
     with connection.cursor() as cursore:
         n_righe = _grezzo(cursore, contenuto, tabella, larghezza)
         if n_righe > MAX_RIGHE:
             raise troppe_righe()
         if not n_righe:
             raise FileRifiutato([Errore(None, None, py.VUOTO)])
+        # No JIT: it compiles the statement's expressions for seconds, for a file of milliseconds.
+        cursore.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        prima = cursore.fetchone()[0]
+        ultimo["veloce"] = _veloce(cursore, indici, periodo, erogatore, erogatori_ammessi, scrittore, n_righe)
+        if ultimo["veloce"]:
+            cursore.execute("SELECT set_config('jit', %s, true)", [prima])
+            cursore.execute(f"DROP TABLE {GREZZO}")
+            with scrittore:
+                return
+        riga_python, comuni, atteso = py.controllo_righe(periodo, erogatore, erogatori_ammessi)
         # The erogatore of the extract: the first row's with a known Comune, as in the row function.
         if erogatore is None and "comune_erogatore" in indici:
             cursore.execute(f"SELECT c{indici['comune_erogatore']} FROM {GREZZO} ORDER BY riga")
@@ -315,12 +475,6 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             "inizio_periodo": datetime.date(periodo, 1, 1),
             "fine_periodo": datetime.date(periodo, 12, 31),
         }
-        # The planner knows nothing of the temporary tables and the distinct values: its
-        # estimates of the joins are far too high, and it would compile the statement's
-        # expressions with the JIT (seconds, for a file of milliseconds). (No ANALYZE of the
-        # staging table: it costs more than it changes the plan, hash and merge joins.)
-        cursore.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        prima = cursore.fetchone()[0]
         cursore.execute(_normalizza(indici, periodo), parametri)
         errori, n_errori = _errori_sql(cursore, parametri)
 

@@ -416,7 +416,7 @@ def _calcola(anno):
 
     pub = Pubblicazione(
         anno,
-        {livello: selectors.aggregati(livello, anno) for livello in selectors.LIVELLI},
+        selectors.aggregati_livelli(anno),
         selectors.sesso_eta_ambiti(anno),
         selectors.sintesi_ambiti(anno),
     )

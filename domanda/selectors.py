@@ -129,6 +129,94 @@ def _dec(v):
     return v if isinstance(v, Decimal) else Decimal(str(v or 0)).quantize(Decimal("0.01"))
 
 
+# work_mem of the one statement of every level (PostgreSQL): it sorts the year's rows by person
+# (5 million rows of a national year are ~1 GB to sort: on disk with less) and hashes the
+# people's groups. One statement at a time, by the coordination or a job.
+WORK_MEM_LIVELLI = "1GB"
+
+
+def _sql_livelli(livelli):
+    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read once.
+
+    `d`: the rows grouped by person and Comune, per (area, intervention), per area and in all
+    (one sort by person, ROLLUP): one row per person in each group of a Comune, so a Comune's
+    users are counts of `d`'s rows, and so are a larger territory's but for the people seen in
+    more than one of its Comuni (`doppi`: the movers, a few per cent), who are counted once more
+    for each Comune beyond the first and taken off. Sums are sums (no person in them)."""
+    intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
+    mappe = {lv: _mappa(lv) for lv in livelli}
+    per_livello = " UNION ALL ".join(
+        f"SELECT '{lv}' AS livello, m.codice, b.area, b.intervento, b.u, b.n, b.q, b.s, b.c "
+        f"FROM base b JOIN ({mappe[lv]}) m ON m.comune = b.comune"
+        for lv in livelli
+    )
+    doppi = " UNION ALL ".join(
+        f"SELECT '{lv}' AS livello, m.codice, x.area, x.intervento, x.persona "
+        f"FROM dm x JOIN ({mappe[lv]}) m ON m.comune = x.comune"
+        for lv in livelli
+        if lv != "comune"
+    )
+    doppi = doppi or "SELECT '' AS livello, '' AS codice, '' AS area, '' AS intervento, '' AS persona WHERE false"
+    return f"""
+        WITH d AS MATERIALIZED (
+            SELECT e.persona COLLATE "C" AS persona, e.comune_residenza_id AS comune,
+                CASE WHEN GROUPING(e.area_id) = 1 THEN '{TOTALE}' ELSE e.area_id END AS area,
+                CASE WHEN GROUPING({intervento}) = 1 THEN '' ELSE {intervento} END AS intervento,
+                count(*) AS n, COALESCE(sum(e.quantita), 0) AS q, COALESCE(sum(e.spesa), 0) AS s,
+                COALESCE(sum(e.compartecipazione), 0) AS c
+            FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
+                AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
+            GROUP BY e.persona COLLATE "C", e.comune_residenza_id, ROLLUP(e.area_id, {intervento})
+        ),
+        base AS MATERIALIZED (
+            SELECT comune, area, intervento, count(*) AS u, sum(n) AS n, sum(q) AS q, sum(s) AS s, sum(c) AS c
+            FROM d GROUP BY comune, area, intervento
+        ),
+        dm AS MATERIALIZED (
+            SELECT d.persona, d.comune, d.area, d.intervento FROM d
+            JOIN (SELECT persona FROM d WHERE area = '{TOTALE}' GROUP BY persona HAVING count(*) > 1) multi
+                ON multi.persona = d.persona
+        ),
+        doppi AS (
+            SELECT livello, codice, area, intervento, sum(k - 1) AS doppi FROM (
+                SELECT livello, codice, area, intervento, count(*) AS k FROM ({doppi}) x
+                GROUP BY livello, codice, area, intervento, persona
+            ) y WHERE k > 1 GROUP BY livello, codice, area, intervento
+        )
+        SELECT l.livello, l.codice, l.area, l.intervento, (sum(l.u) - COALESCE(max(o.doppi), 0))::bigint,
+            sum(l.n)::bigint, sum(l.q), sum(l.s), sum(l.c)
+        FROM ({per_livello}) l
+        LEFT JOIN doppi o ON o.livello = l.livello AND o.codice = l.codice AND o.area = l.area
+            AND o.intervento = l.intervento
+        GROUP BY l.livello, l.codice, l.area, l.intervento
+    """
+
+
+def aggregati_livelli(anno, livelli=None):
+    """{livello: [Aggregato]} of every level in `livelli` (all by default) in `anno`: on
+    PostgreSQL in one statement (_sql_livelli), the same figures as aggregati per level."""
+    livelli = list(LIVELLI if livelli is None else livelli)
+    for livello in livelli:
+        if livello not in LIVELLI:
+            raise ValueError(livello)
+    if connection.vendor != "postgresql" or not _righe_attive(anno):
+        return {livello: aggregati(livello, anno) for livello in livelli}
+    risultato = {livello: [] for livello in livelli}
+    with transaction.atomic(), connection.cursor() as cursore:
+        cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_LIVELLI}'")
+        cursore.execute("SET LOCAL jit = off")  # seconds of compiling for a statement that hashes
+        cursore.execute(_sql_livelli(livelli), _parametri(anno, None))
+        for livello, codice, area, intervento, utenti, n, quantita, spesa, comp in cursore.fetchall():
+            risultato[livello].append(
+                Aggregato(codice, area, intervento, utenti, n, _dec(quantita), _dec(spesa), _dec(comp))
+            )
+    return risultato
+
+
+def _righe_attive(anno):
+    return Episodio.objects.filter(caricamento__periodo=anno, caricamento__sostituito_da__isnull=True).exists()
+
+
 def aggregati(livello, anno, codici=None):
     """Every Aggregato of `livello` in `anno` (of the territories `codici`, or all): per area
     and intervention, per area (intervento ""), and the TOTALE of the territory."""
@@ -137,6 +225,8 @@ def aggregati(livello, anno, codici=None):
     codici = list(codici) if codici is not None else None
     if codici == []:
         return []
+    if codici is None and connection.vendor == "postgresql" and _righe_attive(anno):
+        return aggregati_livelli(anno, [livello])[livello]
     base, p, misure = _base(livello, codici), _parametri(anno, codici), _misure()
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
     if connection.vendor == "postgresql":
@@ -152,7 +242,7 @@ def aggregati(livello, anno, codici=None):
             f"UNION ALL SELECT m.codice, e.area_id, '', {misure} {base} GROUP BY m.codice, e.area_id "
             f"UNION ALL SELECT m.codice, '{TOTALE}', '', {misure} {base} GROUP BY m.codice"
         )
-    if not Episodio.objects.filter(caricamento__periodo=anno, caricamento__sostituito_da__isnull=True).exists():
+    if not _righe_attive(anno):
         # Rows deleted at the end of the retention period: the aggregates kept before deleting.
         conservati = AggregatoConservato.objects.filter(livello=livello, anno=anno)
         if codici is not None:

@@ -170,3 +170,28 @@ def test_no_hidden_cell_follows_from_the_exports_of_every_level(estratti):
                 linee.append(((*t, area, intervento), celle))
     nascosti = {k for k, v in pubblicati.items() if v in ("<5", "n.d.")}
     assert nascosti and _determinati_esatto(linee, nascosti) == set()
+
+
+def test_every_level_in_one_statement_equals_each_level_on_its_own(estratti):
+    """aggregati_livelli (on PostgreSQL one statement: the people counted per Comune, the movers
+    taken off where two of their Comuni fall in one territory) gives what the per-territory
+    query (COUNT(DISTINCT) over the rows) gives, at every level."""
+    # One more mover across Ambiti and areas, to have movers in both kinds of territory.
+    _carica(
+        [
+            (_cf(30), "016903", "disabili", "C1"),
+            (_cf(30), "016904", "disabili", ""),
+            (_cf(31), "016905", "anziani", "D1"),
+        ],
+        erogatore="016905",
+    )
+    tutti = selectors.aggregati_livelli(2024)
+    assert set(tutti) == set(selectors.LIVELLI)
+    for livello in selectors.LIVELLI:
+        codici = sorted(selectors.composizione(livello, 2024)) if livello != "comune" else None
+        if codici is None:
+            codici = sorted({a.codice_territorio for a in tutti["comune"]})
+        uno_per_uno = selectors.aggregati(livello, 2024, codici)  # the per-territory query
+        assert sorted(tutti[livello], key=repr) == sorted(uno_per_uno, key=repr), livello
+        assert sorted(selectors.aggregati(livello, 2024), key=repr) == sorted(uno_per_uno, key=repr)
+    assert {(a.area, a.intervento): a.utenti for a in tutti["ats"]}[("TOTALE", "")] == 17  # 15 + the two new people

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from domanda import codice_fiscale as cf
+from domanda import importa_pg
 from domanda.importa import COLONNE, importa_estratto
 from domanda.models import CaricamentoEstratto, Episodio
 from zona.lib.codice_fiscale import controllo_alfanumerico
@@ -46,11 +47,13 @@ def _entrambi(contenuto, nome="csi.csv", **opzioni):
             esiti.append([str(x) for x in e.errori])
             assert not Episodio.objects.exists() and not CaricamentoEstratto.objects.exists()
             continue
-        righe = list(
-            Episodio.objects.order_by("id").values_list(
+        # The same rows, in any order (the quick path inserts them in the order of its joins).
+        righe = sorted(
+            Episodio.objects.values_list(
                 "erogatore", "persona", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
                 "data_inizio", "data_fine", "quantita", "spesa", "compartecipazione",
-            )
+            ),
+            key=lambda r: [str(x) for x in r],
         )  # fmt: skip
         esiti.append(righe)
         Episodio.objects.all().delete()
@@ -87,7 +90,9 @@ def test_same_rows_on_both_paths_regular_and_not(registro_minimo):
         )
     )
     assert sql == python and len(sql) == 6
-    assert sql[0][1] == cf.pseudonimo(ROSSI) and sql[2][:5] == ("016901", cf.pseudonimo(BIANCHI), "016902", "F", 2015)
+    assert cf.pseudonimo(ROSSI) in {r[1] for r in sql}
+    assert ("016901", cf.pseudonimo(BIANCHI), "016902", "F", 2015) in {r[:5] for r in sql}
+    assert not importa_pg.ultimo["veloce"]  # the irregular rows: the full path
 
 
 def test_same_errors_in_the_same_order_on_both_paths(registro_minimo):
@@ -134,3 +139,69 @@ def test_files_copy_cannot_read_as_they_are_go_through_the_reader(registro_minim
     assert any("area di utenza sconosciuta" in m for m in sql)
     sql, python = _entrambi(contenuto.replace(b"giovani", b"anziani"))
     assert sql == python and len(sql) == 3
+
+
+def _carichi(contenuto, **opzioni):
+    """(rows, load's counts, quick path taken) of each path."""
+    esiti = []
+    for sql in (None, False):
+        k = importa_estratto(contenuto, "csi.csv", periodo=2024, pubblica=False, sql=sql, **opzioni)
+        righe = sorted(Episodio.objects.values_list(*CAMPI), key=lambda r: [str(x) for x in r])
+        esiti.append((righe, k.righe, k.persone, sql is None and importa_pg.ultimo["veloce"]))
+        Episodio.objects.all().delete()
+        CaricamentoEstratto.objects.all().delete()
+    return esiti
+
+
+CAMPI = (
+    "erogatore", "persona", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
+    "data_inizio", "data_fine", "quantita", "spesa", "compartecipazione",
+)  # fmt: skip
+
+
+def test_the_quick_path_stores_what_the_row_function_stores(registro_minimo):
+    """Every form the quick path reads (upper or lower case, omocodia, a spreadsheet's ISTAT
+    code without its zero, comma decimals, empty optional cells, sex and year given or read
+    from the code) gives the rows, counts and pseudonyms of the row-by-row path."""
+    contenuto = estratto(
+        riga(ROSSI),
+        riga(ROSSI.lower(), intervento="e2", area="ANZIANI", fine="2024-12-31"),
+        riga(BIANCHI, "16902", "f", "2015", "famiglia_minori", "C2", quantita="2,5", spesa="0.5", comp="0"),
+        riga(OMOCODICO, anno="1948", spesa="", comp="", quantita="", intervento=""),
+        riga(BIANCHI, erogatore="16901", sesso="F", inizio="2023-06-01", fine="2024-01-01"),
+        ",,,,,,,,,,,",  # an empty row, skipped
+    )
+    (sql, righe, persone, veloce), python = _carichi(contenuto)
+    assert veloce, "all rows regular: the quick path"
+    assert (sql, righe, persone) == python[:3]
+    assert (righe, persone) == (5, 3)
+    assert {r[1] for r in sql} == {cf.pseudonimo(c) for c in (ROSSI, BIANCHI, OMOCODICO)}
+
+
+@pytest.mark.parametrize(
+    "diversa",
+    [
+        riga(ROSSI, inizio="2024-2-1"),  # a date form valori.data refuses
+        riga(ROSSI, inizio="2024-02-30"),  # not a date: the cast fails
+        riga(ROSSI, inizio="01/02/2024"),  # the Italian form: the full path reads it
+        riga(ROSSI, quantita="1e3"),
+        riga(ROSSI, spesa="NaN"),
+        riga(ROSSI, spesa="1.005"),
+        riga(ROSSI, spesa="-0"),
+        riga(ROSSI, anno="+1948"),
+        riga(ROSSI, residenza="0016901"),
+        riga(ROSSI, area="anzİani"),  # lower() of a dotted İ is not the row function's
+        riga(ROSSI[:15] + ("A" if ROSSI[15] != "A" else "B")),
+        riga(ROSSI + " "),
+        riga(ROSSI, sesso=" M"),
+        riga(ROSSI, intervento="ZZ9"),
+    ],
+)
+def test_a_row_the_quick_path_cannot_read_exactly_sends_the_file_to_the_full_path(registro_minimo, diversa):
+    contenuto = estratto(riga(BIANCHI, "016902", "F"), diversa)
+    sql, python = _entrambi(contenuto)
+    assert sql == python
+    assert not importa_pg.ultimo["veloce"]
+    with connection.cursor() as c:  # nothing of the quick path's attempt is left
+        c.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'domanda_estratto%%'")
+        assert c.fetchone()[0] == 0
