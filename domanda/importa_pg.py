@@ -29,10 +29,10 @@ cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL, for a CSV:
    computed by PostgreSQL (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py).
 
 The clear codes exist only in the staging tables of the transaction (temporary: never written
-to the WAL, dropped at its end or when the quick path ends) and are never selected back to Python except the few irregular
-rows, which the row function handles as in the other path. The key is passed as a parameter
-of the statement through psycopg directly (not Django's cursor, which logs statements and
-their parameters when DEBUG is on).
+to the WAL, dropped when the quick path ends or at the transaction's end) and are never
+selected back to Python except the few irregular rows, which the row function handles as in
+the other path. The key is passed as a parameter of the statement through psycopg directly
+(not Django's cursor, which logs statements and their parameters when DEBUG is on).
 """
 
 import datetime

@@ -136,59 +136,78 @@ WORK_MEM_LIVELLI = "1GB"
 
 
 def _sql_livelli(livelli):
-    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read once.
+    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read twice.
 
     `d`: the rows grouped by person and Comune, per (area, intervention), per area and in all
-    (one sort by person, ROLLUP): one row per person in each group of a Comune, so a Comune's
-    users are counts of `d`'s rows, and so are a larger territory's but for the people seen in
-    more than one of its Comuni (`doppi`: the movers, a few per cent), who are counted once more
-    for each Comune beyond the first and taken off. Sums are sums (no person in them)."""
+    (one sort by person, ROLLUP, streamed: no hash table of millions of people): one row per
+    person in each group of a Comune. A person seen in one Comune only (most) counts once in
+    every territory that contains it: such people are counted per Comune (`x`, persona NULL)
+    and the counts summed. The others (`multipla`: more than one Comune in the year, a few
+    per cent) keep their pseudonym in `x` and are counted distinct per territory. Sums are
+    summed per Comune (`somme`, a second scan) and then per territory. Every key compared
+    byte by byte (COLLATE "C"): the database's linguistic collation sorts several times slower."""
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
-    mappe = {lv: _mappa(lv) for lv in livelli}
+    righe = (
+        f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
+        "AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s"
+    )
+    chiavi = f'e.comune_residenza_id COLLATE "C", e.area_id COLLATE "C", {intervento} COLLATE "C"'
     per_livello = " UNION ALL ".join(
-        f"SELECT '{lv}' AS livello, m.codice, b.area, b.intervento, b.u, b.n, b.q, b.s, b.c "
-        f"FROM base b JOIN ({mappe[lv]}) m ON m.comune = b.comune"
+        f"""SELECT '{lv}' AS livello, m.codice, x.area, x.intervento,
+                sum(x.u) FILTER (WHERE x.persona IS NULL) AS singole,
+                count(DISTINCT x.persona) AS multiple
+            FROM x JOIN ({_mappa(lv)}) m ON m.comune = x.comune
+            GROUP BY m.codice, x.area, x.intervento"""
         for lv in livelli
     )
-    doppi = " UNION ALL ".join(
-        f"SELECT '{lv}' AS livello, m.codice, x.area, x.intervento, x.persona "
-        f"FROM dm x JOIN ({mappe[lv]}) m ON m.comune = x.comune"
+    somme = " UNION ALL ".join(
+        f"""SELECT '{lv}' AS livello, m.codice, s.area, s.intervento, sum(s.n) AS n, sum(s.q) AS q,
+                sum(s.s) AS s, sum(s.c) AS c
+            FROM somme s JOIN ({_mappa(lv)}) m ON m.comune = s.comune
+            GROUP BY m.codice, s.area, s.intervento"""
         for lv in livelli
-        if lv != "comune"
     )
-    doppi = doppi or "SELECT '' AS livello, '' AS codice, '' AS area, '' AS intervento, '' AS persona WHERE false"
     return f"""
-        WITH d AS MATERIALIZED (
-            SELECT e.persona COLLATE "C" AS persona, e.comune_residenza_id AS comune,
-                CASE WHEN GROUPING(e.area_id) = 1 THEN '{TOTALE}' ELSE e.area_id END AS area,
-                CASE WHEN GROUPING({intervento}) = 1 THEN '' ELSE {intervento} END AS intervento,
-                count(*) AS n, COALESCE(sum(e.quantita), 0) AS q, COALESCE(sum(e.spesa), 0) AS s,
-                COALESCE(sum(e.compartecipazione), 0) AS c
-            FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
-                AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
-            GROUP BY e.persona COLLATE "C", e.comune_residenza_id, ROLLUP(e.area_id, {intervento})
+        WITH x AS MATERIALIZED (
+            SELECT comune, area, intervento, persona, count(*) AS u FROM (
+                SELECT d.comune, d.area, d.intervento,
+                    CASE WHEN count(*) FILTER (WHERE d.area = '{TOTALE}') OVER (PARTITION BY d.persona) > 1
+                        THEN d.persona END AS persona
+                FROM (
+                    SELECT r.persona, r.comune,
+                        CASE WHEN GROUPING(r.area) = 1 THEN '{TOTALE}' ELSE r.area END AS area,
+                        CASE WHEN GROUPING(r.intervento) = 1 THEN '' ELSE r.intervento END AS intervento
+                    FROM (
+                        SELECT e.persona COLLATE "C" AS persona, e.comune_residenza_id COLLATE "C" AS comune,
+                            e.area_id COLLATE "C" AS area, {intervento} COLLATE "C" AS intervento
+                        {righe}
+                        ORDER BY 1, 2, 3, 4
+                    ) r
+                    GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
+                ) d
+            ) w
+            GROUP BY comune, area, intervento, persona
         ),
-        base AS MATERIALIZED (
-            SELECT comune, area, intervento, count(*) AS u, sum(n) AS n, sum(q) AS q, sum(s) AS s, sum(c) AS c
-            FROM d GROUP BY comune, area, intervento
+        fine AS MATERIALIZED (
+            SELECT e.comune_residenza_id COLLATE "C" AS comune_residenza_id, e.area_id COLLATE "C" AS area_id,
+                {intervento} COLLATE "C" AS intervento, count(*) AS n, COALESCE(sum(e.quantita), 0) AS q,
+                COALESCE(sum(e.spesa), 0) AS s, COALESCE(sum(e.compartecipazione), 0) AS c
+            {righe}
+            GROUP BY {chiavi}
         ),
-        dm AS MATERIALIZED (
-            SELECT d.persona, d.comune, d.area, d.intervento FROM d
-            JOIN (SELECT persona FROM d WHERE area = '{TOTALE}' GROUP BY persona HAVING count(*) > 1) multi
-                ON multi.persona = d.persona
+        somme AS MATERIALIZED (
+            SELECT comune_residenza_id AS comune,
+                CASE WHEN GROUPING(area_id) = 1 THEN '{TOTALE}' ELSE area_id END AS area,
+                CASE WHEN GROUPING(intervento) = 1 THEN '' ELSE intervento END AS intervento,
+                sum(n) AS n, sum(q) AS q, sum(s) AS s, sum(c) AS c
+            FROM fine GROUP BY comune_residenza_id, ROLLUP(area_id, intervento)
         ),
-        doppi AS (
-            SELECT livello, codice, area, intervento, sum(k - 1) AS doppi FROM (
-                SELECT livello, codice, area, intervento, count(*) AS k FROM ({doppi}) x
-                GROUP BY livello, codice, area, intervento, persona
-            ) y WHERE k > 1 GROUP BY livello, codice, area, intervento
-        )
-        SELECT l.livello, l.codice, l.area, l.intervento, (sum(l.u) - COALESCE(max(o.doppi), 0))::bigint,
-            sum(l.n)::bigint, sum(l.q), sum(l.s), sum(l.c)
-        FROM ({per_livello}) l
-        LEFT JOIN doppi o ON o.livello = l.livello AND o.codice = l.codice AND o.area = l.area
-            AND o.intervento = l.intervento
-        GROUP BY l.livello, l.codice, l.area, l.intervento
+        utenti AS ({per_livello}),
+        misure AS ({somme})
+        SELECT u.livello, u.codice, u.area, u.intervento, (COALESCE(u.singole, 0) + u.multiple)::bigint,
+            m.n::bigint, m.q, m.s, m.c
+        FROM utenti u JOIN misure m ON m.livello = u.livello AND m.codice = u.codice AND m.area = u.area
+            AND m.intervento = u.intervento
     """
 
 
