@@ -139,13 +139,15 @@ def _sql_livelli(livelli):
     """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read twice.
 
     `d`: the rows grouped by person and Comune, per (area, intervention), per area and in all
-    (one sort by person, ROLLUP, streamed: no hash table of millions of people): one row per
+    (one sort by person, then a window and a ROLLUP on the sorted rows, streamed: no hash
+    table of millions of people): one row per
     person in each group of a Comune. A person seen in one Comune only (most) counts once in
     every territory that contains it: such people are counted per Comune (`x`, persona NULL)
     and the counts summed. The others (`multipla`: more than one Comune in the year, a few
-    per cent) keep their pseudonym in `x` and are counted distinct per territory. Sums are
-    summed per Comune (`somme`, a second scan) and then per territory. Every key compared
-    byte by byte (COLLATE "C"): the database's linguistic collation sorts several times slower."""
+    per cent: a window over the sorted rows says it) keep their pseudonym in `x` and are
+    counted distinct per territory. Sums are summed per Comune (`somme`, a second scan) and
+    then per territory. Every key compared byte by byte (COLLATE "C"): the database's
+    linguistic collation sorts several times slower."""
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
     righe = (
         f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
@@ -169,24 +171,25 @@ def _sql_livelli(livelli):
     )
     return f"""
         WITH x AS MATERIALIZED (
-            SELECT comune, area, intervento, persona, count(*) AS u FROM (
-                SELECT d.comune, d.area, d.intervento,
-                    CASE WHEN count(*) FILTER (WHERE d.area = '{TOTALE}') OVER (PARTITION BY d.persona) > 1
-                        THEN d.persona END AS persona
+            SELECT comune, area, intervento, CASE WHEN multipla THEN persona END AS persona, count(*) AS u
+            FROM (
+                SELECT r.persona, r.comune,
+                    CASE WHEN GROUPING(r.area) = 1 THEN '{TOTALE}' ELSE r.area END AS area,
+                    CASE WHEN GROUPING(r.intervento) = 1 THEN '' ELSE r.intervento END AS intervento,
+                    bool_or(r.multipla) AS multipla
                 FROM (
-                    SELECT r.persona, r.comune,
-                        CASE WHEN GROUPING(r.area) = 1 THEN '{TOTALE}' ELSE r.area END AS area,
-                        CASE WHEN GROUPING(r.intervento) = 1 THEN '' ELSE r.intervento END AS intervento
+                    SELECT o.*, min(o.comune) OVER w <> max(o.comune) OVER w AS multipla
                     FROM (
                         SELECT e.persona COLLATE "C" AS persona, e.comune_residenza_id COLLATE "C" AS comune,
                             e.area_id COLLATE "C" AS area, {intervento} COLLATE "C" AS intervento
                         {righe}
                         ORDER BY 1, 2, 3, 4
-                    ) r
-                    GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
-                ) d
-            ) w
-            GROUP BY comune, area, intervento, persona
+                    ) o
+                    WINDOW w AS (PARTITION BY o.persona)
+                ) r
+                GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
+            ) d
+            GROUP BY 1, 2, 3, 4
         ),
         fine AS MATERIALIZED (
             SELECT e.comune_residenza_id COLLATE "C" AS comune_residenza_id, e.area_id COLLATE "C" AS area_id,

@@ -162,8 +162,8 @@ def elimina_scaduti(anni, oggi=None):
                 spesa=a.spesa,
                 compartecipazione=a.compartecipazione,
             )
-            for livello in selectors.LIVELLI
-            for a in selectors.aggregati(livello, anno)
+            for livello, aggregati in selectors.aggregati_livelli(anno).items()
+            for a in aggregati
         )
     righe, _ = Episodio.objects.filter(caricamento_id__in=ids).delete()
     CaricamentoEstratto.objects.filter(pk__in=ids).update(righe_eliminate_il=oggi)
