@@ -84,7 +84,14 @@ def _base(livello, codici, altri_join=""):
     """FROM/WHERE of the active rows of the year joined to their territory of `livello`."""
     filtro = ""
     if codici is not None:
-        filtro = " AND m.codice IN (" + ", ".join(["%(c" + str(i) + ")s" for i in range(len(codici))]) + ")"
+        scelti = "(" + ", ".join(["%(c" + str(i) + ")s" for i in range(len(codici))]) + ")"
+        filtro = f" AND m.codice IN {scelti}"
+        # The range of the territories' Comuni codes too: a condition on the column itself,
+        # which the BRIN index (caricamento, comune_residenza) of PostgreSQL reads (a join
+        # condition it cannot): a few block ranges instead of the whole table. An Ambito's
+        # Comuni have neighbouring codes, and so do a load's rows.
+        estremo = f"(SELECT {{}}(r.comune) FROM ({_mappa(livello)}) r WHERE r.codice IN {scelti})"
+        filtro += f" AND e.comune_residenza_id BETWEEN {estremo.format('min')} AND {estremo.format('max')}"
     return (
         f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
         "AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s "
