@@ -78,8 +78,14 @@ class RinnovoSessioneMiddleware:
         sessione = getattr(request, "session", None)
         # No cookie, or a session ended (logout, expiry): nothing to extend, nothing to create.
         if sessione is not None and sessione.session_key is not None:
-            adesso = int(time.time())
             ultimo = sessione.get(CHIAVE_RINNOVO)
-            if not isinstance(ultimo, int) or not 0 <= adesso - ultimo < RINNOVO:
-                sessione[CHIAVE_RINNOVO] = adesso
+            if not isinstance(ultimo, int) or not 0 <= time.time() - ultimo < RINNOVO:
+                rinnova_sessione(request=request)
         return risposta
+
+
+def rinnova_sessione(sender=None, request=None, **kwargs):
+    """Marks the session changed, so it is saved with a new expiry (also the `user_logged_in`
+    receiver: the login writes the session anyway, and counts as its first renewal)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[CHIAVE_RINNOVO] = int(time.time())
