@@ -489,15 +489,15 @@ def cpu_postgresql():
         return None
 
 
-def misura_tutti(metodo=None, indicatori=None, quiet=False):
-    """calcola_livelli(): every level at once. Returns (seconds, SQL seconds, values, queries,
-    CPU seconds of this process, CPU seconds of PostgreSQL or None)."""
+def misura_tutti(metodo=None, indicatori=None, quiet=False, livelli=None, anni=None):
+    """calcola_livelli(): every level at once (or `livelli`, `anni`). Returns (seconds, SQL
+    seconds, values, queries, CPU seconds of this process, CPU seconds of PostgreSQL or None)."""
     reg = RegistroSql()
     pg = cpu_postgresql()
     cpu = time.process_time()
     t = time.perf_counter()
     with connection.execute_wrapper(reg):
-        valori = selectors.calcola_livelli(metodo=metodo, indicatori=indicatori)
+        valori = selectors.calcola_livelli(livelli, anni, indicatori, metodo=metodo)
     dt = time.perf_counter() - t
     cpu = time.process_time() - cpu
     pg = None if pg is None else cpu_postgresql() - pg
@@ -557,6 +557,83 @@ def confronto_copertura(ripetizioni=3):
     return mediane
 
 
+def confronto_somme(ripetizioni=3, anno_uno=None):
+    """How the per-Comune sums are made (conoscenza.selectors.SOMME_COMUNE): "firma" (a
+    signature per row, summed once), "filtri" (a FILTER per term, the conditions every term
+    shares tested once) and "prima" (every condition in every FILTER: the query before),
+    `ripetizioni` times each, interleaved. calcola_livelli() for everything, and the what-if's
+    call of programmazione.popolazione (Comuni and Ambiti, one year, the population): wall and
+    CPU (this process + the PostgreSQL cluster). Checks that the three give the same values."""
+    modi = ["firma", "filtri", "prima"]
+    predefinito = selectors.SOMME_COMUNE
+    anno_uno = anno_uno or Osservazione.objects.order_by("-anno").values_list("anno", flat=True).first()
+    misure = {(m, c): [] for m in modi for c in ("tutto", "un anno")}
+    valori_modo = {}
+    carico = os.getloadavg()
+    try:
+        for _ in range(ripetizioni):
+            for modo in modi:
+                selectors.SOMME_COMUNE = modo
+                dt, sql, valori, _, cpu, pg = misura_tutti(quiet=True)
+                valori_modo[modo] = valori
+                misure[(modo, "tutto")].append((dt, cpu, pg or 0, sql))
+                pg_testo = "?" if pg is None else f"{pg:5.2f}"
+                say(
+                    f"     {modo:7s} tutto   {dt:6.2f} s (SQL {sql:5.2f}), CPU {cpu + (pg or 0):6.2f} s "
+                    f"(Python {cpu:5.2f}, PostgreSQL {pg_testo})"
+                )
+                dt, sql, _, _, cpu, pg = misura_tutti(
+                    livelli=["ambito", "comune"], anni=[anno_uno], indicatori=["popolazione"], quiet=True
+                )
+                misure[(modo, "un anno")].append((dt, cpu, pg or 0, sql))
+                say(
+                    f"     {modo:7s} {anno_uno} {dt:6.3f} s (SQL {sql:5.3f}), CPU {cpu + (pg or 0):6.3f} s "
+                    f"(Python {cpu:5.3f}, PostgreSQL {pg or 0:5.3f})"
+                )
+    finally:
+        selectors.SOMME_COMUNE = predefinito
+    say(f"   carico medio della macchina: {carico[0]:.2f} all'inizio, {os.getloadavg()[0]:.2f} alla fine")
+    uguali = all(valori_modo[m] == valori_modo[modi[0]] for m in modi)
+    say(f"   stessi valori nei tre modi: {'sì' if uguali else 'NO'}")
+    mediane = {}
+    for (modo, cosa), v in misure.items():
+        med = [sorted(x[i] for x in v)[len(v) // 2] for i in range(4)]
+        tot = sorted(x[1] + x[2] for x in v)[len(v) // 2]
+        mediane[(modo, cosa)] = (med[0], tot)
+        say(
+            f"   mediana, {modo}, {cosa}: {med[0]:.3f} s (SQL {med[3]:.3f}), CPU {tot:.3f} s "
+            f"(Python {med[1]:.3f}, PostgreSQL {med[2]:.3f})"
+        )
+    return mediane
+
+
+def prova_importer(dati, anno):
+    """One more year loaded by importa_dati into the loaded table, and the same values COPYed
+    into a bare table: the importer's ratio on this schema (its indexes). The year is deleted
+    afterwards, so that the frame stays as it was."""
+    pop = dati.popolazione(anno)
+    contenuto = dati.file_istat(anno, pop)
+    caricamento_copy = Caricamento.objects.create(nome_file="bench-copy-prova", formato="copy", fonte="bench")
+    with tempfile.TemporaryDirectory() as cartella:
+        percorso = Path(cartella) / f"osservazioni_{anno}.csv"
+        righe = dati.file_copy(anno, pop, percorso, caricamento_copy.pk)
+        c, dt = importa(contenuto, f"popolazione_{anno}_istat.csv", "istat")
+        crea_variante("bench_copy", "nuda")
+        dt_nuda = copia("bench_copy", percorso)
+    rapporto = (c.righe / dt) / (righe / dt_nuda)
+    say(
+        f"   importa_dati di un anno in più ({anno}, {c.righe:,} righe) nella tabella con "
+        f"{Osservazione.objects.count() - c.righe:,}: {dt:.1f} s = {fmt_rate(c.righe, dt)}; "
+        f"COPY nuda {dt_nuda:.1f} s = {fmt_rate(righe, dt_nuda)}; rapporto {rapporto:.1%} (obiettivo >= 25%)"
+    )
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE bench_copy")
+        cur.execute(f"DELETE FROM {T_OSS} WHERE caricamento_id = %s", [c.pk])
+        cur.execute("DELETE FROM conoscenza_caricamento WHERE id IN (%s, %s)", [c.pk, caricamento_copy.pk])
+        cur.execute(f"VACUUM (ANALYZE) {T_OSS}")
+    return rapporto
+
+
 def spiega(sql, params, righe=40):
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"SET LOCAL work_mem = '{selectors.WORK_MEM_SCANSIONE}'")  # as calcola_livelli
@@ -595,13 +672,28 @@ def main():
         help="su un database già caricato da un'esecuzione precedente: solo il confronto della copertura (d)",
     )
     ap.add_argument("--ripetizioni", type=int, default=3, help="ripetizioni del confronto (default 3)")
+    ap.add_argument("--copertura", action="store_true", help="con --solo-calcolo: anche il costo della copertura")
+    ap.add_argument(
+        "--importer",
+        action="store_true",
+        help="con --solo-calcolo: anche un anno in più con importa_dati e con COPY nuda (il rapporto), poi tolto",
+    )
+
     args = ap.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Serve PostgreSQL (DATABASE_URL): usare bash bench/run_kb_national.sh")
     if args.solo_calcolo:
         say(f"== calcola_livelli su {Osservazione.objects.count():,} osservazioni, {os.cpu_count()} CPU")
         say(f"   riscaldamento (non contato): {misura_tutti(quiet=True)[0]:.1f} s")
-        confronto_copertura(args.ripetizioni)
+        say("   le somme per Comune (SOMME_COMUNE), tutto e un anno:")
+        confronto_somme(args.ripetizioni)
+        if args.copertura:
+            say("   il costo degli indicatori di copertura dell'offerta:")
+            confronto_copertura(args.ripetizioni)
+        if args.importer:
+            registro = dict(Comune.objects.values_list("codice_istat", "nome"))
+            primo = Osservazione.objects.order_by("anno").values_list("anno", flat=True).first()
+            prova_importer(Dati(registro), primo - 1)
         return
     if Osservazione.objects.exists():
         sys.exit("La tabella delle osservazioni non è vuota: usare un database appena migrato.")

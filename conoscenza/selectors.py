@@ -174,24 +174,21 @@ def _somme_per_livello(chiavi, livello, anni, territori):
     return risultato
 
 
-def _filtro_sql(chiave):
-    """_filtro_termine as SQL on the alias `o`: (sql, params)."""
+def _parti_sql(chiave):
+    """_filtro_termine as SQL conditions on the alias `o`: [(condition with one %s, param)]."""
     misura, eta_da, eta_a, sesso, categoria = chiave
+    parti = [("o.misura_id = %s", misura)]
     if OGNI in categoria:
-        parti = ["o.misura_id = %s", "o.categoria ~ %s", "o.categoria !~ %s"]
-        params = [misura, _regex_categoria(categoria), _CON_TOTALE]
+        parti += [("o.categoria ~ %s", _regex_categoria(categoria)), ("o.categoria !~ %s", _CON_TOTALE)]
     else:
-        parti, params = ["o.misura_id = %s", "o.categoria = %s"], [misura, categoria]
+        parti.append(("o.categoria = %s", categoria))
     if eta_da is not None:
-        parti.append("o.eta_da >= %s")
-        params.append(eta_da)
+        parti.append(("o.eta_da >= %s", eta_da))
     if eta_a is not None:
-        parti.append("o.eta_a <= %s")  # false when eta_a is NULL, as eta_a__isnull=False
-        params.append(eta_a)
+        parti.append(("o.eta_a <= %s", eta_a))  # false when eta_a is NULL, as eta_a__isnull=False
     if sesso:
-        parti.append("o.sesso = %s")
-        params.append(sesso)
-    return " AND ".join(parti), params
+        parti.append(("o.sesso = %s", sesso))
+    return parti
 
 
 # The resident population by single year of age and sex is most of the rows of a national
@@ -238,30 +235,78 @@ def _somme_insieme(chiavi, livelli, anni):
     return risultato
 
 
+# How the per-Comune sums are made: "firma" (each row's signature, the set of terms it matches,
+# computed once; the rows summed per Comune, year and signature; then the signatures' sums
+# into terms), "filtri" (one SUM ... FILTER per term) or "prima" (as "filtri", every condition
+# in every term's FILTER: the query before 2026-11-30). Set by bench/kb_national.py to compare.
+SOMME_COMUNE = "firma"
+# A signature is a bigint bit mask: at most this many terms with a condition of their own.
+_MAX_BIT_FIRMA = 62
+
+
+def _somme_comune_sql(chiavi, anni):
+    """The CTE `c` (comune_id, anno, data_riferimento, s0, s1, …) of the Comune rows of the
+    terms `chiavi` summed per Comune, year and reference date (which the memberships are valid
+    on), and its params.
+
+    A national table has tens of millions of rows, and the work per row is what costs: the
+    conditions that every term shares (the measure when the group has one, an empty category)
+    are tested once, in the WHERE (a row that matches no term adds to no sum), and only the
+    rest once per term; with "firma" each row is added once, to the sum of its signature,
+    instead of once per term it matches (the population's total, its age bands)."""
+    q = connection.ops.quote_name
+    parti = [_parti_sql(k) for k in chiavi]
+    comuni = [p for p in parti[0] if all(p in altre for altre in parti[1:])] if SOMME_COMUNE != "prima" else []
+    propri = [[p for p in pp if p not in comuni] for pp in parti]
+    dove, params_dove = ["o.livello = %s", "o.attiva"], [Livello.COMUNE]
+    if not any(sql.startswith("o.misura_id") for sql, _ in comuni):
+        dove.append("o.misura_id = ANY(%s)")
+        params_dove.append(sorted({k[0] for k in chiavi}))
+    dove += [sql for sql, _ in comuni]
+    params_dove += [p for _, p in comuni]
+    if anni is not None:
+        dove.append("o.anno = ANY(%s)")
+        params_dove.append(list(anni))
+    dove.append(
+        f"o.caricamento_id NOT IN (SELECT id FROM {q(Caricamento._meta.db_table)} WHERE sostituito_da_id IS NOT NULL)"
+    )
+    da = f"FROM {q(Osservazione._meta.db_table)} o WHERE {' AND '.join(dove)}"
+    chiave_gruppo = "o.comune_id, o.anno, o.data_riferimento"
+    con_condizione = [i for i, pp in enumerate(propri) if pp]
+    if SOMME_COMUNE == "firma" and 1 < len(con_condizione) <= _MAX_BIT_FIRMA:
+        bit = {i: 1 << n for n, i in enumerate(con_condizione)}
+        firma = " + ".join(
+            f"CASE WHEN {' AND '.join(sql for sql, _ in propri[i])} THEN {bit[i]}::bigint ELSE 0 END"
+            for i in con_condizione
+        )
+        params = [p for i in con_condizione for _, p in propri[i]] + params_dove
+        somme = ", ".join(
+            f"SUM(f.v) FILTER (WHERE f.g & {bit[i]} <> 0) AS s{i}" if i in bit else f"SUM(f.v) AS s{i}"
+            for i in range(len(chiavi))
+        )
+        cte = (
+            f"WITH f AS (SELECT {chiave_gruppo}, {firma} AS g, SUM(o.valore) AS v {da} "
+            f"GROUP BY {chiave_gruppo}, g), "
+            f"c AS MATERIALIZED (SELECT f.comune_id, f.anno, f.data_riferimento, {somme} FROM f "
+            "GROUP BY f.comune_id, f.anno, f.data_riferimento)"
+        )
+        return cte, params
+    somme, params = [], []
+    for i, pp in enumerate(propri):
+        if pp:
+            somme.append(f"SUM(o.valore) FILTER (WHERE {' AND '.join(sql for sql, _ in pp)}) AS s{i}")
+            params += [p for _, p in pp]
+        else:
+            somme.append(f"SUM(o.valore) AS s{i}")
+    cte = f"WITH c AS MATERIALIZED (SELECT {chiave_gruppo}, {', '.join(somme)} {da} GROUP BY {chiave_gruppo})"
+    return cte, params + params_dove
+
+
 def _scansione_comuni(chiavi, livelli, anni):
     """{livello: [(codice, anno, s0, s1, …)]}: the Comune rows of the terms `chiavi` summed
     per Comune and year, then rolled up to every level in `livelli`, in one statement."""
     q = connection.ops.quote_name
-    params = []
-    somme_comune = []
-    for i, k in enumerate(chiavi):
-        sql, p = _filtro_sql(k)
-        somme_comune.append(f"SUM(o.valore) FILTER (WHERE {sql}) AS s{i}")
-        params += p
-    dove = ["o.livello = %s", "o.attiva", "o.misura_id = ANY(%s)"]
-    params += [Livello.COMUNE, sorted({k[0] for k in chiavi})]
-    if anni is not None:
-        dove.append("o.anno = ANY(%s)")
-        params.append(list(anni))
-    dove.append(
-        f"o.caricamento_id NOT IN (SELECT id FROM {q(Caricamento._meta.db_table)} WHERE sostituito_da_id IS NOT NULL)"
-    )
-    # Per Comune and year (and reference date, which the memberships are valid on).
-    cte = (
-        f"WITH c AS MATERIALIZED (SELECT o.comune_id, o.anno, o.data_riferimento, {', '.join(somme_comune)} "
-        f"FROM {q(Osservazione._meta.db_table)} o WHERE {' AND '.join(dove)} "
-        "GROUP BY o.comune_id, o.anno, o.data_riferimento)"
-    )
+    cte, params = _somme_comune_sql(chiavi, anni)
     somme = ", ".join(f"SUM(c.s{i})" for i in range(len(chiavi)))
     valida = "{a}.dal <= c.data_riferimento AND ({a}.al IS NULL OR {a}.al >= c.data_riferimento)"
     con_ambito = (
@@ -346,13 +391,23 @@ def _somma_predecessori(somme_comune, storia):
     sum of its predecessors' sums, term by term (the ISTAT history, territorio.VariazioneComune),
     where it has no data of its own. Only the Comune level: the other levels sum the rows of
     the Comuni that belonged to them on the reference date, predecessors included."""
-    for successivo, precedenti in storia:
-        for valori in somme_comune.values():
-            anni = {anno for (codice, anno) in valori if codice in precedenti}
+    if not storia:
+        return
+    tutti_precedenti = {p for _, precedenti in storia for p in precedenti}
+    for valori in somme_comune.values():
+        # The years of each predecessor, read in one pass over the term's sums (a national
+        # table has a hundred thousand of them per term, and Italy thousands of changes).
+        anni_di = defaultdict(set)
+        for codice, anno in valori:
+            if codice in tutti_precedenti:
+                anni_di[codice].add(anno)
+        for successivo, precedenti in storia:
+            anni = set().union(*(anni_di[p] for p in precedenti if p in anni_di))
             for anno in anni:
                 if (successivo, anno) not in valori:
                     parti = [valori[(p, anno)] for p in precedenti if (p, anno) in valori]
                     valori[(successivo, anno)] = sum(parti)
+                    anni_di[successivo].add(anno)
 
 
 def calcola(livello, anni=None, indicatori=None, territori=None):
@@ -375,19 +430,45 @@ def _valori(indicatori, somme, anni, territori):
 
 def _formula(num, den, fattore, anni, territori):
     """(territory, year, value or None) wherever the numerator has data."""
-    candidati = {(terr, anno - sfasamento) for valori, _, sfasamento in num for (terr, anno) in valori}
-    for terr, anno in candidati:
+    # Half a million values for the Comuni of a national table: each side read through a
+    # function made for its shape (one term of weight 1, the usual case, is a dict lookup).
+    leggi_num, leggi_den = _lettore(num), _lettore(den) if den else None
+    if len(num) == 1 and num[0][2] == 0:
+        candidati = num[0][0].keys()
+    else:
+        candidati = {(terr, anno - sfasamento) for valori, _, sfasamento in num for (terr, anno) in valori}
+    for chiave in candidati:
+        terr, anno = chiave
         if anni is not None and anno not in anni:
             continue
         if territori is not None and terr not in territori:
             continue
-        n = _combina(num, terr, anno)
-        d = _combina(den, terr, anno) if den else 1
-        if n is None or d is None:
+        n = leggi_num(chiave)
+        if n is None:
             continue
+        if leggi_den is None:
+            d = 1
+        else:
+            d = leggi_den(chiave)
+            if d is None:
+                continue
         # normalize(): SQLite and PostgreSQL return sums with different scales; the
         # value must read the same whatever the database.
-        yield terr, anno, None if d == 0 else (Decimal(n) * fattore / Decimal(d)).normalize()
+        yield terr, anno, None if d == 0 else (n * fattore / d).normalize()
+
+
+def _lettore(termini):
+    """A function (territory, year) -> the weighted sum of `termini` [(sums, weight, shift)] as
+    a Decimal, None when a term has no data (_combina)."""
+    if len(termini) == 1 and termini[0][2] == 0 and termini[0][1] == 1:
+        valori = termini[0][0]
+
+        def uno(chiave):
+            s = valori.get(chiave)
+            return s if s is None or type(s) is Decimal else Decimal(s)
+
+        return uno
+    return lambda chiave: _combina(termini, *chiave)
 
 
 def calcola_categorie(livello, codice, indicatore, categorie, anni=None):

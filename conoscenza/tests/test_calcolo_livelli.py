@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conoscenza import selectors
 from conoscenza.models import Livello
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
 from conoscenza.services import importa_dati
@@ -61,13 +62,38 @@ def test_one_query_gives_the_numbers_of_the_per_level_queries(registro_minimo):
     for livello, valori in insieme.items():
         assert valori, livello
     assert insieme["comune"][("016904", 2022, "tasso_natalita")] == Decimal(81) * 1000 / 2000
-    # The same for some years, some indicators, some levels.
+    # The same for some years, some indicators, some levels (the what-if's residents of one year).
     for kwargs in (
         dict(anni=[2022]),
         dict(anni=[2023], indicatori=["popolazione", "densita"]),
         dict(livelli=["italia", "distretto"], indicatori=["indice_vecchiaia"]),
+        dict(livelli=["ambito", "comune"], anni=[2023], indicatori=["popolazione"]),
     ):
         assert calcola_livelli(**kwargs) == calcola_livelli(metodo="per_livello", **kwargs), kwargs
+
+
+@pytest.mark.django_db
+@solo_postgresql
+@pytest.mark.parametrize(
+    "modo, max_bit",
+    [("firma", 62), ("firma", 1), ("filtri", 62), ("prima", 62)],
+    ids=["firma", "firma-troppi-termini", "filtri", "prima"],
+)
+def test_every_way_of_making_the_comune_sums_gives_the_same_numbers(registro_minimo, monkeypatch, modo, max_bit):
+    # The row signatures (the default), one FILTER per term, and the query before: the same
+    # values; a group with more terms than the signature's bits falls back to the FILTERs.
+    dati_in_piu()
+    attesi = calcola_livelli(metodo="per_livello")
+    monkeypatch.setattr(selectors, "SOMME_COMUNE", modo)
+    monkeypatch.setattr(selectors, "_MAX_BIT_FIRMA", max_bit)
+    with CaptureQueriesContext(connection) as queries:
+        assert calcola_livelli() == attesi
+    scansioni = [q["sql"] for q in queries.captured_queries if "GROUPING SETS" in q["sql"]]
+    con_firma = [s for s in scansioni if "AS g," in s]
+    assert len(con_firma) == (2 if (modo, max_bit) == ("firma", 62) else 0)
+    popolazione = next(s for s in scansioni if "'popolazione_residente'" in s)
+    # The conditions every population term shares are tested once, in the WHERE.
+    assert popolazione.count("'popolazione_residente'") == (7 if modo == "prima" else 1)
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conoscenza.models import Livello
 from conoscenza.selectors import calcola, calcola_livelli, calcola_territorio
-from territorio.models import Ambito, AmbitoDistretto, AppartenenzaComune, Distretto, VariazioneComune
+from territorio.models import Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto, VariazioneComune
 from territorio.selectors import comuni_del_territorio
 from testsupport import fabbriche
 
@@ -56,6 +56,30 @@ def test_a_merged_comune_reads_the_sum_of_its_predecessors_before_the_merger(rif
     assert calcola_territorio("provincia", "BG", 2013, ["popolazione"]).comuni == ["016911", "016912"]
     figura = calcola_territorio("provincia", "BG", 2015, ["popolazione"])
     assert (figura.comuni, figura.valori) == (["016913"], {"popolazione": 1140})
+
+
+def test_a_chain_of_mergers_adds_up(riferimenti):
+    # Alfa + Beta -> Alfa Beta (2014), then Alfa Beta + Gamma -> Grande (2016): Grande before
+    # 2014 is the sum of all three, in 2015 of Alfa Beta and Gamma.
+    _fusione(dati=False)
+    gamma = fabbriche.comune("016914", "Gamma", soppresso_il=datetime.date(2016, 1, 1))
+    grande = fabbriche.comune("016915", "Grande", istituito_il=datetime.date(2016, 1, 1))
+    for p in (Comune.objects.get(pk="016913"), gamma):
+        VariazioneComune.objects.create(
+            data=datetime.date(2016, 1, 1), tipo="fusione", precedente=p, successivo=grande, atto="L.R. di prova"
+        )
+    fabbriche.osservazioni(
+        fabbriche.popolazione("016911", 2013, 10, 50, 40)
+        + fabbriche.popolazione("016912", 2013, 5, 20, 25)
+        + fabbriche.popolazione("016914", 2013, 3, 20, 7)
+        + fabbriche.popolazione("016913", 2015, 20, 120, 60)
+        + fabbriche.popolazione("016914", 2015, 4, 20, 6)
+    )
+    valori = calcola(Livello.COMUNE, indicatori=["popolazione"])
+    assert valori[("016913", 2013, "popolazione")] == 150
+    assert valori[("016915", 2013, "popolazione")] == 180
+    assert valori[("016915", 2015, "popolazione")] == 230
+    assert ("016913", 2015, "popolazione") in valori and ("016911", 2015, "popolazione") not in valori
 
 
 def test_a_file_of_2013_with_the_suppressed_codes_loads_and_reads_in_todays_territory(riferimenti):
