@@ -558,50 +558,55 @@ def confronto_copertura(ripetizioni=3):
 
 
 def confronto_somme(ripetizioni=3, anno_uno=None):
-    """How the per-Comune sums are made (conoscenza.selectors.SOMME_COMUNE): "firma" (a
-    signature per row, summed once), "filtri" (a FILTER per term, the conditions every term
-    shares tested once) and "prima" (every condition in every FILTER: the query before),
-    `ripetizioni` times each, interleaved. calcola_livelli() for everything, and the what-if's
-    call of programmazione.popolazione (Comuni and Ambiti, one year, the population): wall and
-    CPU (this process + the PostgreSQL cluster). Checks that the three give the same values."""
-    modi = ["firma", "filtri", "prima"]
-    predefinito = selectors.SOMME_COMUNE
+    """How the per-Comune sums are made (conoscenza.selectors.SOMME_COMUNE): "filtri" (the
+    conditions every term shares tested once; the default), the same with twice the work_mem
+    (no spill of the final aggregate) and "prima" (every condition in every FILTER: the query
+    before), `ripetizioni` times each, interleaved. calcola_livelli() for everything, and the
+    what-if's call of programmazione.popolazione (Comuni and Ambiti, one year, the population):
+    wall and CPU (this process + the PostgreSQL cluster). Checks that all give the same values."""
+    modi = {
+        "filtri": ("filtri", selectors.WORK_MEM_SCANSIONE),
+        "filtri, 128MB": ("filtri", "128MB"),
+        "prima": ("prima", selectors.WORK_MEM_SCANSIONE),
+    }
+    predefinito = (selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE)
     anno_uno = anno_uno or Osservazione.objects.order_by("-anno").values_list("anno", flat=True).first()
     misure = {(m, c): [] for m in modi for c in ("tutto", "un anno")}
     valori_modo = {}
     carico = os.getloadavg()
     try:
         for _ in range(ripetizioni):
-            for modo in modi:
-                selectors.SOMME_COMUNE = modo
+            for nome, (modo, work_mem) in modi.items():
+                selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE = modo, work_mem
                 dt, sql, valori, _, cpu, pg = misura_tutti(quiet=True)
-                valori_modo[modo] = valori
-                misure[(modo, "tutto")].append((dt, cpu, pg or 0, sql))
+                valori_modo[nome] = valori
+                misure[(nome, "tutto")].append((dt, cpu, pg or 0, sql))
                 pg_testo = "?" if pg is None else f"{pg:5.2f}"
                 say(
-                    f"     {modo:7s} tutto   {dt:6.2f} s (SQL {sql:5.2f}), CPU {cpu + (pg or 0):6.2f} s "
+                    f"     {nome:14s} tutto   {dt:6.2f} s (SQL {sql:5.2f}), CPU {cpu + (pg or 0):6.2f} s "
                     f"(Python {cpu:5.2f}, PostgreSQL {pg_testo})"
                 )
                 dt, sql, _, _, cpu, pg = misura_tutti(
                     livelli=["ambito", "comune"], anni=[anno_uno], indicatori=["popolazione"], quiet=True
                 )
-                misure[(modo, "un anno")].append((dt, cpu, pg or 0, sql))
+                misure[(nome, "un anno")].append((dt, cpu, pg or 0, sql))
                 say(
-                    f"     {modo:7s} {anno_uno} {dt:6.3f} s (SQL {sql:5.3f}), CPU {cpu + (pg or 0):6.3f} s "
+                    f"     {nome:14s} {anno_uno}    {dt:6.3f} s (SQL {sql:5.3f}), CPU {cpu + (pg or 0):6.3f} s "
                     f"(Python {cpu:5.3f}, PostgreSQL {pg or 0:5.3f})"
                 )
     finally:
-        selectors.SOMME_COMUNE = predefinito
+        selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE = predefinito
     say(f"   carico medio della macchina: {carico[0]:.2f} all'inizio, {os.getloadavg()[0]:.2f} alla fine")
-    uguali = all(valori_modo[m] == valori_modo[modi[0]] for m in modi)
-    say(f"   stessi valori nei tre modi: {'sì' if uguali else 'NO'}")
+    primo = next(iter(modi))
+    uguali = all(valori_modo[m] == valori_modo[primo] for m in modi)
+    say(f"   stessi valori in tutti i modi: {'sì' if uguali else 'NO'}")
     mediane = {}
-    for (modo, cosa), v in misure.items():
+    for (nome, cosa), v in misure.items():
         med = [sorted(x[i] for x in v)[len(v) // 2] for i in range(4)]
         tot = sorted(x[1] + x[2] for x in v)[len(v) // 2]
-        mediane[(modo, cosa)] = (med[0], tot)
+        mediane[(nome, cosa)] = (med[0], tot)
         say(
-            f"   mediana, {modo}, {cosa}: {med[0]:.3f} s (SQL {med[3]:.3f}), CPU {tot:.3f} s "
+            f"   mediana, {nome}, {cosa}: {med[0]:.3f} s (SQL {med[3]:.3f}), CPU {tot:.3f} s "
             f"(Python {med[1]:.3f}, PostgreSQL {med[2]:.3f})"
         )
     return mediane
@@ -687,6 +692,9 @@ def main():
         say(f"   riscaldamento (non contato): {misura_tutti(quiet=True)[0]:.1f} s")
         say("   le somme per Comune (SOMME_COMUNE), tutto e un anno:")
         confronto_somme(args.ripetizioni)
+        say("   piano della query della scansione della popolazione:")
+        lenta = max(misura_tutti(quiet=True)[3], key=lambda q: q[0])
+        spiega(lenta[1], lenta[2], righe=60)
         if args.copertura:
             say("   il costo degli indicatori di copertura dell'offerta:")
             confronto_copertura(args.ripetizioni)

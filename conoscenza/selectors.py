@@ -139,6 +139,19 @@ def _raccogli(risultato, chiavi, righe, sovrascrivi):
                 risultato[k].setdefault(chiave_territorio, valore)
 
 
+def _aggiungi(risultato, chiavi, righe):
+    """As _raccogli, adding up the rows of the same territory and year (a Comune's rows of
+    two reference dates in a year)."""
+    for codice, anno, *valori in righe:
+        chiave_territorio = (codice, anno)
+        for k, valore in zip(chiavi, valori, strict=True):
+            if valore is None:
+                continue
+            somme = risultato[k]
+            prima = somme.get(chiave_territorio)
+            somme[chiave_territorio] = valore if prima is None else prima + valore
+
+
 def _somme_per_livello(chiavi, livello, anni, territori):
     """{term: {(codice_territorio, anno): sum}} for all terms at one level, in one query of the
     observations (a conditional sum per term) plus one for data stored at that level."""
@@ -215,7 +228,10 @@ def _somme_insieme(chiavi, livelli, anni):
     risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
     for gruppo in gruppi_scansione(chiavi):
         for livello, righe in _scansione_comuni(gruppo, livelli, anni).items():
-            _raccogli(risultato[livello], gruppo, righe, True)
+            if livello == Livello.COMUNE:
+                _aggiungi(risultato[livello], gruppo, righe)
+            else:
+                _raccogli(risultato[livello], gruppo, righe, True)
     # Data stored at the levels themselves: few rows, where Comune data are missing.
     superiori = [lv for lv in livelli if lv != Livello.COMUNE]
     if superiori:
@@ -235,13 +251,10 @@ def _somme_insieme(chiavi, livelli, anni):
     return risultato
 
 
-# How the per-Comune sums are made: "firma" (each row's signature, the set of terms it matches,
-# computed once; the rows summed per Comune, year and signature; then the signatures' sums
-# into terms), "filtri" (one SUM ... FILTER per term) or "prima" (as "filtri", every condition
-# in every term's FILTER: the query before 2026-11-30). Set by bench/kb_national.py to compare.
-SOMME_COMUNE = "firma"
-# A signature is a bigint bit mask: at most this many terms with a condition of their own.
-_MAX_BIT_FIRMA = 62
+# How the per-Comune sums are made: "filtri" (the conditions every term shares tested once, in
+# the WHERE; one SUM ... FILTER per term with only its own) or "prima" (every condition in
+# every term's FILTER, as before 2026-11-30). Set by bench/kb_national.py to compare.
+SOMME_COMUNE = "filtri"
 
 
 def _somme_comune_sql(chiavi, anni):
@@ -252,8 +265,7 @@ def _somme_comune_sql(chiavi, anni):
     A national table has tens of millions of rows, and the work per row is what costs: the
     conditions that every term shares (the measure when the group has one, an empty category)
     are tested once, in the WHERE (a row that matches no term adds to no sum), and only the
-    rest once per term; with "firma" each row is added once, to the sum of its signature,
-    instead of once per term it matches (the population's total, its age bands)."""
+    rest once per term (the population's total has none left: a plain SUM)."""
     q = connection.ops.quote_name
     parti = [_parti_sql(k) for k in chiavi]
     comuni = [p for p in parti[0] if all(p in altre for altre in parti[1:])] if SOMME_COMUNE != "prima" else []
@@ -272,25 +284,6 @@ def _somme_comune_sql(chiavi, anni):
     )
     da = f"FROM {q(Osservazione._meta.db_table)} o WHERE {' AND '.join(dove)}"
     chiave_gruppo = "o.comune_id, o.anno, o.data_riferimento"
-    con_condizione = [i for i, pp in enumerate(propri) if pp]
-    if SOMME_COMUNE == "firma" and 1 < len(con_condizione) <= _MAX_BIT_FIRMA:
-        bit = {i: 1 << n for n, i in enumerate(con_condizione)}
-        firma = " + ".join(
-            f"CASE WHEN {' AND '.join(sql for sql, _ in propri[i])} THEN {bit[i]}::bigint ELSE 0 END"
-            for i in con_condizione
-        )
-        params = [p for i in con_condizione for _, p in propri[i]] + params_dove
-        somme = ", ".join(
-            f"SUM(f.v) FILTER (WHERE f.g & {bit[i]} <> 0) AS s{i}" if i in bit else f"SUM(f.v) AS s{i}"
-            for i in range(len(chiavi))
-        )
-        cte = (
-            f"WITH f AS (SELECT {chiave_gruppo}, {firma} AS g, SUM(o.valore) AS v {da} "
-            f"GROUP BY {chiave_gruppo}, g), "
-            f"c AS MATERIALIZED (SELECT f.comune_id, f.anno, f.data_riferimento, {somme} FROM f "
-            "GROUP BY f.comune_id, f.anno, f.data_riferimento)"
-        )
-        return cte, params
     somme, params = [], []
     for i, pp in enumerate(propri):
         if pp:
@@ -317,11 +310,18 @@ def _scansione_comuni(chiavi, livelli, anni):
         f"AND {valida.format(a='ad')} JOIN {q(Distretto._meta.db_table)} d ON d.codice = ad.distretto_id "
         f"JOIN {q(ASST._meta.db_table)} s ON s.codice = d.asst_id"
     )
-    # Three FROMs, so that a Comune counts once in Italy whatever its memberships, and an
-    # Ambito whatever its Distretti. Italy is the grouping set without a territory.
+    # The Comuni straight from `c`: one row per Comune, year and reference date already (two
+    # reference dates in a year are added up in Python, _aggiungi); an aggregate of its hundred
+    # thousand rows with a numeric sum per term spilled to disk (≈ 130 MB of states).
     rami = []
+    if Livello.COMUNE in livelli:
+        colonne = ", ".join(f"c.s{i}" for i in range(len(chiavi)))
+        rami.append(f"SELECT '{Livello.COMUNE}', c.comune_id, c.anno, {colonne} FROM c")
+    if Livello.ITALIA in livelli:
+        rami.append(f"SELECT '{Livello.ITALIA}', '{CODICE_ITALIA}', c.anno, {somme} FROM c GROUP BY c.anno")
+    # Two FROMs with the memberships, so that an Ambito counts once in its ATS whatever its
+    # Distretti over time.
     for da, coppie in (
-        ("c", [(Livello.COMUNE, "c.comune_id"), (Livello.ITALIA, None)]),
         (con_ambito, [(Livello.AMBITO, "ac.ambito_id")]),
         (
             con_distretto,
@@ -331,11 +331,9 @@ def _scansione_comuni(chiavi, livelli, anni):
         coppie = [(lv, e) for lv, e in coppie if lv in livelli]
         if not coppie:
             continue
-        espressioni = [e for _, e in coppie if e]
-        livello_sql = "".join(f"WHEN GROUPING({e}) = 0 THEN '{lv}' " for lv, e in coppie if e)
-        livello_sql = f"CASE {livello_sql}ELSE 'italia' END" if livello_sql else "'italia'"
-        codice_sql = f"COALESCE({', '.join(espressioni + [repr(CODICE_ITALIA)])})"
-        insiemi = ", ".join(f"({e}, c.anno)" if e else "(c.anno)" for _, e in coppie)
+        livello_sql = "CASE " + "".join(f"WHEN GROUPING({e}) = 0 THEN '{lv}' " for lv, e in coppie) + "END"
+        codice_sql = f"COALESCE({', '.join(e for _, e in coppie)})"
+        insiemi = ", ".join(f"({e}, c.anno)" for _, e in coppie)
         rami.append(f"SELECT {livello_sql}, {codice_sql}, c.anno, {somme} FROM {da} GROUP BY GROUPING SETS ({insiemi})")
     per_livello = defaultdict(list)
     with transaction.atomic(), connection.cursor() as cursor:
