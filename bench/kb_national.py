@@ -695,6 +695,11 @@ def main():
         say("   piano della query della scansione della popolazione:")
         lenta = max(misura_tutti(quiet=True)[3], key=lambda q: q[0])
         spiega(lenta[1], lenta[2], righe=60)
+        say("   e di un anno (Comuni e Ambiti, la popolazione):")
+        ultimo = Osservazione.objects.order_by("-anno").values_list("anno", flat=True).first()
+        query = misura_tutti(livelli=["ambito", "comune"], anni=[ultimo], indicatori=["popolazione"], quiet=True)[3]
+        lenta = max(query, key=lambda q: q[0])
+        spiega(lenta[1], lenta[2], righe=30)
         if args.copertura:
             say("   il costo degli indicatori di copertura dell'offerta:")
             confronto_copertura(args.ripetizioni)
