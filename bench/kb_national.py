@@ -559,26 +559,37 @@ def confronto_copertura(ripetizioni=3):
 
 def confronto_somme(ripetizioni=3, anno_uno=None):
     """How the per-Comune sums are made (conoscenza.selectors.SOMME_COMUNE): "filtri" (the
-    conditions every term shares tested once; the default), the same with twice the work_mem
-    (no spill of the final aggregate) and "prima" (every condition in every FILTER: the query
-    before), `ripetizioni` times each, interleaved. calcola_livelli() for everything, and the
+    conditions every term shares tested once; the default), the same in one process (no
+    parallel workers) and "prima" (every condition in every FILTER, the superseded loads by a
+    NOT IN subquery: the query before), `ripetizioni` times each, interleaved. calcola_livelli() for everything, and the
     what-if's call of programmazione.popolazione (Comuni and Ambiti, one year, the population):
     wall and CPU (this process + the PostgreSQL cluster). Checks that all give the same values."""
     modi = {
-        "filtri": ("filtri", selectors.WORK_MEM_SCANSIONE),
-        "filtri, 128MB": ("filtri", "128MB"),
-        "prima": ("prima", selectors.WORK_MEM_SCANSIONE),
+        "filtri": ("filtri", True),
+        "filtri, seriale": ("filtri", False),
+        "prima": ("prima", True),
     }
-    predefinito = (selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE)
+    predefinito = selectors.SOMME_COMUNE
+
+    def seriale(execute, sql, params, many, context):
+        # The scans without parallel workers: one process (what it costs in CPU, in wall time).
+        if "WITH c AS MATERIALIZED" in sql:
+            execute("SET LOCAL max_parallel_workers_per_gather = 0", None, False, context)
+        return execute(sql, params, many, context)
+
     anno_uno = anno_uno or Osservazione.objects.order_by("-anno").values_list("anno", flat=True).first()
     misure = {(m, c): [] for m in modi for c in ("tutto", "un anno")}
     valori_modo = {}
     carico = os.getloadavg()
     try:
         for _ in range(ripetizioni):
-            for nome, (modo, work_mem) in modi.items():
-                selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE = modo, work_mem
-                dt, sql, valori, _, cpu, pg = misura_tutti(quiet=True)
+            for nome, (modo, parallelo) in modi.items():
+                selectors.SOMME_COMUNE = modo
+                if parallelo:
+                    dt, sql, valori, _, cpu, pg = misura_tutti(quiet=True)
+                else:
+                    with connection.execute_wrapper(seriale):
+                        dt, sql, valori, _, cpu, pg = misura_tutti(quiet=True)
                 valori_modo[nome] = valori
                 misure[(nome, "tutto")].append((dt, cpu, pg or 0, sql))
                 pg_testo = "?" if pg is None else f"{pg:5.2f}"
@@ -586,16 +597,17 @@ def confronto_somme(ripetizioni=3, anno_uno=None):
                     f"     {nome:14s} tutto   {dt:6.2f} s (SQL {sql:5.2f}), CPU {cpu + (pg or 0):6.2f} s "
                     f"(Python {cpu:5.2f}, PostgreSQL {pg_testo})"
                 )
-                dt, sql, _, _, cpu, pg = misura_tutti(
-                    livelli=["ambito", "comune"], anni=[anno_uno], indicatori=["popolazione"], quiet=True
-                )
+                with connection.execute_wrapper(seriale if not parallelo else lambda e, *a: e(*a)):
+                    dt, sql, _, _, cpu, pg = misura_tutti(
+                        livelli=["ambito", "comune"], anni=[anno_uno], indicatori=["popolazione"], quiet=True
+                    )
                 misure[(nome, "un anno")].append((dt, cpu, pg or 0, sql))
                 say(
                     f"     {nome:14s} {anno_uno}    {dt:6.3f} s (SQL {sql:5.3f}), CPU {cpu + (pg or 0):6.3f} s "
                     f"(Python {cpu:5.3f}, PostgreSQL {pg or 0:5.3f})"
                 )
     finally:
-        selectors.SOMME_COMUNE, selectors.WORK_MEM_SCANSIONE = predefinito
+        selectors.SOMME_COMUNE = predefinito
     say(f"   carico medio della macchina: {carico[0]:.2f} all'inizio, {os.getloadavg()[0]:.2f} alla fine")
     primo = next(iter(modi))
     uguali = all(valori_modo[m] == valori_modo[primo] for m in modi)

@@ -140,16 +140,22 @@ def _raccogli(risultato, chiavi, righe, sovrascrivi):
 
 
 def _aggiungi(risultato, chiavi, righe):
-    """As _raccogli, adding up the rows of the same territory and year (a Comune's rows of
-    two reference dates in a year)."""
-    for codice, anno, *valori in righe:
-        chiave_territorio = (codice, anno)
-        for k, valore in zip(chiavi, valori, strict=True):
+    """Rows (livello, codice, anno, s0, s1, …) of the Comuni into {term: {(codice, anno): sum}},
+    adding up the rows of the same Comune and year (two reference dates in a year)."""
+    territori = [(r[1], r[2]) for r in righe]
+    if len(set(territori)) == len(territori) and not any(risultato[k] for k in chiavi):
+        # The usual case, a row per Comune and year: a dict per term in one comprehension (a
+        # national table has a hundred thousand rows).
+        for i, k in enumerate(chiavi, start=3):
+            risultato[k] = {t: r[i] for t, r in zip(territori, righe, strict=True) if r[i] is not None}
+        return
+    for t, r in zip(territori, righe, strict=True):
+        for k, valore in zip(chiavi, r[3:], strict=True):
             if valore is None:
                 continue
             somme = risultato[k]
-            prima = somme.get(chiave_territorio)
-            somme[chiave_territorio] = valore if prima is None else prima + valore
+            prima = somme.get(t)
+            somme[t] = valore if prima is None else prima + valore
 
 
 def _somme_per_livello(chiavi, livello, anni, territori):
@@ -226,13 +232,32 @@ def _somme_insieme(chiavi, livelli, anni):
     MATERIALIZED, GROUPING SETS, FILTER)."""
     chiavi = list(chiavi)
     risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
-    for gruppo in gruppi_scansione(chiavi):
-        for livello, righe in _scansione_comuni(gruppo, livelli, anni).items():
-            if livello == Livello.COMUNE:
-                _aggiungi(risultato[livello], gruppo, righe)
-            else:
-                _raccogli(risultato[livello], gruppo, righe, True)
-    # Data stored at the levels themselves: few rows, where Comune data are missing.
+    esterna = connection.in_atomic_block
+    with transaction.atomic():
+        if not esterna and connection.vendor == "postgresql":
+            # Every statement below sees the same data: the superseded loads read first are
+            # those of the rows scanned after (an import that commits meanwhile is not half
+            # counted). Inside a caller's transaction, its isolation.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # A few ids, tested on each row as a list (hashed from nine on): the subquery NOT IN
+        # (SELECT ...) cost a fifth of the scan's CPU on the national frame.
+        sostituiti = list(Caricamento.objects.filter(sostituito_da__isnull=False).values_list("pk", flat=True))
+        for gruppo in gruppi_scansione(chiavi):
+            per_livello = defaultdict(list)
+            for riga in _scansione_comuni(gruppo, livelli, anni, sostituiti):
+                per_livello[riga[0]].append(riga)
+            for livello, righe in per_livello.items():
+                if livello == Livello.COMUNE:
+                    _aggiungi(risultato[livello], gruppo, righe)
+                else:
+                    _raccogli(risultato[livello], gruppo, [r[1:] for r in righe], True)
+        _somme_dirette(risultato, chiavi, livelli, anni)
+    return risultato
+
+
+def _somme_dirette(risultato, chiavi, livelli, anni):
+    """Data stored at the levels themselves: few rows, where Comune data are missing."""
     superiori = [lv for lv in livelli if lv != Livello.COMUNE]
     if superiori:
         colonne_somme = _somme_condizionali(chiavi)
@@ -248,7 +273,6 @@ def _somme_insieme(chiavi, livelli, anni):
             dirette[livello].append(riga)
         for livello, righe_livello in dirette.items():
             _raccogli(risultato[livello], chiavi, righe_livello, False)
-    return risultato
 
 
 # How the per-Comune sums are made: "filtri" (the conditions every term shares tested once, in
@@ -257,10 +281,10 @@ def _somme_insieme(chiavi, livelli, anni):
 SOMME_COMUNE = "filtri"
 
 
-def _somme_comune_sql(chiavi, anni):
+def _somme_comune_sql(chiavi, anni, sostituiti):
     """The CTE `c` (comune_id, anno, data_riferimento, s0, s1, …) of the Comune rows of the
     terms `chiavi` summed per Comune, year and reference date (which the memberships are valid
-    on), and its params.
+    on), and its params; `sostituiti`: the ids of the superseded loads.
 
     A national table has tens of millions of rows, and the work per row is what costs: the
     conditions that every term shares (the measure when the group has one, an empty category)
@@ -279,9 +303,14 @@ def _somme_comune_sql(chiavi, anni):
     if anni is not None:
         dove.append("o.anno = ANY(%s)")
         params_dove.append(list(anni))
-    dove.append(
-        f"o.caricamento_id NOT IN (SELECT id FROM {q(Caricamento._meta.db_table)} WHERE sostituito_da_id IS NOT NULL)"
-    )
+    if SOMME_COMUNE == "prima":
+        dove.append(
+            f"o.caricamento_id NOT IN (SELECT id FROM {q(Caricamento._meta.db_table)} "
+            "WHERE sostituito_da_id IS NOT NULL)"
+        )
+    elif sostituiti:
+        dove.append("o.caricamento_id <> ALL(%s)")
+        params_dove.append(list(sostituiti))
     da = f"FROM {q(Osservazione._meta.db_table)} o WHERE {' AND '.join(dove)}"
     chiave_gruppo = "o.comune_id, o.anno, o.data_riferimento"
     somme, params = [], []
@@ -295,11 +324,11 @@ def _somme_comune_sql(chiavi, anni):
     return cte, params + params_dove
 
 
-def _scansione_comuni(chiavi, livelli, anni):
-    """{livello: [(codice, anno, s0, s1, …)]}: the Comune rows of the terms `chiavi` summed
-    per Comune and year, then rolled up to every level in `livelli`, in one statement."""
+def _scansione_comuni(chiavi, livelli, anni, sostituiti):
+    """[(livello, codice, anno, s0, s1, …)]: the Comune rows of the terms `chiavi` summed per
+    Comune and year, then rolled up to every level in `livelli`, in one statement."""
     q = connection.ops.quote_name
-    cte, params = _somme_comune_sql(chiavi, anni)
+    cte, params = _somme_comune_sql(chiavi, anni, sostituiti)
     somme = ", ".join(f"SUM(c.s{i})" for i in range(len(chiavi)))
     valida = "{a}.dal <= c.data_riferimento AND ({a}.al IS NULL OR {a}.al >= c.data_riferimento)"
     con_ambito = (
@@ -335,13 +364,10 @@ def _scansione_comuni(chiavi, livelli, anni):
         codice_sql = f"COALESCE({', '.join(e for _, e in coppie)})"
         insiemi = ", ".join(f"({e}, c.anno)" for _, e in coppie)
         rami.append(f"SELECT {livello_sql}, {codice_sql}, c.anno, {somme} FROM {da} GROUP BY GROUPING SETS ({insiemi})")
-    per_livello = defaultdict(list)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM_SCANSIONE}'")
         cursor.execute(f"{cte} {' UNION ALL '.join(rami)}", params)
-        for livello, *riga in cursor.fetchall():
-            per_livello[livello].append(riga)
-    return per_livello
+        return cursor.fetchall()
 
 
 def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, metodo=None):
@@ -421,9 +447,38 @@ def _valori(indicatori, somme, anni, territori):
         termini = list(ind.termini.all())
         num = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
         den = [(somme[_chiave_termine(t)], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
+        if _semplice(num) and (not den or _semplice(den)):
+            _rapporto(risultati, ind.codice, num[0][0], den[0][0] if den else None, ind.fattore, anni, territori)
+            continue
         for terr, anno, valore in _formula(num, den, ind.fattore, anni, territori):
             risultati[(terr, anno, ind.codice)] = valore
     return risultati
+
+
+def _semplice(termini):
+    """One term of weight 1 and no shift: the usual numerator or denominator."""
+    return len(termini) == 1 and termini[0][1] == 1 and termini[0][2] == 0
+
+
+def _rapporto(risultati, codice, num, den, fattore, anni, territori):
+    """_formula for one simple term over one (or none): half a million values for the Comuni of
+    a national table, so one loop over the numerator's sums and no function call per value."""
+    for chiave, n in num.items():
+        terr, anno = chiave
+        if (anni is not None and anno not in anni) or (territori is not None and terr not in territori):
+            continue
+        if den is None:
+            d = 1
+        else:
+            d = den.get(chiave)
+            if d is None:
+                continue
+            if type(d) is not Decimal:
+                d = Decimal(d)
+        if type(n) is not Decimal:
+            n = Decimal(n)
+        # normalize(): as _formula.
+        risultati[(terr, anno, codice)] = None if d == 0 else (n * fattore / d).normalize()
 
 
 def _formula(num, den, fattore, anni, territori):

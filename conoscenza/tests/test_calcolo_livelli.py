@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conoscenza import selectors
-from conoscenza.models import Livello, Osservazione
+from conoscenza.models import Caricamento, Livello, Osservazione
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
 from conoscenza.services import importa_dati
 
@@ -80,11 +80,17 @@ def test_both_ways_of_making_the_comune_sums_give_the_same_numbers(registro_mini
     # The shared conditions tested once (the default) and every condition in every FILTER (the
     # query before): the same values as the per-level queries.
     dati_in_piu()
+    # A load superseded as a whole (the same file again): its rows never count.
+    importa_dati(
+        b"livello,codice_territorio,anno,misura,valore\ncomune,016904,2022,nati_vivi,82\n", "nati-campagnola-bis.csv"
+    )
+    assert Caricamento.objects.filter(sostituito_da__isnull=False).exists()
     # A Comune's rows of one year on two reference dates: added up (a row each in the scan).
     spostate = Osservazione.objects.filter(codice_territorio="016901", anno=2023, eta_da=65)
     assert spostate.update(data_riferimento=datetime.date(2023, 6, 30))
     attesi = calcola_livelli(metodo="per_livello")
     assert attesi["comune"][("016901", 2023, "popolazione")] == 140 + 600 + 260
+    assert attesi["comune"][("016904", 2022, "tasso_natalita")] == Decimal(82) * 1000 / 2000
     monkeypatch.setattr(selectors, "SOMME_COMUNE", modo)
     with CaptureQueriesContext(connection) as queries:
         assert calcola_livelli() == attesi
@@ -124,3 +130,16 @@ def test_export_indicatori_for_italia(registro_minimo):
     righe = out.getvalue().splitlines()
     riga = next(r for r in righe if r.startswith("italia,IT,Italia,2023,popolazione,"))
     assert Decimal(riga.rsplit(",", 1)[1]) == 4900
+
+
+@pytest.mark.django_db(transaction=True)
+@solo_postgresql
+def test_outside_a_transaction_the_statements_share_one_snapshot(registro_minimo):
+    # Not inside a caller's transaction (a view, a command): calcola_livelli opens its own, at
+    # REPEATABLE READ, and gives the same numbers.
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        valori = calcola_livelli(livelli=["comune", "ambito"], indicatori=["popolazione"])
+    assert any("REPEATABLE READ" in q["sql"] for q in queries.captured_queries)
+    assert valori["comune"][("016901", 2023, "popolazione")] == 1000
+    assert valori == calcola_livelli(livelli=["comune", "ambito"], indicatori=["popolazione"], metodo="per_livello")
