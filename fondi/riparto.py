@@ -14,7 +14,7 @@ from django.db.models import Sum
 
 from conoscenza.models import Livello, Osservazione
 from programmazione.popolazione import residenti as residenti_ambiti_e_comuni
-from programmazione.riparto import RipartoNonValido, in_centesimi, riparto
+from programmazione.riparto import RipartoNonValido, in_centesimi
 from territorio.models import AppartenenzaComune
 from territorio.selectors import comuni_di
 from zona.lib.cache import memorizza
@@ -112,54 +112,108 @@ def riparto_tra_comuni(
     quota_uguale: percent (0-100) shared in equal parts (criterio "formula");
     quote: {codice ISTAT: percent} summing to 100 (criterio "quote_fisse");
     comuni, popolazione: the Ambito's Comuni and {codice: residents (of the age band)} when the
-    caller has read them already for many Ambiti (the what-if: two queries, not two per Ambito)."""
-    in_centesimi(importo)
-    if criterio not in CRITERI:
-        raise RipartoNonValido(f"Criterio sconosciuto: usare {', '.join(CRITERI)}.")
+    caller has read them already."""
+    centesimi = in_centesimi(importo)
+    controlla_criterio(criterio, anno, eta_da, eta_a)
     giorno = datetime.date(anno, 1, 1) if anno else datetime.date.today()
     comuni = list(comuni_di(ambito, giorno)) if comuni is None else comuni
+    if criterio != "quote_fisse" and popolazione is None:
+        fascia = (eta_da, eta_a) if criterio == "fascia_eta" else (None, None)
+        popolazione = residenti([c.pk for c in comuni], anno, *fascia)
+    pesi, descrizione = _pesi(ambito, comuni, giorno, criterio, anno, eta_da, eta_a, quota_uguale, quote, popolazione)
+    r = RipartoComuni(Decimal(centesimi).scaleb(-2), criterio, anno, descrizione)
+    r.righe = [
+        QuotaComune(c, peso, Decimal(q).scaleb(-2))
+        for c, peso, q in zip(comuni, pesi, parti_in_centesimi(centesimi, comuni, pesi), strict=True)
+    ]
+    return r
+
+
+def controlla_criterio(criterio, anno, eta_da=None, eta_a=None):
+    """The checks of a criterion's parameters that no Ambito's data change."""
+    if criterio not in CRITERI:
+        raise RipartoNonValido(f"Criterio sconosciuto: usare {', '.join(CRITERI)}.")
+    if criterio == "quote_fisse":
+        return
+    if anno is None:
+        raise RipartoNonValido("Indicare l'anno della popolazione.")
+    if criterio == "fascia_eta":
+        if eta_da is None and eta_a is None:
+            raise RipartoNonValido("Indicare la fascia d'età (da, a).")
+        if eta_da is not None and eta_a is not None and eta_a < eta_da:
+            raise RipartoNonValido("La fascia d'età finisce prima di cominciare.")
+
+
+def _pesi(ambito, comuni, giorno, criterio, anno, eta_da, eta_a, quota_uguale, quote, pop):
+    """([integer weight of each Comune of `comuni`], description of the criterion); `pop`
+    {codice: residents (of the age band)} may hold other Ambiti's Comuni."""
     if not comuni:
         raise RipartoNonValido(f"L'Ambito {ambito.nome} non ha Comuni al {giorno:%d/%m/%Y}.")
-    codici = [c.pk for c in comuni]
     descrizione = CRITERI[criterio]
     if criterio == "quote_fisse":
         quote = quote or {}
-        ignoti = sorted(set(quote) - set(codici))
+        codici = {c.pk for c in comuni}
+        ignoti = sorted(set(quote) - codici)
         if ignoti:
             raise RipartoNonValido("Comuni non dell'Ambito: " + ", ".join(ignoti) + ".")
         if sum(quote.values(), Decimal(0)) != 100:
             raise RipartoNonValido(f"Le quote fisse sommano a {sum(quote.values(), Decimal(0))}%, non a 100%.")
         # Percent with up to 4 decimals -> integer weights.
-        pesi = {c: int(Decimal(quote.get(c, 0)) * 10_000) for c in codici}
-    else:
-        if anno is None:
-            raise RipartoNonValido("Indicare l'anno della popolazione.")
-        if criterio == "fascia_eta":
-            if eta_da is None and eta_a is None:
-                raise RipartoNonValido("Indicare la fascia d'età (da, a).")
-            if eta_da is not None and eta_a is not None and eta_a < eta_da:
-                raise RipartoNonValido("La fascia d'età finisce prima di cominciare.")
-            pop = residenti(codici, anno, eta_da, eta_a) if popolazione is None else popolazione
-            descrizione += f" ({eta_da or 0}-{eta_a if eta_a is not None else '…'} anni)"
-        else:
-            pop = residenti(codici, anno) if popolazione is None else popolazione
-        pop = {c: pop[c] for c in codici if c in pop}  # a caller's dict may hold other Ambiti's
-        mancanti = [c.nome for c in comuni if c.pk not in pop]
-        if mancanti:
-            raise RipartoNonValido(
-                f"Manca la popolazione al 1° gennaio {anno} di: " + ", ".join(mancanti) + ". Caricare i dati."
-            )
-        if criterio == "formula":
-            if quota_uguale is None or not 0 <= quota_uguale <= 100:
-                raise RipartoNonValido("La parte in quote uguali è una percentuale da 0 a 100.")
-            quota_uguale = int(quota_uguale)
-            totale = sum(pop.values())
-            # share_i = u/100 · 1/N + (1-u/100) · pop_i/P, times 100·N·P: integers, same proportions.
-            pesi = {c: quota_uguale * totale + (100 - quota_uguale) * pop[c] * len(codici) for c in codici}
-            descrizione = f"{quota_uguale}% in quote uguali, {100 - quota_uguale}% per residenti"
-        else:
-            pesi = pop
-    parti = riparto(importo, pesi)
-    r = RipartoComuni(Decimal(str(importo)).quantize(Decimal("0.01")), criterio, anno, descrizione)
-    r.righe = [QuotaComune(c, pesi[c.pk], parti[c.pk]) for c in comuni]
-    return r
+        return [int(Decimal(quote.get(c.pk, 0)) * 10_000) for c in comuni], descrizione
+    if criterio == "fascia_eta":
+        descrizione += f" ({eta_da or 0}-{eta_a if eta_a is not None else '…'} anni)"
+    residenti_comuni = [pop.get(c.pk) for c in comuni]
+    if None in residenti_comuni:
+        mancanti = [c.nome for c, p in zip(comuni, residenti_comuni, strict=True) if p is None]
+        raise RipartoNonValido(
+            f"Manca la popolazione al 1° gennaio {anno} di: " + ", ".join(mancanti) + ". Caricare i dati."
+        )
+    if criterio != "formula":
+        return residenti_comuni, descrizione
+    if quota_uguale is None or not 0 <= quota_uguale <= 100:
+        raise RipartoNonValido("La parte in quote uguali è una percentuale da 0 a 100.")
+    quota_uguale = int(quota_uguale)
+    totale, n = sum(residenti_comuni), len(comuni)
+    # share_i = u/100 · 1/N + (1-u/100) · pop_i/P, times 100·N·P: integers, same proportions.
+    uguale, resto = quota_uguale * totale, (100 - quota_uguale) * n
+    return [uguale + resto * p for p in residenti_comuni], (
+        f"{quota_uguale}% in quote uguali, {100 - quota_uguale}% per residenti"
+    )
+
+
+def parti_in_centesimi(centesimi, comuni, pesi):
+    """The cents of each Comune, as programmazione.riparto.riparto splits them (largest
+    remainder; ties: larger weight, then code), on plain lists: the what-if splits every Ambito
+    of the country twice, and the dictionaries, checks and Decimals of the general split were
+    most of its time (bench/README.md, fondi_national)."""
+    if any(p < 0 for p in pesi):
+        c = next(c for c, p in zip(comuni, pesi, strict=True) if p < 0)
+        raise RipartoNonValido(f"Il peso di «{c.pk}» non può essere negativo.")
+    totale = sum(pesi)
+    if totale <= 0:
+        raise RipartoNonValido("La somma dei pesi è zero: non c'è nulla su cui ripartire.")
+    parti = [divmod(centesimi * p, totale) for p in pesi]
+    quote = [q for q, _ in parti]
+    avanzo = centesimi - sum(quote)
+    if avanzo:
+        ordine = sorted(range(len(pesi)), key=lambda i: (-parti[i][1], -pesi[i], comuni[i].pk))
+        for i in ordine[:avanzo]:
+            quote[i] += 1
+    return quote
+
+
+def riparto_di_ogni_ambito(quote_ambiti, per_ambito, popolazione, criterio, anno, eta_da, eta_a, quota_uguale):
+    """{comune code: (ComuneBreve, ambito code, quota)}: each Ambito's quota {Ambito: Decimal}
+    split among its Comuni `per_ambito` {ambito code: [ComuneBreve]} by residents `popolazione`,
+    as `riparto_tra_comuni` splits one Ambito (the same checks, messages and cents)."""
+    controlla_criterio(criterio, anno, eta_da, eta_a)
+    giorno = datetime.date(anno, 1, 1)
+    risultato = {}
+    for ambito, quota in quote_ambiti.items():
+        codice = ambito.pk
+        comuni = per_ambito.get(codice, [])
+        pesi, _ = _pesi(ambito, comuni, giorno, criterio, anno, eta_da, eta_a, quota_uguale, None, popolazione)
+        centesimi = int(quota.scaleb(2))
+        for c, q in zip(comuni, parti_in_centesimi(centesimi, comuni, pesi), strict=True):
+            risultato[c.pk] = (c, codice, Decimal(q).scaleb(-2))
+    return risultato

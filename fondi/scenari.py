@@ -10,7 +10,7 @@ from decimal import Decimal
 from programmazione.popolazione import riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
 
-from .riparto import comuni_per_ambito, residenti_di_ogni_comune, riparto_tra_comuni
+from .riparto import comuni_per_ambito, residenti_di_ogni_comune, riparto_di_ogni_ambito
 
 
 @dataclass(frozen=True)
@@ -39,23 +39,18 @@ def calcola(p, per_ambito=None):
     elif p.eta_da is not None or p.eta_a is not None:
         popolazione = residenti_di_ogni_comune(p.anno, p.eta_da, p.eta_a)
     else:
-        popolazione = None  # no band: riparto_tra_comuni refuses it with its message
-    ambiti, comuni = {}, {}
-    for r in tra_ambiti.righe:
-        ambiti[r.ambito.pk] = (r.ambito, r.quota)
-        parti = riparto_tra_comuni(
-            r.ambito,
-            r.quota,
-            p.criterio_comuni,
-            p.anno,
-            eta_da=p.eta_da,
-            eta_a=p.eta_a,
-            quota_uguale=p.quota_uguale,
-            comuni=per_ambito.get(r.ambito.pk, []),
-            popolazione=popolazione,
-        )
-        for q in parti.righe:
-            comuni[q.comune.pk] = (q.comune, r.ambito.pk, q.quota)
+        popolazione = None  # no band: riparto_di_ogni_ambito refuses it with its message
+    ambiti = {r.ambito.pk: (r.ambito, r.quota) for r in tra_ambiti.righe}
+    comuni = riparto_di_ogni_ambito(
+        {r.ambito: r.quota for r in tra_ambiti.righe},
+        per_ambito,
+        popolazione,
+        p.criterio_comuni,
+        p.anno,
+        p.eta_da,
+        p.eta_a,
+        p.quota_uguale,
+    )
     return ambiti, comuni
 
 

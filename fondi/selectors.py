@@ -6,6 +6,7 @@ conditional SUM over those movements, grouped by what the page needs (fund, Ambi
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -158,28 +159,60 @@ class AnnoAmbito:
     fuori_area: list  # [Movimento] on an area the fund may not finance (flagged, not refused)
 
 
+# The grouped read of an Ambito's year, as columns of a row.
+_COLONNE_ANNO = (
+    "esercizio__fondo",
+    "esercizio__chiuso_il",
+    "tipo",
+    "obiettivo__codice",
+    "obiettivo__titolo",
+    "servizio",
+    "area",
+    "fonte",
+)
+# Stand-ins for the Ambito and the year while the ORM writes the statement (a year in the range
+# of the column: out of it Django would write an empty statement).
+_AMBITO_SEGNAPOSTO, _ANNO_SEGNAPOSTO = "segnaposto-ambito", 32123
+_SQL_ANNO = {}
+
+
+def _righe_anno(ambito_id, anno):
+    """The grouped movements of the Ambito's year (dicts of _COLONNE_ANNO and `_s`). The ORM
+    writes the statement once per process and database: writing it (joins, NOT EXISTS,
+    grouping) cost more CPU than PostgreSQL spent running it, at every request of the page
+    (bench/README.md, fondi_national)."""
+    if connection.vendor not in _SQL_ANNO:
+        qs = (
+            movimenti_validi()
+            .filter(esercizio__ambito=_AMBITO_SEGNAPOSTO, esercizio__anno=_ANNO_SEGNAPOSTO)
+            .order_by()
+            .values(*_COLONNE_ANNO)
+            .annotate(_s=Sum("importo"))
+        )
+        _SQL_ANNO[connection.vendor] = qs.query.sql_with_params()
+    sql, segnaposti = _SQL_ANNO[connection.vendor]
+    sostituti = {_AMBITO_SEGNAPOSTO: ambito_id, _ANNO_SEGNAPOSTO: anno}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sostituti.get(p, p) for p in segnaposti])
+        righe = cursor.fetchall()
+    return [dict(zip(_COLONNE_ANNO, r[:-1], strict=True)) | {"_s": _decimale(r[-1])} for r in righe]
+
+
+def _decimale(valore):
+    """A SUM of amounts as Decimal with cents: PostgreSQL gives a Decimal, SQLite an int or a
+    float (what the ORM's converter would do)."""
+    if isinstance(valore, Decimal):
+        return valore
+    return Decimal(valore if isinstance(valore, int) else repr(valore)).quantize(ZERO)
+
+
 def anno_ambito(ambito_id, anno, fuori_area=True):
     """The Ambito's year in one grouped query over its movements (by fund, kind, objective,
     service, area and source: at most as many rows as movements, a few hundred), the funds of
     the catalogue in a second; the movements off their fund's areas in a third, only when some
     movement has an area and `fuori_area`. The page asked for each of these apart: 16 queries,
     each a round trip that a loaded server makes wait (bench/README.md, fondi_national)."""
-    gruppi = list(
-        movimenti_validi()
-        .filter(esercizio__ambito=ambito_id, esercizio__anno=anno)
-        .order_by()
-        .values(
-            "esercizio__fondo",
-            "esercizio__chiuso_il",
-            "tipo",
-            "obiettivo__codice",
-            "obiettivo__titolo",
-            "servizio",
-            "area",
-            "fonte",
-        )  # fmt: skip
-        .annotate(_s=Sum("importo"))
-    )
+    gruppi = _righe_anno(ambito_id, anno)
     somme, chiusi = {}, set()
     for r in gruppi:
         per_tipo = somme.setdefault(r["esercizio__fondo"], {})

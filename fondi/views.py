@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from lavori.services import url_lavoro
@@ -75,6 +77,39 @@ def _barre(saldo, colonne):
     return [(c, numero(v, 2), f"{float(v * 100 / base):.1f}") for c, v in zip(colonne, valori, strict=True)]
 
 
+def _svg_barre(barre):
+    """The bars of a fund as one SVG (a bar per column, its amount in the label and the title).
+    Built here, not by template loops: five bars of three or four values each, times a dozen
+    funds, were six hundred template variables and most of the page's CPU (bench/README.md,
+    fondi_national)."""
+    etichetta = ", ".join(f"{c} {testo} €" for c, testo, _ in barre)
+    barre_html = format_html_join(
+        "",
+        '<rect x="0" y="{}" height="8" width="{}%" class="zona-barra-{}"><title>{}: {} €</title></rect>',
+        ((i * 10, p, c, c, testo) for i, (c, testo, p) in enumerate(barre)),
+    )
+    return format_html(
+        '<svg class="zona-barre" width="160" height="{}" role="img" aria-label="{}">{}</svg>',
+        len(barre) * 10,
+        etichetta,
+        barre_html,
+    )
+
+
+def _celle(saldo, barre, dettaglio):
+    """The amounts of a row (or of the total) as text: the columns shown, then for those who
+    see the detail what is available, committed not yet paid, the residuo and the % of use."""
+    celle = [testo for _, testo, _ in barre]
+    if dettaglio:
+        celle += [
+            numero(saldo.disponibile, 2),
+            numero(saldo.impegnato_non_liquidato, 2),
+            numero(saldo.residuo, 2),
+            numero(saldo.percentuale_utilizzo, 1),
+        ]
+    return celle
+
+
 @policy(read=PUBBLICO)
 def ambito(request, codice):
     ambito = get_object_or_404(Ambito, pk=codice)
@@ -94,6 +129,11 @@ def ambito(request, codice):
             for r in righe
         ]
         return scarica_tabella(f"fondi-{ambito.pk}-{anno}", formato, intestazione, dati, foglio="Fondi")
+    tabella = []
+    for r in righe:
+        barre = _barre(r.saldo, colonne)
+        storia = reverse("fondi:storia", args=[ambito.pk, r.fondo.codice]) if dettaglio else None
+        tabella.append((r, storia, _celle(r.saldo, barre, dettaglio), _svg_barre(barre)))
     return render(
         request,
         "fondi/ambito.html",
@@ -101,9 +141,8 @@ def ambito(request, codice):
             "ambito": ambito,
             "anno": anno,
             "anni": sorted(set(anni) | {anno}, reverse=True),
-            "righe": [(r, _barre(r.saldo, colonne)) for r in righe],
-            "totale": [_valore(totale, c) for c in colonne],
-            "saldo_totale": totale,
+            "righe": tabella,
+            "totale": _celle(totale, [(c, numero(_valore(totale, c), 2), "") for c in colonne], dettaglio),
             "colonne": colonne,
             "etichette": _etichette(colonne),
             "dettaglio": dettaglio,
@@ -117,41 +156,58 @@ def ambito(request, codice):
 
 @policy(read=PUBBLICO)
 def provincia(request):
-    # The years with movements: a DISTINCT over every Esercizio (70.000 at national scale,
-    # 40 ms), once per data version.
-    anni = memorizza("fondi-anni", selectors.anni_con_movimenti)
-    anno = _anno(request, anni)
     visibili = permessi.ambiti_in_dettaglio(request.user)
-
-    def per_ambito():
-        # One grouped pass over a year of every Ambito's movements (0,3 s of PostgreSQL's CPU at
-        # national scale, from the covering index): once per data version (every movement is
-        # audited, so a new one changes the version).
-        return memorizza(f"fondi-provincia-{anno}", lambda: selectors.fondi_provincia(anno))
-
     colonne = COLONNE if visibili is None else COLONNE_PUBBLICHE
     formato = _formato(request)
     if formato:
-        righe = _righe_provincia(per_ambito(), visibili)
+        anno = _anno(request, _anni_provincia())
+        righe = _righe_provincia(_saldi_provincia(anno), visibili)
         dati = [[a.pk, a.nome, anno] + [_valore(s, c) if s else None for c in colonne] for a, s, _ in righe]
         return scarica_tabella(f"fondi-provincia-{anno}", formato, ["ambito", "nome", "anno"] + colonne, dati)
-    # The table of every Ambito is the same for everyone who sees the same Ambiti in detail, and
-    # rendering its 600 rows at national scale took a second: once per data version and view.
+    # The page but the year's form is the same for everyone who sees the same Ambiti in detail:
+    # the years with movements, the table of every Ambito (600 rows at national scale: a second
+    # to render) and the catalogue, once per data version and view, and kept in the process
+    # too: read from the shared cache, the 200 KB of the table cost more than everything else
+    # the page does (bench/README.md, fondi_national).
+    try:
+        chiesto = valori.anno(request.GET.get("anno"), minimo=1990, massimo=2100)
+    except valori.ValoreNonValido:
+        chiesto = None
     vista = "tutti" if visibili is None else ",".join(sorted(visibili))
-    tabella = memorizza(
-        f"fondi-provincia-tabella:{anno}:{vista}",
-        lambda: _tabella_provincia(anno, _righe_provincia(per_ambito(), visibili), colonne),
+    anno, anni, contenuto = memorizza(
+        f"fondi-provincia-pagina:{chiesto}:{vista}",
+        lambda: _pagina_provincia(chiesto, visibili, colonne),
+        in_processo=True,
     )
     return render(
         request,
         "fondi/provincia.html",
-        {
-            "anno": anno,
-            "anni": sorted(set(anni) | {anno}, reverse=True),
-            "tabella": mark_safe(tabella),  # rendered by the template engine, escaped there
-            "catalogo": Fondo.objects.prefetch_related("aree"),
-        },
+        {"anno": anno, "anni": anni, "contenuto": mark_safe(contenuto)},  # rendered by the template engine
     )
+
+
+def _anni_provincia():
+    # The years with movements: a DISTINCT over every Esercizio (70.000 at national scale,
+    # 40 ms), once per data version.
+    return memorizza("fondi-anni", selectors.anni_con_movimenti)
+
+
+def _saldi_provincia(anno):
+    # One grouped pass over a year of every Ambito's movements (0,3 s of PostgreSQL's CPU at
+    # national scale, from the covering index): once per data version (every movement is
+    # audited, so a new one changes the version), for the page and its downloads.
+    return memorizza(f"fondi-provincia-{anno}", lambda: selectors.fondi_provincia(anno))
+
+
+def _pagina_provincia(chiesto, visibili, colonne):
+    """(year shown, [years to choose], HTML of the table of every Ambito and of the catalogue)."""
+    anni = _anni_provincia()
+    anno = chiesto if chiesto is not None else anni[0] if anni else datetime.date.today().year
+    righe = _righe_provincia(_saldi_provincia(anno), visibili)
+    contenuto = _tabella_provincia(anno, righe, colonne) + render_to_string(
+        "fondi/_catalogo.html", {"catalogo": Fondo.objects.prefetch_related("aree")}
+    )
+    return anno, sorted(set(anni) | {anno}, reverse=True), contenuto
 
 
 def _righe_provincia(per_ambito, visibili):
@@ -336,10 +392,26 @@ def modello(request):
 
 
 def _anno_popolazione_recente():
+    """The population year of the Prologo's split (the what-if's default): a split tried year by
+    year, so once per data version."""
     from programmazione.popolazione import verifica_tabella_prologo_2025
 
-    v = verifica_tabella_prologo_2025()
-    return v.anno if v else datetime.date.today().year - 1
+    def calcola():
+        v = verifica_tabella_prologo_2025()
+        return v.anno if v else datetime.date.today().year - 1
+
+    return memorizza("fondi-anno-popolazione-recente", calcola)
+
+
+# Above this many Comuni (a province has a few hundred, the country 7.900: 1,5 MB of page) the
+# what-if lists the Comuni of one Ambito at a time; the downloads have all of them.
+MAX_COMUNI_PAGINA = 400
+
+
+def _righe_scenario(righe):
+    """(name, Ambito, current, what-if, difference as text) of the what-if's rows: formatted
+    once here, not by three filters a row in the template (600 Ambiti at national scale)."""
+    return [(r.nome, r.ambito, numero(r.attuale, 2), numero(r.scenario, 2), numero(r.differenza, 2)) for r in righe]
 
 
 @policy(read=CON_RUOLO, write=COORDINAMENTO)
@@ -369,7 +441,13 @@ def scenari(request):
         else:
             if d["ambito"]:
                 comuni = [c for c in comuni if c.ambito == d["ambito"].pk]
-            confronto = {"ambiti": ambiti, "comuni": comuni, "attuali": attuali, "nuovi": nuovi}
+            confronto = {
+                "ambiti": _righe_scenario(ambiti),
+                "comuni": _righe_scenario(comuni) if len(comuni) <= MAX_COMUNI_PAGINA else None,
+                "numero_comuni": len(comuni),
+                "attuali": attuali,
+                "nuovi": nuovi,
+            }
             if request.method == "POST" and salva.is_valid():
                 d = salva.cleaned_data
                 try:

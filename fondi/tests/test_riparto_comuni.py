@@ -58,6 +58,26 @@ def test_any_split_adds_up_to_the_amount(alto_sebino, centesimi, uguale):
     assert r.totale == importo
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    centesimi=st.integers(min_value=0, max_value=10**13),
+    pesi=st.lists(st.integers(min_value=0, max_value=10**9) | st.sampled_from([0, 7, 7]), min_size=1, max_size=30),
+)
+def test_the_what_ifs_split_gives_the_cents_of_the_general_one(centesimi, pesi):
+    """`parti_in_centesimi` (the what-if's lists) against programmazione.riparto (dicts): the same
+    cents for every Comune, ties (equal weights, zero weights) included."""
+    from fondi.riparto import ComuneBreve, parti_in_centesimi
+    from programmazione.riparto import riparto
+
+    comuni = [ComuneBreve(f"{i:06d}", f"C{i}") for i in range(len(pesi))]
+    if sum(pesi) == 0:
+        with pytest.raises(RipartoNonValido, match="somma dei pesi è zero"):
+            parti_in_centesimi(centesimi, comuni, pesi)
+        return
+    attese = riparto(Decimal(centesimi).scaleb(-2), {c.pk: p for c, p in zip(comuni, pesi, strict=True)})
+    assert parti_in_centesimi(centesimi, comuni, pesi) == [int(attese[c.pk].scaleb(2)) for c in comuni]
+
+
 def test_the_prologo_table_recomputed_from_population(demo_db, client):
     v = verifica_tabella_prologo_2025()
     assert v.anno == 2023  # the latest population year loaded up to 2024
