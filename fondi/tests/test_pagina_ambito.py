@@ -40,6 +40,7 @@ def catena(fondo, volte, anno=2022):
 def test_the_page_of_an_ambito_costs_the_same_queries_whatever_its_movements(registro_minimo, client):
     client.force_login(utente_con_ruolo("coord", "coordinamento"))
     catena("fnps", 1)
+    client.get("/ambiti/lago/fondi/?anno=2022")  # the session's first request reads one thing more
     with CaptureQueriesContext(connection) as pochi:
         assert client.get("/ambiti/lago/fondi/?anno=2022").status_code == 200
     catena("fna-b2", 3)

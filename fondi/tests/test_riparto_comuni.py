@@ -93,11 +93,19 @@ def test_the_prologo_table_recomputed_from_population(demo_db, client):
     assert "Residenti 1/1/2023" in pagina and 'data-testid="esito-prologo"' in pagina
 
 
-def test_what_if_side_by_side_then_saved_by_the_coordination(demo_db, client):
+def test_what_if_side_by_side_then_saved_by_the_coordination(demo_db, client, monkeypatch):
     client.force_login(utente("coordinamento"))
     parametri = {"importo": "240000.00", "anno": "2023", "criterio_comuni": "popolazione", "ambito": "alto-sebino"}
     pagina = client.get("/fondi/scenari/", parametri).content.decode()
     assert 'data-testid="scenario-ambiti"' in pagina and "Lovere" in pagina and "Dalmine" in pagina
+    assert '<option value="alto-sebino" selected>Alto Sebino</option>' in pagina
+    # Past MAX_COMUNI_PAGINA Comuni (the country) the page lists one Ambito's; the CSV has all.
+    monkeypatch.setattr("fondi.views.MAX_COMUNI_PAGINA", 10)
+    tutti = parametri | {"ambito": ""}
+    pagina = client.get("/fondi/scenari/", tutti).content.decode()
+    assert 'data-testid="scenario-comuni-scegli"' in pagina and 'data-testid="scenario-comuni"' not in pagina
+    assert "Lovere" in client.get("/fondi/scenari/", parametri).content.decode()
+    assert len(client.get("/fondi/scenari/", tutti | {"formato": "csv"}).content.decode().splitlines()) > 200
     assert Scenario.objects.count() == 0  # nothing saved by looking
     r = client.post("/fondi/scenari/", parametri | {"s-nome": "Doppio FNPS"})
     assert r.status_code == 302
