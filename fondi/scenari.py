@@ -7,8 +7,9 @@ import gc
 from dataclasses import dataclass
 from decimal import Decimal
 
-from programmazione.popolazione import riparto_per_popolazione
+from programmazione.popolazione import residenti, riparto_per_popolazione
 from programmazione.riparto import RipartoNonValido
+from territorio.models import Ambito
 
 from .riparto import comuni_per_ambito, residenti_di_ogni_comune, riparto_di_ogni_ambito
 
@@ -27,15 +28,24 @@ class Parametri:
         return cls(s.importo, s.anno, s.criterio_comuni, s.eta_da, s.eta_a, s.quota_uguale)
 
 
-def calcola(p, per_ambito=None):
-    """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Comuni
-    of every Ambito are read once (one query for the whole country; `per_ambito`, when the
-    caller has read them for the same year), their residents once per data version."""
-    tra_ambiti = riparto_per_popolazione(p.importo, p.anno, fonti=False)
-    if per_ambito is None:
-        per_ambito = comuni_per_ambito(datetime.date(p.anno, 1, 1))
+def calcola(p, letture=None):
+    """({ambito code: (Ambito, quota)}, {comune code: (Comune, ambito code, quota)}). The Ambiti,
+    the Comuni of every Ambito and their residents are read once (one query each for the whole
+    country, the residents once per data version), and once for both sides of a what-if:
+    `letture` is where `confronta` keeps them."""
+    letture = {} if letture is None else letture
+
+    def leggi(chiave, fare):
+        if chiave not in letture:
+            letture[chiave] = fare()
+        return letture[chiave]
+
+    ambiti = leggi("ambiti", lambda: {a.pk: a for a in Ambito.objects.all()})
+    residenti_ambiti, residenti_comuni = leggi(("residenti", p.anno), lambda: residenti(p.anno))
+    tra_ambiti = riparto_per_popolazione(p.importo, p.anno, fonti=False, ambiti=ambiti, per_ambito=residenti_ambiti)
+    per_ambito = leggi(("comuni", p.anno), lambda: comuni_per_ambito(datetime.date(p.anno, 1, 1)))
     if p.criterio_comuni != "fascia_eta":
-        popolazione = residenti_di_ogni_comune(p.anno)
+        popolazione = residenti_comuni
     elif p.eta_da is not None or p.eta_a is not None:
         popolazione = residenti_di_ogni_comune(p.anno, p.eta_da, p.eta_a)
     else:
@@ -84,15 +94,9 @@ def confronta(attuali, nuovi):
 
 
 def _confronta(attuali, nuovi):
-    letti = {}
-
-    def comuni_del(anno):  # read once when both use the same population year (the usual case)
-        if anno not in letti:
-            letti[anno] = comuni_per_ambito(datetime.date(anno, 1, 1))
-        return letti[anno]
-
-    a_amb, a_com = calcola(attuali, comuni_del(attuali.anno))
-    n_amb, n_com = calcola(nuovi, comuni_del(nuovi.anno))
+    letture = {}  # read once when both use the same population year (the usual case)
+    a_amb, a_com = calcola(attuali, letture)
+    n_amb, n_com = calcola(nuovi, letture)
     ambiti = [
         Riga(
             (n_amb.get(c) or a_amb[c])[0].nome,

@@ -166,9 +166,8 @@ def provincia(request):
         return scarica_tabella(f"fondi-provincia-{anno}", formato, ["ambito", "nome", "anno"] + colonne, dati)
     # The page but the year's form is the same for everyone who sees the same Ambiti in detail:
     # the years with movements, the table of every Ambito (600 rows at national scale: a second
-    # to render) and the catalogue, once per data version and view, and kept in the process
-    # too: read from the shared cache, the 200 KB of the table cost more than everything else
-    # the page does (bench/README.md, fondi_national).
+    # to render) and the catalogue, once per data version and view, in one value (each cached
+    # value asked is a read of the shared cache: bench/README.md, fondi_national).
     try:
         chiesto = valori.anno(request.GET.get("anno"), minimo=1990, massimo=2100)
     except valori.ValoreNonValido:
@@ -177,7 +176,6 @@ def provincia(request):
     anno, anni, contenuto = memorizza(
         f"fondi-provincia-pagina:{chiesto}:{vista}",
         lambda: _pagina_provincia(chiesto, visibili, colonne),
-        in_processo=True,
     )
     return render(
         request,

@@ -41,17 +41,21 @@ class Riparto:
         return sum((r.quota for r in self.righe), Decimal(0))
 
 
-def riparto_per_popolazione(importo, anno, codici=None, fonti=True):
+def riparto_per_popolazione(importo, anno, codici=None, fonti=True, ambiti=None, per_ambito=None):
     """Split `importo` among the Ambiti `codici` (all when None) by residents on 1 January of
     `anno` (Comuni rolled up through the memberships valid on that day). `fonti`: also the loads
-    that give the residents (the what-if shows none, and finding them is a pass of its own)."""
+    that give the residents (the what-if shows none, and finding them is a pass of its own).
+    `ambiti` {code: Ambito} and `per_ambito` (the first of `residenti(anno)`): when the caller
+    has read them already (the what-if splits twice)."""
     in_centesimi(importo)  # the amount is checked before any query
-    ambiti = {a.pk: a for a in Ambito.objects.all()}
+    if ambiti is None:
+        ambiti = {a.pk: a for a in Ambito.objects.all()}
     scelti = sorted(codici or ambiti)
     ignoti = [c for c in scelti if c not in ambiti]
     if ignoti:
         raise DatiMancanti("Ambiti sconosciuti: " + ", ".join(ignoti) + ".")
-    per_ambito, _ = residenti(anno)
+    if per_ambito is None:
+        per_ambito, _ = residenti(anno)
     popolazioni = {c: per_ambito.get(c) for c in scelti}
     mancanti = [ambiti[c].nome for c, p in popolazioni.items() if p is None]
     if mancanti:
