@@ -169,28 +169,24 @@ def _ancore(lettore):
 def _completa(corpo, fronte, n_fronte, voci, ancore):
     """`corpo` with its first `n_fronte` pages' content replaced by the pages of `fronte`, and
     the bookmarks `voci` where their anchors are: an incremental update (pass 1's bytes as they
-    are, the changed objects appended)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import Fit, NameObject
+    are, the changed objects appended: documenti.pdf_incrementale)."""
+    from pypdf import PdfReader
 
-    writer = PdfWriter(io.BytesIO(corpo), incremental=True)
+    from .pdf_incrementale import Aggiornamento
+
+    aggiornamento = Aggiornamento(corpo)
     if fronte is not None:
-        for pagina, nuova in zip(writer.pages[:n_fronte], PdfReader(io.BytesIO(fronte)).pages, strict=True):
+        origine = PdfReader(io.BytesIO(fronte))
+        pagine = aggiornamento.lettore.pages
+        for pagina, nuova in zip(pagine[:n_fronte], origine.pages, strict=True):
             # The new content and its resources; the page object itself (with pass 1's links
             # and the destinations pointing to it) stays.
-            pagina[NameObject("/Contents")] = nuova.raw_get("/Contents").clone(writer)
-            pagina[NameObject("/Resources")] = nuova.raw_get("/Resources").clone(writer)
-    genitori = {}
-    for livello, etichetta, ancora in voci:
-        if ancora not in ancore:
-            continue  # a heading the browser did not print
-        pagina, x, y = ancore[ancora]
-        genitore = next((genitori[lv] for lv in range(livello - 1, 0, -1) if lv in genitori), None)
-        fit = Fit.xyz(x, y) if x is not None else Fit.fit()
-        voce = writer.add_outline_item(title=etichetta, page_number=pagina - 1, parent=genitore, fit=fit)
-        genitori[livello] = voce
-        for lv in [lv for lv in genitori if lv > livello]:
-            del genitori[lv]
-    uscita = io.BytesIO()
-    writer.write(uscita)
-    return uscita.getvalue()
+            aggiornamento.sostituisci_contenuto(pagina, nuova, origine)
+    aggiornamento.segnalibri(
+        [
+            (livello, etichetta, ancore[ancora][0] - 1, ancore[ancora][1], ancore[ancora][2])
+            for livello, etichetta, ancora in voci
+            if ancora in ancore  # a heading the browser printed
+        ]
+    )
+    return aggiornamento.scrivi_file()

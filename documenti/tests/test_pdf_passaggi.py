@@ -37,7 +37,8 @@ def _documento():
 
 
 def _indice_e_pagine(contenuto):
-    lettore = PdfReader(io.BytesIO(contenuto))
+    # strict: a cross-reference section of the incremental update that a reader must repair fails.
+    lettore = PdfReader(io.BytesIO(contenuto), strict=True)
     testi = [p.extract_text() for p in lettore.pages]
     return lettore, testi
 
