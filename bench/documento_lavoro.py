@@ -91,34 +91,46 @@ def main():
 
 class CpuAlbero:
     """The CPU (user + system) of this process's descendants, as /proc shows them, sampled every
-    20 ms by a thread: Chromium's renderer lives only as long as a document's browser context
+    50 ms by a thread: Chromium's renderer lives only as long as a document's browser context
     and is reaped by the browser, not by this process, so getrusage(RUSAGE_CHILDREN) never
-    counts it. A process seen once is counted up to its last sample."""
+    counts it. A process seen once is counted up to its last sample (what it does after it is
+    lost: a few ms). Finding the descendants means reading every process of the machine: done
+    every half second only (a document's renderer starts before the document, documenti.chromium),
+    so that the sampler does not steal this process's CPU."""
 
     def __init__(self):
         import threading
 
         self.visti = {}
+        self.noti = set()
         self.fermo = threading.Event()
         self.thread = threading.Thread(target=self._giro, daemon=True)
         self.thread.start()
 
-    def _campiona(self):
-        from documenti.chromium import _discendenti, _stat
+    def _campiona(self, cerca=False):
+        from documenti.chromium import _discendenti
 
+        if cerca:
+            self.noti = set(_discendenti(os.getpid()))
         tick = os.sysconf("SC_CLK_TCK")
-        for pid in _discendenti(os.getpid()):
-            st = _stat(pid)
-            if st:
-                chiave = (pid, st[1][19])  # pid and start time: a reused pid is another process
-                self.visti[chiave] = (int(st[1][11]) + int(st[1][12])) / tick
+        for pid in list(self.noti):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    campi = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                self.noti.discard(pid)
+                continue
+            # pid and start time: a reused pid is another process
+            self.visti[(pid, campi[19])] = (int(campi[11]) + int(campi[12])) / tick
 
     def _giro(self):
-        while not self.fermo.wait(0.02):
-            self._campiona()
+        giro = 0
+        while not self.fermo.wait(0.05):
+            self._campiona(cerca=giro % 10 == 0)
+            giro += 1
 
     def totale(self):
-        self._campiona()
+        self._campiona(cerca=True)
         return sum(self.visti.values())
 
 

@@ -64,6 +64,12 @@ def eseguibile():
     return os.environ.get("ZONA_CHROMIUM", "/usr/bin/chromium")
 
 
+def nome_processo():
+    """The name the browser's processes have in /proc (Debian's /usr/bin/chromium is a script
+    that runs /usr/lib/chromium/chromium: «chromium» either way)."""
+    return os.path.basename(os.path.realpath(eseguibile()))[:15]
+
+
 class _Stampante:
     """The thread that owns Playwright and the browser."""
 
@@ -86,6 +92,7 @@ class _Stampante:
             return futuro.result(timeout=limite)
         except concurrent.futures.TimeoutError:
             log.error("Chromium oltre %s s su un documento: terminato", limite)
+            futuro.cancel()  # still queued behind a stuck document: never started
             self.uccidi()
             raise ErroreStampa(f"il browser non ha risposto in {limite} s") from None
 
@@ -126,9 +133,10 @@ class _Stampante:
         self.browser = self.playwright.chromium.launch(
             executable_path=eseguibile(), headless=True, args=ARGOMENTI, timeout=LIMITE_AVVIO * 1000
         )
-        nuovi = [p for p in _discendenti(os.getpid()) if p not in prima and _eseguibile_di(p) == "chromium"]
+        nome = nome_processo()
+        nuovi = [p for p in _discendenti(os.getpid()) if p not in prima and _eseguibile_di(p) == nome]
         # The browser's own process: its parent is not a Chromium (the driver started it).
-        self.figlio = next((p for p in nuovi if _eseguibile_di(_genitore(p)) != "chromium"), None)
+        self.figlio = next((p for p in nuovi if _eseguibile_di(_genitore(p)) != nome), None)
         return self.browser
 
     def _nuova_pagina(self):

@@ -26,7 +26,7 @@ def _testo(pdf):
 
 
 def _chromium_figli():
-    return [p for p in chromium._discendenti(os.getpid()) if chromium._eseguibile_di(p) == "chromium"]
+    return [p for p in chromium._discendenti(os.getpid()) if chromium._eseguibile_di(p) == chromium.nome_processo()]
 
 
 def _attendi(condizione, secondi=10):
@@ -115,7 +115,8 @@ def test_il_processo_ucciso_non_lascia_il_browser():
         import os, sys, time
         from documenti import chromium
         chromium.stampa("<p>lavoro</p>", {})
-        figli = [p for p in chromium._discendenti(os.getpid()) if chromium._eseguibile_di(p) == "chromium"]
+        nome = chromium.nome_processo()
+        figli = [p for p in chromium._discendenti(os.getpid()) if chromium._eseguibile_di(p) == nome]
         print(" ".join(map(str, figli)), flush=True)
         time.sleep(60)
         """
@@ -129,6 +130,6 @@ def test_il_processo_ucciso_non_lascia_il_browser():
         processo.wait()
 
     def vivi():
-        return [p for p in figli if chromium._eseguibile_di(p) == "chromium"]
+        return [p for p in figli if chromium._eseguibile_di(p) == chromium.nome_processo()]
 
     assert _attendi(lambda: not vivi(), 15), vivi()
