@@ -192,7 +192,9 @@ def _sql_livelli(livelli):
                         {righe}
                         ORDER BY 1, 2, 3, 4
                     ) o
-                    WINDOW w AS (PARTITION BY o.persona)
+                    -- Ordered as the rows are, so that the ROLLUP reads them as they come.
+                    WINDOW w AS (PARTITION BY o.persona ORDER BY o.comune, o.area, o.intervento
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                 ) r
                 GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
             ) d
