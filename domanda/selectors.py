@@ -140,6 +140,8 @@ def _dec(v):
 # hashes the people's groups of the ROLLUP (1,4 GB for a national year, spilled to disk: 53 s)
 # instead of streaming them from the sorted rows (36 s; bench/README.md).
 WORK_MEM_LIVELLI = "64MB"
+# Parallel workers of that statement (None: PostgreSQL's setting).
+PARALLELI_LIVELLI = None
 
 
 def _sql_livelli(livelli):
@@ -236,6 +238,8 @@ def aggregati_livelli(anno, livelli=None):
     with transaction.atomic(), connection.cursor() as cursore:
         cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_LIVELLI}'")
         cursore.execute("SET LOCAL jit = off")  # seconds of compiling for a statement that hashes
+        if PARALLELI_LIVELLI is not None:
+            cursore.execute(f"SET LOCAL max_parallel_workers_per_gather = {int(PARALLELI_LIVELLI)}")
         cursore.execute(_sql_livelli(livelli), _parametri(anno, None))
         for livello, codice, area, intervento, utenti, n, quantita, spesa, comp in cursore.fetchall():
             risultato[livello].append(
