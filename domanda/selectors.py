@@ -140,8 +140,6 @@ def _dec(v):
 # hashes the people's groups of the ROLLUP (1,4 GB for a national year, spilled to disk: 53 s)
 # instead of streaming them from the sorted rows (36 s; bench/README.md).
 WORK_MEM_LIVELLI = "64MB"
-# Parallel workers of that statement (None: PostgreSQL's setting).
-PARALLELI_LIVELLI = None
 
 
 def _sql_livelli(livelli):
@@ -149,14 +147,13 @@ def _sql_livelli(livelli):
 
     `d`: the rows grouped by person and Comune, per (area, intervention), per area and in all
     (one sort by person, then a window and a ROLLUP on the sorted rows, streamed: no hash
-    table of millions of people): one row per
-    person in each group of a Comune. A person seen in one Comune only (most) counts once in
-    every territory that contains it: such people are counted per Comune (`x`, persona NULL)
-    and the counts summed. The others (`multipla`: more than one Comune in the year, a few
-    per cent: a window over the sorted rows says it) keep their pseudonym in `x` and are
-    counted distinct per territory. Sums are summed per Comune (`somme`, a second scan) and
-    then per territory. Every key compared byte by byte (COLLATE "C"): the database's
-    linguistic collation sorts several times slower."""
+    table of millions of people): one row per person in each group of a Comune. A person
+    seen in one Comune only (most) counts once in every territory that contains it: such
+    people are counted per Comune (`x`, persona NULL) and the counts summed. The others
+    (`multipla`: more than one Comune in the year, a few per cent: the window says it) keep
+    their pseudonym in `x` and are counted distinct per territory. Sums are summed per Comune
+    (`somme`, a second scan) and then per territory. Every key compared byte by byte
+    (COLLATE "C"): with the database's collation the sort took 1,7 times as long."""
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
     righe = (
         f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
@@ -194,9 +191,7 @@ def _sql_livelli(livelli):
                         {righe}
                         ORDER BY 1, 2, 3, 4
                     ) o
-                    -- Ordered as the rows are, so that the ROLLUP reads them as they come.
-                    WINDOW w AS (PARTITION BY o.persona ORDER BY o.comune, o.area, o.intervento
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                    WINDOW w AS (PARTITION BY o.persona)
                 ) r
                 GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
             ) d
@@ -238,8 +233,6 @@ def aggregati_livelli(anno, livelli=None):
     with transaction.atomic(), connection.cursor() as cursore:
         cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_LIVELLI}'")
         cursore.execute("SET LOCAL jit = off")  # seconds of compiling for a statement that hashes
-        if PARALLELI_LIVELLI is not None:
-            cursore.execute(f"SET LOCAL max_parallel_workers_per_gather = {int(PARALLELI_LIVELLI)}")
         cursore.execute(_sql_livelli(livelli), _parametri(anno, None))
         for livello, codice, area, intervento, utenti, n, quantita, spesa, comp in cursore.fetchall():
             risultato[livello].append(
