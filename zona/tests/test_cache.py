@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.cache import cache as django_cache
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 
 from territorio.models import Comune
@@ -34,11 +35,17 @@ def test_a_page_reads_the_data_version_once_unless_it_may_change_data(registro_m
     letto = []
     originale = cache_module._leggi_versione
     monkeypatch.setattr(cache_module, "_leggi_versione", lambda: letto.append(1) or originale())
-    request_started.send(sender=None, environ={"REQUEST_METHOD": metodo})
+    # As Django's test client does: the request signals without closing the test's connection
+    # (on PostgreSQL, inside the test's transaction, that would break it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
+        request_started.send(sender=None, environ={"REQUEST_METHOD": metodo})
         prima = [cache_module.versione_dati() for _ in range(3)]
-    finally:
         request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert len(letto) == letture and len(set(prima)) == 1
     # After the request every call reads the audit log again: a change is seen at once.
     comune = Comune.objects.get(pk="016901")
