@@ -8,9 +8,11 @@ and to Italy (every Comune with data). On PostgreSQL one query does it for all t
 asked, for each group of terms (the resident population's, the rest: gruppi_scansione): one
 scan of the observations sums them per Comune and year, and GROUPING SETS roll those sums up
 (a national table has tens of millions of rows; scanning it once per level was the bulk of
-the time). Elsewhere (SQLite), and for a few territories, each level is one
-query through the ORM that joins the rows to the memberships; tests check that both ways
-give the same numbers. Data stored directly at a higher level (an Ambito's figure from a
+the time). For a few territories above the Comune (an Ambito and its Distretto, ASST and
+ATS), the rows of their Comuni are summed per Comune once and added up along the memberships
+in Python (_somme_dai_comuni); elsewhere (SQLite without territories, the Comuni) each level
+is one query through the ORM that joins the rows to the memberships. Tests check that every
+way gives the same numbers. Data stored directly at a higher level (an Ambito's figure from a
 plan) count only where no Comune data exist for that territory, term and year, so nothing is
 counted twice. The few sums per territory and year are then combined with the formula.
 """
@@ -53,6 +55,12 @@ _ROLLUP = {
         [_VALIDA_APP, _VALIDO_DISTRETTO],
     ),
 }
+# The levels above the Ambito, by the field of AmbitoDistretto that names their territory.
+_SOPRA_AMBITO = [
+    (Livello.DISTRETTO, "distretto_id"),
+    (Livello.ASST, "distretto__asst_id"),
+    (Livello.ATS, "distretto__asst__ats_id"),
+]
 
 
 def _chiave_termine(t):
@@ -102,9 +110,14 @@ def _filtro_categoria(categoria):
     return Q(categoria__regex=_regex_categoria(categoria)) & ~Q(categoria__regex=_CON_TOTALE)
 
 
-def _filtro_termine(chiave):
+def _filtro_termine(chiave, condiviso=None):
+    """The rows of a term. With `condiviso` (_condizioni_condivise: the measure and category
+    that every term of a scan shares, tested once by the scan) only the term's own conditions,
+    possibly none."""
     misura, eta_da, eta_a, sesso, categoria = chiave
-    q = Q(misura_id=misura) & _filtro_categoria(categoria)
+    q = Q()
+    if not condiviso:
+        q = Q(misura_id=misura) & _filtro_categoria(categoria)
     if eta_da is not None:
         q &= Q(eta_da__gte=eta_da)
     if eta_a is not None:
@@ -121,8 +134,22 @@ def _base(chiavi, anni):
     return base
 
 
-def _somme_condizionali(chiavi):
-    return {f"s{i}": Sum(Case(When(_filtro_termine(k), then=F("valore")))) for i, k in enumerate(chiavi)}
+def _somme_condizionali(chiavi, condiviso=None):
+    """A conditional sum of `valore` per term: s0, s1, … (_filtro_termine)."""
+    somme = {}
+    for i, k in enumerate(chiavi):
+        filtro = _filtro_termine(k, condiviso)
+        somme[f"s{i}"] = Sum(Case(When(filtro, then=F("valore")))) if filtro else Sum("valore")
+    return somme
+
+
+def _condizioni_condivise(chiavi):
+    """The measure and the category of the terms `chiavi` when they all have the same (the
+    population's terms: the age band is their own), as one condition; else an empty Q."""
+    misure, categorie = {k[0] for k in chiavi}, {k[4] for k in chiavi}
+    if len(misure) != 1 or len(categorie) != 1 or OGNI in next(iter(categorie)):
+        return Q()
+    return Q(misura_id=next(iter(misure))) & _filtro_categoria(next(iter(categorie)))
 
 
 def _raccogli(risultato, chiavi, righe, sovrascrivi):
@@ -190,6 +217,82 @@ def _somme_per_livello(chiavi, livello, anni, territori):
         dirette.values("codice_territorio", "anno").annotate(**somme).values_list("codice_territorio", "anno", *colonne)
     )
     _raccogli(risultato, chiavi, righe, livello == Livello.COMUNE)
+    return risultato
+
+
+def _somme_dai_comuni(chiavi, livelli, anni, territori):
+    """{livello: {term: {(codice_territorio, anno): sum}}} of `territori` at the levels above
+    the Comune in `livelli` (_ROLLUP), as _somme_per_livello gives them, reading the rows once:
+    the rows of the Comuni that ever belonged to a territory asked, summed per Comune, year and
+    reference date (a query per group of terms, gruppi_scansione), then added here into every
+    territory asked that the Comune belonged to on that date, once per membership valid then,
+    as the joins of the per-level queries count them. An Ambito's comparisons (its Distretto,
+    ASST and ATS) were three scans of the province's rows, one per level: most of the time of
+    its quadro conoscitivo. Then the data stored at the levels, where Comune data are missing."""
+    chiavi = list(chiavi)
+    territori = set(territori)
+    risultato = {lv: {k: {} for k in chiavi} for lv in livelli}
+    # The Distretti of each Ambito over time, with the territories asked they lead to.
+    sopra = [(lv, e) for lv, e in _SOPRA_AMBITO if lv in livelli]
+    distretti_di = defaultdict(list)
+    if sopra:
+        verso = Q()
+        for _, e in sopra:
+            verso |= Q(**{f"{e}__in": territori})
+        for ambito, dal, al, *codici in AmbitoDistretto.objects.filter(verso).values_list(
+            "ambito_id", "dal", "al", *(e for _, e in sopra)
+        ):
+            mete = [(lv, c) for (lv, _), c in zip(sopra, codici, strict=True) if c in territori]
+            distretti_di[ambito].append((dal, al, mete))
+    ambiti = set(distretti_di)
+    if Livello.AMBITO in livelli:
+        ambiti |= territori
+    ambiti_di = defaultdict(list)
+    for comune, ambito, dal, al in AppartenenzaComune.objects.filter(ambito_id__in=ambiti).values_list(
+        "comune_id", "ambito_id", "dal", "al"
+    ):
+        mete = [(Livello.AMBITO, ambito)] if Livello.AMBITO in livelli and ambito in territori else []
+        ambiti_di[comune].append((dal, al, mete, distretti_di.get(ambito, ())))
+    if ambiti_di:
+        for gruppo in gruppi_scansione(chiavi):
+            condiviso = _condizioni_condivise(gruppo)
+            somme = _somme_condizionali(gruppo, condiviso)
+            righe = (
+                _base(gruppo, anni)
+                .filter(condiviso, livello=Livello.COMUNE, comune_id__in=list(ambiti_di))
+                .values("comune_id", "anno", "data_riferimento")
+                .annotate(**somme)
+                .values_list("comune_id", "anno", "data_riferimento", *somme)
+            )
+            for comune, anno, giorno, *valori in righe:
+                for dal, al, mete, distretti in ambiti_di[comune]:
+                    if dal > giorno or (al is not None and al < giorno):
+                        continue
+                    dove = list(mete)
+                    for dal_d, al_d, mete_d in distretti:
+                        if dal_d <= giorno and (al_d is None or al_d >= giorno):
+                            dove += mete_d
+                    for livello, codice in dove:
+                        per_termine = risultato[livello]
+                        chiave_territorio = (codice, anno)
+                        for k, valore in zip(gruppo, valori, strict=True):
+                            if valore is None:
+                                continue
+                            somme_k = per_termine[k]
+                            prima = somme_k.get(chiave_territorio)
+                            somme_k[chiave_territorio] = valore if prima is None else prima + valore
+    colonne = _somme_condizionali(chiavi)
+    dirette = defaultdict(list)
+    for livello, *riga in (
+        _base(chiavi, anni)
+        .filter(livello__in=livelli, codice_territorio__in=territori)
+        .values("livello", "codice_territorio", "anno")
+        .annotate(**colonne)
+        .values_list("livello", "codice_territorio", "anno", *colonne)
+    ):
+        dirette[livello].append(riga)
+    for livello, righe_livello in dirette.items():
+        _raccogli(risultato[livello], chiavi, righe_livello, False)
     return risultato
 
 
@@ -375,8 +478,12 @@ def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, me
     years with data, for every level in `livelli` (all computed levels by default).
 
     `metodo` chooses how the sums are made (for tests and the benchmark): "insieme", one
-    query for every level (PostgreSQL only), or "per_livello", one ORM query per level. By
-    default the first on PostgreSQL when no `territori` restrict the result."""
+    query for every level (PostgreSQL only); "comuni", the rows of the Comuni of `territori`
+    read once and added up into each of them (levels above the Comune only, `territori`
+    required); or "per_livello", one ORM query per level. By default the first on PostgreSQL
+    when no `territori` restrict the result, the second when they do and every level is
+    above the Comune (an Ambito's comparisons with its Distretto, ASST and ATS), else the
+    third."""
     livelli = list(LIVELLI_CALCOLATI if livelli is None else livelli)
     qs = Indicatore.objects.prefetch_related("termini")
     if indicatori is not None:
@@ -387,12 +494,17 @@ def calcola_livelli(livelli=None, anni=None, indicatori=None, territori=None, me
         anni_estesi = sorted({a + t.sfasamento for a in anni for i in indicatori for t in i.termini.all()})
     chiavi = {_chiave_termine(t) for ind in indicatori for t in ind.termini.all()}
     if metodo is None:
-        metodo = "insieme" if connection.vendor == "postgresql" and territori is None else "per_livello"
+        if territori is None:
+            metodo = "insieme" if connection.vendor == "postgresql" else "per_livello"
+        else:
+            metodo = "comuni" if all(lv in _ROLLUP for lv in livelli) else "per_livello"
     storia = territorio.predecessori() if Livello.COMUNE in livelli else []
     if not chiavi:
         somme = {lv: {} for lv in livelli}
     elif metodo == "insieme":
         somme = _somme_insieme(chiavi, livelli, anni_estesi)
+    elif metodo == "comuni":
+        somme = _somme_dai_comuni(chiavi, livelli, anni_estesi, territori)
     else:
         # A successor asked for needs its predecessors' rows too.
         estesi = territori
@@ -729,16 +841,17 @@ def profilo(livello, codice, confronti):
     """The quadro conoscitivo of a territory: every indicator per year, the same for the
     comparison territories [(livello, codice, nome)], and the published values beside the
     computed ones with their gap."""
-    valori = calcola(livello, territori=[codice])
-    anni = sorted({a for (_, a, _) in valori})
     # Each territory is computed once, for every year: the table, the gaps and the charts
-    # all read from these.
+    # all read from these. One call for the territory and every comparison level (Distretto,
+    # ASST, ATS): the catalogue is read once and, above the Comune, the rows of the Comuni
+    # too (calcola_livelli's "comuni").
+    livelli = list(dict.fromkeys([livello, *(lv for lv, *_ in confronti)]))
+    tutti = calcola_livelli(livelli, territori=[codice, *(c for _, c, *_ in confronti)])
+    valori = {k: v for k, v in tutti[livello].items() if k[0] == codice}
+    anni = sorted({a for (_, a, _) in valori})
     calcolati = {(livello, codice): valori}
-    if confronti:
-        # One call for every comparison level (Distretto, ASST, ATS): the catalogue is read once.
-        tutti = calcola_livelli(sorted({lv for lv, *_ in confronti}), territori=[c for _, c, *_ in confronti])
-        for lv, c, *_ in confronti:
-            calcolati[(lv, c)] = {k: v for k, v in tutti[lv].items() if k[0] == c}
+    for lv, c, *_ in confronti:
+        calcolati[(lv, c)] = {k: v for k, v in tutti[lv].items() if k[0] == c}
     pubblicati = list(
         valori_pubblicati(
             [(livello, codice)] + [(lv, c) for lv, c, *_ in confronti] + [("regione", "03"), ("italia", "IT")]

@@ -14,6 +14,8 @@ from conoscenza import selectors
 from conoscenza.models import Caricamento, Livello, Osservazione
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
 from conoscenza.services import importa_dati
+from territorio.models import AmbitoDistretto, AppartenenzaComune, Distretto
+from testsupport import fabbriche
 
 from .test_indicatori import attesi, close
 
@@ -143,3 +145,58 @@ def test_outside_a_transaction_the_statements_share_one_snapshot(registro_minimo
     assert any("REPEATABLE READ" in q["sql"] for q in queries.captured_queries)
     assert valori["comune"][("016901", 2023, "popolazione")] == 1000
     assert valori == calcola_livelli(livelli=["comune", "ambito"], indicatori=["popolazione"], metodo="per_livello")
+
+
+def test_the_comuni_read_once_give_the_numbers_of_the_per_level_queries(registro_minimo):
+    """An Ambito's comparisons (calcola_livelli with `territori` above the Comune, "comuni"):
+    the Comuni's rows read once and added up into every territory asked give the numbers of one
+    query per level, on data where the memberships change between two reference dates of a
+    year, a Comune changes Ambito, an Ambito sits in two Distretti at once (the joins count it
+    in both), some values have decimals, data are stored at the levels and loads superseded."""
+    dati_in_piu()
+    importa_dati(
+        b"livello,codice_territorio,anno,misura,valore\ncomune,016904,2022,nati_vivi,82\n", "nati-campagnola-bis.csv"
+    )
+    superfici = b"".join(
+        f"comune,{c},{anno},superficie_kmq,{v}\n".encode()
+        for anno in (2022, 2023)
+        for c, v in (("016901", "12.3456"), ("016902", "7.1"), ("016903", "0.0125"), ("016904", "33.3333"))
+    )
+    importa_dati(b"livello,codice_territorio,anno,misura,valore\n" + superfici, "superfici.csv")
+    # Lago's residents over 65 of 2023 counted on 30 June, after Lago moved to a second Distretto.
+    assert Osservazione.objects.filter(codice_territorio="016901", anno=2023, eta_da=65).update(
+        data_riferimento=datetime.date(2023, 6, 30)
+    )
+    catena, due = registro_minimo, fabbriche.catena_sanitaria("due")
+    nuovo = Distretto.objects.create(codice="distretto-nuovo", nome="Distretto Nuovo", asst=catena.asst)
+    AmbitoDistretto.objects.filter(ambito_id="lago").update(al=datetime.date(2023, 2, 28))
+    AmbitoDistretto.objects.create(ambito_id="lago", distretto=nuovo, dal=datetime.date(2023, 3, 1))
+    AmbitoDistretto.objects.create(ambito_id="pianura", distretto=due.distretto, dal=datetime.date(2023, 1, 1))
+    AppartenenzaComune.objects.filter(comune_id="016903").update(al=datetime.date(2022, 12, 31))
+    AppartenenzaComune.objects.create(comune_id="016903", ambito_id="pianura", dal=datetime.date(2023, 1, 1))
+    livelli = [Livello.AMBITO, Livello.DISTRETTO, Livello.ASST, Livello.ATS]
+    territori = ["lago", "pianura", catena.distretto.pk, "distretto-nuovo", due.distretto.pk, catena.asst.pk]
+    territori += [due.asst.pk, catena.ats.pk, due.ats.pk]
+    attesi = calcola_livelli(livelli, territori=territori, metodo="per_livello")
+    with CaptureQueriesContext(connection) as queries:
+        valori = calcola_livelli(livelli, territori=territori)  # "comuni" by default
+    # The observations read three times whatever the levels: the residents, the other
+    # measures, the data stored at the levels.
+    assert sum("conoscenza_osservazione" in q["sql"] for q in queries.captured_queries) == 3
+    assert valori == attesi
+    assert valori[Livello.DISTRETTO][("distretto-nuovo", 2023, "popolazione")] == 260
+    assert valori[Livello.DISTRETTO][(catena.distretto.pk, 2023, "popolazione")] == 740 + 500 + 3300
+    assert valori[Livello.ATS][(catena.ats.pk, 2023, "popolazione")] == 4800
+    assert valori[Livello.ATS][(due.ats.pk, 2023, "popolazione")] == 2000 + 1000 + 300
+    assert valori[Livello.AMBITO][("lago", 2019, "popolazione")] == 1750  # stored at the Ambito
+    assert valori[Livello.AMBITO][("lago", 2023, "popolazione")] == 1000 + 500  # not the stored 99999
+    densita = Decimal(1000 + 510 + 300) / (Decimal("12.3456") + Decimal("7.1") + Decimal("0.0125"))
+    assert close(valori[Livello.AMBITO][("lago", 2022, "densita")], densita)
+    assert calcola_livelli([Livello.ASST], territori=territori)[Livello.ASST] == attesi[Livello.ASST]  # alone
+    # The Ambito's quadro conoscitivo: its comparisons are those of the per-level queries.
+    confronti = selectors.confronti_ambito(registro_minimo.lago, datetime.date(2023, 6, 30))
+    assert [c.codice for c in confronti] == ["distretto-nuovo", catena.asst.pk, catena.ats.pk]
+    calcolati = selectors.profilo(Livello.AMBITO, "lago", confronti)["calcolati"]
+    for lv, codice in [(Livello.AMBITO, "lago"), *((c.livello, c.codice) for c in confronti)]:
+        assert calcolati[(lv, codice)] == {k: v for k, v in attesi[lv].items() if k[0] == codice}, (lv, codice)
+        assert calcolati[(lv, codice)], (lv, codice)
