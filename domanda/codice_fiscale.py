@@ -149,13 +149,15 @@ def chiavi_hmac(chiave=None):
     }
 
 
-def sql_pseudonimo(x, byte=False):
+def sql_pseudonimo(x, byte=False, esadecimale=True):
     """HMAC-SHA256 (hex) of `x` in SQL, equal to pseudonimo(): RFC 2104 on PostgreSQL's own
     sha256() (no extension needed, and twice as fast as pgcrypto's hmac() here), the padded
     keys of chiavi_hmac() as the parameters %(chiave_interna)s and %(chiave_esterna)s.
-    `byte`: `x` is already the code's UTF-8 bytes (bytea)."""
+    `byte`: `x` is already the code's UTF-8 bytes (bytea). `esadecimale` False: the 32 bytes
+    (bytea), as domanda.models.Persona keeps them."""
     interno = f"sha256(%(chiave_interna)s || {x if byte else f'convert_to({x}, {chr(39)}UTF8{chr(39)})'})"
-    return f"encode(sha256(%(chiave_esterna)s || {interno}), 'hex')"
+    esterno = f"sha256(%(chiave_esterna)s || {interno})"
+    return f"encode({esterno}, 'hex')" if esadecimale else esterno
 
 
 # The loader's quick path (domanda.importa_pg) reads a code as bytes through arrays indexed by

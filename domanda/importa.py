@@ -38,7 +38,7 @@ from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.tabular import Errore, FileRifiutato
 
 from . import codice_fiscale as cf
-from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento
+from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento, Persona
 
 COLONNE = [
     "comune_erogatore",
@@ -129,6 +129,24 @@ CAMPI_EPISODIO = [
 _ATTRIBUTI = [Episodio._meta.get_field(c).attname for c in CAMPI_EPISODIO]
 
 
+def numeri_persone(pseudonimi):
+    """{pseudonym (hex): its Persona's number} of `pseudonimi`, adding the new ones. On
+    PostgreSQL the insert waits for a concurrent load adding the same person and then takes
+    its row (ON CONFLICT DO NOTHING, then a read that sees it committed)."""
+    byte = {p: bytes.fromhex(p) for p in set(pseudonimi)}
+    chiavi = sorted(byte.values())  # the same order in every load: no deadlock between two
+    if connection.vendor == "postgresql":
+        tabella = connection.ops.quote_name(Persona._meta.db_table)
+        with connection.cursor() as c:
+            c.execute(f"INSERT INTO {tabella} (pseudonimo) SELECT unnest(%s::bytea[]) ON CONFLICT DO NOTHING", [chiavi])
+            c.execute(f"SELECT pseudonimo, id FROM {tabella} WHERE pseudonimo = ANY(%s::bytea[])", [chiavi])
+            numeri = {bytes(b): n for b, n in c.fetchall()}
+    else:
+        Persona.objects.bulk_create([Persona(pseudonimo=b) for b in chiavi], ignore_conflicts=True)
+        numeri = {bytes(b): n for b, n in Persona.objects.filter(pseudonimo__in=chiavi).values_list("pseudonimo", "id")}
+    return {p: numeri[b] for p, b in byte.items()}
+
+
 class _Scrittore:
     """Creates the load at the first valid row (the erogatore comes from the file), replaces
     the active load of the same erogatore and period, and batches the rows: PostgreSQL's COPY
@@ -179,6 +197,9 @@ class _Scrittore:
     def _svuota(self):
         if not self.buffer:
             return
+        # The rows carry the pseudonym (hex); the table its person's number.
+        numeri = numeri_persone(v[1] for v in self.buffer)
+        self.buffer = [(v[0], numeri[v[1]], *v[2:]) for v in self.buffer]
         if self.copia:
             colonne = ", ".join(["caricamento_id", *_ATTRIBUTI])
             k = self.caricamento.pk

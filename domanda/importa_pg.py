@@ -47,7 +47,7 @@ from zona.lib.tabular import MAX_RIGHE, Errore, FileRifiutato, decodifica, tropp
 
 from . import codice_fiscale as cf
 from . import importa as py
-from .models import AreaUtenza, Episodio, Intervento
+from .models import AreaUtenza, Episodio, Intervento, Persona
 
 GREZZO = "domanda_estratto_grezzo"
 NORMALIZZATO = "domanda_estratto_normalizzato"
@@ -330,7 +330,8 @@ def _sql_veloce(indici, periodo):
     b = "c.b"
     secolo = periodo - periodo % 100
     aa = cf.sql_due_cifre(b, 6)
-    persona = cf.sql_pseudonimo("p.b", byte=True)
+    persona = cf.sql_pseudonimo("p.b", byte=True, esadecimale=False)
+    persone = _t(Persona)
     return f"""
         WITH p AS MATERIALIZED (
             SELECT p.grezzo, {persona} AS persona, p.b,
@@ -352,10 +353,23 @@ def _sql_veloce(indici, periodo):
             ) p
             WHERE p.in_forma AND (p.giorno BETWEEN 1 AND 31 OR p.giorno BETWEEN 41 AND 71) AND p.aa >= 0
         ),
+        -- The people's numbers: the new ones added, the others read by their pseudonym (an
+        -- index scan of the array, whatever the joins' settings). A person added meanwhile by
+        -- a concurrent load is in neither (not visible to this statement): its rows are left
+        -- out, the count differs and the full path takes the file.
+        nuove AS (
+            INSERT INTO {persone} (pseudonimo) SELECT DISTINCT persona FROM p ORDER BY 1
+            ON CONFLICT (pseudonimo) DO NOTHING RETURNING id, pseudonimo
+        ),
+        numeri AS (
+            SELECT id, pseudonimo FROM nuove
+            UNION ALL
+            SELECT id, pseudonimo FROM {persone} WHERE pseudonimo = ANY((SELECT array_agg(persona) FROM p)::bytea[])
+        ),
         inseriti AS (
-            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona, comune_residenza_id, sesso,
+            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona_id, comune_residenza_id, sesso,
                 anno_nascita, area_id, intervento_id, data_inizio, data_fine, quantita, spesa, compartecipazione)
-            SELECT %(caricamento)s, v.erogatore, p.persona, r.codice_istat, p.sesso_cf,
+            SELECT %(caricamento)s, v.erogatore, n.id, r.codice_istat, p.sesso_cf,
                 coalesce(v.anno, p.anno_cf), a.codice, i.codice, v.inizio, v.fine,
                 v.quantita, coalesce(v.spesa, 0), coalesce(v.compartecipazione, 0)
             FROM (
@@ -375,6 +389,7 @@ def _sql_veloce(indici, periodo):
                 FROM {GREZZO} g OFFSET 0
             ) v
             JOIN p ON p.grezzo = v.grezzo
+            JOIN numeri n ON n.pseudonimo = p.persona
             JOIN {_t(Comune)} r ON r.codice_istat = v.residenza
             JOIN {_t(AreaUtenza)} a ON a.codice = v.area AND octet_length(a.codice) = v.area_byte
             LEFT JOIN {_t(Intervento)} i ON i.codice = v.intervento
@@ -392,7 +407,7 @@ def _sql_veloce(indici, periodo):
                 AND {numero_valido("v.compartecipazione", "1e12")}
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM inseriti), (SELECT count(DISTINCT b) FROM p)
+        SELECT (SELECT count(*) FROM inseriti), (SELECT count(*) FROM numeri)
     """
 
 
@@ -507,25 +522,38 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             raise importazione.rifiuto([Errore(n, etichetta(col), motivo) for n, _, col, motivo in primi], n_errori)
 
         caricamento = scrittore.apri(erogatore)
-        persona = cf.sql_pseudonimo("d.cf")
+        persona = cf.sql_pseudonimo("d.cf", esadecimale=False)
+        pseudonimi = f"SELECT d.cf, {persona} AS persona FROM (SELECT DISTINCT cf FROM {NORMALIZZATO} WHERE regolare) d"
         # Through a psycopg cursor with server-side binding, not Django's (which writes the
         # parameters into the statement's text, and logs it when DEBUG is on): the key travels
         # as a parameter, apart from the statement.
         with psycopg.Cursor(connection.connection) as legato:
+            chiavi = cf.chiavi_hmac()
+            # The new people first (a statement of its own: the next one sees them, and those
+            # a concurrent load committed meanwhile), in the pseudonyms' order (no deadlock).
+            legato.execute(
+                f"INSERT INTO {_t(Persona)} (pseudonimo) SELECT persona FROM ({pseudonimi}) p ORDER BY 1 "
+                "ON CONFLICT (pseudonimo) DO NOTHING",
+                chiavi,
+            )
             legato.execute(
                 f"""
-            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona, comune_residenza_id, sesso,
+            WITH p AS MATERIALIZED ({pseudonimi}),
+            numeri AS (
+                SELECT p.cf, x.id FROM p JOIN {_t(Persona)} x ON x.pseudonimo = p.persona
+                WHERE x.pseudonimo = ANY((SELECT array_agg(persona) FROM p)::bytea[])
+            )
+            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona_id, comune_residenza_id, sesso,
                 anno_nascita, area_id, intervento_id, data_inizio, data_fine, quantita, spesa, compartecipazione)
-            SELECT %(caricamento)s, n.erogatore, p.persona, n.residenza,
+            SELECT %(caricamento)s, n.erogatore, p.id, n.residenza,
                 CASE WHEN n.sesso = '' THEN n.sesso_cf ELSE n.sesso END,
                 coalesce(n.anno_nascita, n.anno_cf), n.area, nullif(n.intervento, ''),
                 n.inizio, n.fine, n.quantita, coalesce(n.spesa, 0), coalesce(n.compartecipazione, 0)
             FROM {NORMALIZZATO} n
-            JOIN (SELECT d.cf, {persona} AS persona
-                  FROM (SELECT DISTINCT cf FROM {NORMALIZZATO} WHERE regolare) d) p ON p.cf = n.cf
+            JOIN numeri p ON p.cf = n.cf
             WHERE n.regolare ORDER BY n.riga
             """,
-                {"caricamento": caricamento.pk, **cf.chiavi_hmac()},
+                {"caricamento": caricamento.pk, **chiavi},
             )
             scrittore.righe += legato.rowcount
         cursore.execute("SELECT set_config('jit', %s, true)", [prima])

@@ -88,6 +88,24 @@ class CaricamentoEstratto(models.Model):
         return f"Estratto CSI {self.erogatore_id} {self.periodo} ({self.nome_file})"
 
 
+class Persona(models.Model):
+    """A person of the extracts, known only by the pseudonym: the HMAC-SHA256 of the codice
+    fiscale (domanda.codice_fiscale.pseudonimo, 32 bytes), computed at import and never
+    reversible without the key. Its number is what the rows carry: the aggregates count
+    millions of distinct people, and sorting or hashing a 4-byte number costs a fraction of a
+    64-character text (bench/README.md). The number is given by the database from the
+    pseudonym (never from the code) and never leaves the database's aggregate queries: no
+    page, export or API shows it. A person whose rows are all gone is deleted with the rows
+    at the end of the retention period (services.elimina_scaduti)."""
+
+    id = models.AutoField(primary_key=True)
+    pseudonimo = models.BinaryField(max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = "persona (pseudonimo)"
+        verbose_name_plural = "persone (pseudonimi)"
+
+
 class Sesso(models.TextChoices):
     MASCHIO = "M", "Maschi"
     FEMMINA = "F", "Femmine"
@@ -113,9 +131,13 @@ class Episodio(models.Model):
     erogatore = models.ForeignKey(
         "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    # HMAC-SHA256 of the codice fiscale (hex): the same person has the same pseudonym in every
-    # extract loaded with the same key.
-    persona = models.CharField(max_length=64)
+    # The person by the number of its pseudonym (Persona): the same person is the same
+    # number in every extract loaded with the same key. No foreign key of the database (its
+    # check of every row at commit, as for the load): the loaders write only numbers they
+    # have just read from Persona, in the same transaction.
+    persona = models.ForeignKey(
+        Persona, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     comune_residenza = models.ForeignKey(
         "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )

@@ -1,6 +1,6 @@
 """Reads of the demand: aggregates of the active extracts at every level of the territory.
 
-A user is a person: every count of users is COUNT(DISTINCT pseudonym) over the rows that the
+A user is a person: every count of users is COUNT(DISTINCT person) over the rows that the
 level's territory contains, computed by the database in one query per level and year (never
 a sum of the Comuni's counts: a person seen in two Comuni of an Ambito, or by two erogatori,
 counts once in the Ambito). The same SQL runs on SQLite and PostgreSQL (COUNT(DISTINCT), GROUP
@@ -122,12 +122,9 @@ def _esegui(sql, parametri, scansione=False):
 
 
 def _misure():
-    # On PostgreSQL the pseudonyms are compared byte by byte (COLLATE "C"): the distinct count
-    # sorts millions of them, and the database's linguistic collation compares several times
-    # slower for the same answer (hex digits).
-    persona = 'e.persona COLLATE "C"' if connection.vendor == "postgresql" else "e.persona"
+    # The person's number (domanda.models.Persona), not its pseudonym: a 4-byte integer to sort.
     return (
-        f"COUNT(DISTINCT {persona}), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
+        "COUNT(DISTINCT e.persona_id), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
         "COALESCE(SUM(e.compartecipazione), 0)"
     )
 
@@ -136,87 +133,81 @@ def _dec(v):
     return v if isinstance(v, Decimal) else Decimal(str(v or 0)).quantize(Decimal("0.01"))
 
 
-# work_mem of the one statement of every level (PostgreSQL). Not more: with more the planner
-# hashes the people's groups of the ROLLUP (1,4 GB for a national year, spilled to disk: 53 s)
-# instead of streaming them from the sorted rows (36 s; bench/README.md).
-WORK_MEM_LIVELLI = "64MB"
+# work_mem of the one statement of every level (PostgreSQL): the hash table of the people
+# (one entry per person of the year, ~290 MB for 2 million) fits in it times PostgreSQL's
+# hash_mem_multiplier (2) instead of spilling to disk in batches (bench/README.md).
+WORK_MEM_LIVELLI = "160MB"
 
 
 def _sql_livelli(livelli):
-    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read twice.
+    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read three
+    times (bench/README.md):
 
-    `d`: the rows grouped by person and Comune, per (area, intervention), per area and in all
-    (one sort by person, then a window and a ROLLUP on the sorted rows, streamed: no hash
-    table of millions of people): one row per person in each group of a Comune. A person
-    seen in one Comune only (most) counts once in every territory that contains it: such
-    people are counted per Comune (`x`, persona NULL) and the counts summed. The others
-    (`multipla`: more than one Comune in the year, a few per cent: the window says it) keep
-    their pseudonym in `x` and are counted distinct per territory. Sums are summed per Comune
-    (`somme`, a second scan) and then per territory. Every key compared byte by byte
-    (COLLATE "C"): with the database's collation the sort took 1,7 times as long."""
+    `comuni`: per Comune and (area, intervention), per area and in all, the distinct people
+    (`COUNT(DISTINCT)` of the person's number, 4 bytes), rows and sums: the Comune level, and
+    what the other levels add up. A person seen in one Comune only (most) counts once in every
+    territory that contains it, so at the other levels such people are the Comuni's counts
+    summed. `mobili`: the people of more than one Comune in the year (a few per cent; a hash
+    table of the people, built in parallel); `tracce`: their distinct (person, Comune, area,
+    intervention), counted distinct per territory of every level at once (`mappe`: the Comuni
+    of every territory of every level). A territory's users: its Comuni's counts without their
+    movers, plus its movers counted once."""
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
-    righe = (
-        f"FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id "
-        "AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s"
+    area = f"CASE WHEN GROUPING(t.area) = 1 THEN '{TOTALE}' ELSE t.area END"
+    interv = "CASE WHEN GROUPING(t.intervento) = 1 THEN '' ELSE t.intervento END"
+    superiori = [lv for lv in livelli if lv != "comune"]
+    mappe = " UNION ALL ".join(
+        f"SELECT '{lv}' AS livello, m.comune, m.codice FROM ({_mappa(lv)}) m" for lv in ["comune", *superiori]
     )
-    chiavi = f'e.comune_residenza_id COLLATE "C", e.area_id COLLATE "C", {intervento} COLLATE "C"'
-    per_livello = " UNION ALL ".join(
-        f"""SELECT '{lv}' AS livello, m.codice, x.area, x.intervento,
-                sum(x.u) FILTER (WHERE x.persona IS NULL) AS singole,
-                count(DISTINCT x.persona) AS multiple
-            FROM x JOIN ({_mappa(lv)}) m ON m.comune = x.comune
-            GROUP BY m.codice, x.area, x.intervento"""
-        for lv in livelli
-    )
-    somme = " UNION ALL ".join(
-        f"""SELECT '{lv}' AS livello, m.codice, s.area, s.intervento, sum(s.n) AS n, sum(s.q) AS q,
-                sum(s.s) AS s, sum(s.c) AS c
-            FROM somme s JOIN ({_mappa(lv)}) m ON m.comune = s.comune
-            GROUP BY m.codice, s.area, s.intervento"""
-        for lv in livelli
-    )
-    return f"""
-        WITH x AS MATERIALIZED (
-            SELECT comune, area, intervento, CASE WHEN multipla THEN persona END AS persona, count(*) AS u
+    risultato = []
+    if "comune" in livelli:
+        risultato.append("SELECT 'comune', b.codice, b.area, b.intervento, b.utenti, b.n, b.q, b.s, b.c FROM base b")
+    if superiori:
+        risultato.append(
+            """SELECT a.livello, a.codice, a.area, a.intervento, a.singole + COALESCE(x.utenti, 0), a.n, a.q, a.s, a.c
             FROM (
-                SELECT r.persona, r.comune,
-                    CASE WHEN GROUPING(r.area) = 1 THEN '{TOTALE}' ELSE r.area END AS area,
-                    CASE WHEN GROUPING(r.intervento) = 1 THEN '' ELSE r.intervento END AS intervento,
-                    bool_or(r.multipla) AS multipla
-                FROM (
-                    SELECT o.*, min(o.comune) OVER w <> max(o.comune) OVER w AS multipla
-                    FROM (
-                        SELECT e.persona COLLATE "C" AS persona, e.comune_residenza_id COLLATE "C" AS comune,
-                            e.area_id COLLATE "C" AS area, {intervento} COLLATE "C" AS intervento
-                        {righe}
-                        ORDER BY 1, 2, 3, 4
-                    ) o
-                    WINDOW w AS (PARTITION BY o.persona)
-                ) r
-                GROUP BY r.persona, r.comune, ROLLUP(r.area, r.intervento)
-            ) d
-            GROUP BY 1, 2, 3, 4
+                SELECT m.livello, m.codice, b.area, b.intervento, sum(b.singole) AS singole, sum(b.n) AS n,
+                    sum(b.q) AS q, sum(b.s) AS s, sum(b.c) AS c
+                FROM base b JOIN mappe m ON m.comune = b.codice AND m.livello <> 'comune'
+                GROUP BY m.livello, m.codice, b.area, b.intervento
+            ) a
+            LEFT JOIN mobili_livelli x ON x.livello = a.livello AND x.codice = a.codice AND x.area = a.area
+                AND x.intervento = a.intervento"""
+        )
+    return f"""
+        WITH righe AS NOT MATERIALIZED (
+            SELECT e.persona_id AS persona, e.comune_residenza_id COLLATE "C" AS comune, e.area_id COLLATE "C" AS area,
+                {intervento} COLLATE "C" AS intervento, e.quantita, e.spesa, e.compartecipazione
+            FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
+                AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
         ),
-        fine AS MATERIALIZED (
-            SELECT e.comune_residenza_id COLLATE "C" AS comune_residenza_id, e.area_id COLLATE "C" AS area_id,
-                {intervento} COLLATE "C" AS intervento, count(*) AS n, COALESCE(sum(e.quantita), 0) AS q,
-                COALESCE(sum(e.spesa), 0) AS s, COALESCE(sum(e.compartecipazione), 0) AS c
-            {righe}
-            GROUP BY {chiavi}
+        mappe AS MATERIALIZED ({mappe}),
+        comuni AS MATERIALIZED (
+            SELECT t.comune AS codice, {area} AS area, {interv} AS intervento, count(DISTINCT t.persona) AS utenti,
+                count(*) AS n, COALESCE(sum(t.quantita), 0) AS q, COALESCE(sum(t.spesa), 0) AS s,
+                COALESCE(sum(t.compartecipazione), 0) AS c
+            FROM righe t GROUP BY t.comune, ROLLUP(t.area, t.intervento)
         ),
-        somme AS MATERIALIZED (
-            SELECT comune_residenza_id AS comune,
-                CASE WHEN GROUPING(area_id) = 1 THEN '{TOTALE}' ELSE area_id END AS area,
-                CASE WHEN GROUPING(intervento) = 1 THEN '' ELSE intervento END AS intervento,
-                sum(n) AS n, sum(q) AS q, sum(s) AS s, sum(c) AS c
-            FROM fine GROUP BY comune_residenza_id, ROLLUP(area_id, intervento)
+        -- A Comune's code is six digits (territorio.Comune's check): compared as a number.
+        mobili AS MATERIALIZED (
+            SELECT persona FROM righe GROUP BY persona HAVING min(comune::int) <> max(comune::int)
         ),
-        utenti AS ({per_livello}),
-        misure AS ({somme})
-        SELECT u.livello, u.codice, u.area, u.intervento, (COALESCE(u.singole, 0) + u.multiple)::bigint,
-            m.n::bigint, m.q, m.s, m.c
-        FROM utenti u JOIN misure m ON m.livello = u.livello AND m.codice = u.codice AND m.area = u.area
-            AND m.intervento = u.intervento
+        tracce AS MATERIALIZED (
+            SELECT DISTINCT r.persona, r.comune, r.area, r.intervento FROM righe r
+            WHERE r.persona IN (SELECT persona FROM mobili)
+        ),
+        mobili_livelli AS MATERIALIZED (
+            SELECT m.livello, m.codice, {area} AS area, {interv} AS intervento, count(DISTINCT t.persona) AS utenti
+            FROM tracce t JOIN mappe m ON m.comune = t.comune
+            GROUP BY m.livello, m.codice, ROLLUP(t.area, t.intervento)
+        ),
+        base AS MATERIALIZED (
+            SELECT c.codice, c.area, c.intervento, c.utenti, c.utenti - COALESCE(x.utenti, 0) AS singole,
+                c.n, c.q, c.s, c.c
+            FROM comuni c LEFT JOIN mobili_livelli x ON x.livello = 'comune' AND x.codice = c.codice
+                AND x.area = c.area AND x.intervento = c.intervento
+        )
+        {" UNION ALL ".join(risultato)}
     """
 
 
@@ -233,6 +224,13 @@ def aggregati_livelli(anno, livelli=None):
     with transaction.atomic(), connection.cursor() as cursore:
         cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_LIVELLI}'")
         cursore.execute("SET LOCAL jit = off")  # seconds of compiling for a statement that hashes
+        # Hash joins (the estimates of the CTEs' joins are far off: the planner chose nested
+        # loops and merge joins that sorted millions of rows), and parallel workers for the
+        # passes over the rows whatever their estimated cost (bench/README.md).
+        cursore.execute(
+            "SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; "
+            "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0.001"
+        )
         cursore.execute(_sql_livelli(livelli), _parametri(anno, None))
         for livello, codice, area, intervento, utenti, n, quantita, spesa, comp in cursore.fetchall():
             risultato[livello].append(
@@ -316,7 +314,7 @@ def per_sesso_eta(livello, anno, codice):
     """{(sex, age band): users} of one territory in `anno` (age on 31 December)."""
     casi = _casi_fascia()
     sql = (
-        f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
+        f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona_id) "
         f"{_base(livello, [codice])} GROUP BY e.sesso, CASE {casi} ELSE '?' END"
     )
     return {(s, f): n for s, f, n in _esegui(sql, _parametri(anno, [codice]))}
@@ -326,7 +324,7 @@ def sesso_eta_ambiti(anno):
     """{(ambito, sex, age band): users} of every Ambito in `anno`, in one query."""
     casi = _casi_fascia()
     sql = (
-        f"SELECT m.codice, e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
+        f"SELECT m.codice, e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona_id) "
         f"{_base('ambito', None)} GROUP BY m.codice, e.sesso, CASE {casi} ELSE '?' END"
     )
     return {(c, s, f): n for c, s, f, n in _esegui(sql, _parametri(anno, None))}
@@ -349,14 +347,14 @@ def _sintesi(livello, anno, codici):
     # The people of the year before, read once and joined (a NOT EXISTS per row scanned the
     # year before for every row: 2 s of the demo's publication).
     precedenti = (
-        f"LEFT JOIN (SELECT DISTINCT e2.persona FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 "
+        f"LEFT JOIN (SELECT DISTINCT e2.persona_id AS persona FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 "
         "ON k2.id = e2.caricamento_id AND k2.sostituito_da_id IS NULL AND k2.periodo = %(precedente)s) prec "
-        "ON prec.persona = e.persona"
+        "ON prec.persona = e.persona_id"
     )
     sql = (
-        "SELECT m.codice, COUNT(DISTINCT e.persona), "
-        "COUNT(DISTINCT CASE WHEN prec.persona IS NULL THEN e.persona END), "
-        "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona END) "
+        "SELECT m.codice, COUNT(DISTINCT e.persona_id), "
+        "COUNT(DISTINCT CASE WHEN prec.persona IS NULL THEN e.persona_id END), "
+        "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona_id END) "
         f"{_base(livello, codici, precedenti)} GROUP BY m.codice"
     )
     return {

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from domanda import codice_fiscale as cf
 from domanda.importa import COLONNE, importa_estratto, modello_csv
-from domanda.models import CaricamentoEstratto, Episodio
+from domanda.models import CaricamentoEstratto, Episodio, Persona
 from zona.lib.codice_fiscale import controllo_alfanumerico
 from zona.lib.tabular import FileRifiutato
 
@@ -66,7 +66,10 @@ def test_import_stores_pseudonyms_and_reads_sex_and_year(registro_minimo):
     assert (c.erogatore_id, c.periodo, c.righe, c.persone) == ("016901", 2024, 3, 2)
     rossi = Episodio.objects.filter(comune_residenza="016901").first()
     assert (rossi.sesso, rossi.anno_nascita) == ("M", 1948)
-    assert rossi.persona == cf.pseudonimo(ROSSI)
+    # The row has the person's number; the pseudonym (bytes) is in Persona, once per person.
+    assert bytes(rossi.persona.pseudonimo).hex() == cf.pseudonimo(ROSSI)
+    assert Persona.objects.count() == 2
+    assert Episodio.objects.filter(persona=rossi.persona).count() == 2
     for valori in Episodio.objects.values_list():
         assert not any(ROSSI in str(v) or BIANCHI in str(v) for v in valori)
 

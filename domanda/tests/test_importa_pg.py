@@ -8,7 +8,7 @@ from django.db import connection
 from domanda import codice_fiscale as cf
 from domanda import importa_pg
 from domanda.importa import COLONNE, importa_estratto
-from domanda.models import CaricamentoEstratto, Episodio
+from domanda.models import CaricamentoEstratto, Episodio, Persona
 from zona.lib.codice_fiscale import controllo_alfanumerico
 from zona.lib.tabular import FileRifiutato
 
@@ -37,6 +37,11 @@ def riga(codice, residenza="016901", sesso="", anno="", area="anziani", interven
     )
 
 
+def _leggibili(righe):
+    """The rows with the person's pseudonym in hex (a memoryview from PostgreSQL)."""
+    return [tuple(bytes(x).hex() if isinstance(x, bytes | memoryview) else x for x in r) for r in righe]
+
+
 def _entrambi(contenuto, nome="csi.csv", **opzioni):
     """(rows or errors of the SQL loader, of the row-by-row path), each as comparable lists."""
     esiti = []
@@ -49,10 +54,10 @@ def _entrambi(contenuto, nome="csi.csv", **opzioni):
             continue
         # The same rows, in any order (the quick path inserts them in the order of its joins).
         righe = sorted(
-            Episodio.objects.values_list(
-                "erogatore", "persona", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
+            _leggibili(Episodio.objects.values_list(
+                "erogatore", "persona__pseudonimo", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
                 "data_inizio", "data_fine", "quantita", "spesa", "compartecipazione",
-            ),
+            )),
             key=lambda r: [str(x) for x in r],
         )  # fmt: skip
         esiti.append(righe)
@@ -146,7 +151,7 @@ def _carichi(contenuto, **opzioni):
     esiti = []
     for sql in (None, False):
         k = importa_estratto(contenuto, "csi.csv", periodo=2024, pubblica=False, sql=sql, **opzioni)
-        righe = sorted(Episodio.objects.values_list(*CAMPI), key=lambda r: [str(x) for x in r])
+        righe = sorted(_leggibili(Episodio.objects.values_list(*CAMPI)), key=lambda r: [str(x) for x in r])
         esiti.append((righe, k.righe, k.persone, sql is None and importa_pg.ultimo["veloce"]))
         Episodio.objects.all().delete()
         CaricamentoEstratto.objects.all().delete()
@@ -154,7 +159,7 @@ def _carichi(contenuto, **opzioni):
 
 
 CAMPI = (
-    "erogatore", "persona", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
+    "erogatore", "persona__pseudonimo", "comune_residenza", "sesso", "anno_nascita", "area", "intervento",
     "data_inizio", "data_fine", "quantita", "spesa", "compartecipazione",
 )  # fmt: skip
 
@@ -205,3 +210,27 @@ def test_a_row_the_quick_path_cannot_read_exactly_sends_the_file_to_the_full_pat
     with connection.cursor() as c:  # nothing of the quick path's attempt is left
         c.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'domanda_estratto%%'")
         assert c.fetchone()[0] == 0
+
+
+def test_a_person_is_one_number_across_loads_and_paths(registro_minimo):
+    """The quick path, the full path and the row-by-row path give a person the number its
+    pseudonym already has (Persona), and add only the new people."""
+    importa_estratto(estratto(riga(ROSSI), riga(BIANCHI, "016902")), "a.csv", periodo=2024, pubblica=False)
+    assert importa_pg.ultimo["veloce"]
+    numeri = dict(Persona.objects.values_list("pseudonimo", "id"))
+    # Another erogatore: the full path (an irregular row) and the row-by-row path.
+    importa_estratto(
+        estratto(riga(ROSSI.lower(), erogatore="016902"), riga(OMOCODICO, erogatore="016902", spesa="€1")),
+        "b.csv",
+        periodo=2024,
+        pubblica=False,
+    )
+    assert not importa_pg.ultimo["veloce"]
+    importa_estratto(estratto(riga(BIANCHI, erogatore="016903")), "c.csv", periodo=2024, pubblica=False, sql=False)
+    per_pseudonimo = {bytes(p).hex(): n for p, n in Persona.objects.values_list("pseudonimo", "id")}
+    assert set(per_pseudonimo) == {cf.pseudonimo(c) for c in (ROSSI, BIANCHI, OMOCODICO)}
+    assert {bytes(p).hex(): n for p, n in numeri.items()}.items() <= per_pseudonimo.items()
+    assert sorted(Episodio.objects.values_list("persona", flat=True)) == sorted(
+        [per_pseudonimo[cf.pseudonimo(ROSSI)]] * 2 + [per_pseudonimo[cf.pseudonimo(BIANCHI)]] * 2
+        + [per_pseudonimo[cf.pseudonimo(OMOCODICO)]]
+    )  # fmt: skip
