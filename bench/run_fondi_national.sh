@@ -8,8 +8,11 @@
 # setup (about 10 minutes) runs at once, the measures (about 3) wait until then.
 # --cluster DIR keeps the cluster (and its frame) in DIR for the next run, which skips the
 # setup; `bash scripts/pg-throwaway.sh stop DIR` deletes it.
+# The database connections are kept between requests (CONN_MAX_AGE=60), as the documented
+# deployment and bench/run_load.sh do; CONN_MAX_AGE=0 before the command: one per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+connessioni=${CONN_MAX_AGE:-60}
 
 if [ "${1:-}" = "--cluster" ]; then
   dir=$2
@@ -33,4 +36,5 @@ else
   source bench/postgresql.sh
   postgresql_di_prova --riferimenti
 fi
+export CONN_MAX_AGE=$connessioni
 .venv/bin/python -u bench/fondi_national.py "$@"

@@ -17,7 +17,7 @@ from programmazione.popolazione import residenti as residenti_ambiti_e_comuni
 from programmazione.riparto import RipartoNonValido, in_centesimi
 from territorio.models import AppartenenzaComune
 from territorio.selectors import comuni_di
-from zona.lib.cache import memorizza
+from zona.lib.cache import CONOSCENZA, memorizza
 
 CRITERI = {
     "popolazione": "in proporzione ai residenti",
@@ -65,13 +65,15 @@ def residenti(codici, anno, eta_da=None, eta_a=None):
 
 
 def residenti_di_ogni_comune(anno, eta_da=None, eta_a=None):
-    """`residenti` of every Comune, once per data version: the what-if splits every Ambito by
+    """`residenti` of every Comune, once per version of the knowledge base's data: the what-if splits every Ambito by
     them, twice per request (current and changed parameters), and summing the residents of a
     whole country by age and sex was most of its time (bench/README.md). Without an age band,
     those of the split among the Ambiti (computed with them in one pass)."""
     if eta_da is None and eta_a is None:
         return residenti_ambiti_e_comuni(anno)[1]
-    return memorizza(f"residenti-comuni:{anno}:{eta_da}:{eta_a}", lambda: residenti(None, anno, eta_da, eta_a))
+    return memorizza(
+        f"residenti-comuni:{anno}:{eta_da}:{eta_a}", lambda: residenti(None, anno, eta_da, eta_a), dati=CONOSCENZA
+    )
 
 
 class ComuneBreve(NamedTuple):
@@ -84,8 +86,9 @@ class ComuneBreve(NamedTuple):
 
 def comuni_per_ambito(giorno):
     """{ambito code: [ComuneBreve by name]} of every Ambito on `giorno`, in one query, once per
-    data version (the country's 7.900 memberships were a fifth of a what-if from the cache)."""
-    return memorizza(f"comuni-per-ambito:{giorno}", lambda: _comuni_per_ambito(giorno))
+    version of the knowledge base's data, the registry's included (the country's 7.900
+    memberships were a fifth of a what-if from the cache)."""
+    return memorizza(f"comuni-per-ambito:{giorno}", lambda: _comuni_per_ambito(giorno), dati=CONOSCENZA)
 
 
 def _comuni_per_ambito(giorno):

@@ -11,7 +11,7 @@ from django.db.models import Count
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
 from conoscenza.selectors import calcola_livelli
 from territorio.models import Ambito
-from zona.lib.cache import memorizza
+from zona.lib.cache import CONOSCENZA, memorizza
 
 from .riparto import DatiMancanti, RipartoNonValido, in_centesimi, riparto
 
@@ -69,17 +69,19 @@ def riparto_per_popolazione(importo, anno, codici=None, fonti=True, ambiti=None,
     r.righe = [
         RigaRiparto(ambiti[c], int(popolazioni[c]), quote[c]) for c in sorted(scelti, key=lambda c: ambiti[c].nome)
     ]
-    r.fonti = memorizza(f"fonti-popolazione:{anno}", lambda: fonti_popolazione(anno)) if fonti else []
+    r.fonti = memorizza(f"fonti-popolazione:{anno}", lambda: fonti_popolazione(anno), dati=CONOSCENZA) if fonti else []
     return r
 
 
 def residenti(anno):
     """({ambito code: residents}, {comune code: residents}) on 1 January of `anno`: the same for
-    every amount split, so computed once per data version, both levels in one pass over the
-    observations (the what-if splits every Ambito among its Comuni too). The loads that give
-    them (`fonti_popolazione`) apart: at national scale their DISTINCT over a year's 1,6 M
-    values took as long as the residents themselves, and the what-if does not show them."""
-    return memorizza(f"residenti-livelli:{anno}", lambda: _residenti(anno))
+    every amount split, so computed once per version of the knowledge base's data (a fund
+    movement or a plan's edit leaves them: at national scale they are a second of the
+    database's CPU), both levels in one pass over the observations (the what-if splits every
+    Ambito among its Comuni too). The loads that give them (`fonti_popolazione`) apart: at
+    national scale their DISTINCT over a year's 1,6 M values took as long as the residents
+    themselves, and the what-if does not show them."""
+    return memorizza(f"residenti-livelli:{anno}", lambda: _residenti(anno), dati=CONOSCENZA)
 
 
 def _residenti(anno):

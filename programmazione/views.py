@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from offerta import leps as offerta_leps
 from territorio.models import Ambito
 from zona.lib import valori
-from zona.lib.cache import memorizza
+from zona.lib.cache import CONOSCENZA, memorizza
 from zona.lib.downloads import XLSX, scarica_tabella
 from zona.lib.forms import errori_in_breve, esegui_azione
 from zona.lib.ingressi import ParametroNonValido, parametro
@@ -538,7 +538,7 @@ def riparto(request):
             "form": form,
             "risultato": risultato,
             "errore": errore,
-            "prologo": memorizza("verifica-prologo-2025", verifica_tabella_prologo_2025),
+            "prologo": memorizza("verifica-prologo-2025", verifica_tabella_prologo_2025, dati=CONOSCENZA),
         },
     )
 

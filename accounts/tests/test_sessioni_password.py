@@ -110,3 +110,45 @@ def test_password_messages_are_italian():
     assert _errori("Ab3$") == ["Password troppo corta: servono almeno 12 caratteri."]
     assert "Questa password è troppo comune." in _errori("password1234")
     assert "Questa password è interamente numerica." in _errori("73920518462915")
+
+
+@pytest.mark.django_db
+def test_the_user_of_a_request_is_the_orms_with_profile_and_places_in_one_query(
+    registro_minimo, django_assert_num_queries
+):
+    """accounts.backends.utente_attivo (the ORM's statement written once per process) gives the
+    objects of the ORM's own query: every field of the user, the profile and each place, a user
+    without a profile, a deactivated or unknown one (None)."""
+    from accounts.backends import PROFILO, utente_attivo
+    from testsupport.fabbriche import utente_con_ruolo
+
+    utenti = [
+        utente_con_ruolo("coordinamento.u", "coordinamento"),
+        utente_con_ruolo("udp.lago", "ufficio_di_piano", ambito=registro_minimo.lago),
+        utente_con_ruolo("comune.borgo", "comune", comune=registro_minimo.comuni["016901"]),
+        utente_con_ruolo("ats.u", "ats", ats=registro_minimo.ats),
+        utente_con_ruolo("asst.u", "asst", asst=registro_minimo.asst),
+        get_user_model().objects.create(username="senza.profilo"),
+    ]
+    luoghi = ("ambito", "comune", "ats", "asst")
+
+    def nomi(u):
+        p = getattr(u, "profilo", None)
+        return p and [p.ruolo] + [getattr(getattr(p, luogo), "nome", None) for luogo in luoghi]
+
+    for u in utenti:
+        atteso = get_user_model().objects.select_related(*PROFILO).get(pk=u.pk)
+        with django_assert_num_queries(1):  # the profile and the places come with the user
+            letto = utente_attivo(str(u.pk))  # as the session keeps it
+            assert nomi(letto) == nomi(atteso)
+        assert letto == atteso and letto._state.db == "default" and not letto._state.adding
+        for campo in get_user_model()._meta.concrete_fields:
+            assert getattr(letto, campo.attname) == getattr(atteso, campo.attname), campo.name
+        if hasattr(atteso, "profilo"):
+            for campo in type(atteso.profilo)._meta.concrete_fields:
+                assert getattr(letto.profilo, campo.attname) == getattr(atteso.profilo, campo.attname)
+    assert nomi(letto) is None and nomi(letti := utente_attivo(utenti[1].pk))[1] == "Lago"
+    assert letti.profilo.ambito.pk == "lago"
+    get_user_model().objects.filter(pk=utenti[1].pk).update(is_active=False)
+    assert utente_attivo(utenti[1].pk) is None
+    assert utente_attivo(10**9) is None

@@ -4,15 +4,23 @@ The data version is the id of the latest audit-log entry: every change users or 
 the registry, the knowledge base (each load creates an audited Caricamento) or the plans adds
 one, so a cached value is never served after the data under it changed, and nothing needs to be
 invalidated by hand. The cache is Django's default cache (settings.CACHES: a table of the
-database, or a Redis server, shared by every worker of every app server)."""
+database, or a Redis server, shared by every worker of every app server).
+
+A value made only of some apps' data can be keyed by their version instead (`memorizza(...,
+dati=CONOSCENZA)`): the latest audit entry of those apps' models. The residents of every Comune
+(a scan of a country's population, a second of the database's CPU) then survive a fund movement
+or a plan's edit, and are recomputed after a population load, a deleted load or a change of the
+registry, which all add an entry of those apps."""
 
 import threading
 import time
 from collections import OrderedDict
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import models
 
 DURATA = 6 * 60 * 60
 
@@ -23,12 +31,12 @@ _richiesta = threading.local()
 
 
 def _inizio_richiesta(sender, environ=None, **kwargs):
-    _richiesta.versione = None
+    _richiesta.versioni = {}
     _richiesta.una_per_richiesta = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
 
 
 def _fine_richiesta(sender, **kwargs):
-    _richiesta.versione = None
+    _richiesta.versioni = {}
     _richiesta.una_per_richiesta = False
 
 
@@ -36,22 +44,40 @@ request_started.connect(_inizio_richiesta, dispatch_uid="zona.lib.cache.inizio")
 request_finished.connect(_fine_richiesta, dispatch_uid="zona.lib.cache.fine")
 
 
-def versione_dati():
-    """Id and time of the latest audit entry: the time keeps two databases that happen to have
-    the same number of entries (a test run and the next one) from sharing cached values."""
+# The apps whose data the knowledge base's computed values are made of: its measures, loads and
+# observations (conoscenza), the Comuni, their memberships and history the values roll up
+# through (territorio), and the demand the extracts publish into it (domanda: a publication that
+# only deactivates values adds no entry of conoscenza, but the extract's load is audited).
+# Observations are not audited one by one, but every path that writes them creates, changes or
+# deletes an audited load (conoscenza.services.importa_dati and the loads' deletion).
+CONOSCENZA = ("conoscenza", "domanda", "territorio")
+
+
+def versione_dati(app=None):
+    """Id and time of the latest audit entry (of the models of the apps `app`, a tuple of app
+    labels, when given): the time keeps two databases that happen to have the same number of
+    entries (a test run and the next one) from sharing cached values."""
     if not getattr(_richiesta, "una_per_richiesta", False):
-        return _leggi_versione()
-    if _richiesta.versione is None:
-        _richiesta.versione = _leggi_versione()
-    return _richiesta.versione
+        return _leggi_versione(app)
+    versioni = _richiesta.versioni
+    if app not in versioni:
+        versioni[app] = _leggi_versione(app)
+    return versioni[app]
 
 
-def _leggi_versione():
-    # Locks and unlocks of logins (accounts/login.py, on django-axes' records) change no page:
-    # left out, so that failed logins cannot empty the cache of every page.
-    ultima = (
-        LogEntry.objects.exclude(content_type__app_label="axes").order_by("-pk").values_list("pk", "timestamp").first()
-    )
+def _leggi_versione(app=None):
+    if app is None:
+        # Locks and unlocks of logins (accounts/login.py, on django-axes' records) change no
+        # page: left out, so that failed logins cannot empty the cache of every page.
+        voci = LogEntry.objects.exclude(content_type__app_label="axes")
+    else:
+        # The latest entry of each model of those apps, one step down the index on (content
+        # type, id) (migration zona 0002) for each: the entries of a ledger's thousands of
+        # movements after the latest load are not walked.
+        ultime = LogEntry.objects.filter(content_type=models.OuterRef("pk")).order_by("-pk").values("pk")[:1]
+        tipi = ContentType.objects.filter(app_label__in=app).values(ultima=models.Subquery(ultime))
+        voci = LogEntry.objects.filter(pk__in=tipi)
+    ultima = voci.order_by("-pk").values_list("pk", "timestamp").first()
     return f"{ultima[0]}-{ultima[1].timestamp()}" if ultima else "0"
 
 
@@ -68,15 +94,17 @@ _IN_PROCESSO = OrderedDict()
 MAX_IN_PROCESSO = 8
 
 
-def memorizza(chiave, calcola, durata=DURATA, in_processo=False):
+def memorizza(chiave, calcola, durata=DURATA, in_processo=False, dati=None):
     """`calcola()` once per data version; `chiave` must name everything else the value depends on.
+    `dati`: the apps whose data alone the value is made of (CONOSCENZA), keyed by their version:
+    only when no data of any other app (a plan, a fund, a user's role) can change it.
 
     Computed by one process at a time: after a data change the first visitors of a page arrive
     together, and each worker computing the same seconds-long value on a small machine would
     make them all wait for one another. The first takes a lock (`cache.add`, atomic in every
     backend); the others wait for its value, at most ATTESA_MASSIMA seconds (then, or if the
     computation failed, they compute it themselves)."""
-    completa = _completa(chiave)
+    completa = _completa(chiave, dati)
     if in_processo and completa in _IN_PROCESSO and cache.has_key(completa):
         _IN_PROCESSO.move_to_end(completa)
         return _IN_PROCESSO[completa]
@@ -110,11 +138,13 @@ def _condiviso(completa, calcola, durata):
     return valore
 
 
-def memorizzato(chiave):
-    """What `memorizza(chiave, ...)` keeps for the current data version, or None (not computed
-    yet): a page can serve a ready value at once and send the rest to a background job."""
-    return cache.get(_completa(chiave))
+def memorizzato(chiave, dati=None):
+    """What `memorizza(chiave, ..., dati=dati)` keeps for the current data version, or None (not
+    computed yet): a page can serve a ready value at once and send the rest to a background job."""
+    return cache.get(_completa(chiave, dati))
 
 
-def _completa(chiave):
-    return f"{chiave}:v{versione_dati()}"
+def _completa(chiave, dati=None):
+    if dati is None:
+        return f"{chiave}:v{versione_dati()}"
+    return f"{chiave}:{'+'.join(dati)}:v{versione_dati(dati)}"

@@ -34,7 +34,7 @@ def test_a_cached_value_is_recomputed_after_an_audited_change(registro_minimo):
 def test_a_page_reads_the_data_version_once_unless_it_may_change_data(registro_minimo, monkeypatch, metodo, letture):
     letto = []
     originale = cache_module._leggi_versione
-    monkeypatch.setattr(cache_module, "_leggi_versione", lambda: letto.append(1) or originale())
+    monkeypatch.setattr(cache_module, "_leggi_versione", lambda app=None: letto.append(1) or originale(app))
     # As Django's test client does: the request signals without closing the test's connection
     # (on PostgreSQL, inside the test's transaction, that would break it).
     request_started.disconnect(close_old_connections)
