@@ -354,9 +354,10 @@ def _sql_veloce(indici, periodo):
             WHERE p.in_forma AND (p.giorno BETWEEN 1 AND 31 OR p.giorno BETWEEN 41 AND 71) AND p.aa >= 0
         ),
         -- The people's numbers: the new ones added, the others read by their pseudonym (an
-        -- index scan of the array, whatever the joins' settings). A person added meanwhile by
-        -- a concurrent load is in neither (not visible to this statement): its rows are left
-        -- out, the count differs and the full path takes the file.
+        -- index scan of the array, whatever the joins' settings; the new ones are not looked
+        -- for). A person added meanwhile by a concurrent load is in neither (not visible to
+        -- this statement): its rows are left out, the count differs and the full path takes
+        -- the file.
         nuove AS (
             INSERT INTO {persone} (pseudonimo) SELECT DISTINCT persona FROM p ORDER BY 1
             ON CONFLICT (pseudonimo) DO NOTHING RETURNING id, pseudonimo
@@ -364,7 +365,9 @@ def _sql_veloce(indici, periodo):
         numeri AS (
             SELECT id, pseudonimo FROM nuove
             UNION ALL
-            SELECT id, pseudonimo FROM {persone} WHERE pseudonimo = ANY((SELECT array_agg(persona) FROM p)::bytea[])
+            SELECT id, pseudonimo FROM {persone} WHERE pseudonimo = ANY((
+                SELECT array_agg(persona) FROM p WHERE persona NOT IN (SELECT pseudonimo FROM nuove)
+            )::bytea[])
         ),
         inseriti AS (
             INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona_id, comune_residenza_id, sesso,

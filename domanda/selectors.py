@@ -140,18 +140,18 @@ WORK_MEM_LIVELLI = "160MB"
 
 
 def _sql_livelli(livelli):
-    """SQL of every level's aggregates in one statement (PostgreSQL), the year's rows read three
-    times (bench/README.md):
+    """SQL of every level's aggregates in one statement (PostgreSQL; bench/README.md):
 
     `comuni`: per Comune and (area, intervention), per area and in all, the distinct people
     (`COUNT(DISTINCT)` of the person's number, 4 bytes), rows and sums: the Comune level, and
     what the other levels add up. A person seen in one Comune only (most) counts once in every
     territory that contains it, so at the other levels such people are the Comuni's counts
-    summed. `mobili`: the people of more than one Comune in the year (a few per cent; a hash
-    table of the people, built in parallel); `tracce`: their distinct (person, Comune, area,
-    intervention), counted distinct per territory of every level at once (`mappe`: the Comuni
-    of every territory of every level). A territory's users: its Comuni's counts without their
-    movers, plus its movers counted once."""
+    summed. `tracce`: the distinct (person, Comune, area, intervention) of the people of more
+    than one Comune in the year (a few per cent; found by a hash table of the people, a
+    Comune's code compared as a number: six digits, territorio.Comune's check), counted
+    distinct per territory of every level at once (`mappe`: the Comuni of every territory of
+    every level). A territory's users: its Comuni's counts without their movers, plus its
+    movers counted once. No row leaves the statement: only the counts."""
     intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
     area = f"CASE WHEN GROUPING(t.area) = 1 THEN '{TOTALE}' ELSE t.area END"
     interv = "CASE WHEN GROUPING(t.intervento) = 1 THEN '' ELSE t.intervento END"
@@ -174,6 +174,12 @@ def _sql_livelli(livelli):
             LEFT JOIN mobili_livelli x ON x.livello = a.livello AND x.codice = a.codice AND x.area = a.area
                 AND x.intervento = a.intervento"""
         )
+    comuni = f"""SELECT t.comune AS codice, {area} AS area, {interv} AS intervento,
+            count(DISTINCT t.persona) AS utenti, count(*) AS n, COALESCE(sum(t.quantita), 0) AS q,
+            COALESCE(sum(t.spesa), 0) AS s, COALESCE(sum(t.compartecipazione), 0) AS c
+        FROM righe t GROUP BY t.comune, ROLLUP(t.area, t.intervento)"""
+    tracce = """SELECT DISTINCT r.persona, r.comune, r.area, r.intervento FROM righe r
+        WHERE r.persona IN (SELECT persona FROM righe GROUP BY persona HAVING min(comune::int) <> max(comune::int))"""
     return f"""
         WITH righe AS NOT MATERIALIZED (
             SELECT e.persona_id AS persona, e.comune_residenza_id COLLATE "C" AS comune, e.area_id COLLATE "C" AS area,
@@ -182,20 +188,8 @@ def _sql_livelli(livelli):
                 AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
         ),
         mappe AS MATERIALIZED ({mappe}),
-        comuni AS MATERIALIZED (
-            SELECT t.comune AS codice, {area} AS area, {interv} AS intervento, count(DISTINCT t.persona) AS utenti,
-                count(*) AS n, COALESCE(sum(t.quantita), 0) AS q, COALESCE(sum(t.spesa), 0) AS s,
-                COALESCE(sum(t.compartecipazione), 0) AS c
-            FROM righe t GROUP BY t.comune, ROLLUP(t.area, t.intervento)
-        ),
-        -- A Comune's code is six digits (territorio.Comune's check): compared as a number.
-        mobili AS MATERIALIZED (
-            SELECT persona FROM righe GROUP BY persona HAVING min(comune::int) <> max(comune::int)
-        ),
-        tracce AS MATERIALIZED (
-            SELECT DISTINCT r.persona, r.comune, r.area, r.intervento FROM righe r
-            WHERE r.persona IN (SELECT persona FROM mobili)
-        ),
+        comuni AS MATERIALIZED ({comuni}),
+        tracce AS MATERIALIZED ({tracce}),
         mobili_livelli AS MATERIALIZED (
             SELECT m.livello, m.codice, {area} AS area, {interv} AS intervento, count(DISTINCT t.persona) AS utenti
             FROM tracce t JOIN mappe m ON m.comune = t.comune
