@@ -7,8 +7,14 @@ class ProgrammazioneConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
+
+        from conoscenza.models import Caricamento
 
         from . import models
+        from .popolazione import calcola_dopo_un_caricamento
+
+        post_save.connect(calcola_dopo_un_caricamento, sender=Caricamento, dispatch_uid="programmazione.residenti")
 
         for model in (
             models.AreaPolicy,

@@ -4,8 +4,10 @@ import csv
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from pathlib import Path
 
+from django.db import connection, transaction
 from django.db.models import Count
 
 from conoscenza.models import Caricamento, Livello, Osservazione, Termine
@@ -82,6 +84,33 @@ def residenti(anno):
     national scale their DISTINCT over a year's 1,6 M values took as long as the residents
     themselves, and the what-if does not show them."""
     return memorizza(f"residenti-livelli:{anno}", lambda: _residenti(anno), dati=CONOSCENZA)
+
+
+def calcola_dopo_un_caricamento(sender, instance, **kwargs):
+    """post_save of a knowledge-base load (programmazione.apps): once it is committed, the
+    residents of the years whose population it brings are computed, so that the first split or
+    what-if after a population load reads them from the cache. At national scale they are a
+    second and a half of the database's CPU (bench/README.md, fondi_national): paid by the load
+    (a job of a minute for a country) rather than by the first user who splits an amount. Once
+    per load and transaction (a load is saved two or three times in it); a failure is logged,
+    never the load's (committed already)."""
+    in_attesa = (
+        getattr(f, "func", None) is _calcola_residenti_del_caricamento and f.args == (instance.pk,)
+        for _, f, _ in connection.run_on_commit
+    )
+    if not any(in_attesa):
+        transaction.on_commit(partial(_calcola_residenti_del_caricamento, instance.pk), robust=True)
+
+
+def _calcola_residenti_del_caricamento(caricamento_id):
+    anni = (
+        Osservazione.objects.filter(caricamento_id=caricamento_id, misura__in=_misure_popolazione())
+        .order_by()
+        .values_list("anno", flat=True)
+        .distinct()
+    )
+    for anno in sorted(anni):
+        residenti(anno)
 
 
 def _residenti(anno):

@@ -56,3 +56,21 @@ def test_a_comune_moved_into_an_ambito_recomputes_the_residents(registro_minimo,
     assert popolazione.residenti(2023)[0]["pianura"] == 3000
     AppartenenzaComune.objects.create(comune_id="016906", ambito=registro_minimo.pianura, dal=INIZIO)
     assert popolazione.residenti(2023)[0]["pianura"] == 3100 and len(calcoli) == 2
+
+
+def test_a_population_load_computes_the_residents_when_it_is_committed(
+    registro_minimo, calcoli, django_capture_on_commit_callbacks
+):
+    """The first what-if after a population load reads the residents from the cache: the load
+    computed them once its transaction committed; a load of another measure computes nothing."""
+    assert popolazione.residenti(2023)[0]["lago"] == 1800 and calcoli == [2023]
+    righe = [("0", "14", 240), ("15", "64", 600), ("65", "", 260)]
+    testo = INTESTAZIONE + "".join(f"comune,016901,2023,popolazione_residente,{a},{b},,,{n}\n" for a, b, n in righe)
+    with django_capture_on_commit_callbacks(execute=True) as richiamati:
+        importa_dati(testo.encode(), "popolazione-016901.csv")
+    assert len(richiamati) == 1  # once, however many times the load was saved
+    assert calcoli == [2023, 2023]
+    assert popolazione.residenti(2023)[0]["lago"] == 1900 and len(calcoli) == 2  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        importa_dati((INTESTAZIONE + "comune,016901,2023,utenti,,,,SAD,10\n").encode(), "utenti.csv")
+    assert len(calcoli) == 2
