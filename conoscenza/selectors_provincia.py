@@ -7,7 +7,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from territorio.models import Ambito, AppartenenzaComune
-from zona.lib.cache import memorizza
+from zona.lib.cache import CONOSCENZA, memorizza
 
 from .models import Indicatore, Livello, ValorePubblicato
 from .selectors import calcola
@@ -18,8 +18,9 @@ ORDINAMENTI = ("nome", "valore")
 def disponibili():
     """[(Indicatore, [years])] of the indicators with a value for at least one Ambito, in the
     catalogue's order, each with the years that have one. It computes every indicator of every
-    Ambito (seconds at national scale): once per data version."""
-    return memorizza("indicatori-disponibili", _disponibili)
+    Ambito (seconds at national scale): once per version of the knowledge base's data (a fund
+    movement or a plan's edit leaves it)."""
+    return memorizza("indicatori-disponibili", _disponibili, dati=CONOSCENZA)
 
 
 def _disponibili(pubblicati=False):
@@ -48,7 +49,7 @@ def disponibili_con_pubblicati():
     """As `disponibili`, with the years a document printed a value of an Ambito, of the ATS or
     of the province: the page of the province shows them as the Serie storica of an Ambito does
     (the groups of Ambiti need computed values, and keep `disponibili`)."""
-    return memorizza("indicatori-disponibili-pubblicati", lambda: _disponibili(pubblicati=True))
+    return memorizza("indicatori-disponibili-pubblicati", lambda: _disponibili(pubblicati=True), dati=CONOSCENZA)
 
 
 def arrotonda(valore, decimali):
