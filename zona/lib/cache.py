@@ -23,6 +23,10 @@ from django.core.signals import request_finished, request_started
 from django.db import models
 
 DURATA = 6 * 60 * 60
+# Values keyed by the knowledge base's version (dati=CONOSCENZA): their data change with a load,
+# weeks apart, and their key changes with them; kept until the cache needs the room, so that the
+# first what-if of a morning does not scan the country's population again.
+DURATA_CONOSCENZA = 7 * 24 * 60 * 60
 
 # The data version, read once per GET or HEAD request: a page asks for several cached parts, and
 # each asking the audit log again cost a query. Not for other methods: a POST that changes data
@@ -94,7 +98,7 @@ _IN_PROCESSO = OrderedDict()
 MAX_IN_PROCESSO = 8
 
 
-def memorizza(chiave, calcola, durata=DURATA, in_processo=False, dati=None):
+def memorizza(chiave, calcola, durata=None, in_processo=False, dati=None):
     """`calcola()` once per data version; `chiave` must name everything else the value depends on.
     `dati`: the apps whose data alone the value is made of (CONOSCENZA), keyed by their version:
     only when no data of any other app (a plan, a fund, a user's role) can change it.
@@ -105,6 +109,8 @@ def memorizza(chiave, calcola, durata=DURATA, in_processo=False, dati=None):
     backend); the others wait for its value, at most ATTESA_MASSIMA seconds (then, or if the
     computation failed, they compute it themselves)."""
     completa = _completa(chiave, dati)
+    if durata is None:
+        durata = DURATA if dati is None else DURATA_CONOSCENZA
     if in_processo and completa in _IN_PROCESSO and cache.has_key(completa):
         _IN_PROCESSO.move_to_end(completa)
         return _IN_PROCESSO[completa]
