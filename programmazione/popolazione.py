@@ -86,14 +86,16 @@ def residenti(anno):
     return memorizza(f"residenti-livelli:{anno}", lambda: _residenti(anno), dati=CONOSCENZA)
 
 
-def calcola_dopo_un_caricamento(sender, instance, **kwargs):
+def calcola_dopo_un_caricamento(sender, instance, raw=False, **kwargs):
     """post_save of a knowledge-base load (programmazione.apps): once it is committed, the
     residents of the years whose population it brings are computed, so that the first split or
     what-if after a population load reads them from the cache. At national scale they are a
     second and a half of the database's CPU (bench/README.md, fondi_national): paid by the load
     (a job of a minute for a country) rather than by the first user who splits an amount. Once
     per load and transaction (a load is saved two or three times in it); a failure is logged,
-    never the load's (committed already)."""
+    never the load's (committed already). Not for rows a restore or a fixture writes as they are."""
+    if raw:
+        return
     in_attesa = (
         getattr(f, "func", None) is _calcola_residenti_del_caricamento and f.args == (instance.pk,)
         for _, f, _ in connection.run_on_commit
