@@ -639,22 +639,38 @@ def _lettore(termini):
 def calcola_categorie(livello, codice, indicatore, categorie, anni=None):
     """{(anno, categoria): Decimal or None} of a per-category indicator (see SEGNAPOSTO) for
     one territory and the categories asked, in one query."""
-    termini = list(indicatore.termini.all())
-    chiavi = {}
-    for c in categorie:
-        for t in termini:
-            chiavi[(c, t.pk)] = (t.misura_id, t.eta_da, t.eta_a, t.sesso, categoria_termine(t.categoria, c))
-    if not chiavi:
-        return {}
-    anni_estesi = None if anni is None else sorted({a + t.sfasamento for a in anni for t in termini})
-    somme = _somme_per_livello(set(chiavi.values()), livello, anni_estesi, [codice])
-    anni = None if anni is None else set(anni)
-    risultati = {}
-    for c in categorie:
-        num = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
-        den = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
-        for _, anno, valore in _formula(num, den, indicatore.fattore, anni, {codice}):
-            risultati[(anno, c)] = valore
+    return calcola_categorie_insieme(livello, codice, [(indicatore, categorie, anni)])[0]
+
+
+def calcola_categorie_insieme(livello, codice, richieste):
+    """calcola_categorie() of several `richieste` (indicatore, categorie, anni) of one
+    territory, in one query for all their terms (a term that several share is summed once):
+    the published values of an Ambito are of half a dozen such indicators."""
+    preparate, tutte, anni_estesi = [], set(), set()
+    for indicatore, categorie, anni in richieste:
+        termini = list(indicatore.termini.all())
+        chiavi = {}
+        for c in categorie:
+            for t in termini:
+                chiavi[(c, t.pk)] = (t.misura_id, t.eta_da, t.eta_a, t.sesso, categoria_termine(t.categoria, c))
+        tutte.update(chiavi.values())
+        if anni is None or anni_estesi is None:
+            anni_estesi = None
+        else:
+            anni_estesi.update(a + t.sfasamento for a in anni for t in termini)
+        preparate.append((indicatore, categorie, None if anni is None else set(anni), termini, chiavi))
+    if not tutte:
+        return [{} for _ in richieste]
+    somme = _somme_per_livello(tutte, livello, None if anni_estesi is None else sorted(anni_estesi), [codice])
+    risultati = []
+    for indicatore, categorie, anni, termini, chiavi in preparate:
+        valori = {}
+        for c in categorie:
+            num = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "num"]
+            den = [(somme[chiavi[(c, t.pk)]], t.peso, t.sfasamento) for t in termini if t.parte == "den"]
+            for _, anno, valore in _formula(num, den, indicatore.fattore, anni, {codice}):
+                valori[(anno, c)] = valore
+        risultati.append(valori)
     return risultati
 
 
@@ -924,7 +940,7 @@ def serie_storica(livello, codice, valori, pubblicati):
 
 def _pubblicati_per_categoria(pubblicati):
     """{(livello, codice, indicatore): {(anno, categoria): computed}} for the published values
-    of per-category indicators: one query per territory and indicator."""
+    of per-category indicators: one query per territory (calcola_categorie_insieme)."""
     per_territorio = defaultdict(set)
     for p in pubblicati:
         if p.categoria:
@@ -936,12 +952,16 @@ def _pubblicati_per_categoria(pubblicati):
         for i in Indicatore.objects.filter(codice__in={k[2] for k in per_territorio}).prefetch_related("termini")
         if per_categoria(i)
     }
-    risultato = {}
+    richieste = defaultdict(list)
     for (livello, codice, indicatore), chiavi in per_territorio.items():
         if indicatore in indicatori:
-            risultato[(livello, codice, indicatore)] = calcola_categorie(
-                livello, codice, indicatori[indicatore], sorted({c for _, c in chiavi}), sorted({a for a, _ in chiavi})
-            )
+            categorie, anni = sorted({c for _, c in chiavi}), sorted({a for a, _ in chiavi})
+            richieste[(livello, codice)].append((indicatori[indicatore], categorie, anni))
+    risultato = {}
+    for (livello, codice), del_territorio in richieste.items():
+        valori = calcola_categorie_insieme(livello, codice, del_territorio)
+        for (indicatore, _, _), v in zip(del_territorio, valori, strict=True):
+            risultato[(livello, codice, indicatore.codice)] = v
     return risultato
 
 
@@ -1027,13 +1047,14 @@ def profilo_ambito(ambito, giorno, documento=False):
     if documento:
         risultato.fonti_misure = fonti_misure(Livello.AMBITO, ambito.pk)
         if anni:
-            risultato.comuni = comuni_ambito(ambito, anni[-1])
+            risultato.comuni = comuni_ambito(ambito, anni[-1], dati["calcolati"][(Livello.AMBITO, ambito.pk)])
     return risultato
 
 
-def comuni_ambito(ambito, anno):
+def comuni_ambito(ambito, anno, valori_ambito=None):
     """The INDICATORI_COMUNI of each Comune of `ambito` on 1 January of `anno`, with the
-    Ambito's own; None when the Ambito has no Comuni then or they have no data."""
+    Ambito's own (from `valori_ambito`, calcola() of the Ambito for every year, when the caller
+    has it); None when the Ambito has no Comuni then or they have no data."""
     comuni = list(territorio.comuni_di(ambito, datetime.date(anno, 1, 1)))
     if not comuni:
         return None
@@ -1042,7 +1063,9 @@ def comuni_ambito(ambito, anno):
     valori = calcola(Livello.COMUNE, anni=[anno], indicatori=codici, territori=[c.pk for c in comuni])
     if not valori:
         return None
-    totali = calcola(Livello.AMBITO, anni=[anno], indicatori=codici, territori=[ambito.pk])
+    totali = valori_ambito
+    if totali is None:
+        totali = calcola(Livello.AMBITO, anni=[anno], indicatori=codici, territori=[ambito.pk])
     return ComuniAmbito(
         anno=anno,
         indicatori=elenco,

@@ -5,7 +5,7 @@ per inhabitant are computed, per category, from the cells (conoscenza.selectors.
 from decimal import Decimal
 
 from conoscenza.models import Indicatore, ValorePubblicato
-from conoscenza.selectors import calcola, calcola_categorie, categoria_termine, profilo
+from conoscenza.selectors import calcola, calcola_categorie, calcola_categorie_insieme, categoria_termine, profilo
 from testsupport.fabbriche import osservazioni
 
 from .test_indicatori import riga
@@ -61,6 +61,17 @@ def test_shares_of_each_channel_are_over_all_areas_of_the_comuni_of_the_ambito(r
     assert pro_capite[("lago", 2022, "spesa_sociale_pro_capite")] == D(400100) / 1800
     per_area = calcola_categorie("ambito", "lago", indicatore("spesa_area_pro_capite"), ["Anziani"], [2022])
     assert round(per_area[(2022, "Anziani")], 2) == D("55.56")
+    # Asked together (the published values of a territory: one query), each as asked alone.
+    insieme = calcola_categorie_insieme(
+        "ambito",
+        "lago",
+        [
+            (indicatore("quota_entrate_pct"), ["Comune", "Utenza"], [2022]),
+            (indicatore("spesa_sociale_euro"), ["TOTALE", "TOTALE|Comune", "Anziani|TOTALE"], None),
+            (indicatore("spesa_area_pro_capite"), ["Anziani"], [2022]),
+        ],
+    )
+    assert insieme == [quote, {k: v for k, v in totali.items() if k[1] != "Disabili (0-17)|TOTALE"}, per_area]
 
 
 def test_calcola_leaves_out_the_per_category_indicators(registro_minimo):
