@@ -207,11 +207,17 @@ def _impostazioni_dei_test():
     stays available as the "coda" backend (the killed-worker test, with a real worker). The
     caches are in the test process's memory (a test without the database may use them); the
     shared database cache of production is tested by zona/tests/test_cache_condivisa.py and
-    the two-server test (zona/tests/test_due_server.py)."""
+    the two-server test (zona/tests/test_due_server.py).
+
+    WhiteNoise finds a static file when it is asked for, instead of listing every file of the
+    theme (360 of them) each time a test client loads the middleware: that listing was most of
+    the cost of a new client, and the scans make thousands. Production's way (the list made
+    once at start-up) is tested by zona/tests/test_serve.py on gunicorn."""
     from django.test.utils import override_settings
 
     locale = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     with override_settings(
+        WHITENOISE_AUTOREFRESH=True,
         CACHES={"default": {**locale, "LOCATION": "zona"}, "documenti": {**locale, "LOCATION": "documenti"}},
         TASKS={
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
