@@ -312,7 +312,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # compressed (non-manifest) storage serves everything from the app itself.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "zona.lib.statici.StaticiCompressi"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 

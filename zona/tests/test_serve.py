@@ -1,6 +1,7 @@
 """scripts/serve.sh: gunicorn with the production settings answers the health check, pages
 behind an HTTPS proxy and static files, and logs JSON lines."""
 
+import gzip
 import http.client
 import json
 import os
@@ -78,6 +79,15 @@ def test_serve_sh_runs_gunicorn_with_production_settings(tmp_path):
             porta, "/static/zona/zona.css", Host="zona.example.org", **{"X-Forwarded-Proto": "https"}
         )
         assert stato == 200 and headers["Content-Type"].startswith("text/css")
+        assert "max-age" in headers["Cache-Control"]
+        stato, headers, corpo = _get(
+            porta,
+            "/static/css/bootstrap-italia.min.css",
+            Host="zona.example.org",
+            **{"X-Forwarded-Proto": "https", "Accept-Encoding": "br, gzip"},
+        )
+        assert (stato, headers["Content-Encoding"]) == (200, "gzip")
+        assert b"bootstrap" in gzip.decompress(corpo).lower()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
