@@ -102,6 +102,12 @@ def test_role_matrix(demo_db, voce):
     nome, rotta, _ = voce
     api = rotta.operation is not None
     utenti = {ruolo: get_user_model().objects.get(username=u) if u else AnonymousUser() for ruolo, u in RUOLI.items()}
+    # Each role logs in once per route, not once per sample (a client and a login cost more
+    # than most of the requests).
+    clienti = {ruolo: Client() for ruolo in utenti}
+    for ruolo, user in utenti.items():
+        if user.is_authenticated:
+            clienti[ruolo].force_login(user)
     difformi, richieste = [], 0
     campioni = argomenti_di_esempio(rotta)
     if not any(p.per_oggetto for p in _policies(voce)):
@@ -110,9 +116,7 @@ def test_role_matrix(demo_db, voce):
         url = url_di(rotta, kwargs)
         parametri = resolve(url).kwargs  # what the view and its policy receive
         for ruolo, user in utenti.items():
-            client = Client()
-            if user.is_authenticated:
-                client.force_login(user)
+            client = clienti[ruolo]
             for metodo in METODI:
                 esito = _atteso(voce, user, metodo, parametri)
                 # Each request in a savepoint rolled back: a permitted write (a POST that
