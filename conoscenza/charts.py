@@ -53,7 +53,10 @@ def serie_confronto(titolo, righe, unita):
             x=alt.X("anno:O", title="Anno"),
             y=alt.Y("valore:Q", title=unita, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "territorio:N", title=None, scale=alt.Scale(range=COLORI), legend=alt.Legend(orient="bottom")
+                "territorio:N",
+                title=None,
+                scale=alt.Scale(range=COLORI),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
             ),
             tooltip=["territorio", "anno", alt.Tooltip("valore:Q", format=".1f")],
         )
