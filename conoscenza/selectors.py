@@ -15,6 +15,11 @@ is one query through the ORM that joins the rows to the memberships. Tests check
 way gives the same numbers. Data stored directly at a higher level (an Ambito's figure from a
 plan) count only where no Comune data exist for that territory, term and year, so nothing is
 counted twice. The few sums per territory and year are then combined with the formula.
+
+A group of terms none of which filters by age or sex (the resident population's total alone, as
+the splits of funds and the densities ask it) reads the loads' totals per Comune
+(models.TotaleComune: 8.000 rows a year for Italy instead of 1,6 M values by age and sex)
+rather than the observations, the same way on every path (_righe_comuni).
 """
 
 import datetime
@@ -31,7 +36,7 @@ from territorio import selectors as territorio
 from territorio.models import ASST, ATS, Ambito, AmbitoDistretto, AppartenenzaComune, Comune, Distretto
 
 from . import discordanze
-from .models import Caricamento, Indicatore, Livello, Osservazione, ValorePubblicato
+from .models import MISURE_CON_TOTALI, Caricamento, Indicatore, Livello, Osservazione, TotaleComune, ValorePubblicato
 
 LIVELLI_CALCOLATI = [Livello.COMUNE, Livello.AMBITO, Livello.DISTRETTO, Livello.ASST, Livello.ATS, Livello.ITALIA]
 CODICE_ITALIA = "IT"
@@ -134,6 +139,31 @@ def _base(chiavi, anni):
     return base
 
 
+# Whether the terms with no age or sex filter read the loads' totals per Comune (TotaleComune)
+# rather than the observations: False only in the tests and the benchmark that compare both.
+USA_TOTALI = True
+
+
+def _da_totali(chiavi):
+    """Whether the terms `chiavi` can all be summed from the totals per Comune: whole totals
+    (no age, no sex) of measures that have them."""
+    return USA_TOTALI and all(
+        misura in MISURE_CON_TOTALI and eta_da is None and eta_a is None and not sesso
+        for misura, eta_da, eta_a, sesso, _ in chiavi
+    )
+
+
+def _righe_comuni(chiavi, anni):
+    """The Comune rows that count for the terms `chiavi` (with comune, anno, data_riferimento,
+    misura, categoria and valore): the loads' totals per Comune when they serve every term (a
+    year's 8.000 instead of 1,6 M values of the population by age and sex), else the
+    observations."""
+    if _da_totali(chiavi):
+        righe = TotaleComune.objects.attivi().filter(misura_id__in={k[0] for k in chiavi})
+        return righe if anni is None else righe.filter(anno__in=anni)
+    return _base(chiavi, anni).filter(livello=Livello.COMUNE)
+
+
 def _somme_condizionali(chiavi, condiviso=None):
     """A conditional sum of `valore` per term: s0, s1, … (_filtro_termine)."""
     somme = {}
@@ -195,7 +225,7 @@ def _somme_per_livello(chiavi, livello, anni, territori):
     risultato = {k: {} for k in chiavi}
     if livello in _ROLLUP:
         campo, condizioni = _ROLLUP[livello]
-        condizione = Q(livello=Livello.COMUNE)
+        condizione = Q()
         for c in condizioni:
             condizione &= c
         if territori is not None:
@@ -203,19 +233,21 @@ def _somme_per_livello(chiavi, livello, anni, territori):
         # One filter() call, so that every condition applies to the same joined membership (a
         # second call joins the memberships again, valid or not: an Ambito with two Distretti
         # over time counted twice in its ATS).
-        qs = base.filter(condizione)
+        qs = _righe_comuni(chiavi, anni).filter(condizione)
         _raccogli(
             risultato, chiavi, qs.values(campo, "anno").annotate(**somme).values_list(campo, "anno", *colonne), True
         )
     elif livello == Livello.ITALIA and (territori is None or CODICE_ITALIA in territori):
-        righe = base.filter(livello=Livello.COMUNE).values("anno").annotate(**somme).values_list("anno", *colonne)
+        righe = _righe_comuni(chiavi, anni).values("anno").annotate(**somme).values_list("anno", *colonne)
         _raccogli(risultato, chiavi, ((CODICE_ITALIA, *r) for r in righe), True)
-    dirette = base.filter(livello=livello)
+    if livello == Livello.COMUNE:
+        # A Comune's code is its rows' territory: the field the totals have too.
+        dirette, codice = _righe_comuni(chiavi, anni), "comune_id"
+    else:
+        dirette, codice = base.filter(livello=livello), "codice_territorio"
     if territori is not None:
-        dirette = dirette.filter(codice_territorio__in=territori)
-    righe = (
-        dirette.values("codice_territorio", "anno").annotate(**somme).values_list("codice_territorio", "anno", *colonne)
-    )
+        dirette = dirette.filter(**{f"{codice}__in": territori})
+    righe = dirette.values(codice, "anno").annotate(**somme).values_list(codice, "anno", *colonne)
     _raccogli(risultato, chiavi, righe, livello == Livello.COMUNE)
     return risultato
 
@@ -258,8 +290,8 @@ def _somme_dai_comuni(chiavi, livelli, anni, territori):
             condiviso = _condizioni_condivise(gruppo)
             somme = _somme_condizionali(gruppo, condiviso)
             righe = (
-                _base(gruppo, anni)
-                .filter(condiviso, livello=Livello.COMUNE, comune_id__in=list(ambiti_di))
+                _righe_comuni(gruppo, anni)
+                .filter(condiviso, comune_id__in=list(ambiti_di))
                 .values("comune_id", "anno", "data_riferimento")
                 .annotate(**somme)
                 .values_list("comune_id", "anno", "data_riferimento", *somme)
@@ -397,7 +429,11 @@ def _somme_comune_sql(chiavi, anni, sostituiti):
     parti = [_parti_sql(k) for k in chiavi]
     comuni = [p for p in parti[0] if all(p in altre for altre in parti[1:])] if SOMME_COMUNE != "prima" else []
     propri = [[p for p in pp if p not in comuni] for pp in parti]
-    dove, params_dove = ["o.livello = %s", "o.attiva"], [Livello.COMUNE]
+    if _da_totali(chiavi):
+        # The loads' totals per Comune (_righe_comuni): active values of Comuni only.
+        tabella, dove, params_dove = TotaleComune._meta.db_table, [], []
+    else:
+        tabella, dove, params_dove = Osservazione._meta.db_table, ["o.livello = %s", "o.attiva"], [Livello.COMUNE]
     if not any(sql.startswith("o.misura_id") for sql, _ in comuni):
         dove.append("o.misura_id = ANY(%s)")
         params_dove.append(sorted({k[0] for k in chiavi}))
@@ -414,7 +450,7 @@ def _somme_comune_sql(chiavi, anni, sostituiti):
     elif sostituiti:
         dove.append("o.caricamento_id <> ALL(%s)")
         params_dove.append(list(sostituiti))
-    da = f"FROM {q(Osservazione._meta.db_table)} o WHERE {' AND '.join(dove)}"
+    da = f"FROM {q(tabella)} o WHERE {' AND '.join(dove)}"
     chiave_gruppo = "o.comune_id, o.anno, o.data_riferimento"
     somme, params = [], []
     for i, pp in enumerate(propri):
@@ -549,6 +585,18 @@ def _somma_predecessori(somme_comune, storia):
 def calcola(livello, anni=None, indicatori=None, territori=None):
     """{(codice_territorio, anno, codice_indicatore): Decimal or None} for the years with data."""
     return calcola_livelli([livello], anni, indicatori, territori)[livello]
+
+
+def somme_dei_comuni(misura, anno, codici=None, eta_da=None, eta_a=None):
+    """{codice ISTAT: sum} of the active values of `misura` with no category in `anno` of each
+    Comune with data (of `codici` when given; all ages, or those of the band from `eta_da` to
+    `eta_a`, as a term filters them), as stored: no rollup, no predecessors. The whole total
+    from the loads' totals per Comune (_righe_comuni)."""
+    chiave = (misura, eta_da, eta_a, "", "")
+    righe = _righe_comuni([chiave], [anno]).filter(_filtro_termine(chiave))
+    if codici is not None:
+        righe = righe.filter(comune_id__in=codici)
+    return dict(righe.values("comune_id").annotate(v=Sum("valore")).values_list("comune_id", "v"))
 
 
 def _valori(indicatori, somme, anni, territori):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from territorio.models import ASST, ATS, AliasComune, Ambito, Comune, Distretto, Regione
 from territorio.services import Risolutore
@@ -21,7 +21,17 @@ from zona.lib.tabular import Errore, FileRifiutato, Tabella, decodifica
 from zona.lib.text import normalizza
 from zona.lib.valori import mostra
 
-from .models import Caricamento, Indicatore, Livello, Misura, Osservazione, Termine, ValorePubblicato
+from .models import (
+    MISURE_CON_TOTALI,
+    Caricamento,
+    Indicatore,
+    Livello,
+    Misura,
+    Osservazione,
+    Termine,
+    TotaleComune,
+    ValorePubblicato,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH = 5000
@@ -150,6 +160,7 @@ def _importa(contenuto, nome_file, formato, anno, fonte, utente, consentito, pro
             nome_file=nome_file, formato=file.formato, fonte=fonte or nome_file, utente=utente
         )
         file.importa(validatore, _scrittore(caricamento, progresso, file.stima))
+        aggiorna_totali(caricamento)
         if candidati is None:
             candidati = _in_uso_con({k[:3] for k in validatore.chiavi}, escluso=caricamento)
         ValorePubblicato.objects.bulk_create(
@@ -818,9 +829,58 @@ def _sostituisci(caricamento, chiavi, pubblicati, candidati):
                                 categoria__in=blocco_c,
                                 codice_territorio__in=blocco_t,
                             ).update(attiva=False)
+                            if livello == Livello.COMUNE and misura in MISURE_CON_TOTALI:
+                                # As disattiva(), from what is known here: no query for the
+                                # Comuni touched (a Comune's code is its rows' territory).
+                                aggiorna_totali(
+                                    c, misura_id=misura, anno=anno, categoria__in=blocco_c, comune_id__in=blocco_t
+                                )
         else:
             c.sostituito_da = caricamento
             c.save(update_fields=["sostituito_da"])
+
+
+def disattiva(osservazioni):
+    """Deactivate the values `osservazioni` (a queryset) and bring the totals of their loads'
+    Comuni (TotaleComune) up to date (_sostituisci does the same inline)."""
+    toccati = list(
+        osservazioni.filter(livello=Livello.COMUNE, misura_id__in=MISURE_CON_TOTALI)
+        .values_list("caricamento_id", "misura_id", "anno", "comune_id")
+        .distinct()
+        .order_by()
+    )
+    osservazioni.update(attiva=False)
+    per_gruppo = {}
+    for caricamento, misura, anno, comune in toccati:
+        per_gruppo.setdefault((caricamento, misura, anno), []).append(comune)
+    for (caricamento, misura, anno), comuni in per_gruppo.items():
+        for blocco in _blocchi(comuni):
+            aggiorna_totali(caricamento, misura_id=misura, anno=anno, comune_id__in=blocco)
+
+
+def aggiorna_totali(caricamento, **filtro):
+    """Write again the totals (TotaleComune) of the load `caricamento` (an instance or id), or
+    of its values that match `filtro` (fields of both models: misura_id, anno, comune_id,
+    categoria), from its active Comune values, in one INSERT ... SELECT."""
+    caricamento_id = getattr(caricamento, "pk", caricamento)
+    TotaleComune.objects.filter(caricamento_id=caricamento_id, **filtro).delete()
+    somme = (
+        Osservazione.objects.filter(
+            caricamento_id=caricamento_id, livello=Livello.COMUNE, attiva=True, misura_id__in=MISURE_CON_TOTALI
+        )
+        .filter(**filtro)
+        .values(*_CAMPI_TOTALE[:-1])
+        .annotate(somma=Sum("valore"))
+        .order_by()
+    )
+    sql, params = somme.query.sql_with_params()
+    q = connection.ops.quote_name
+    colonne = ", ".join(q(TotaleComune._meta.get_field(c).column) for c in _CAMPI_TOTALE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(TotaleComune._meta.db_table)} ({colonne}) {sql}", params)
+
+
+_CAMPI_TOTALE = ["caricamento", "misura", "comune", "anno", "data_riferimento", "categoria", "valore"]
 
 
 def _sostituisci_pubblicati(caricamento, pubblicati):

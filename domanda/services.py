@@ -189,7 +189,7 @@ def pubblica_in_conoscenza(anno):
     """Replace the year's demand values in the knowledge base with the published ones; returns
     the conoscenza Caricamento (None when the catalogue lacks the measures or nothing shows)."""
     from conoscenza.models import Misura, Osservazione
-    from conoscenza.services import COLONNE_ZONA, importa_dati
+    from conoscenza.services import COLONNE_ZONA, disattiva, importa_dati
     from zona.lib.downloads import scrivi_csv
 
     if Misura.objects.filter(pk__in=MISURE_CONOSCENZA).count() != len(MISURE_CONOSCENZA):
@@ -213,5 +213,5 @@ def pubblica_in_conoscenza(anno):
     vecchie = Osservazione.objects.filter(misura_id__in=MISURE_CONOSCENZA, anno=anno, attiva=True)
     if nuovo is not None:
         vecchie = vecchie.exclude(caricamento=nuovo)
-    vecchie.update(attiva=False)
+    disattiva(vecchie)
     return nuovo

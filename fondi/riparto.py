@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Sum
-
-from conoscenza.models import Livello, Osservazione
+from conoscenza.selectors import somme_dei_comuni
 from programmazione.popolazione import residenti as residenti_ambiti_e_comuni
 from programmazione.riparto import RipartoNonValido, in_centesimi
 from territorio.models import AppartenenzaComune
@@ -51,17 +49,7 @@ class RipartoComuni:
 def residenti(codici, anno, eta_da=None, eta_a=None):
     """{codice ISTAT: residents on 1 January of `anno`} (only Comuni with data); every Comune
     when `codici` is None."""
-    qs = Osservazione.objects.attive().filter(livello=Livello.COMUNE, anno=anno, misura_id=MISURA, categoria="")
-    if codici is not None:
-        qs = qs.filter(codice_territorio__in=codici)
-    if eta_da is not None:
-        qs = qs.filter(eta_da__gte=eta_da)
-    if eta_a is not None:
-        qs = qs.filter(eta_a__isnull=False, eta_a__lte=eta_a)
-    return {
-        c: int(v)
-        for c, v in qs.values("codice_territorio").annotate(v=Sum("valore")).values_list("codice_territorio", "v")
-    }
+    return {c: int(v) for c, v in somme_dei_comuni(MISURA, anno, codici, eta_da, eta_a).items()}
 
 
 def residenti_di_ogni_comune(anno, eta_da=None, eta_a=None):

@@ -78,20 +78,19 @@ def riparto_per_popolazione(importo, anno, codici=None, fonti=True, ambiti=None,
 def residenti(anno):
     """({ambito code: residents}, {comune code: residents}) on 1 January of `anno`: the same for
     every amount split, so computed once per version of the knowledge base's data (a fund
-    movement or a plan's edit leaves them: at national scale they are a second of the
-    database's CPU), both levels in one pass over the observations (the what-if splits every
-    Ambito among its Comuni too). The loads that give them (`fonti_popolazione`) apart: at
-    national scale their DISTINCT over a year's 1,6 M values took as long as the residents
-    themselves, and the what-if does not show them."""
+    movement or a plan's edit leaves them), both levels in one pass over the loads' totals per
+    Comune (conoscenza.models.TotaleComune: 8.000 rows for Italy, not its 1,6 M values by age
+    and sex; the what-if splits every Ambito among its Comuni too). The loads that give them
+    (`fonti_popolazione`) apart: at national scale their DISTINCT over a year's 1,6 M values
+    took as long as the residents once did, and the what-if does not show them."""
     return memorizza(f"residenti-livelli:{anno}", lambda: _residenti(anno), dati=CONOSCENZA)
 
 
 def calcola_dopo_un_caricamento(sender, instance, raw=False, **kwargs):
     """post_save of a knowledge-base load (programmazione.apps): once it is committed, the
     residents of the years whose population it brings are computed, so that the first split or
-    what-if after a population load reads them from the cache. At national scale they are a
-    second and a half of the database's CPU (bench/README.md, fondi_national): paid by the load
-    (a job of a minute for a country) rather than by the first user who splits an amount. Once
+    what-if after a population load reads them from the cache: paid by the load (a job of a
+    minute for a country) rather than by the first user who splits an amount. Once
     per load and transaction (a load is saved two or three times in it); a failure is logged,
     never the load's (committed already). Not for rows a restore or a fixture writes as they are."""
     if raw:

@@ -76,6 +76,7 @@ def osservazioni(righe, nome_file="fabbrica.csv"):
     would. `righe`: dicts with misura, livello, codice_territorio, anno, valore and optionally
     eta_da, eta_a, sesso, categoria (Comune rows get their `comune` from the code)."""
     from conoscenza.models import Caricamento, Osservazione
+    from conoscenza.services import aggiorna_totali
 
     caricamento = Caricamento.objects.create(nome_file=nome_file, formato="zona", fonte="test", righe=len(righe))
     Osservazione.objects.bulk_create(
@@ -95,6 +96,7 @@ def osservazioni(righe, nome_file="fabbrica.csv"):
         )
         for r in righe
     )
+    aggiorna_totali(caricamento)
     return caricamento
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from conoscenza import selectors
 from conoscenza.models import Caricamento, Livello, Osservazione
 from conoscenza.selectors import LIVELLI_CALCOLATI, calcola, calcola_livelli
-from conoscenza.services import importa_dati
+from conoscenza.services import aggiorna_totali, importa_dati
 from territorio.models import AmbitoDistretto, AppartenenzaComune, Distretto
 from testsupport import fabbriche
 
@@ -90,6 +90,8 @@ def test_both_ways_of_making_the_comune_sums_give_the_same_numbers(registro_mini
     # A Comune's rows of one year on two reference dates: added up (a row each in the scan).
     spostate = Osservazione.objects.filter(codice_territorio="016901", anno=2023, eta_da=65)
     assert spostate.update(data_riferimento=datetime.date(2023, 6, 30))
+    for caricamento in Caricamento.objects.all():
+        aggiorna_totali(caricamento)
     attesi = calcola_livelli(metodo="per_livello")
     assert attesi["comune"][("016901", 2023, "popolazione")] == 140 + 600 + 260
     assert attesi["comune"][("016904", 2022, "tasso_natalita")] == Decimal(82) * 1000 / 2000
@@ -167,6 +169,8 @@ def test_the_comuni_read_once_give_the_numbers_of_the_per_level_queries(registro
     assert Osservazione.objects.filter(codice_territorio="016901", anno=2023, eta_da=65).update(
         data_riferimento=datetime.date(2023, 6, 30)
     )
+    for caricamento in Caricamento.objects.all():
+        aggiorna_totali(caricamento)
     catena, due = registro_minimo, fabbriche.catena_sanitaria("due")
     nuovo = Distretto.objects.create(codice="distretto-nuovo", nome="Distretto Nuovo", asst=catena.asst)
     AmbitoDistretto.objects.filter(ambito_id="lago").update(al=datetime.date(2023, 2, 28))
