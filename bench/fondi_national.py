@@ -17,8 +17,9 @@ migrates it, loads the reference data and calls this script. Steps:
      5 processes, as gunicorn's 5 workers, each with 10 visitors who wait 0,5-1,5 s between
      requests, for 60 s; p50/p95/max and the CPU used;
   d. what-if: fondi.scenari.confronta over every Ambito and Comune: the first run after a data
-     change (empty cache), the median of the next five, CPU of this process and of PostgreSQL,
-     and a profile of one more.
+     change (empty cache), the median of the next five, the first again with the residents
+     summed from the observations (not the loads' totals per Comune), CPU of this process and
+     of PostgreSQL, and a profile of one more.
 
 `--misura-dopo HH:MM` (UTC) waits after the setup until then: the setup can run before a quiet
 slot of a shared machine, the measures in it.
@@ -48,6 +49,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accounts.models import Profilo  # noqa: E402
+from conoscenza import selectors  # noqa: E402
 from fondi import scenari  # noqa: E402
 from fondi.models import Esercizio, Fondo, Movimento  # noqa: E402
 from territorio.models import Ambito, AppartenenzaComune, Comune  # noqa: E402
@@ -343,6 +345,18 @@ def what_if(user):
         f"popolazione {tempi[0]:.2f} s (CPU: Python {cpu[0]:.2f} s, PostgreSQL {pg[0]:.2f} s), poi mediana "
         f"{statistics.median(tempi[1:]):.2f} s ({', '.join(f'{x:.2f}' for x in tempi[1:])}; CPU mediana: Python "
         f"{statistics.median(cpu[1:]):.2f} s, PostgreSQL {statistics.median(pg[1:]):.2f} s)"
+    )
+    # The same first run with the residents summed from the observations, as before the loads'
+    # totals per Comune (conoscenza.models.TotaleComune): the two on the same frame and minutes.
+    cache.clear()
+    selectors.USA_TOTALI = False
+    try:
+        _, t, c, p = _una_volta(lambda: scenari.confronta(attuali, nuovi))
+    finally:
+        selectors.USA_TOTALI = True
+    say(
+        f"what-if, prima volta con i residenti dalla scansione delle osservazioni (senza i totali per Comune): "
+        f"{t:.2f} s (CPU: Python {c:.2f} s, PostgreSQL {p:.2f} s)"
     )
     movimento_di_prova()
     _, t, c, p = _una_volta(lambda: scenari.confronta(attuali, nuovi))
