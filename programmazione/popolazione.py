@@ -8,9 +8,9 @@ from functools import partial
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from conoscenza.models import Caricamento, Livello, Osservazione, Termine
+from conoscenza.models import MISURE_CON_TOTALI, Caricamento, Livello, Osservazione, Termine, TotaleComune
 from conoscenza.selectors import calcola_livelli
 from territorio.models import Ambito
 from zona.lib.cache import CONOSCENZA, memorizza
@@ -122,13 +122,19 @@ def _residenti(anno):
 
 
 def fonti_popolazione(anno):
-    """The active loads that give the residents of `anno` (the terms of the indicator)."""
-    ids = (
+    """The active loads that give the residents of `anno` (the terms of the indicator): for the
+    Comuni of a measure with totals per Comune, those of its totals (a year's 1,6 M values of
+    the population by age and sex took 0,4-2,3 s on the national frame), else its values."""
+    misure = set(_misure_popolazione().values_list("misura", flat=True))
+    con_totali = misure & set(MISURE_CON_TOTALI)
+    dai_totali = TotaleComune.objects.attivi().filter(anno=anno, misura__in=con_totali)
+    altri_livelli = [lv for lv in Livello.values if lv != Livello.COMUNE]
+    dai_valori = (
         Osservazione.objects.attive()
-        .filter(anno=anno, misura__in=_misure_popolazione())
-        .values_list("caricamento_id", flat=True)
-        .distinct()
+        .filter(anno=anno)
+        .filter(Q(misura__in=misure - con_totali) | Q(misura__in=con_totali, livello__in=altri_livelli))
     )
+    ids = {i for qs in (dai_totali, dai_valori) for i in qs.values_list("caricamento_id", flat=True).distinct()}
     return list(Caricamento.objects.filter(pk__in=ids).order_by("creato_il"))
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conoscenza import selectors
-from conoscenza.models import Livello, Osservazione, TotaleComune
+from conoscenza.models import Caricamento, Livello, Osservazione, TotaleComune
 from conoscenza.selectors import calcola_livelli, somme_dei_comuni
 from conoscenza.services import disattiva, importa_dati
 from fondi import riparto as riparto_comuni
@@ -94,6 +94,15 @@ def test_totals_follow_every_change_and_give_the_numbers_of_the_full_scan(regist
         + b"".join(f"comune,{c},2023,superficie_kmq,{i + 5}\n".encode() for i, c in enumerate(registro_minimo.comuni)),
         "superfici.csv",
     )
+
+    # A figure stored at the Ambito (counted where its Comuni have none): a load of the residents.
+    importa_dati(
+        b"livello,codice_territorio,anno,misura,valore\nambito,lago,2019,popolazione_residente,1750\n", "a.csv"
+    )
+    for anno in (2019, 2022, 2023):
+        ids = Osservazione.objects.attive().filter(anno=anno, misura_id="popolazione_residente")
+        attese = list(Caricamento.objects.filter(pk__in=ids.values("caricamento_id")).order_by("creato_il"))
+        assert popolazione.fonti_popolazione(anno) == attese and attese, anno
 
     with CaptureQueriesContext(connection) as letture:
         dai_totali = calcoli(monkeypatch, True)
