@@ -133,76 +133,143 @@ def _dec(v):
     return v if isinstance(v, Decimal) else Decimal(str(v or 0)).quantize(Decimal("0.01"))
 
 
-# work_mem of the one statement of every level (PostgreSQL): the hash table of the people
-# (one entry per person of the year, ~290 MB for 2 million) fits in it times PostgreSQL's
-# hash_mem_multiplier (2) instead of spilling to disk in batches (bench/README.md).
+# work_mem of the one statement of every level (PostgreSQL): each process's share of the sort
+# of the year's rows by person and cell (1,7 of 5 million rows on the national frame, ~160 MB)
+# in memory rather than merged from disk (bench/README.md).
 WORK_MEM_LIVELLI = "160MB"
 
 
-def _sql_livelli(livelli):
-    """SQL of every level's aggregates in one statement (PostgreSQL; bench/README.md):
+def _codici(nome, codici):
+    """SQL of a table (codice, n) numbering `codici` from 1, and its parameters."""
+    valori = ", ".join(f"(%({nome}{i})s, {i})" for i in range(1, len(codici) + 1))
+    return f"(VALUES {valori}) AS {nome}(codice, n)", {f"{nome}{i}": c for i, c in enumerate(codici, start=1)}
 
-    `comuni`: per Comune and (area, intervention), per area and in all, the distinct people
-    (`COUNT(DISTINCT)` of the person's number, 4 bytes), rows and sums: the Comune level, and
-    what the other levels add up. A person seen in one Comune only (most) counts once in every
-    territory that contains it, so at the other levels such people are the Comuni's counts
-    summed. `tracce`: the distinct (person, Comune, area, intervention) of the people of more
-    than one Comune in the year (a few per cent; found by a hash table of the people, a
-    Comune's code compared as a number: six digits, territorio.Comune's check), counted
-    distinct per territory of every level at once (`mappe`: the Comuni of every territory of
-    every level). A territory's users: its Comuni's counts without their movers, plus its
-    movers counted once. No row leaves the statement: only the counts."""
-    intervento = f"COALESCE(e.intervento_id, '{SENZA_CODICE}')"
-    area = f"CASE WHEN GROUPING(t.area) = 1 THEN '{TOTALE}' ELSE t.area END"
-    interv = "CASE WHEN GROUPING(t.intervento) = 1 THEN '' ELSE t.intervento END"
-    superiori = [lv for lv in livelli if lv != "comune"]
-    mappe = " UNION ALL ".join(
-        f"SELECT '{lv}' AS livello, m.comune, m.codice FROM ({_mappa(lv)}) m" for lv in ["comune", *superiori]
+
+def _sql_livelli(livelli, aree, interventi):
+    """SQL of every level's aggregates in one statement (PostgreSQL; bench/README.md) and its
+    parameters but the year's. `aree`, `interventi`: every code a row can carry.
+
+    No `COUNT(DISTINCT)` over the rows (PostgreSQL 15 runs it serially, sorting each group
+    again). A row's cell (Comune, area, intervention) is one 64-bit number: the Comune's code
+    (six digits, territorio.Comune's check), the area's and the intervention's numbers in
+    `aree`/`interventi`, so that what runs serially after the parallel sort (the merge, the
+    window, the hash of the cells) moves and compares integers, not texts (half the time).
+    `persone`: the rows sorted by person and cell (in parallel); a window over each person's
+    rows marks the first of a Comune, of an area in a Comune and of a cell, and the people of
+    more than one Comune in the year (the movers: a few per cent); then per cell the marks
+    counted: that cell's, its area's and its Comune's users (each person marked once in each
+    of its own), which add up over any territory for the one-Comune people. A mover's cells
+    stay apart with its number and are counted distinct per territory, so a mover in two
+    Comuni of a territory counts once there. `somme`: rows and sums per cell, a parallel hash
+    aggregate. A code outside `aree`/`interventi` leaves its rows without a cell: the
+    statement returns a row of level `ignoto` and the caller refuses the figures. No row
+    leaves the statement: only the counts."""
+    tab_aree, p_aree = _codici("a", aree)
+    tab_interventi, p_interventi = _codici("i", interventi)
+    # Every (area, intervention) with its number: one lookup a row, not two.
+    coppie = (
+        f"(SELECT a.codice AS area, i.codice AS intervento, (a.n << 8) | i.n AS n "
+        f"FROM {tab_aree} CROSS JOIN {tab_interventi})"
     )
-    risultato = []
-    if "comune" in livelli:
-        risultato.append("SELECT 'comune', b.codice, b.area, b.intervento, b.utenti, b.n, b.q, b.s, b.c FROM base b")
-    if superiori:
-        risultato.append(
-            """SELECT a.livello, a.codice, a.area, a.intervento, a.singole + COALESCE(x.utenti, 0), a.n, a.q, a.s, a.c
-            FROM (
-                SELECT m.livello, m.codice, b.area, b.intervento, sum(b.singole) AS singole, sum(b.n) AS n,
-                    sum(b.q) AS q, sum(b.s) AS s, sum(b.c) AS c
-                FROM base b JOIN mappe m ON m.comune = b.codice AND m.livello <> 'comune'
-                GROUP BY m.livello, m.codice, b.area, b.intervento
-            ) a
-            LEFT JOIN mobili_livelli x ON x.livello = a.livello AND x.codice = a.codice AND x.area = a.area
-                AND x.intervento = a.intervento"""
-        )
-    comuni = f"""SELECT t.comune AS codice, {area} AS area, {interv} AS intervento,
-            count(DISTINCT t.persona) AS utenti, count(*) AS n, COALESCE(sum(t.quantita), 0) AS q,
-            COALESCE(sum(t.spesa), 0) AS s, COALESCE(sum(t.compartecipazione), 0) AS c
-        FROM righe t GROUP BY t.comune, ROLLUP(t.area, t.intervento)"""
-    tracce = """SELECT DISTINCT r.persona, r.comune, r.area, r.intervento FROM righe r
-        WHERE r.persona IN (SELECT persona FROM righe GROUP BY persona HAVING min(comune::int) <> max(comune::int))"""
-    return f"""
+    area = f"CASE WHEN GROUPING(c.area) = 1 THEN '{TOTALE}' ELSE c.area END"
+    interv = "CASE WHEN GROUPING(c.intervento) = 1 THEN '' ELSE c.intervento END"
+    mappe = " UNION ALL ".join(
+        f'SELECT \'{lv}\' COLLATE "C" AS livello, m.comune::integer AS comune, m.codice COLLATE "C" AS codice '
+        f"FROM ({_mappa(lv)}) m"
+        for lv in livelli
+    )
+    utenti = (
+        "CASE WHEN GROUPING(c.area) = 1 THEN sum(c.{0}_comune) WHEN GROUPING(c.intervento) = 1 THEN sum(c.{0}_area) "
+        "ELSE sum(c.{0}_cella) END"
+    )
+    sql = f"""
         WITH righe AS NOT MATERIALIZED (
-            SELECT e.persona_id AS persona, e.comune_residenza_id COLLATE "C" AS comune, e.area_id COLLATE "C" AS area,
-                {intervento} COLLATE "C" AS intervento, e.quantita, e.spesa, e.compartecipazione
+            SELECT e.persona_id AS persona,
+                (e.comune_residenza_id::integer::bigint << 16) | c.n AS cella
             FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
                 AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
+            LEFT JOIN {coppie} c ON c.area = e.area_id AND c.intervento = COALESCE(e.intervento_id, '{SENZA_CODICE}')
         ),
-        mappe AS MATERIALIZED ({mappe}),
-        comuni AS MATERIALIZED ({comuni}),
-        tracce AS MATERIALIZED ({tracce}),
-        mobili_livelli AS MATERIALIZED (
-            SELECT m.livello, m.codice, {area} AS area, {interv} AS intervento, count(DISTINCT t.persona) AS utenti
-            FROM tracce t JOIN mappe m ON m.comune = t.comune
-            GROUP BY m.livello, m.codice, ROLLUP(t.area, t.intervento)
+        segnate AS NOT MATERIALIZED (
+            SELECT p.persona, p.cella, p.mobile, p.prima >> 16 IS DISTINCT FROM p.cella >> 16 AS nuovo_comune,
+                p.prima >> 8 IS DISTINCT FROM p.cella >> 8 AS nuova_area,
+                p.prima IS DISTINCT FROM p.cella AS nuova_cella
+            FROM (
+                SELECT r.persona, r.cella, lag(r.cella) OVER w AS prima,
+                    min(r.cella >> 16) OVER w <> max(r.cella >> 16) OVER w AS mobile
+                FROM righe r
+                WINDOW w AS (PARTITION BY r.persona ORDER BY r.cella
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+            ) p
         ),
-        base AS MATERIALIZED (
-            SELECT c.codice, c.area, c.intervento, c.utenti, c.utenti - COALESCE(x.utenti, 0) AS singole,
-                c.n, c.q, c.s, c.c
-            FROM comuni c LEFT JOIN mobili_livelli x ON x.livello = 'comune' AND x.codice = c.codice
-                AND x.area = c.area AND x.intervento = c.intervento
+        persone AS MATERIALIZED (
+            SELECT cella, CASE WHEN mobile THEN persona END AS mobile,
+                count(*) FILTER (WHERE nuova_cella) AS u_cella, count(*) FILTER (WHERE nuova_area) AS u_area,
+                count(*) FILTER (WHERE nuovo_comune) AS u_comune
+            FROM segnate GROUP BY cella, CASE WHEN mobile THEN persona END
+        ),
+        somme AS MATERIALIZED (
+            SELECT (s.comune::integer::bigint << 16) | c.n AS cella, s.n, s.q, s.s, s.c
+            FROM (
+                SELECT e.comune_residenza_id AS comune, e.area_id AS area, e.intervento_id AS intervento,
+                    count(*) AS n, COALESCE(sum(e.quantita), 0) AS q, sum(e.spesa) AS s,
+                    sum(e.compartecipazione) AS c
+                FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
+                    AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
+                GROUP BY e.comune_residenza_id, e.area_id, e.intervento_id
+            ) s
+            LEFT JOIN {coppie} c ON c.area = s.area AND c.intervento = COALESCE(s.intervento, '{SENZA_CODICE}')
+        ),
+        celle AS MATERIALIZED (
+            SELECT (s.cella >> 16)::integer AS comune, c.area COLLATE "C" AS area,
+                c.intervento COLLATE "C" AS intervento, s.n, s.q, s.s, s.c, p.u_cella, p.u_area, p.u_comune,
+                p.s_cella, p.s_area, p.s_comune
+            FROM somme s JOIN (
+                SELECT cella, sum(u_cella) AS u_cella, sum(u_area) AS u_area, sum(u_comune) AS u_comune,
+                    COALESCE(sum(u_cella) FILTER (WHERE mobile IS NULL), 0) AS s_cella,
+                    COALESCE(sum(u_area) FILTER (WHERE mobile IS NULL), 0) AS s_area,
+                    COALESCE(sum(u_comune) FILTER (WHERE mobile IS NULL), 0) AS s_comune
+                FROM persone GROUP BY cella
+            ) p ON p.cella = s.cella
+            JOIN {coppie} c ON c.n = s.cella & 65535
+        ),
+        mappe AS MATERIALIZED (
+            SELECT m.*, dense_rank() OVER (ORDER BY m.livello, m.codice) AS territorio FROM ({mappe}) m
+        ),
+        livelli AS MATERIALIZED (
+            SELECT m.livello, m.codice, {area} AS area, {interv} AS intervento,
+                CASE WHEN m.livello = 'comune' THEN {utenti.format("u")} ELSE {utenti.format("s")} END AS utenti,
+                sum(c.n) AS n, sum(c.q) AS q, sum(c.s) AS s, sum(c.c) AS c
+            FROM celle c JOIN mappe m ON m.comune = c.comune
+            GROUP BY m.livello, m.codice, ROLLUP(c.area, c.intervento)
+        ),
+        mobili AS MATERIALIZED (
+            SELECT t.livello, t.codice, COALESCE(a.codice, '{TOTALE}') AS area, COALESCE(i.codice, '') AS intervento,
+                d.utenti
+            FROM (
+                SELECT territorio, area, intervento, count(*) AS utenti
+                FROM (
+                    SELECT m.territorio, p.area, p.intervento, p.mobile
+                    FROM (
+                        SELECT (cella >> 16)::integer AS comune, (cella >> 8) & 255 AS area,
+                            cella & 255 AS intervento, mobile
+                        FROM persone WHERE mobile IS NOT NULL
+                    ) p JOIN mappe m ON m.comune = p.comune AND m.livello <> 'comune'
+                    GROUP BY GROUPING SETS ((m.territorio, p.area, p.intervento, p.mobile),
+                        (m.territorio, p.area, p.mobile), (m.territorio, p.mobile))
+                ) x
+                GROUP BY territorio, area, intervento
+            ) d
+            JOIN (SELECT DISTINCT territorio, livello, codice FROM mappe) t ON t.territorio = d.territorio
+            LEFT JOIN {tab_aree} ON a.n = d.area LEFT JOIN {tab_interventi} ON i.n = d.intervento
         )
-        {" UNION ALL ".join(risultato)}
+        SELECT l.livello, l.codice, l.area, l.intervento, l.utenti + COALESCE(x.utenti, 0), l.n, l.q, l.s, l.c
+        FROM livelli l LEFT JOIN mobili x ON x.livello = l.livello AND x.codice = l.codice AND x.area = l.area
+            AND x.intervento = l.intervento
+        UNION ALL
+        SELECT 'ignoto', NULL, NULL, NULL, NULL, s.n, NULL, NULL, NULL FROM somme s WHERE s.cella IS NULL
     """
+    return sql, {**p_aree, **p_interventi}
 
 
 def aggregati_livelli(anno, livelli=None):
@@ -214,19 +281,27 @@ def aggregati_livelli(anno, livelli=None):
             raise ValueError(livello)
     if connection.vendor != "postgresql" or not _righe_attive(anno):
         return {livello: aggregati(livello, anno) for livello in livelli}
+    aree = sorted(AreaUtenza.objects.values_list("codice", flat=True))
+    interventi = sorted({SENZA_CODICE, *Intervento.objects.values_list("codice", flat=True)})
+    if max(len(aree), len(interventi)) > 255:  # a code is 8 bits of a cell's number
+        raise ValueError("troppi codici di area o di intervento")
+    sql, parametri = _sql_livelli(livelli, aree, interventi)
     risultato = {livello: [] for livello in livelli}
     with transaction.atomic(), connection.cursor() as cursore:
         cursore.execute(f"SET LOCAL work_mem = '{WORK_MEM_LIVELLI}'")
         cursore.execute("SET LOCAL jit = off")  # seconds of compiling for a statement that hashes
         # Hash joins (the estimates of the CTEs' joins are far off: the planner chose nested
-        # loops and merge joins that sorted millions of rows), and parallel workers for the
-        # passes over the rows whatever their estimated cost (bench/README.md).
+        # loops and merge joins that sorted millions of rows), hash aggregates of the cells
+        # (it estimates half a million cells, not 27 thousand, and sorts them), parallel workers
+        # for the passes over the rows whatever their estimated cost (bench/README.md).
         cursore.execute(
-            "SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; "
+            "SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_sort = off; "
             "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0.001"
         )
-        cursore.execute(_sql_livelli(livelli), _parametri(anno, None))
+        cursore.execute(sql, {**_parametri(anno, None), **parametri})
         for livello, codice, area, intervento, utenti, n, quantita, spesa, comp in cursore.fetchall():
+            if livello == "ignoto":
+                raise ValueError(f"{n} righe del {anno} con un codice di area o di intervento fuori anagrafica")
             risultato[livello].append(
                 Aggregato(codice, area, intervento, utenti, n, _dec(quantita), _dec(spesa), _dec(comp))
             )

@@ -3,9 +3,13 @@
 import csv
 import datetime
 import io
+import random
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from domanda import codice_fiscale as cf
 from domanda import selectors
@@ -200,3 +204,60 @@ def test_every_level_in_one_statement_equals_each_level_on_its_own(estratti):
         assert sorted(tutti[livello], key=repr) == sorted(uno_per_uno, key=repr), livello
         assert sorted(selectors.aggregati(livello, 2024), key=repr) == sorted(uno_per_uno, key=repr)
     assert {(a.area, a.intervento): a.utenti for a in tutti["ats"]}[("TOTALE", "")] == 17  # 15 + the two new people
+
+
+def test_every_cell_of_every_level_is_the_distinct_people_of_its_rows(registro_minimo):
+    """A seeded random year, counted here in Python: people in one Comune or several (of one
+    Ambito or two), several areas and interventions each, repeated and uncoded interventions,
+    three loads; 016903 passes from Lago to Pianura on 1 July, so in 2024 it is in both, and
+    016906 is in no Ambito. Every cell of every level is the number of distinct people of its
+    territory's rows, the rows and the expenditure their count and sum."""
+    from territorio.models import AppartenenzaComune
+
+    AppartenenzaComune.objects.filter(comune_id="016903").update(al=datetime.date(2024, 6, 30))
+    AppartenenzaComune.objects.create(comune_id="016903", ambito=registro_minimo.pianura, dal=datetime.date(2024, 7, 1))
+    caso = random.Random(13)
+    comuni = ["016901", "016902", "016903", "016904", "016905", "016906"]
+    interventi = {"anziani": ["D1", "E2", "H1", ""], "disabili": ["C1", ""], "famiglia_minori": ["C2"]}
+    righe = {"016901": [], "016904": [], "016905": []}  # per erogatore: one load each
+    for i in range(60):
+        casa = caso.sample(comuni, 1 + (caso.random() < 0.4) + (caso.random() < 0.2))
+        aree = caso.sample(sorted(interventi), 1 + (caso.random() < 0.3))
+        for _ in range(caso.randint(1, 6)):
+            area = caso.choice(aree)
+            riga = (_cf(i), caso.choice(casa), area, caso.choice(interventi[area]))
+            righe[caso.choice(sorted(righe))].append(riga)
+    for erogatore, del_file in righe.items():
+        _carica(del_file, erogatore=erogatore)
+    tutte = [r for del_file in righe.values() for r in del_file]
+
+    tutti = selectors.aggregati_livelli(2024)
+    for livello in selectors.LIVELLI:
+        composizione = selectors.composizione(livello, 2024) if livello != "comune" else {c: {c} for c in comuni}
+        persone, quante = defaultdict(set), defaultdict(int)
+        for codice, del_territorio in composizione.items():
+            for persona, comune, area, intervento in tutte:
+                if comune in del_territorio:
+                    for cella in ((area, intervento or selectors.SENZA_CODICE), (area, ""), (selectors.TOTALE, "")):
+                        persone[(codice, *cella)].add(persona)
+                        quante[(codice, *cella)] += 1
+        attesi = {k: (len(v), quante[k], Decimal(10 * quante[k])) for k, v in persone.items()}
+        ottenuti = {
+            (a.codice_territorio, a.area, a.intervento): (a.utenti, a.interventi, a.spesa) for a in tutti[livello]
+        }
+        assert ottenuti == attesi, livello
+        codici = sorted(composizione) if livello != "comune" else sorted({c for _, c, _, _ in tutte})
+        assert sorted(selectors.aggregati(livello, 2024, codici), key=repr) == sorted(tutti[livello], key=repr)
+    mobili = {p for p, c, _, _ in tutte if any(q == p and d != c for q, d, _, _ in tutte)}
+    assert 10 < len(mobili) < 40  # the seed gives both kinds of people
+
+
+def test_a_code_outside_the_reference_data_stops_the_one_statement(estratti):
+    """On PostgreSQL a row's cell is a number made of its codes' numbers: a code outside the
+    reference data (the rows' foreign keys are not enforced by the database) would leave the
+    row out of the counts, so the figures are refused instead."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one statement runs on PostgreSQL")
+    Episodio.objects.filter(comune_residenza_id="016903").update(area_id="sconosciuta")
+    with pytest.raises(ValueError, match="7 righe del 2024"):
+        selectors.aggregati_livelli(2024)
