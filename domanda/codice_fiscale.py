@@ -24,7 +24,6 @@ from zona.lib.codice_fiscale import _DISPARI, controllo_alfanumerico
 
 _FORMA = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
-_POSIZIONI_CIFRE = (6, 7, 9, 10, 12, 13, 14)
 _MESI = "ABCDEHLMPRST"
 
 
@@ -59,11 +58,8 @@ def controlla(testo):
 def sesso_e_anno(codice, anno_riferimento):
     """(sex "M"/"F", year of birth) read from a checked code. The code has two digits of the
     year: the century is the latest that is not after `anno_riferimento`."""
-    cifre = list(codice)
-    for i in _POSIZIONI_CIFRE:
-        cifre[i] = cifre[i].translate(_OMOCODIA)
-    aa = int("".join(cifre[6:8]))
-    giorno = int("".join(cifre[9:11]))
+    aa = due_cifre_anno(codice)
+    giorno = int(codice[9:11].translate(_OMOCODIA))
     secolo = anno_riferimento - anno_riferimento % 100
     anno = secolo + aa if secolo + aa <= anno_riferimento else secolo - 100 + aa
     return ("F" if giorno > 40 else "M"), anno
@@ -75,8 +71,18 @@ def due_cifre_anno(codice):
 
 def pseudonimo(codice, chiave=None):
     """HMAC-SHA256 (hex) of the checked, normalised code."""
-    chiave = chiave if chiave is not None else settings.DOMANDA_CHIAVE_PSEUDONIMO
-    return hmac.new(chiave.encode(), codice.encode(), hashlib.sha256).hexdigest()
+    return firma(chiave)(codice).hex()
+
+
+def firma(chiave=None):
+    """The function checked, normalised code -> its pseudonym as the 32 bytes domanda.models.
+    Persona keeps, the key read once (an extract has millions of rows)."""
+    chiave = (chiave if chiave is not None else settings.DOMANDA_CHIAVE_PSEUDONIMO).encode()
+
+    def pseudonimo_byte(codice):
+        return hmac.digest(chiave, codice.encode(), "sha256")
+
+    return pseudonimo_byte
 
 
 def componi(cognome_nome6, aa, mese, giorno, sesso, comune4):
@@ -149,53 +155,11 @@ def chiavi_hmac(chiave=None):
     }
 
 
-def sql_pseudonimo(x, byte=False, esadecimale=True):
+def sql_pseudonimo(x, esadecimale=True):
     """HMAC-SHA256 (hex) of `x` in SQL, equal to pseudonimo(): RFC 2104 on PostgreSQL's own
     sha256() (no extension needed, and twice as fast as pgcrypto's hmac() here), the padded
     keys of chiavi_hmac() as the parameters %(chiave_interna)s and %(chiave_esterna)s.
-    `byte`: `x` is already the code's UTF-8 bytes (bytea). `esadecimale` False: the 32 bytes
-    (bytea), as domanda.models.Persona keeps them."""
-    interno = f"sha256(%(chiave_interna)s || {x if byte else f'convert_to({x}, {chr(39)}UTF8{chr(39)})'})"
+    `esadecimale` False: the 32 bytes (bytea), as domanda.models.Persona keeps them."""
+    interno = f"sha256(%(chiave_interna)s || convert_to({x}, 'UTF8'))"
     esterno = f"sha256(%(chiave_esterna)s || {interno})"
     return f"encode({esterno}, 'hex')" if esadecimale else esterno
-
-
-# The loader's quick path (domanda.importa_pg) reads a code as bytes through arrays indexed by
-# the byte (48 '0' .. 90 'Z', index byte - 47): no regular expression (a few µs a code in
-# PostgreSQL). A character outside a position's set reads FUORI (or NULL outside the array):
-# the sum is then negative (or NULL). No NULL elements: an array with NULLs is read by walking
-# its bitmap.
-FUORI = -100_000
-_CLASSI = {
-    "lettera": set(_ALFABETO[10:]),
-    "cifra": set("0123456789LMNPQRSTUV"),
-    "mese": set(_MESI),
-}
-# The set of each of the first 15 positions, as in _FORMA.
-_POSIZIONI = ["lettera"] * 6 + ["cifra"] * 2 + ["mese"] + ["cifra"] * 2 + ["lettera"] + ["cifra"] * 3
-
-
-def _array_sql(valore):
-    return "ARRAY[" + ",".join(str(v) if (v := valore(chr(c))) is not None else str(FUORI) for c in range(48, 91)) + "]"
-
-
-def sql_somma_in_forma(b):
-    """SQL: the sum of the check character's values of the first 15 bytes of `b` (bytea of 16
-    bytes); negative or NULL when a character is not of its position's set (_FORMA)."""
-
-    def valore(i):
-        ammessi = _CLASSI[_POSIZIONI[i]]
-        if i % 2 == 0:
-            return lambda c: _DISPARI[c] if c in ammessi else None
-        return lambda c: (int(c) if c.isdigit() else ord(c) - 65) if c in ammessi else None
-
-    return " + ".join(f"({_array_sql(valore(i))})[get_byte({b}, {i}) - 47]" for i in range(15))
-
-
-_CIFRA_OMOCODICA = _array_sql(lambda c: int(c.translate(_OMOCODIA)) if c in _CLASSI["cifra"] else None)
-
-
-def sql_due_cifre(b, i):
-    """SQL: the number of the two (omocodic) digits at bytes i, i+1 of `b` (0-based); negative
-    or NULL when they are not such digits."""
-    return f"(10 * ({_CIFRA_OMOCODICA})[get_byte({b}, {i}) - 47] + ({_CIFRA_OMOCODICA})[get_byte({b}, {i + 1}) - 47])"

@@ -29,7 +29,9 @@ parser would quote the cell).
 
 import datetime
 import re
+from collections import Counter
 
+import psycopg
 from django.db import connection, transaction
 
 from territorio.models import Comune
@@ -38,7 +40,7 @@ from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.tabular import Errore, FileRifiutato
 
 from . import codice_fiscale as cf
-from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento, Persona
+from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento, Persona, numero_persona
 
 COLONNE = [
     "comune_erogatore",
@@ -109,6 +111,8 @@ INIZIO_DOPO_PERIODO = "la data di inizio è dopo il periodo dell'estratto ({peri
 FINE_PRIMA_INIZIO = "la data di fine precede la data di inizio."
 FINE_PRIMA_PERIODO = "l'intervento è finito prima del periodo dell'estratto ({periodo})."
 ANNO_NASCITA_MINIMO = 1890
+# What a quantity may be (zona.lib.valori.decimale), for the row function and the quick path.
+QUANTITA = {"max_cifre": 12, "decimali": 2, "minimo": 0}
 
 
 # The values a row function returns, in this order: the fields of Episodio but the load.
@@ -130,21 +134,81 @@ _ATTRIBUTI = [Episodio._meta.get_field(c).attname for c in CAMPI_EPISODIO]
 
 
 def numeri_persone(pseudonimi):
-    """{pseudonym (hex): its Persona's number} of `pseudonimi`, adding the new ones. On
-    PostgreSQL the insert waits for a concurrent load adding the same person and then takes
-    its row (ON CONFLICT DO NOTHING, then a read that sees it committed)."""
-    byte = {p: bytes.fromhex(p) for p in set(pseudonimi)}
-    chiavi = sorted(byte.values())  # the same order in every load: no deadlock between two
+    """{pseudonym (32 bytes): its Persona's number} of `pseudonimi`, adding the new people."""
+    numeri = {bytes(p): None for p in pseudonimi}
+    for p in numeri:
+        numeri[p] = numero_persona(p)
+    numeri.update(persone_spostate(numeri))
+    return numeri
+
+
+def persone_spostate(numeri):
+    """Add the new people of {pseudonym: number of its first 8 bytes (numero_persona)}; returns
+    {pseudonym: number} of those whose number is another: displaced, because another person
+    had those bytes first (found by the pseudonym, _numero_altro).
+
+    On PostgreSQL one statement adds the new people and returns only the pseudonyms whose
+    number is not their 8 bytes, or not yet known (added meanwhile by a concurrent load: the
+    insert waits for it and does nothing; a later statement sees its row)."""
+    tabella = connection.ops.quote_name(Persona._meta.db_table)
     if connection.vendor == "postgresql":
-        tabella = connection.ops.quote_name(Persona._meta.db_table)
-        with connection.cursor() as c:
-            c.execute(f"INSERT INTO {tabella} (pseudonimo) SELECT unnest(%s::bytea[]) ON CONFLICT DO NOTHING", [chiavi])
-            c.execute(f"SELECT pseudonimo, id FROM {tabella} WHERE pseudonimo = ANY(%s::bytea[])", [chiavi])
-            numeri = {bytes(b): n for b, n in c.fetchall()}
+        coppie = sorted((n, p) for p, n in numeri.items())  # the same order in every load: no deadlock
+        # psycopg's own cursor, the arrays bound in binary (Django's quotes 32-byte values as text).
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as c:
+            c.execute(
+                f"""
+                WITH u AS MATERIALIZED (SELECT * FROM unnest(%b::bigint[], %b::bytea[]) AS u(numero, pseudonimo)),
+                nuove AS (
+                    INSERT INTO {tabella} (numero, pseudonimo, spostato)
+                    SELECT numero, pseudonimo, false FROM u
+                    WHERE NOT EXISTS (SELECT FROM {tabella} x WHERE x.spostato AND x.pseudonimo = u.pseudonimo)
+                    ORDER BY numero ON CONFLICT DO NOTHING RETURNING numero
+                )
+                SELECT u.pseudonimo FROM (SELECT * FROM u WHERE numero NOT IN (SELECT numero FROM nuove)) u
+                LEFT JOIN {tabella} x ON x.numero = u.numero
+                WHERE x.pseudonimo IS DISTINCT FROM u.pseudonimo
+                """,
+                [[n for n, _ in coppie], [p for _, p in coppie]],
+            )
+            altri = {bytes(p) for (p,) in c.fetchall()}
     else:
-        Persona.objects.bulk_create([Persona(pseudonimo=b) for b in chiavi], ignore_conflicts=True)
-        numeri = {bytes(b): n for b, n in Persona.objects.filter(pseudonimo__in=chiavi).values_list("pseudonimo", "id")}
-    return {p: numeri[b] for p, b in byte.items()}
+        spostate = Persona.objects.filter(spostato=True, pseudonimo__in=list(numeri))
+        altri = {bytes(p) for p in spostate.values_list("pseudonimo", flat=True)}
+        Persona.objects.bulk_create(
+            [Persona(numero=n, pseudonimo=p) for p, n in sorted(numeri.items()) if p not in altri],
+            ignore_conflicts=True,
+        )
+        presenti = Persona.objects.filter(numero__in=numeri.values()).values_list("numero", "pseudonimo")
+        altri |= set(numeri) - {bytes(p) for _, p in presenti}
+    if len(set(numeri.values())) < len(numeri):
+        # Two of these with the same 8 bytes: the insert took one, and the check saw neither.
+        volte = Counter(numeri.values())
+        altri |= {p for p, n in numeri.items() if volte[n] > 1}
+    return {p: n for p in sorted(altri) if (n := _numero_altro(p)) != numeri[p]}
+
+
+def _numero_altro(pseudonimo):
+    """The number of a person whose first 8 bytes another person has (rare): its row, else a
+    new displaced one at the next free number. Two loads adding the same displaced person:
+    the second insert waits for the first (the unique index of the displaced), then finds it."""
+    primo = numero = numero_persona(pseudonimo)
+    tabella = connection.ops.quote_name(Persona._meta.db_table)
+    with connection.cursor() as c:
+        while True:
+            c.execute(
+                f"SELECT numero FROM {tabella} WHERE pseudonimo = %s AND (numero = %s OR spostato)",
+                [pseudonimo, primo],
+            )
+            if (riga := c.fetchone()) is not None:
+                return riga[0]
+            c.execute(
+                f"INSERT INTO {tabella} (numero, pseudonimo, spostato) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [numero, pseudonimo, numero != primo],
+            )
+            if c.rowcount:
+                return numero
+            numero = numero + 1 if numero < 2**63 - 1 else -(2**63)
 
 
 class _Scrittore:
@@ -198,8 +262,8 @@ class _Scrittore:
         if not self.buffer:
             return
         # The rows carry the pseudonym (hex); the table its person's number.
-        numeri = numeri_persone(v[1] for v in self.buffer)
-        self.buffer = [(v[0], numeri[v[1]], *v[2:]) for v in self.buffer]
+        numeri = numeri_persone(bytes.fromhex(v[1]) for v in self.buffer)
+        self.buffer = [(v[0], numeri[bytes.fromhex(v[1])], *v[2:]) for v in self.buffer]
         if self.copia:
             colonne = ", ".join(["caricamento_id", *_ATTRIBUTI])
             k = self.caricamento.pk
@@ -286,7 +350,7 @@ def controllo_righe(periodo, erogatore=None, erogatori_ammessi=None):
                 r.errore("data_fine", FINE_PRIMA_INIZIO)
         if fine is not None and fine < inizio_periodo:
             r.errore("data_fine", FINE_PRIMA_PERIODO.format(periodo=periodo))
-        quantita = r.valore("quantita", valori.decimale, max_cifre=12, decimali=2, minimo=0, obbligatorio=False)
+        quantita = r.valore("quantita", valori.decimale, **QUANTITA, obbligatorio=False)
         spesa = r.valore("spesa", valori.importo, obbligatorio=False)
         compartecipazione = r.valore("compartecipazione", valori.importo, obbligatorio=False)
         return (

@@ -92,18 +92,33 @@ class Persona(models.Model):
     """A person of the extracts, known only by the pseudonym: the HMAC-SHA256 of the codice
     fiscale (domanda.codice_fiscale.pseudonimo, 32 bytes), computed at import and never
     reversible without the key. Its number is what the rows carry: the aggregates count
-    millions of distinct people, and sorting or hashing a 4-byte number costs a fraction of a
-    64-character text (bench/README.md). The number is given by the database from the
-    pseudonym (never from the code) and never leaves the database's aggregate queries: no
-    page, export or API shows it. A person whose rows are all gone is deleted with the rows
-    at the end of the retention period (services.elimina_scaduti)."""
+    millions of distinct people, and sorting or hashing a number costs a fraction of a
+    64-character text (bench/README.md).
 
-    id = models.AutoField(primary_key=True)
-    pseudonimo = models.BinaryField(max_length=32, unique=True)
+    The number is the pseudonym's first 8 bytes (numero_persona): the importer writes a row
+    without asking the database for it, and adds the file's people afterwards in one
+    statement (domanda.importa.numeri_persone). Two pseudonyms sharing those 8 bytes (about
+    one chance in ten million among 2 million people) are never merged: the later one is
+    `spostato`, given the next free number and found by its pseudonym (a unique index of the
+    displaced ones only, empty in practice). The number never leaves the database's aggregate
+    queries: no page, export or API shows it. A person whose rows are all gone is deleted with
+    the rows at the end of the retention period (services.elimina_scaduti)."""
+
+    numero = models.BigIntegerField(primary_key=True)
+    pseudonimo = models.BinaryField(max_length=32)
+    spostato = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "persona (pseudonimo)"
         verbose_name_plural = "persone (pseudonimi)"
+        constraints = [
+            models.UniqueConstraint(fields=["pseudonimo"], condition=Q(spostato=True), name="persona_spostata_unica")
+        ]
+
+
+def numero_persona(pseudonimo):
+    """The number a pseudonym (32 bytes) has unless it is displaced (Persona.spostato)."""
+    return int.from_bytes(pseudonimo[:8], "big", signed=True)
 
 
 class Sesso(models.TextChoices):
@@ -133,8 +148,8 @@ class Episodio(models.Model):
     )
     # The person by the number of its pseudonym (Persona): the same person is the same
     # number in every extract loaded with the same key. No foreign key of the database (its
-    # check of every row at commit, as for the load): the loaders write only numbers they
-    # have just read from Persona, in the same transaction.
+    # check of every row at commit, as for the load): the loaders add the load's people to
+    # Persona in the same transaction.
     persona = models.ForeignKey(
         Persona, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
     )

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from domanda import codice_fiscale as cf
-from domanda import importa_pg
+from domanda import importa, importa_pg
 from domanda.importa import COLONNE, importa_estratto
 from domanda.models import CaricamentoEstratto, Episodio, Persona
 from zona.lib.codice_fiscale import controllo_alfanumerico
@@ -217,7 +217,7 @@ def test_a_person_is_one_number_across_loads_and_paths(registro_minimo):
     pseudonym already has (Persona), and add only the new people."""
     importa_estratto(estratto(riga(ROSSI), riga(BIANCHI, "016902")), "a.csv", periodo=2024, pubblica=False)
     assert importa_pg.ultimo["veloce"]
-    numeri = dict(Persona.objects.values_list("pseudonimo", "id"))
+    numeri = dict(Persona.objects.values_list("pseudonimo", "numero"))
     # Another erogatore: the full path (an irregular row) and the row-by-row path.
     importa_estratto(
         estratto(riga(ROSSI.lower(), erogatore="016902"), riga(OMOCODICO, erogatore="016902", spesa="€1")),
@@ -227,10 +227,31 @@ def test_a_person_is_one_number_across_loads_and_paths(registro_minimo):
     )
     assert not importa_pg.ultimo["veloce"]
     importa_estratto(estratto(riga(BIANCHI, erogatore="016903")), "c.csv", periodo=2024, pubblica=False, sql=False)
-    per_pseudonimo = {bytes(p).hex(): n for p, n in Persona.objects.values_list("pseudonimo", "id")}
+    per_pseudonimo = {bytes(p).hex(): n for p, n in Persona.objects.values_list("pseudonimo", "numero")}
     assert set(per_pseudonimo) == {cf.pseudonimo(c) for c in (ROSSI, BIANCHI, OMOCODICO)}
     assert {bytes(p).hex(): n for p, n in numeri.items()}.items() <= per_pseudonimo.items()
     assert sorted(Episodio.objects.values_list("persona", flat=True)) == sorted(
         [per_pseudonimo[cf.pseudonimo(ROSSI)]] * 2 + [per_pseudonimo[cf.pseudonimo(BIANCHI)]] * 2
         + [per_pseudonimo[cf.pseudonimo(OMOCODICO)]]
     )  # fmt: skip
+
+
+def test_people_sharing_a_number_are_never_merged(registro_minimo, monkeypatch):
+    """Every pseudonym's first 8 bytes made the same: two people of one file take the full
+    path (which numbers them apart), a new person of a later file the quick path, its rows
+    then set to its displaced number; no two people ever share a number."""
+    for modulo in (importa_pg, importa):
+        monkeypatch.setattr(modulo, "numero_persona", lambda pseudonimo: 7)
+    contenuto = estratto(riga(ROSSI), riga(BIANCHI, "016902"), riga(OMOCODICO), riga(ROSSI, intervento="E2"))
+    (sql, righe, persone, veloce), python = _carichi(contenuto)
+    assert not veloce
+    assert (sql, righe, persone) == python[:3] and (righe, persone) == (4, 3)
+    verdi = cf.componi("VRDGPP", 60, 1, 1, "M", "A794")
+    importa_estratto(estratto(riga(verdi), riga(verdi, intervento="E2")), "v.csv", periodo=2024, pubblica=False)
+    assert importa_pg.ultimo["veloce"]
+    numero = Persona.objects.get(pseudonimo=bytes.fromhex(cf.pseudonimo(verdi))).numero
+    assert list(Episodio.objects.values_list("persona", flat=True)) == [numero, numero]
+    assert Persona.objects.filter(numero__in=range(7, 11)).count() == 4
+    assert sorted(Persona.objects.filter(numero__in=range(7, 11)).values_list("spostato", flat=True)) == [
+        False, True, True, True
+    ]  # fmt: skip

@@ -28,8 +28,8 @@ _DISPARI = dict(
 )
 
 
-def _pari(c):
-    return int(c) if c.isdigit() else ord(c) - ord("A")
+# Values in an even position: a digit its value, a letter its place in the alphabet.
+_PARI = {c: int(c) if c.isdigit() else ord(c) - ord("A") for c in _DISPARI}
 
 
 def controllo_numerico(cifre10):
@@ -47,7 +47,8 @@ def controllo_numerico(cifre10):
 
 def controllo_alfanumerico(caratteri15):
     """The check letter of the first 15 characters of a 16-character codice fiscale."""
-    somma = sum(_DISPARI[c] if i % 2 == 0 else _pari(c) for i, c in enumerate(caratteri15))
+    # Lookups without a Python loop: an extract's import checks two million codes.
+    somma = sum(map(_DISPARI.__getitem__, caratteri15[0::2])) + sum(map(_PARI.__getitem__, caratteri15[1::2]))
     return chr(ord("A") + somma % 26)
 
 
