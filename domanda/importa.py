@@ -152,7 +152,6 @@ def persone_spostate(numeri):
     insert waits for it and does nothing; a later statement sees its row)."""
     tabella = connection.ops.quote_name(Persona._meta.db_table)
     if connection.vendor == "postgresql":
-        coppie = sorted((n, p) for p, n in numeri.items())  # the same order in every load: no deadlock
         # psycopg's own cursor, the arrays bound in binary (Django's quotes 32-byte values as text).
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as c:
@@ -163,13 +162,14 @@ def persone_spostate(numeri):
                     INSERT INTO {tabella} (numero, pseudonimo, spostato)
                     SELECT numero, pseudonimo, false FROM u
                     WHERE NOT EXISTS (SELECT FROM {tabella} x WHERE x.spostato AND x.pseudonimo = u.pseudonimo)
-                    ORDER BY numero ON CONFLICT DO NOTHING RETURNING numero
+                    ORDER BY numero  -- the same order in every load: no deadlock between two
+                    ON CONFLICT DO NOTHING RETURNING numero
                 )
                 SELECT u.pseudonimo FROM (SELECT * FROM u WHERE numero NOT IN (SELECT numero FROM nuove)) u
                 LEFT JOIN {tabella} x ON x.numero = u.numero
                 WHERE x.pseudonimo IS DISTINCT FROM u.pseudonimo
                 """,
-                [[n for n, _ in coppie], [p for _, p in coppie]],
+                [list(numeri.values()), list(numeri)],
             )
             altri = {bytes(p) for (p,) in c.fetchall()}
     else:
