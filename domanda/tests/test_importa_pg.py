@@ -2,6 +2,8 @@
 the same rows, the same errors in the same order, whatever way the file reaches the staging
 table. PostgreSQL only (on SQLite every extract takes the row-by-row path)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -181,6 +183,14 @@ def test_the_quick_path_stores_what_the_row_function_stores(registro_minimo):
     assert (sql, righe, persone) == python[:3]
     assert (righe, persone) == (5, 3)
     assert {r[1] for r in sql} == {cf.pseudonimo(c) for c in (ROSSI, BIANCHI, OMOCODICO)}
+
+
+def test_the_quick_path_reads_decimal_commas_of_a_semicolon_file(registro_minimo):
+    righe = [riga(ROSSI, quantita="2|5", spesa="12|50", comp="0|5"), riga(BIANCHI, "016902", quantita="3", spesa="1|5")]
+    contenuto = estratto(*righe, intestazione=INTESTAZIONE).replace(b",", b";").replace(b"|", b",")
+    (sql, righe, persone, veloce), python = _carichi(contenuto)
+    assert veloce and (sql, righe, persone) == python[:3]
+    assert [r[-3:] for r in sql if r[1] == cf.pseudonimo(ROSSI)] == [(Decimal("2.5"), Decimal("12.5"), Decimal("0.5"))]
 
 
 @pytest.mark.parametrize(
