@@ -17,42 +17,58 @@ def _prefisso(pseudonimo):
     return int.from_bytes(bytes(pseudonimo)[:8], "big", signed=True)
 
 
-def _rinumera(schema_editor, numeri):
-    """Persona and the rows from the numbers {old: (new, displaced)}."""
-    with schema_editor.connection.cursor() as c:
-        c.execute(f"CREATE TEMP TABLE domanda_rinumera (vecchio bigint PRIMARY KEY, nuovo bigint, spostato boolean)")
-        c.executemany("INSERT INTO domanda_rinumera VALUES (%s, %s, %s)", [(v, n, s) for v, (n, s) in numeri.items()])
-        # Through a sign change: an old number can be another person's new one.
-        for tabella, colonna in ((PERSONA, "numero"), (EPISODIO, "persona_id")):
-            c.execute(f"UPDATE {tabella} SET {colonna} = -{colonna} - 1")
-        c.execute(
-            f"UPDATE {PERSONA} SET numero = (SELECT nuovo FROM domanda_rinumera WHERE vecchio = -numero - 1), "
-            "spostato = (SELECT spostato FROM domanda_rinumera WHERE vecchio = -numero - 1)"
-        )
-        c.execute(
-            f"UPDATE {EPISODIO} SET persona_id = (SELECT nuovo FROM domanda_rinumera WHERE vecchio = -persona_id - 1)"
-        )
-        c.execute("DROP TABLE domanda_rinumera")
+def _successivo(numero):
+    return numero + 1 if numero < 2**63 - 1 else -(2**63)
+
+
+def _rinumera(c):
+    """Persona and the rows from the table domanda_rinumera (vecchio, nuovo, spostato)."""
+    # Through a sign change: an old number can be another person's new one.
+    c.execute(f"UPDATE {PERSONA} SET numero = -numero - 1")
+    c.execute(
+        f"UPDATE {PERSONA} SET numero = r.nuovo, spostato = r.spostato FROM domanda_rinumera r "
+        "WHERE r.vecchio = -numero - 1"
+    )
+    c.execute(f"UPDATE {EPISODIO} SET persona_id = r.nuovo FROM domanda_rinumera r WHERE r.vecchio = persona_id")
+    c.execute("DROP TABLE domanda_rinumera")
 
 
 def a_prefissi(apps, schema_editor):
-    numeri, presi = {}, set()
-    for vecchio, pseudonimo in apps.get_model("domanda", "Persona").objects.order_by("numero").values_list(
-        "numero", "pseudonimo"
-    ):
-        nuovo = _prefisso(pseudonimo)
-        spostato = nuovo in presi
-        while nuovo in presi:
-            nuovo = nuovo + 1 if nuovo < 2**63 - 1 else -(2**63)
-        presi.add(nuovo)
-        numeri[vecchio] = (nuovo, spostato)
-    _rinumera(schema_editor, numeri)
+    with schema_editor.connection.cursor() as c:
+        c.execute("CREATE TEMP TABLE domanda_rinumera (vecchio bigint PRIMARY KEY, nuovo bigint, spostato boolean)")
+        if schema_editor.connection.vendor == "postgresql":
+            c.execute(
+                "INSERT INTO domanda_rinumera SELECT numero, "
+                f"('x' || encode(substr(pseudonimo, 1, 8), 'hex'))::bit(64)::bigint, false FROM {PERSONA}"
+            )
+        else:
+            c.execute(f"SELECT numero, pseudonimo FROM {PERSONA}")
+            c.executemany("INSERT INTO domanda_rinumera VALUES (%s, %s, false)", [(n, _prefisso(p)) for n, p in c.fetchall()])
+        # Pseudonyms sharing their first 8 bytes (rare): all but the first displaced.
+        c.execute(
+            "SELECT vecchio, nuovo FROM domanda_rinumera WHERE nuovo IN "
+            "(SELECT nuovo FROM domanda_rinumera GROUP BY nuovo HAVING count(*) > 1) ORDER BY nuovo, vecchio"
+        )
+        doppi = c.fetchall()
+        for (vecchio, nuovo), prima in zip(doppi, [None, *doppi], strict=False):
+            if prima is None or prima[1] != nuovo:
+                continue  # the first of its 8 bytes keeps them
+            while True:
+                nuovo = _successivo(nuovo)
+                c.execute("SELECT 1 FROM domanda_rinumera WHERE nuovo = %s", [nuovo])
+                if c.fetchone() is None:
+                    break
+            c.execute("UPDATE domanda_rinumera SET nuovo = %s, spostato = true WHERE vecchio = %s", [nuovo, vecchio])
+        _rinumera(c)
 
 
 def a_progressivi(apps, schema_editor):
-    Persona = apps.get_model("domanda", "Persona")
-    vecchi = Persona.objects.order_by("pseudonimo").values_list("numero", flat=True)
-    _rinumera(schema_editor, {v: (i, False) for i, v in enumerate(vecchi, start=1)})
+    with schema_editor.connection.cursor() as c:
+        c.execute(
+            "CREATE TEMP TABLE domanda_rinumera AS "
+            f"SELECT numero AS vecchio, row_number() OVER (ORDER BY pseudonimo) AS nuovo, false AS spostato FROM {PERSONA}"
+        )
+        _rinumera(c)
 
 
 def sequenza(apps, schema_editor):
