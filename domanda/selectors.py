@@ -156,11 +156,12 @@ def _sql_livelli(livelli, aree, interventi):
     window, the hash of the cells) moves and compares integers, not texts (half the time).
     `persone`: the rows sorted by person and cell (in parallel); a window over each person's
     rows marks the first of a Comune, of an area in a Comune and of a cell, and the people of
-    more than one Comune in the year (the movers: a few per cent); then per cell the marks
-    counted: that cell's, its area's and its Comune's users (each person marked once in each
-    of its own), which add up over any territory for the one-Comune people. A mover's cells
-    stay apart with its number and are counted distinct per territory, so a mover in two
-    Comuni of a territory counts once there. `somme`: rows and sums per cell, a parallel hash
+    more than one Comune in the year (the movers: a few per cent). Per cell (one hash table of
+    the cells, not of the people: the rows come in the people's random order), the one-Comune
+    people's marks counted: that cell's, its area's and its Comune's users, which add up over
+    any territory (such a person is marked once in each of its own); and the cell's movers'
+    numbers, counted distinct per territory (`mobili`) and added: a mover in two Comuni of a
+    territory counts once there. `somme`: rows and sums per cell, a parallel hash
     aggregate. A code outside `aree`/`interventi` leaves its rows without a cell: the
     statement returns a row of level `ignoto` and the caller refuses the figures. No row
     leaves the statement: only the counts."""
@@ -179,8 +180,8 @@ def _sql_livelli(livelli, aree, interventi):
         for lv in livelli
     )
     utenti = (
-        "CASE WHEN GROUPING(c.area) = 1 THEN sum(c.{0}_comune) WHEN GROUPING(c.intervento) = 1 THEN sum(c.{0}_area) "
-        "ELSE sum(c.{0}_cella) END"
+        "CASE WHEN GROUPING(c.area) = 1 THEN sum(c.u_comune) WHEN GROUPING(c.intervento) = 1 THEN sum(c.u_area) "
+        "ELSE sum(c.u_cella) END"
     )
     sql = f"""
         WITH righe AS NOT MATERIALIZED (
@@ -203,10 +204,11 @@ def _sql_livelli(livelli, aree, interventi):
             ) p
         ),
         persone AS MATERIALIZED (
-            SELECT cella, CASE WHEN mobile THEN persona END AS mobile,
-                count(*) FILTER (WHERE nuova_cella) AS u_cella, count(*) FILTER (WHERE nuova_area) AS u_area,
-                count(*) FILTER (WHERE nuovo_comune) AS u_comune
-            FROM segnate GROUP BY cella, CASE WHEN mobile THEN persona END
+            SELECT cella, count(*) FILTER (WHERE NOT mobile) AS u_cella,
+                count(*) FILTER (WHERE nuova_area AND NOT mobile) AS u_area,
+                count(*) FILTER (WHERE nuovo_comune AND NOT mobile) AS u_comune,
+                array_agg(persona) FILTER (WHERE mobile) AS mobili
+            FROM segnate WHERE nuova_cella GROUP BY cella
         ),
         somme AS MATERIALIZED (
             SELECT (s.comune::integer::bigint << 16) | c.n AS cella, s.n, s.q, s.s, s.c
@@ -222,23 +224,15 @@ def _sql_livelli(livelli, aree, interventi):
         ),
         celle AS MATERIALIZED (
             SELECT (s.cella >> 16)::integer AS comune, c.area COLLATE "C" AS area,
-                c.intervento COLLATE "C" AS intervento, s.n, s.q, s.s, s.c, p.u_cella, p.u_area, p.u_comune,
-                p.s_cella, p.s_area, p.s_comune
-            FROM somme s JOIN (
-                SELECT cella, sum(u_cella) AS u_cella, sum(u_area) AS u_area, sum(u_comune) AS u_comune,
-                    COALESCE(sum(u_cella) FILTER (WHERE mobile IS NULL), 0) AS s_cella,
-                    COALESCE(sum(u_area) FILTER (WHERE mobile IS NULL), 0) AS s_area,
-                    COALESCE(sum(u_comune) FILTER (WHERE mobile IS NULL), 0) AS s_comune
-                FROM persone GROUP BY cella
-            ) p ON p.cella = s.cella
-            JOIN {coppie} c ON c.n = s.cella & 65535
+                c.intervento COLLATE "C" AS intervento, s.n, s.q, s.s, s.c, p.u_cella, p.u_area, p.u_comune
+            FROM somme s JOIN persone p ON p.cella = s.cella JOIN {coppie} c ON c.n = s.cella & 65535
         ),
         mappe AS MATERIALIZED (
             SELECT m.*, dense_rank() OVER (ORDER BY m.livello, m.codice) AS territorio FROM ({mappe}) m
         ),
         livelli AS MATERIALIZED (
             SELECT m.livello, m.codice, {area} AS area, {interv} AS intervento,
-                CASE WHEN m.livello = 'comune' THEN {utenti.format("u")} ELSE {utenti.format("s")} END AS utenti,
+                {utenti} AS utenti,
                 sum(c.n) AS n, sum(c.q) AS q, sum(c.s) AS s, sum(c.c) AS c
             FROM celle c JOIN mappe m ON m.comune = c.comune
             GROUP BY m.livello, m.codice, ROLLUP(c.area, c.intervento)
@@ -252,9 +246,9 @@ def _sql_livelli(livelli, aree, interventi):
                     SELECT m.territorio, p.area, p.intervento, p.mobile
                     FROM (
                         SELECT (cella >> 16)::integer AS comune, (cella >> 8) & 255 AS area,
-                            cella & 255 AS intervento, mobile
-                        FROM persone WHERE mobile IS NOT NULL
-                    ) p JOIN mappe m ON m.comune = p.comune AND m.livello <> 'comune'
+                            cella & 255 AS intervento, unnest(mobili) AS mobile
+                        FROM persone WHERE mobili IS NOT NULL
+                    ) p JOIN mappe m ON m.comune = p.comune
                     GROUP BY GROUPING SETS ((m.territorio, p.area, p.intervento, p.mobile),
                         (m.territorio, p.area, p.mobile), (m.territorio, p.mobile))
                 ) x
