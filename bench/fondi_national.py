@@ -358,6 +358,11 @@ def what_if(user):
         f"what-if, prima volta con i residenti dalla scansione delle osservazioni (senza i totali per Comune): "
         f"{t:.2f} s (CPU: Python {c:.2f} s, PostgreSQL {p:.2f} s)"
     )
+    # A split among the Comuni by an age band: its residents still summed from the observations.
+    fascia = scenari.Parametri(Decimal("400000000.00"), 2023, "fascia_eta", eta_da=0, eta_a=17)
+    cache.clear()
+    _, t, c, p = _una_volta(lambda: scenari.confronta(attuali, fascia))
+    say(f"what-if per fascia d'età (0-17), prima volta: {t:.2f} s (CPU: Python {c:.2f} s, PostgreSQL {p:.2f} s)")
     movimento_di_prova()
     _, t, c, p = _una_volta(lambda: scenari.confronta(attuali, nuovi))
     say(f"what-if, prima volta dopo un movimento di un fondo: {t:.2f} s (CPU: Python {c:.2f} s, PostgreSQL {p:.2f} s)")
