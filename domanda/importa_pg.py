@@ -309,15 +309,15 @@ def _normalizza(indici, periodo):
 ultimo = {"veloce": False}
 
 # The columns of a row as the quick path writes them (COPY text, tab-separated), in the groups
-# of cells it reads together: the person (code, sex, year), the place (residence, area,
-# intervention), the times and amounts (dates, quantity, amounts).
+# of cells it reads together: the person (code, sex, year), the place (erogatore, residence,
+# area, intervention), the times and amounts (dates, quantity, amounts).
 _COLONNE_VELOCI = (
     "caricamento_id, persona_id, sesso, anno_nascita, erogatore_id, comune_residenza_id, area_id, intervento_id, "
     "data_inizio, data_fine, quantita, spesa, compartecipazione"
 )
 _GRUPPI = (
     ("codice_fiscale", "sesso", "anno_nascita"),
-    ("comune_residenza", "area_utenza", "codice_intervento"),
+    ("comune_erogatore", "comune_residenza", "area_utenza", "codice_intervento"),
     ("data_inizio", "data_fine", "quantita", "spesa", "compartecipazione"),
 )
 NULLO = "\\N"
@@ -352,9 +352,9 @@ def _copiabile(x):
 
 
 def _letture(periodo, atteso):
-    """The readers of an extract of `periodo` and of the erogatore `atteso`: (erogatore, people,
-    places, times and amounts, {number: pseudonym} of the people seen), each a _Letture of its
-    group of cells (_GRUPPI). Each cell is taken only in its plain forms (ASCII, no spaces
+    """The readers of an extract of `periodo` and of the erogatore `atteso`: (people, places,
+    times and amounts, {number: pseudonym} of the people seen, the codes read), each reader a
+    _Letture of its group of cells (_GRUPPI). Each cell is taken only in its plain forms (ASCII, no spaces
     around, ISO dates, numbers without sign or exponent), read by the functions of the row
     function (domanda.importa.controllo_righe: _istat, zona.lib.valori, the codice fiscale's
     checks) and checked as it checks it; anything else is None."""
@@ -400,7 +400,9 @@ def _letture(periodo, atteso):
                 return None
         return f"{p[0]}\t{p[1]}\t{anno or p[2]}"
 
-    def luogo(residenza, area, intervento):
+    def luogo(erogatore, residenza, area, intervento):
+        if not _semplice(erogatore) or py._istat(erogatore) != atteso:
+            return None
         # Printable ASCII without backslashes: nothing COPY's text format reads otherwise.
         if not (residenza and area and _semplice(residenza) and _copiabile(area) and _copiabile(intervento)):
             return None
@@ -443,8 +445,7 @@ def _letture(periodo, atteso):
             return None
         return f"{inizio}\t{fine or NULLO}\t{quantita}\t{spesa}\t{compartecipazione}"
 
-    erogatori = _Letture(lambda x: True if _semplice(x) and py._istat(x) == atteso else None)
-    return erogatori, _Letture(persona), _Letture(luogo), _Letture(tempi), visti, letti
+    return _Letture(persona), _Letture(luogo), _Letture(tempi), visti, letti
 
 
 def _codici_noti(comuni, aree, interventi):
@@ -502,10 +503,9 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
         return False
     if not Comune.objects.filter(codice_istat=erogatore).exists():
         return False
-    erogatori, persone, luoghi, tempi, visti, letti = _letture(periodo, erogatore)
+    persone, luoghi, tempi, visti, letti = _letture(periodo, erogatore)
     # A column the file lacks reads as an empty cell, added at the end of every row.
     manca = any(c not in indici for g in _GRUPPI for c in g)
-    a_erogatore = operator.itemgetter(indici["comune_erogatore"])
     a_persona, a_luogo, a_tempi = (operator.itemgetter(*(indici.get(c, larghezza) for c in g)) for g in _GRUPPI)
     try:
         with transaction.atomic():
@@ -525,7 +525,7 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
                     if manca:
                         riga.append("")
                     p, dove, t = persone[a_persona(riga)], luoghi[a_luogo(riga)], tempi[a_tempi(riga)]
-                    if p is None or dove is None or t is None or not erogatori[a_erogatore(riga)]:
+                    if p is None or dove is None or t is None:
                         if _vuota(riga):
                             continue
                         raise _Diversa
