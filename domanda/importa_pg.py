@@ -354,10 +354,10 @@ def _copiabile(x):
 def _letture(periodo, atteso):
     """The readers of an extract of `periodo` and of the erogatore `atteso`: (people, places,
     times and amounts, {number: pseudonym} of the people seen, the codes read), each reader a
-    _Letture of its group of cells (_GRUPPI). Each cell is taken only in its plain forms (ASCII, no spaces
-    around, ISO dates, numbers without sign or exponent), read by the functions of the row
-    function (domanda.importa.controllo_righe: _istat, zona.lib.valori, the codice fiscale's
-    checks) and checked as it checks it; anything else is None."""
+    _Letture of its group of cells (_GRUPPI). Each cell is taken only in its plain forms
+    (ASCII, no spaces around, ISO dates, numbers without sign or exponent), read by the
+    functions of the row function (domanda.importa.controllo_righe: _istat, zona.lib.valori,
+    the codice fiscale's checks) and checked as it checks it; anything else is None."""
     # The codes of the Comuni, areas and interventions read, checked against their tables
     # after the COPY (_codici_noti): reading the 8.000 Comuni took 6 ms a file.
     comuni, aree, interventi = letti = (set(), set(), set())
