@@ -309,8 +309,8 @@ def _normalizza(indici, periodo):
 ultimo = {"veloce": False}
 
 # The columns of a row as the quick path writes them (COPY text, tab-separated), in the groups
-# of cells it reads together: the person (code, sex, year), the place (erogatore, residence,
-# area, intervention), the times and amounts (dates, quantity, amounts).
+# of cells it reads together, each group of few distinct values in a file: the person (code,
+# sex, year), the place (erogatore, residence, area, intervention), the dates, the amounts.
 _COLONNE_VELOCI = (
     "caricamento_id, persona_id, sesso, anno_nascita, erogatore_id, comune_residenza_id, area_id, intervento_id, "
     "data_inizio, data_fine, quantita, spesa, compartecipazione"
@@ -318,7 +318,8 @@ _COLONNE_VELOCI = (
 _GRUPPI = (
     ("codice_fiscale", "sesso", "anno_nascita"),
     ("comune_erogatore", "comune_residenza", "area_utenza", "codice_intervento"),
-    ("data_inizio", "data_fine", "quantita", "spesa", "compartecipazione"),
+    ("data_inizio", "data_fine"),
+    ("quantita", "spesa", "compartecipazione"),
 )
 NULLO = "\\N"
 _NUMERO = re.compile(r"[0-9]{1,12}(?:[.,][0-9]{1,2})?")
@@ -353,7 +354,7 @@ def _copiabile(x):
 
 def _letture(periodo, atteso):
     """The readers of an extract of `periodo` and of the erogatore `atteso`: (people, places,
-    times and amounts, {number: pseudonym} of the people seen, the codes read), each reader a
+    dates, amounts, {number: pseudonym} of the people seen, the codes read), each reader a
     _Letture of its group of cells (_GRUPPI). Each cell is taken only in its plain forms
     (ASCII, no spaces around, ISO dates, numbers without sign or exponent), read by the
     functions of the row function (domanda.importa.controllo_righe: _istat, zona.lib.valori,
@@ -434,18 +435,21 @@ def _letture(periodo, atteso):
             return None
         return x.replace(",", ".")  # what the column reads as the row function's Decimal
 
-    def tempi(inizio, fine, quantita, spesa, compartecipazione):
+    def date(inizio, fine):
         if (inizio := data(inizio, datetime.date(1800, 1, 1), fine_periodo)) is None:
             return None
         if fine and ((fine := data(fine, inizio_periodo, datetime.date(2200, 12, 31))) is None or fine < inizio):
             return None
+        return f"{inizio}\t{fine or NULLO}"
+
+    def importi(quantita, spesa, compartecipazione):
         quantita = numero(quantita, NULLO, valori.decimale, **py.QUANTITA)
         spesa, compartecipazione = numero(spesa, "0", valori.importo), numero(compartecipazione, "0", valori.importo)
         if None in (quantita, spesa, compartecipazione):
             return None
-        return f"{inizio}\t{fine or NULLO}\t{quantita}\t{spesa}\t{compartecipazione}"
+        return f"{quantita}\t{spesa}\t{compartecipazione}"
 
-    return _Letture(persona), _Letture(luogo), _Letture(tempi), visti, letti
+    return _Letture(persona), _Letture(luogo), _Letture(date), _Letture(importi), visti, letti
 
 
 def _codici_noti(comuni, aree, interventi):
@@ -503,10 +507,12 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
         return False
     if not Comune.objects.filter(codice_istat=erogatore).exists():
         return False
-    persone, luoghi, tempi, visti, letti = _letture(periodo, erogatore)
+    persone, luoghi, date, importi, visti, letti = _letture(periodo, erogatore)
     # A column the file lacks reads as an empty cell, added at the end of every row.
     manca = any(c not in indici for g in _GRUPPI for c in g)
-    a_persona, a_luogo, a_tempi = (operator.itemgetter(*(indici.get(c, larghezza) for c in g)) for g in _GRUPPI)
+    a_persona, a_luogo, a_date, a_importi = (
+        operator.itemgetter(*(indici.get(c, larghezza) for c in g)) for g in _GRUPPI
+    )
     try:
         with transaction.atomic():
             k = scrittore.apri(erogatore).pk
@@ -524,12 +530,13 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
                             raise _Diversa
                     if manca:
                         riga.append("")
-                    p, dove, t = persone[a_persona(riga)], luoghi[a_luogo(riga)], tempi[a_tempi(riga)]
-                    if p is None or dove is None or t is None:
+                    p, dove = persone[a_persona(riga)], luoghi[a_luogo(riga)]
+                    quando, quanto = date[a_date(riga)], importi[a_importi(riga)]
+                    if p is None or dove is None or quando is None or quanto is None:
                         if _vuota(riga):
                             continue
                         raise _Diversa
-                    lotto.append(f"{k}\t{p}\t{dove}\t{t}\n")
+                    lotto.append(f"{k}\t{p}\t{dove}\t{quando}\t{quanto}\n")
                     # Small batches: PostgreSQL inserts each while Python reads the next, and
                     # is left with one batch when Python is done.
                     if len(lotto) == 500:
