@@ -182,7 +182,8 @@ def aggregati_insieme(ripeti):
         n = sum(len(v) for v in selectors.aggregati_livelli(ANNO).values())
         prove.append(time.perf_counter() - t)
     secondi = statistics.median(prove)
-    say(f"   aggregati_livelli (ogni livello, un'istruzione) {secondi:6.2f} s  ({n:,} celle, mediana di {ripeti})")
+    elenco = ", ".join(f"{p:.1f}" for p in prove)
+    say(f"   aggregati_livelli (ogni livello, un'istruzione) {secondi:6.2f} s  ({n:,} celle, mediana di {elenco} s)")
     return secondi
 
 
