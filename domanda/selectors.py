@@ -122,7 +122,7 @@ def _esegui(sql, parametri, scansione=False):
 
 
 def _misure():
-    # The person's number (domanda.models.Persona), not its pseudonym: a 4-byte integer to sort.
+    # The person's number (domanda.models.Persona), not its pseudonym: an 8-byte integer to sort.
     return (
         "COUNT(DISTINCT e.persona_id), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
         "COALESCE(SUM(e.compartecipazione), 0)"
