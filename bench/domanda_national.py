@@ -226,10 +226,9 @@ def prepara(args, cartella):
 
 
 def svuota():
-    """The extracts of a previous run out (a kept frame): the import starts from nothing, the
-    people (domanda_persona) too, so that every person is new as in a first load."""
+    """The extracts of a previous run out (a kept frame): the import starts from nothing."""
     with connection.cursor() as c:
-        c.execute("TRUNCATE domanda_episodio, domanda_caricamentoestratto, domanda_persona CASCADE")
+        c.execute("TRUNCATE domanda_episodio, domanda_caricamentoestratto CASCADE")
 
 
 def main():

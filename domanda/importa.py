@@ -29,9 +29,7 @@ parser would quote the cell).
 
 import datetime
 import re
-from collections import Counter
 
-import psycopg
 from django.db import connection, transaction
 
 from territorio.models import Comune
@@ -40,7 +38,7 @@ from zona.lib.importazione import Colonna, RigaErrata, Tracciato
 from zona.lib.tabular import Errore, FileRifiutato
 
 from . import codice_fiscale as cf
-from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento, Persona, numero_persona
+from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento
 
 COLONNE = [
     "comune_erogatore",
@@ -133,84 +131,6 @@ CAMPI_EPISODIO = [
 _ATTRIBUTI = [Episodio._meta.get_field(c).attname for c in CAMPI_EPISODIO]
 
 
-def numeri_persone(pseudonimi):
-    """{pseudonym (32 bytes): its Persona's number} of `pseudonimi`, adding the new people."""
-    numeri = {bytes(p): None for p in pseudonimi}
-    for p in numeri:
-        numeri[p] = numero_persona(p)
-    numeri.update(persone_spostate(numeri))
-    return numeri
-
-
-def persone_spostate(numeri):
-    """Add the new people of {pseudonym: number of its first 8 bytes (numero_persona)}; returns
-    {pseudonym: number} of those whose number is another: displaced, because another person
-    had those bytes first (found by the pseudonym, _numero_altro).
-
-    On PostgreSQL one statement adds the new people and returns only the pseudonyms whose
-    number is not their 8 bytes, or not yet known (added meanwhile by a concurrent load: the
-    insert waits for it and does nothing; a later statement sees its row)."""
-    tabella = connection.ops.quote_name(Persona._meta.db_table)
-    if connection.vendor == "postgresql":
-        # psycopg's own cursor, the arrays bound in binary (Django's quotes 32-byte values as text).
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as c:
-            c.execute(
-                f"""
-                WITH u AS MATERIALIZED (SELECT * FROM unnest(%b::bigint[], %b::bytea[]) AS u(numero, pseudonimo)),
-                nuove AS (
-                    INSERT INTO {tabella} (numero, pseudonimo, spostato)
-                    SELECT numero, pseudonimo, false FROM u
-                    WHERE NOT EXISTS (SELECT FROM {tabella} x WHERE x.spostato AND x.pseudonimo = u.pseudonimo)
-                    ORDER BY numero  -- the same order in every load: no deadlock between two
-                    ON CONFLICT DO NOTHING RETURNING numero
-                )
-                SELECT u.pseudonimo FROM (SELECT * FROM u WHERE numero NOT IN (SELECT numero FROM nuove)) u
-                LEFT JOIN {tabella} x ON x.numero = u.numero
-                WHERE x.pseudonimo IS DISTINCT FROM u.pseudonimo
-                """,
-                [list(numeri.values()), list(numeri)],
-            )
-            altri = {bytes(p) for (p,) in c.fetchall()}
-    else:
-        spostate = Persona.objects.filter(spostato=True, pseudonimo__in=list(numeri))
-        altri = {bytes(p) for p in spostate.values_list("pseudonimo", flat=True)}
-        Persona.objects.bulk_create(
-            [Persona(numero=n, pseudonimo=p) for p, n in sorted(numeri.items()) if p not in altri],
-            ignore_conflicts=True,
-        )
-        presenti = Persona.objects.filter(numero__in=numeri.values()).values_list("numero", "pseudonimo")
-        altri |= set(numeri) - {bytes(p) for _, p in presenti}
-    if len(set(numeri.values())) < len(numeri):
-        # Two of these with the same 8 bytes: the insert took one, and the check saw neither.
-        volte = Counter(numeri.values())
-        altri |= {p for p, n in numeri.items() if volte[n] > 1}
-    return {p: n for p in sorted(altri) if (n := _numero_altro(p)) != numeri[p]}
-
-
-def _numero_altro(pseudonimo):
-    """The number of a person whose first 8 bytes another person has (rare): its row, else a
-    new displaced one at the next free number. Two loads adding the same displaced person:
-    the second insert waits for the first (the unique index of the displaced), then finds it."""
-    primo = numero = numero_persona(pseudonimo)
-    tabella = connection.ops.quote_name(Persona._meta.db_table)
-    with connection.cursor() as c:
-        while True:
-            c.execute(
-                f"SELECT numero FROM {tabella} WHERE pseudonimo = %s AND (numero = %s OR spostato)",
-                [pseudonimo, primo],
-            )
-            if (riga := c.fetchone()) is not None:
-                return riga[0]
-            c.execute(
-                f"INSERT INTO {tabella} (numero, pseudonimo, spostato) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                [numero, pseudonimo, numero != primo],
-            )
-            if c.rowcount:
-                return numero
-            numero = numero + 1 if numero < 2**63 - 1 else -(2**63)
-
-
 class _Scrittore:
     """Creates the load at the first valid row (the erogatore comes from the file), replaces
     the active load of the same erogatore and period, and batches the rows: PostgreSQL's COPY
@@ -237,8 +157,10 @@ class _Scrittore:
         if len(self.buffer) >= self.lotto:
             self._svuota()
 
-    def apri(self, erogatore):
-        """The new load of `erogatore`, replacing the active one of the same period."""
+    def apri(self, erogatore, pk=None, righe=0, persone=0):
+        """The new load of `erogatore`, replacing the active one of the same period; `pk`,
+        `righe`, `persone`: its number (taken from the sequence) and counts, when the loader
+        writes its rows before creating it (domanda.importa_pg)."""
         precedente = CaricamentoEstratto.objects.filter(
             erogatore_id=erogatore, periodo=self.periodo, sostituito_da__isnull=True
         ).first()
@@ -247,11 +169,15 @@ class _Scrittore:
             precedente.sostituito_da = precedente
             precedente.save(update_fields=["sostituito_da"])
         self.caricamento = CaricamentoEstratto.objects.create(
+            pk=pk,
             erogatore_id=erogatore,
             periodo=self.periodo,
             nome_file=self.nome_file[:255],
             caricato_da=self.utente if self.utente is not None and self.utente.is_authenticated else None,
+            righe=righe,
+            persone=persone,
         )
+        self.righe, self.persone = righe, persone or None
         if precedente is not None:
             precedente.sostituito_da = self.caricamento
             precedente.save(update_fields=["sostituito_da"])
@@ -261,9 +187,6 @@ class _Scrittore:
     def _svuota(self):
         if not self.buffer:
             return
-        # The rows carry the pseudonym (hex); the table its person's number.
-        numeri = numeri_persone(bytes.fromhex(v[1]) for v in self.buffer)
-        self.buffer = [(v[0], numeri[bytes.fromhex(v[1])], *v[2:]) for v in self.buffer]
         if self.copia:
             colonne = ", ".join(["caricamento_id", *_ATTRIBUTI])
             k = self.caricamento.pk
@@ -282,14 +205,12 @@ class _Scrittore:
     def __exit__(self, tipo, *_):
         if tipo is None:
             self._svuota()
-            if self.caricamento is not None:
-                self.caricamento.righe = self.righe
-                self.caricamento.persone = self.persone
+            k = self.caricamento
+            if k is not None and (k.righe, k.persone) != (self.righe, self.persone):
+                k.righe, k.persone = self.righe, self.persone
                 if self.persone is None:
-                    self.caricamento.persone = (
-                        Episodio.objects.filter(caricamento=self.caricamento).values("persona").distinct().count()
-                    )
-                self.caricamento.save(update_fields=["righe", "persone"])
+                    k.persone = Episodio.objects.filter(caricamento=k).values("persona").distinct().count()
+                k.save(update_fields=["righe", "persone"])
 
 
 def controllo_righe(periodo, erogatore=None, erogatori_ammessi=None):

@@ -1,17 +1,17 @@
-"""The PostgreSQL loader of a CSI extract: a COPY fed as the file is read.
+"""The PostgreSQL loader of a CSI extract: a binary COPY fed as the file is read.
 
 A national extract has millions of rows; checking and pseudonymising them one by one, then
 inserting them, cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQL, for a CSV:
 
 1. the quick path (_veloce), for a file whose rows are all regular and valid (the usual case:
-   a CSI's export): Python reads the rows and checks each group of cells once per distinct
-   text (caches of the people, places, dates and amounts), in the plain forms only, with the
-   row function's own functions, and writes each final row into a COPY of domanda_episodio
-   as it goes: PostgreSQL inserts on the machine's second core while Python reads. A person's
-   number is its pseudonym's first 8 bytes (domanda.models.Persona): no round trip per row;
-   the file's new people are added in one statement at the end. Any other row: the quick
-   path is rolled back to its savepoint and the full path below, which owns the messages,
-   takes the file;
+   a CSI's export) and that has no quotes: pyarrow reads it a block at a time and _Lettore
+   checks each column's distinct texts once, in the plain forms only, with the row function's
+   own functions (the codici fiscali of a block together, codice_fiscale.controlla_molti), the
+   checks across columns on arrays; each block's rows, final, go into a binary COPY of
+   domanda_episodio while PostgreSQL inserts the blocks already sent (on the machine's other
+   core). The person is its pseudonym (domanda.models.Episodio.persona): nothing to look up.
+   Any other row: the quick path is rolled back to its savepoint and the full path below,
+   which owns the messages, takes the file;
 2. the full path: the file is COPYed as text into a temporary staging table (one text
    column per column of the header, the row number as the spreadsheet shows it). A file
    without quotes goes to COPY as it is (PostgreSQL and Python's csv read unquoted CSV the
@@ -26,27 +26,29 @@ inserting them, cost 50 times a plain COPY (bench/README.md). Here, on PostgreSQ
    row's `errori`, all found in one pass over the rows; one query reads the first rows with
    errors and the number of errors, ordered and cut as zona.lib.importazione.importa does.
    An error: nothing is saved;
-4. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by its HMAC-SHA256
-   computed by PostgreSQL (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py),
-   numbered by domanda.importa.numeri_persone.
+4. the rows go in with one INSERT ... SELECT, the codice fiscale replaced by its pseudonym
+   computed by PostgreSQL (equal to domanda.codice_fiscale.pseudonimo: tests/test_importa_pg.py).
 
-The clear codes exist only in the quick path's local cache while the file is read, and in the
-staging tables of the transaction (temporary: never written to the WAL, dropped at the
-transaction's end); they are never selected back to Python except the few irregular rows,
-which the row function handles as in the other path, and never in a message. The key is
-passed as a parameter of the statement through psycopg directly (not Django's cursor, which
-logs statements and their parameters when DEBUG is on)."""
+The clear codes exist only in the quick path's local variables and its cache of the file's
+people while the file is read, and in the staging tables of the transaction (temporary: never
+written to the WAL, dropped at the transaction's end); they are never selected back to Python
+except the few irregular rows, which the row function handles as in the other path, and never
+in a message (pyarrow's errors, which quote the row, are dropped). The key is passed as a
+parameter of the statement through psycopg directly (not Django's cursor, which logs
+statements and their parameters when DEBUG is on)."""
 
-import csv
 import datetime
-import gc
 import io
-import itertools
-import operator
 import re
+from decimal import Decimal
 
+import numpy as np
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from django.db import DatabaseError, connection, transaction
+from psycopg.types.numeric import DecimalBinaryDumper
 
 from territorio.models import Comune
 from zona.lib import importazione, valori
@@ -55,7 +57,7 @@ from zona.lib.tabular import MAX_RIGHE, Errore, FileRifiutato, decodifica, tropp
 
 from . import codice_fiscale as cf
 from . import importa as py
-from .models import AreaUtenza, Episodio, Intervento, numero_persona
+from .models import AreaUtenza, CaricamentoEstratto, Episodio, Intervento
 
 GREZZO = "domanda_estratto_grezzo"
 NORMALIZZATO = "domanda_estratto_normalizzato"
@@ -309,20 +311,27 @@ def _normalizza(indici, periodo):
 # Whether the last call of carica took the quick path (tests).
 ultimo = {"veloce": False}
 
-# The columns of a row as the quick path writes them (COPY text, tab-separated), in the groups
-# of cells it reads together, each group of few distinct values in a file: the person (code,
-# sex, year), the place (erogatore, residence, area, intervention), the dates, the amounts.
+# The columns the quick path writes, in this order (COPY's binary format).
 _COLONNE_VELOCI = (
-    "caricamento_id, persona_id, sesso, anno_nascita, erogatore_id, comune_residenza_id, area_id, intervento_id, "
-    "data_inizio, data_fine, quantita, spesa, compartecipazione"
+    "caricamento_id",
+    "persona",
+    "sesso",
+    "anno_nascita",
+    "erogatore_id",
+    "comune_residenza_id",
+    "area_id",
+    "intervento_id",
+    "data_inizio",
+    "data_fine",
+    "quantita",
+    "spesa",
+    "compartecipazione",
 )
-_GRUPPI = (
-    ("codice_fiscale", "sesso", "anno_nascita"),
-    ("comune_erogatore", "comune_residenza", "area_utenza", "codice_intervento"),
-    ("data_inizio", "data_fine"),
-    ("quantita", "spesa", "compartecipazione"),
-)
-NULLO = "\\N"
+# Bytes of the file read at a time: PostgreSQL inserts a block's rows while Python reads the
+# next one (a national extract: a few hundred thousand bytes a file, 611 files).
+_BLOCCO = 1 << 17
+_RIFIUTO = object()  # a cell the quick path does not take
+_SESSI = {"": 0, "M": 1, "m": 1, "F": 2, "f": 2}  # 0: read from the code
 _NUMERO = re.compile(r"[0-9]{1,12}(?:[.,][0-9]{1,2})?")
 
 
@@ -332,16 +341,17 @@ class _Diversa(Exception):
 
 
 class _Letture(dict):
-    """{cells' texts: what the row function reads from them, as COPY text}, each distinct key
-    read once by `leggi` (None: not a form the quick path takes). A national extract has
-    millions of rows and a few hundred distinct dates, amounts and places."""
+    """{a cell's text: what the row function reads from it}, each distinct text read once by
+    `leggi` (_RIFIUTO: not a form the quick path takes); also {a value read: its cell in COPY's
+    format}. A national extract has millions of rows and a few hundred distinct dates, amounts
+    and places."""
 
     def __init__(self, leggi):
         super().__init__()
         self.leggi = leggi
 
     def __missing__(self, chiave):
-        valore = self[chiave] = self.leggi(*chiave) if isinstance(chiave, tuple) else self.leggi(chiave)
+        valore = self[chiave] = self.leggi(chiave)
         return valore
 
 
@@ -350,107 +360,253 @@ def _semplice(x):
 
 
 def _copiabile(x):
+    # The plain forms only: printable ASCII, no backslash; anything else goes to the full path.
     return x.isascii() and x.isprintable() and "\\" not in x
 
 
-def _letture(periodo, atteso):
-    """The readers of an extract of `periodo` and of the erogatore `atteso`: (people, places,
-    dates, amounts, {number: pseudonym} of the people seen, the codes read), each reader a
-    _Letture of its group of cells (_GRUPPI). Each cell is taken only in its plain forms
-    (ASCII, no spaces around, ISO dates, numbers without sign or exponent), read by the
-    functions of the row function (domanda.importa.controllo_righe: _istat, zona.lib.valori,
-    the codice fiscale's checks) and checked as it checks it; anything else is None."""
-    # The codes of the Comuni, areas and interventions read, checked against their tables
-    # after the COPY (_codici_noti): reading the 8.000 Comuni took 6 ms a file.
-    comuni, aree, interventi = letti = (set(), set(), set())
-    inizio_periodo, fine_periodo = datetime.date(periodo, 1, 1), datetime.date(periodo, 12, 31)
-    firma = cf.firma()
-    visti = {}  # number -> pseudonym of the file's people
+class _Lettore:
+    """The quick path's reading of an extract of `periodo` and of the erogatore `atteso`.
 
-    def codice(x):
-        """(number, sex, year) of a valid code."""
-        if len(x) != 16 or not x.isascii() or not x.isalnum():
+    Each cell is taken only in its plain forms (ASCII, no spaces around, ISO dates, numbers
+    without sign or exponent), read by the functions of the row function (domanda.importa.
+    controllo_righe: _istat, zona.lib.valori, the codice fiscale's checks) and checked as it
+    checks it; a column's distinct texts are read once (_Letture), the codici fiscali of a
+    block together (codice_fiscale.controlla_molti), and the rows' checks across columns
+    (sex and year against the code, end after start) are done on arrays. Anything else: the
+    rows are not the quick path's (_Diversa)."""
+
+    def __init__(self, periodo, atteso):
+        self.periodo, self.atteso = periodo, atteso
+        self.inizio_periodo, self.fine_periodo = datetime.date(periodo, 1, 1), datetime.date(periodo, 12, 31)
+        # The codes read, checked against their tables after the COPY (_codici_noti).
+        self.comuni, self.aree, self.interventi = set(), set(), set()
+        self.firma = cf.firma()
+        self.pseudonimi = {}  # normalised code -> its pseudonym: the file's people
+        # A row's cells of fixed width, in COPY's binary format: the number of cells, then
+        # each cell's length and bytes (big-endian), in the order of _COLONNE_VELOCI.
+        self.fisso = np.dtype(
+            [("celle", ">i2"), ("l0", ">i4"), ("caricamento", ">i8"), ("l1", ">i4"), ("persona", "V16"),
+             ("l2", ">i4"), ("sesso", "S1"), ("l3", ">i4"), ("anno", ">i2"), ("l4", ">i4"),
+             ("erogatore", f"S{len(atteso.encode())}")]
+        )  # fmt: skip
+        self.codifiche = {}  # column -> {value read: its cell in COPY's binary format}
+        self.letture = {
+            "comune_erogatore": _Letture(self._erogatore),
+            "comune_residenza": _Letture(self._residenza),
+            "area_utenza": _Letture(self._area),
+            "codice_intervento": _Letture(self._intervento),
+            "sesso": _Letture(lambda x: _SESSI.get(x, _RIFIUTO)),
+            "anno_nascita": _Letture(self._anno),
+            "data_inizio": _Letture(lambda x: self._data(x, datetime.date(1800, 1, 1), self.fine_periodo)),
+            "data_fine": _Letture(self._fine),
+            "quantita": _Letture(lambda x: self._numero(x, None, valori.decimale, **py.QUANTITA)),
+            "spesa": _Letture(lambda x: self._numero(x, "0", valori.importo)),
+            "compartecipazione": _Letture(lambda x: self._numero(x, "0", valori.importo)),
+        }
+
+    def _erogatore(self, x):
+        return self.atteso if _semplice(x) and py._istat(x) == self.atteso else _RIFIUTO
+
+    def _residenza(self, x):
+        if not (x and _semplice(x)):
+            return _RIFIUTO
+        self.comuni.add(codice := py._istat(x))
+        return codice
+
+    def _area(self, x):
+        if not (x and _copiabile(x)):
+            return _RIFIUTO
+        self.aree.add(codice := x.lower())
+        return codice
+
+    def _intervento(self, x):
+        if x == "":
             return None
+        if not _copiabile(x):
+            return _RIFIUTO
+        self.interventi.add(codice := x.upper())
+        return codice
+
+    def _anno(self, x):
+        if x == "":
+            return 0  # read from the code
+        if not (len(x) == 4 and x.isascii() and x.isdigit()):
+            return _RIFIUTO
         try:
-            codice = cf.controlla(x)
-        except cf.CodiceNonValido:
-            return None
-        sesso, anno = cf.sesso_e_anno(codice, periodo)
-        pseudonimo = firma(codice)
-        del codice  # the clear code goes no further than this line
-        numero = numero_persona(pseudonimo)
-        if visti.setdefault(numero, pseudonimo) != pseudonimo:
-            return None  # two of the file's people with the same 8 bytes: the full path numbers them
-        return numero, sesso, anno
+            return valori.anno(x, minimo=py.ANNO_NASCITA_MINIMO, massimo=self.periodo)
+        except valori.ValoreNonValido:
+            return _RIFIUTO
 
-    codici = _Letture(codice)
-    sessi = {"": "", "M": "M", "m": "M", "F": "F", "f": "F"}
-
-    def persona(x, sesso, anno):
-        if (p := codici[x]) is None or (sesso := sessi.get(sesso)) is None:
-            return None
-        if sesso and sesso != p[1]:
-            return None
-        if anno:
-            if not (len(anno) == 4 and anno.isascii() and anno.isdigit()):
-                return None
-            try:
-                anno = valori.anno(anno, minimo=py.ANNO_NASCITA_MINIMO, massimo=periodo)
-            except valori.ValoreNonValido:
-                return None
-            if anno % 100 != p[2] % 100:
-                return None
-        return f"{p[0]}\t{p[1]}\t{anno or p[2]}"
-
-    def luogo(erogatore, residenza, area, intervento):
-        if not _semplice(erogatore) or py._istat(erogatore) != atteso:
-            return None
-        # Printable ASCII without backslashes: nothing COPY's text format reads otherwise.
-        if not (residenza and area and _semplice(residenza) and _copiabile(area) and _copiabile(intervento)):
-            return None
-        comuni.add(residenza := py._istat(residenza))
-        aree.add(area := area.lower())
-        if intervento == "":
-            intervento = NULLO
-        else:
-            interventi.add(intervento := intervento.upper())
-        return f"{atteso}\t{residenza}\t{area}\t{intervento}"
-
-    def data(x, minimo, massimo):
+    def _data(self, x, minimo, massimo):
         if len(x) != 10 or not x.isascii() or x[4] != "-" or x[7] != "-":
-            return None
+            return _RIFIUTO
         try:
             giorno = valori.data(x)
         except valori.ValoreNonValido:
-            return None
-        return giorno if minimo <= giorno <= massimo else None
+            return _RIFIUTO
+        return giorno if minimo <= giorno <= massimo else _RIFIUTO
 
-    def numero(x, vuoto, leggi, **opzioni):
+    def _fine(self, x):
+        return None if x == "" else self._data(x, self.inizio_periodo, datetime.date(2200, 12, 31))
+
+    def _numero(self, x, vuoto, leggi, **opzioni):
         if x == "":
             return vuoto
         if not _NUMERO.fullmatch(x):
-            return None
+            return _RIFIUTO
         try:
             leggi(x, **opzioni)
         except valori.ValoreNonValido:
-            return None
+            return _RIFIUTO
         return x.replace(",", ".")  # what the column reads as the row function's Decimal
 
-    def date(inizio, fine):
-        if (inizio := data(inizio, datetime.date(1800, 1, 1), fine_periodo)) is None:
-            return None
-        if fine and ((fine := data(fine, inizio_periodo, datetime.date(2200, 12, 31))) is None or fine < inizio):
-            return None
-        return f"{inizio}\t{fine or NULLO}"
+    def _persone(self, codici):
+        """For the block's distinct codes (pyarrow strings): whether each is a valid code the
+        quick path takes, its female sex, year of birth and pseudonym ((n, 16) bytes). The
+        codes checked together (codice_fiscale.controlla_molti), each signed once a file."""
+        n = len(codici)
+        valido, femmina = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        anno, pseudonimo = np.zeros(n, dtype=np.int32), np.zeros((n, 16), dtype=np.uint8)
+        semplici = pc.and_(
+            pc.equal(pc.utf8_length(codici), 16), pc.and_(pc.string_is_ascii(codici), pc.utf8_is_alnum(codici))
+        )
+        posti = np.flatnonzero(semplici.to_numpy(zero_copy_only=False))
+        if not len(posti):
+            return valido, femmina, anno, pseudonimo
+        maiuscoli = pc.utf8_upper(codici.filter(semplici))
+        inizio = np.frombuffer(maiuscoli.buffers()[1], dtype=np.int32)[maiuscoli.offset]
+        testo = np.frombuffer(maiuscoli.buffers()[2], dtype=np.uint8)[inizio : inizio + 16 * len(posti)]
+        errori, femmine, anni = cf.controlla_molti(testo, self.periodo)
+        buoni = np.flatnonzero(errori == 0)
+        testo, firma, noti = testo.tobytes(), self.firma, self.pseudonimi
+        firme, codice = [], b""
+        for i in buoni.tolist():
+            codice = testo[16 * i : 16 * i + 16]
+            if (p := noti.get(codice)) is None:
+                p = noti[codice] = firma(codice)
+            firme.append(p)
+        del testo, codice  # the clear codes go no further than here and the file's `noti`
+        dove = posti[buoni]
+        valido[dove], femmina[dove], anno[dove] = True, femmine[buoni], anni[buoni]
+        pseudonimo[dove] = np.frombuffer(b"".join(firme), dtype=np.uint8).reshape(-1, 16)
+        return valido, femmina, anno, pseudonimo
 
-    def importi(quantita, spesa, compartecipazione):
-        quantita = numero(quantita, NULLO, valori.decimale, **py.QUANTITA)
-        spesa, compartecipazione = numero(spesa, "0", valori.importo), numero(compartecipazione, "0", valori.importo)
-        if None in (quantita, spesa, compartecipazione):
-            return None
-        return f"{quantita}\t{spesa}\t{compartecipazione}"
+    def leggi(self, blocco, nomi, caricamento):
+        """The block's rows (a pyarrow record batch of text columns, `nomi` {column: name})
+        in COPY's binary format; _Diversa when a row is not the quick path's."""
+        n = blocco.num_rows
+        fuori = np.zeros(n, dtype=bool)  # rows with a cell the quick path does not take
 
-    return _Letture(persona), _Letture(luogo), _Letture(date), _Letture(importi), visti, letti
+        def distinti(nome):
+            """(the column's distinct texts, each row's index among them)."""
+            if nome not in nomi:
+                return pa.array([""]), np.zeros(n, dtype=np.int32)  # a column the file lacks: empty
+            codificata = pc.dictionary_encode(blocco.column(nomi[nome]))
+            return codificata.dictionary, codificata.indices.to_numpy(zero_copy_only=False)
+
+        def colonna(nome):
+            """(the values read from the column's distinct texts, each row's index among them);
+            the rows with a refused text marked in `fuori`."""
+            testi, indici = distinti(nome)
+            lettura = self.letture[nome]
+            letti = [lettura[x] for x in testi.to_pylist()]
+            rifiutati = np.fromiter((v is _RIFIUTO for v in letti), dtype=bool, count=len(letti))
+            if rifiutati.any():
+                fuori[rifiutati[indici]] = True
+            return [None if v is _RIFIUTO else v for v in letti], indici
+
+        def celle(nome, codifica, letti, indici):
+            """Each row's cell of the column in COPY's binary format."""
+            codifiche = self.codifiche.setdefault(nome, _Letture(codifica))
+            return pa.array([codifiche[v] for v in letti], pa.binary()).take(indici)
+
+        codici, ip = distinti("codice_fiscale")
+        valido, femmina, anno_cf, pseudonimo = self._persone(codici)
+        fuori |= ~valido[ip]
+        femmina, anno_cf = femmina[ip], anno_cf[ip]
+        # The cells' sex and year, which must agree with the code's, else the code's.
+        sessi, i_sesso = colonna("sesso")
+        sesso = np.array([v or 0 for v in sessi], dtype=np.int8)[i_sesso]
+        fuori |= (sesso != 0) & ((sesso == 2) != femmina)
+        anni, i_anno = colonna("anno_nascita")
+        anno = np.array([v or 0 for v in anni], dtype=np.int32)[i_anno]
+        fuori |= (anno != 0) & (anno % 100 != anno_cf % 100)
+        variabili = []
+        for nome, codifica in _VARIABILI:
+            letti, indici = colonna(nome)
+            variabili.append(celle(nome, codifica, letti, indici))
+            if nome == "data_inizio":
+                inizio = np.array([_giorno(v) for v in letti], dtype=np.int32)[indici]
+            elif nome == "data_fine":
+                fine = np.array([_giorno(v) for v in letti], dtype=np.int32)[indici]
+        fuori |= (fine != _SENZA_GIORNO) & (fine < inizio)
+        colonna("comune_erogatore")  # every row's must be the extract's
+        if fuori.any():
+            # Rows of empty cells are skipped, as by the reader of the other paths.
+            vuote = np.ones(n, dtype=bool)
+            for i in range(blocco.num_columns):
+                vuote &= pc.equal(pc.utf8_trim_whitespace(blocco.column(i)), "").to_numpy(zero_copy_only=False)
+            if (fuori & ~vuote).any():
+                raise _Diversa
+        righe = np.empty(n, dtype=self.fisso)
+        righe["celle"] = len(_COLONNE_VELOCI)
+        righe["l0"], righe["caricamento"] = 8, caricamento
+        righe["l1"], righe["persona"] = 16, pseudonimo[ip].view("V16").ravel()
+        righe["l2"], righe["sesso"] = 1, np.where(np.where(sesso != 0, sesso == 2, femmina), b"F", b"M")
+        righe["l3"], righe["anno"] = 2, np.where(anno != 0, anno, anno_cf)
+        righe["l4"], righe["erogatore"] = self.fisso["erogatore"].itemsize, self.atteso.encode()
+        fisse = pa.FixedSizeBinaryArray.from_buffers(pa.binary(self.fisso.itemsize), n, [None, pa.py_buffer(righe)])
+        uscita = pc.binary_join_element_wise(fisse.cast(pa.binary()), *variabili, b"")
+        if fuori.any():
+            uscita = uscita.filter(pa.array(~fuori))
+        self.righe = len(uscita)
+        if not self.righe:
+            return b""  # a block of empty rows
+        inizio, fine = np.frombuffer(uscita.buffers()[1], dtype=np.int32)[[uscita.offset, uscita.offset + len(uscita)]]
+        return uscita.buffers()[2].slice(inizio, fine - inizio).to_pybytes()
+
+
+_NULLO = b"\xff\xff\xff\xff"  # a NULL cell: length -1
+_DECIMALE = DecimalBinaryDumper(Decimal)
+_GIORNO_ZERO = datetime.date(2000, 1, 1).toordinal()  # PostgreSQL's dates count from here
+_SENZA_GIORNO = np.iinfo(np.int32).max
+_FIRMA_COPY = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # the binary format's header: no flags, no extension
+_FINE_COPY = b"\xff\xff"
+
+
+def _giorno(v):
+    return v.toordinal() - _GIORNO_ZERO if isinstance(v, datetime.date) else _SENZA_GIORNO
+
+
+def _cella(dati):
+    return _NULLO if dati is None else len(dati).to_bytes(4, "big") + dati
+
+
+def _testo(v):
+    """A text read (or None) as a cell of COPY's binary format."""
+    return _cella(None if v is None else v.encode())
+
+
+def _data(v):
+    return _cella(None if v is None else _giorno(v).to_bytes(4, "big", signed=True))
+
+
+def _importo(v):
+    """An amount read (its text with a point, or None)."""
+    return _cella(None if v is None else bytes(_DECIMALE.dump(Decimal(v))))
+
+
+# The cells of variable width, after the fixed ones (_Lettore.fisso), in COPY's order.
+_VARIABILI = (
+    ("comune_residenza", _testo),
+    ("area_utenza", _testo),
+    ("codice_intervento", _testo),
+    ("data_inizio", _data),
+    ("data_fine", _data),
+    ("quantita", _importo),
+    ("spesa", _importo),
+    ("compartecipazione", _importo),
+)
 
 
 def _codici_noti(comuni, aree, interventi):
@@ -469,104 +625,82 @@ def _vuota(riga):
     return not any(v.strip() for v in riga)
 
 
-def _righe(testo, delimitatore):
-    """The rows of the CSV after the header, as lists of cells, as zona.lib.tabular's csv reader
-    gives them: without quotes and carriage returns a line is its cells split."""
-    if '"' in testo or "\r" in testo:
-        lettore = csv.reader(io.StringIO(testo), delimiter=delimitatore)
-        next(lettore, None)
-        return lettore
-    righe = testo.split("\n")
-    if righe and righe[-1] == "":
-        righe.pop()
-    return (r.split(delimitatore) for r in itertools.islice(righe, 1, None))
+def _prima_riga(testo, inizio, delimitatore):
+    """The cells of the first row after `inizio` that is not empty, or None."""
+    while inizio < len(testo):
+        fine = testo.find("\n", inizio)
+        fine = len(testo) if fine < 0 else fine
+        celle = testo[inizio:fine].removesuffix("\r").split(delimitatore)
+        if not _vuota(celle):
+            return celle
+        inizio = fine + 1
+    return None
 
 
 def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi, scrittore):
-    """The quick path: Python reads the CSV and checks each group of cells against the cache of
-    its distinct texts (_letture), and writes each row, final, into a COPY of
-    domanda_episodio while PostgreSQL inserts the rows already sent (on the machine's other
-    core). The person's number is its pseudonym's first 8 bytes (domanda.models.Persona): no
-    round trip per row. After the COPY, one statement adds the file's new people
-    (numeri_persone); the rare one whose number is not its 8 bytes gets it in its rows. True
-    when every row went in (then the load is complete but its counts); False when a row is
-    not one the quick path reads exactly as the row function: then nothing of this remains
-    and the full path, which owns the messages, takes the file."""
+    """The quick path: pyarrow reads the CSV a block at a time, _Lettore checks the block's
+    cells (each distinct text once) and turns it into rows, final, written into a COPY of
+    domanda_episodio while PostgreSQL inserts the blocks already sent (on the machine's other
+    core). True when every row went in (then the load is complete but its counts); False when
+    a row is not one the quick path reads exactly as the row function: then nothing of this
+    remains and the full path, which owns the messages, takes the file."""
+    # pyarrow splits a line as zona.lib.tabular's csv reader does when there are no quotes and
+    # no carriage returns but those ending a line (the bytes of both are the same in every
+    # encoding decodifica reads).
+    if b'"' in contenuto or ((r := contenuto.count(b"\r")) and r != contenuto.count(b"\r\n")):
+        return False
     testo = decodifica(contenuto)
     fine = testo.find("\n")
-    primo = testo[: fine if fine >= 0 else len(testo)]
-    righe = _righe(testo, ";" if primo.count(";") > primo.count(",") else ",")  # as zona.lib.tabular
-    del testo
-    try:
-        prima = next(r for r in righe if not _vuota(r))
-    except (StopIteration, csv.Error):
+    primo = testo[: fine if fine >= 0 else len(testo)].removesuffix("\r")
+    delimitatore = ";" if primo.count(";") > primo.count(",") else ","  # as zona.lib.tabular
+    if not primo.strip():
         return False
     if erogatore is None:
         # As the row function: the first row's erogatore (refused there when it is not one).
-        erogatore = py._istat(prima[indici["comune_erogatore"]]) if len(prima) >= larghezza else None
-    if erogatore is None or (erogatori_ammessi is not None and erogatore not in erogatori_ammessi):
+        prima = _prima_riga(testo, fine + 1, delimitatore) if fine >= 0 else None
+        if prima is None or len(prima) < larghezza:
+            return False
+        erogatore = py._istat(prima[indici["comune_erogatore"]])
+    if not erogatore or (erogatori_ammessi is not None and erogatore not in erogatori_ammessi):
         return False
-    if not Comune.objects.filter(codice_istat=erogatore).exists():
-        return False
-    persone, luoghi, date, importi, visti, letti = _letture(periodo, erogatore)
-    # A column the file lacks reads as an empty cell, added at the end of every row.
-    manca = any(c not in indici for g in _GRUPPI for c in g)
-    a_persona, a_luogo, a_date, a_importi = (
-        operator.itemgetter(*(indici.get(c, larghezza) for c in g)) for g in _GRUPPI
-    )
-    # No cyclic garbage collection while the rows are read: a list of cells a row, no cycles,
-    # and the collector's passes over millions of them cost ~2,5 s of Python's 34 s (bench/README.md).
-    raccolta = gc.isenabled()
-    gc.disable()
+    dati = testo.encode()
+    del testo
+    colonne = [f"c{i}" for i in range(larghezza)]
+    lettore = _Lettore(periodo, erogatore)
+    nomi = {c: colonne[i] for c, i in indici.items()}
     try:
         with transaction.atomic():
-            k = scrittore.apri(erogatore).pk
+            blocchi = pcsv.open_csv(
+                io.BytesIO(dati),
+                read_options=pcsv.ReadOptions(use_threads=False, block_size=_BLOCCO, column_names=colonne, skip_rows=1),
+                parse_options=pcsv.ParseOptions(delimiter=delimitatore, quote_char=False, ignore_empty_lines=True),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(colonne, pa.string()), strings_can_be_null=False
+                ),
+            )
+            # The load is created after its rows, with their counts: its number reserved now.
+            with connection.cursor() as c:
+                c.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [CaricamentoEstratto._meta.db_table])
+                k = c.fetchone()[0]
             n = 0
-            copy = f"COPY {_t(Episodio)} ({_COLONNE_VELOCI}) FROM STDIN"
+            copy = f"COPY {_t(Episodio)} ({', '.join(_COLONNE_VELOCI)}) FROM STDIN (FORMAT binary)"
             with connection.cursor() as c, c.cursor.copy(copy) as copia:
-                lotto = []
-                for riga in itertools.chain([prima], righe):
-                    if len(riga) != larghezza:
-                        if len(riga) > larghezza:
-                            riga = riga[:larghezza]  # cells beyond the header: not read
-                        elif _vuota(riga):
-                            continue  # as the reader of the other paths
-                        else:
-                            raise _Diversa
-                    if manca:
-                        riga.append("")
-                    p, dove = persone[a_persona(riga)], luoghi[a_luogo(riga)]
-                    quando, quanto = date[a_date(riga)], importi[a_importi(riga)]
-                    if p is None or dove is None or quando is None or quanto is None:
-                        if _vuota(riga):
-                            continue
-                        raise _Diversa
-                    lotto.append(f"{k}\t{p}\t{dove}\t{quando}\t{quanto}\n")
-                    # Small batches: PostgreSQL inserts each while Python reads the next, and
-                    # is left with one batch when Python is done.
-                    if len(lotto) == 500:
-                        n += len(lotto)
-                        if n > MAX_RIGHE:
-                            raise _Diversa  # the full path refuses the file
-                        copia.write("".join(lotto))
-                        lotto.clear()
-                n += len(lotto)
-                copia.write("".join(lotto))
-            if n > MAX_RIGHE or not _codici_noti(*letti):
+                copia.write(_FIRMA_COPY)
+                for blocco in blocchi:
+                    righe = lettore.leggi(blocco, nomi, k)
+                    n += lettore.righe
+                    if n > MAX_RIGHE:
+                        raise _Diversa  # the full path refuses the file
+                    copia.write(righe)
+                copia.write(_FINE_COPY)
+            if not n or not _codici_noti(lettore.comuni | {erogatore}, lettore.aree, lettore.interventi):
                 raise _Diversa
-            # The people: the new ones added; the rows of one whose number is not its 8 bytes
-            # (displaced: another person had them first) get its number.
-            for pseudonimo, numero in py.persone_spostate({p: n for n, p in visti.items()}).items():
-                righe_sue = Episodio.objects.filter(caricamento_id=k, persona_id=numero_persona(pseudonimo))
-                righe_sue.update(persona_id=numero)
-    except (_Diversa, csv.Error, DatabaseError, psycopg.Error):
-        # A code that is no Comune's may still be too long for its column.
+            scrittore.apri(erogatore, pk=k, righe=n, persone=len(lettore.pseudonimi))
+    except (_Diversa, pa.ArrowException, DatabaseError, psycopg.Error):
+        # pyarrow's errors quote the row (personal data): never passed on. A code that is no
+        # Comune's may still be too long for its column.
         scrittore.caricamento = None
         return False
-    finally:
-        if raccolta:
-            gc.enable()
-    scrittore.righe, scrittore.persone = n, len(visti)
     return True
 
 
@@ -636,32 +770,27 @@ def carica(contenuto, tabella, periodo, erogatore, erogatori_ammessi, scrittore)
             raise importazione.rifiuto([Errore(n, etichetta(col), motivo) for n, _, col, motivo in primi], n_errori)
 
         caricamento = scrittore.apri(erogatore)
-        persona = cf.sql_pseudonimo("d.cf", esadecimale=False)
-        pseudonimi = f"SELECT d.cf, {persona} AS persona FROM (SELECT DISTINCT cf FROM {NORMALIZZATO} WHERE regolare) d"
         # Through a psycopg cursor with server-side binding, not Django's (which writes the
         # parameters into the statement's text, and logs it when DEBUG is on): the key travels
-        # as a parameter, apart from the statement. Only the pseudonyms come back, to be
-        # numbered (numeri_persone), and go in again as arrays.
+        # as a parameter, apart from the statement.
         with psycopg.Cursor(connection.connection) as legato:
-            chiavi = cf.chiavi_hmac()
-            legato.execute(f"SELECT persona FROM ({pseudonimi}) p", chiavi)
-            numeri = py.numeri_persone(p for (p,) in legato.fetchall())
             legato.execute(
                 f"""
-            WITH p AS MATERIALIZED ({pseudonimi}),
-            numeri AS (SELECT * FROM unnest(%(pseudonimi)s::bytea[], %(numeri)s::bigint[]) AS x(persona, numero))
-            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona_id, comune_residenza_id, sesso,
+            WITH p AS MATERIALIZED (
+                SELECT d.cf, {cf.sql_pseudonimo("d.cf")} AS persona
+                FROM (SELECT DISTINCT cf FROM {NORMALIZZATO} WHERE regolare) d
+            )
+            INSERT INTO {_t(Episodio)} (caricamento_id, erogatore_id, persona, comune_residenza_id, sesso,
                 anno_nascita, area_id, intervento_id, data_inizio, data_fine, quantita, spesa, compartecipazione)
-            SELECT %(caricamento)s, n.erogatore, x.numero, n.residenza,
+            SELECT %(caricamento)s, n.erogatore, p.persona, n.residenza,
                 CASE WHEN n.sesso = '' THEN n.sesso_cf ELSE n.sesso END,
                 coalesce(n.anno_nascita, n.anno_cf), n.area, nullif(n.intervento, ''),
                 n.inizio, n.fine, n.quantita, coalesce(n.spesa, 0), coalesce(n.compartecipazione, 0)
             FROM {NORMALIZZATO} n
             JOIN p ON p.cf = n.cf
-            JOIN numeri x ON x.persona = p.persona
             WHERE n.regolare ORDER BY n.riga
             """,
-                {"caricamento": caricamento.pk, "pseudonimi": list(numeri), "numeri": list(numeri.values()), **chiavi},
+                {"caricamento": caricamento.pk, **cf.chiavi_hmac()},
             )
             scrittore.righe += legato.rowcount
         cursore.execute("SELECT set_config('jit', %s, true)", [prima])

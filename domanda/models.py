@@ -88,39 +88,6 @@ class CaricamentoEstratto(models.Model):
         return f"Estratto CSI {self.erogatore_id} {self.periodo} ({self.nome_file})"
 
 
-class Persona(models.Model):
-    """A person of the extracts, known only by the pseudonym: the HMAC-SHA256 of the codice
-    fiscale (domanda.codice_fiscale.pseudonimo, 32 bytes), computed at import and never
-    reversible without the key. Its number is what the rows carry: the aggregates count
-    millions of distinct people, and sorting or hashing a number costs a fraction of a
-    64-character text (bench/README.md).
-
-    The number is the pseudonym's first 8 bytes (numero_persona): the importer writes a row
-    without asking the database for it, and adds the file's people afterwards in one
-    statement (domanda.importa.numeri_persone). Two pseudonyms sharing those 8 bytes (about
-    one chance in ten million among 2 million people) are never merged: the later one is
-    `spostato`, given the next free number and found by its pseudonym (a unique index of the
-    displaced ones only, empty in practice). The number never leaves the database's aggregate
-    queries: no page, export or API shows it. A person whose rows are all gone is deleted with
-    the rows at the end of the retention period (services.elimina_scaduti)."""
-
-    numero = models.BigIntegerField(primary_key=True)
-    pseudonimo = models.BinaryField(max_length=32)
-    spostato = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = "persona (pseudonimo)"
-        verbose_name_plural = "persone (pseudonimi)"
-        constraints = [
-            models.UniqueConstraint(fields=["pseudonimo"], condition=Q(spostato=True), name="persona_spostata_unica")
-        ]
-
-
-def numero_persona(pseudonimo):
-    """The number a pseudonym (32 bytes) has unless it is displaced (Persona.spostato)."""
-    return int.from_bytes(pseudonimo[:8], "big", signed=True)
-
-
 class Sesso(models.TextChoices):
     MASCHIO = "M", "Maschi"
     FEMMINA = "F", "Femmine"
@@ -146,13 +113,15 @@ class Episodio(models.Model):
     erogatore = models.ForeignKey(
         "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    # The person by the number of its pseudonym (Persona): the same person is the same
-    # number in every extract loaded with the same key. No foreign key of the database (its
-    # check of every row at commit, as for the load): the loaders add the load's people to
-    # Persona in the same transaction.
-    persona = models.ForeignKey(
-        Persona, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
-    )
+    # The person: its pseudonym (domanda.codice_fiscale.firma), the first 128 bits of the
+    # HMAC-SHA256 of its codice fiscale, as a uuid (16 bytes that PostgreSQL sorts and hashes
+    # as fast as two integers). The same person has the same value in every extract loaded
+    # with the same key; two people share one with a probability of about 10^-25 among ten
+    # million (the birthday bound of 2^128 values): a count of distinct values is a count of
+    # people, with no registry of the people to keep, look up or insert into at each load (its
+    # random B-tree was a quarter of the load's time: bench/README.md). Never shown: only the
+    # aggregate queries read it.
+    persona = models.UUIDField("persona (pseudonimo)")
     comune_residenza = models.ForeignKey(
         "territorio.Comune", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )

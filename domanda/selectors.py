@@ -122,9 +122,9 @@ def _esegui(sql, parametri, scansione=False):
 
 
 def _misure():
-    # The person's number (domanda.models.Persona), not its pseudonym: an 8-byte integer to sort.
+    # A person is its pseudonym (domanda.models.Episodio.persona): distinct values are people.
     return (
-        "COUNT(DISTINCT e.persona_id), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
+        "COUNT(DISTINCT e.persona), COUNT(*), COALESCE(SUM(e.quantita), 0), COALESCE(SUM(e.spesa), 0), "
         "COALESCE(SUM(e.compartecipazione), 0)"
     )
 
@@ -185,7 +185,7 @@ def _sql_livelli(livelli, aree, interventi):
     )
     sql = f"""
         WITH righe AS NOT MATERIALIZED (
-            SELECT e.persona_id AS persona,
+            SELECT e.persona AS persona,
                 (e.comune_residenza_id::integer::bigint << 16) | c.n AS cella
             FROM {_t(Episodio)} e JOIN {_t(CaricamentoEstratto)} k ON k.id = e.caricamento_id
                 AND k.sostituito_da_id IS NULL AND k.periodo = %(anno)s
@@ -377,7 +377,7 @@ def per_sesso_eta(livello, anno, codice):
     """{(sex, age band): users} of one territory in `anno` (age on 31 December)."""
     casi = _casi_fascia()
     sql = (
-        f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona_id) "
+        f"SELECT e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
         f"{_base(livello, [codice])} GROUP BY e.sesso, CASE {casi} ELSE '?' END"
     )
     return {(s, f): n for s, f, n in _esegui(sql, _parametri(anno, [codice]))}
@@ -387,7 +387,7 @@ def sesso_eta_ambiti(anno):
     """{(ambito, sex, age band): users} of every Ambito in `anno`, in one query."""
     casi = _casi_fascia()
     sql = (
-        f"SELECT m.codice, e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona_id) "
+        f"SELECT m.codice, e.sesso, CASE {casi} ELSE '?' END AS fascia, COUNT(DISTINCT e.persona) "
         f"{_base('ambito', None)} GROUP BY m.codice, e.sesso, CASE {casi} ELSE '?' END"
     )
     return {(c, s, f): n for c, s, f, n in _esegui(sql, _parametri(anno, None))}
@@ -410,14 +410,14 @@ def _sintesi(livello, anno, codici):
     # The people of the year before, read once and joined (a NOT EXISTS per row scanned the
     # year before for every row: 2 s of the demo's publication).
     precedenti = (
-        f"LEFT JOIN (SELECT DISTINCT e2.persona_id AS persona FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 "
+        f"LEFT JOIN (SELECT DISTINCT e2.persona AS persona FROM {_t(Episodio)} e2 JOIN {_t(CaricamentoEstratto)} k2 "
         "ON k2.id = e2.caricamento_id AND k2.sostituito_da_id IS NULL AND k2.periodo = %(precedente)s) prec "
-        "ON prec.persona = e.persona_id"
+        "ON prec.persona = e.persona"
     )
     sql = (
-        "SELECT m.codice, COUNT(DISTINCT e.persona_id), "
-        "COUNT(DISTINCT CASE WHEN prec.persona IS NULL THEN e.persona_id END), "
-        "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona_id END) "
+        "SELECT m.codice, COUNT(DISTINCT e.persona), "
+        "COUNT(DISTINCT CASE WHEN prec.persona IS NULL THEN e.persona END), "
+        "COUNT(DISTINCT CASE WHEN e.data_fine IS NULL OR e.data_fine >= %(fine_anno)s THEN e.persona END) "
         f"{_base(livello, codici, precedenti)} GROUP BY m.codice"
     )
     return {

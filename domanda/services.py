@@ -7,10 +7,9 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from . import selectors
-from .models import AggregatoConservato, CaricamentoEstratto, Episodio, Persona, VisioneRiservata
+from .models import AggregatoConservato, CaricamentoEstratto, Episodio, VisioneRiservata
 from .oscuramento import chiave_aggregato, chiave_sesso_eta, chiave_sintesi, pubblicazione
 
 log = logging.getLogger(__name__)
@@ -168,9 +167,6 @@ def elimina_scaduti(anni, oggi=None):
         )
     righe, _ = Episodio.objects.filter(caricamento_id__in=ids).delete()
     CaricamentoEstratto.objects.filter(pk__in=ids).update(righe_eliminate_il=oggi)
-    # A pseudonym is personal data too: the people left without rows go with them (those of
-    # replaced extracts as well).
-    Persona.objects.filter(~Exists(Episodio.objects.filter(persona=OuterRef("pk")))).delete()
     return len(ids), righe
 
 

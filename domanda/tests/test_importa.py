@@ -1,15 +1,18 @@
 """Import of a CSI extract: the codice fiscale checked and pseudonymised, never echoed; all or
 nothing; replacement of the same erogatore and period."""
 
+import hashlib
+import hmac
 import io
 import logging
+import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from domanda import codice_fiscale as cf
-from domanda.importa import COLONNE, importa_estratto, modello_csv, numeri_persone
-from domanda.models import CaricamentoEstratto, Episodio, Persona, numero_persona
+from domanda.importa import COLONNE, importa_estratto, modello_csv
+from domanda.models import CaricamentoEstratto, Episodio
 from zona.lib.codice_fiscale import controllo_alfanumerico
 from zona.lib.tabular import FileRifiutato
 
@@ -52,7 +55,9 @@ def test_pseudonym_is_keyed_hmac(settings):
     p1 = cf.pseudonimo(ROSSI)
     settings.DOMANDA_CHIAVE_PSEUDONIMO = "altra-chiave"
     assert cf.pseudonimo(ROSSI) != p1
-    assert len(p1) == 64 and ROSSI not in p1
+    # RFC 2104's HMAC-SHA256 of the code, its first 128 bits (RFC 4868's truncation).
+    atteso = hmac.new(b"altra-chiave", ROSSI.encode(), hashlib.sha256).digest()[:16]
+    assert cf.pseudonimo(ROSSI) == uuid.UUID(bytes=atteso) and ROSSI not in str(p1)
 
 
 def test_import_stores_pseudonyms_and_reads_sex_and_year(registro_minimo):
@@ -66,31 +71,11 @@ def test_import_stores_pseudonyms_and_reads_sex_and_year(registro_minimo):
     assert (c.erogatore_id, c.periodo, c.righe, c.persone) == ("016901", 2024, 3, 2)
     rossi = Episodio.objects.filter(comune_residenza="016901").first()
     assert (rossi.sesso, rossi.anno_nascita) == ("M", 1948)
-    # The row has the person's number; the pseudonym (bytes) is in Persona, once per person.
-    assert bytes(rossi.persona.pseudonimo).hex() == cf.pseudonimo(ROSSI)
-    assert Persona.objects.count() == 2
+    # The row has the person's pseudonym, the same in both of its rows.
+    assert rossi.persona == cf.pseudonimo(ROSSI)
     assert Episodio.objects.filter(persona=rossi.persona).count() == 2
     for valori in Episodio.objects.values_list():
         assert not any(ROSSI in str(v) or BIANCHI in str(v) for v in valori)
-
-
-def test_two_people_with_the_same_first_8_bytes_are_two_numbers():
-    """A person's number is its pseudonym's first 8 bytes; a second pseudonym with the same 8
-    bytes (one chance in ten million among 2 million people) is displaced, never merged: in
-    one call or across calls, and still after the first person is gone (the retention)."""
-    primo, secondo, terzo = (bytes(8) + bytes([i]) * 24 for i in (1, 2, 3))
-    assert numeri_persone([primo]) == {primo: 0}
-    numeri = numeri_persone([secondo, terzo, primo])
-    assert numeri[primo] == 0 and len(set(numeri.values())) == 3
-    assert numeri_persone([terzo, secondo]) == {secondo: numeri[secondo], terzo: numeri[terzo]}
-    assert set(Persona.objects.filter(spostato=True).values_list("numero", flat=True)) == {1, 2}
-    Persona.objects.filter(numero=0).delete()
-    assert numeri_persone([secondo]) == {secondo: numeri[secondo]}
-    assert numeri_persone([primo]) == {primo: 0}
-    assert Persona.objects.filter(pseudonimo__in=[primo, secondo, terzo]).count() == 3
-    # A pseudonym of real bytes: its number.
-    vero = bytes.fromhex(cf.pseudonimo(ROSSI))
-    assert numeri_persone([vero]) == {vero: numero_persona(vero)} and -(2**63) <= numero_persona(vero) < 2**63
 
 
 def test_errors_name_the_row_never_the_code(registro_minimo, caplog):
