@@ -11,9 +11,8 @@ Steps:
   c. baseline: the same files COPYed (psycopg 3, FORMAT csv) into a bare table with one text
      column per column of the file, in the same run;
   d. load: every file through domanda.importa.importa_estratto (the users' code path: on
-     PostgreSQL domanda.importa_pg, the file COPYed into a staging table, checked, normalised
-     and pseudonymised in SQL, INSERT ... SELECT), without bringing the year into the knowledge
-     base (timed apart in f);
+     PostgreSQL domanda.importa_pg's quick path, pyarrow reading the file in blocks into a
+     binary COPY), without bringing the year into the knowledge base (timed apart in f);
   e. aggregates: domanda.selectors.aggregati_livelli, every level (Comune, Ambito, Distretto,
      ASST, ATS) of the year in one statement, exact distinct counts, three times (median); with
      `--passi ...,livelli` also selectors.aggregati level by level;
