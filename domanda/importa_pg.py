@@ -699,7 +699,7 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
     except (_Diversa, pa.ArrowException, DatabaseError, psycopg.Error):
         # pyarrow's errors quote the row (personal data): never passed on. A code that is no
         # Comune's may still be too long for its column.
-        scrittore.caricamento = None
+        scrittore.caricamento, scrittore.righe, scrittore.persone = None, 0, None
         return False
     return True
 
