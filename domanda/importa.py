@@ -29,6 +29,7 @@ parser would quote the cell).
 
 import datetime
 import re
+import uuid
 
 from django.db import connection, transaction
 
@@ -222,7 +223,7 @@ def controllo_righe(periodo, erogatore=None, erogatori_ammessi=None):
     aree = set(AreaUtenza.objects.values_list("codice", flat=True))
     interventi = set(Intervento.objects.values_list("codice", flat=True))
     atteso = {"erogatore": erogatore}
-    chiave = cf.pseudonimo  # settings read once per call of pseudonimo: cheap
+    firma = cf.firma()  # the keyed states once, not once a row
 
     def riga(r):
         codice_erogatore = _istat(r["comune_erogatore"])
@@ -241,7 +242,7 @@ def controllo_righe(periodo, erogatore=None, erogatori_ammessi=None):
         except cf.CodiceNonValido as e:
             raise RigaErrata("codice_fiscale", str(e)) from None
         sesso_cf, anno_cf = cf.sesso_e_anno(codice, periodo)
-        persona = chiave(codice)
+        persona = uuid.UUID(bytes=firma(codice.encode()))
         del codice  # the clear code goes no further than this line
         residenza = _istat(r["comune_residenza"])
         if residenza not in comuni:
