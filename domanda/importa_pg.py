@@ -48,7 +48,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from django.db import DatabaseError, connection, transaction
+from psycopg.types.datetime import DateBinaryDumper
 from psycopg.types.numeric import DecimalBinaryDumper
+from psycopg.types.string import StrBinaryDumper
 
 from territorio.models import Comune
 from zona.lib import importazione, valori
@@ -567,33 +569,34 @@ class _Lettore:
 
 
 _NULLO = b"\xff\xff\xff\xff"  # a NULL cell: length -1
-_DECIMALE = DecimalBinaryDumper(Decimal)
-_GIORNO_ZERO = datetime.date(2000, 1, 1).toordinal()  # PostgreSQL's dates count from here
 _SENZA_GIORNO = np.iinfo(np.int32).max
 _FIRMA_COPY = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # the binary format's header: no flags, no extension
 _FINE_COPY = b"\xff\xff"
 
 
 def _giorno(v):
-    return v.toordinal() - _GIORNO_ZERO if isinstance(v, datetime.date) else _SENZA_GIORNO
+    """A date read as a number to compare on arrays (None: no date)."""
+    return v.toordinal() if v is not None else _SENZA_GIORNO
 
 
-def _cella(dati):
-    return _NULLO if dati is None else len(dati).to_bytes(4, "big") + dati
+def _cella(tipo, dumper):
+    """The function value read (or None) -> its cell in COPY's binary format: the length,
+    then the bytes psycopg's own dumper gives the value as `tipo` (an amount is read as text)."""
+
+    dumper = dumper(tipo)
+
+    def cella(v):
+        if v is None:
+            return _NULLO
+        dati = bytes(dumper.dump(v if isinstance(v, tipo) else tipo(v)))
+        return len(dati).to_bytes(4, "big") + dati
+
+    return cella
 
 
-def _testo(v):
-    """A text read (or None) as a cell of COPY's binary format."""
-    return _cella(None if v is None else v.encode())
-
-
-def _data(v):
-    return _cella(None if v is None else _giorno(v).to_bytes(4, "big", signed=True))
-
-
-def _importo(v):
-    """An amount read (its text with a point, or None)."""
-    return _cella(None if v is None else bytes(_DECIMALE.dump(Decimal(v))))
+_testo = _cella(str, StrBinaryDumper)
+_data = _cella(datetime.date, DateBinaryDumper)
+_importo = _cella(Decimal, DecimalBinaryDumper)
 
 
 # The cells of variable width, after the fixed ones (_Lettore.fisso), in COPY's order.
@@ -663,7 +666,7 @@ def _veloce(contenuto, indici, larghezza, periodo, erogatore, erogatori_ammessi,
         erogatore = py._istat(prima[indici["comune_erogatore"]])
     if not erogatore or (erogatori_ammessi is not None and erogatore not in erogatori_ammessi):
         return False
-    dati = testo.encode()
+    dati = contenuto if contenuto.isascii() else testo.encode()  # pyarrow reads UTF-8
     del testo
     colonne = [f"c{i}" for i in range(larghezza)]
     lettore = _Lettore(periodo, erogatore)
